@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+
+/** RegisterFn adds one command (with its flags and action) to the program. */
+export type RegisterFn = (program: Command) => void;
+
+/**
+ * COMMANDS lists every CLI command's registration, in help order. Add a command by adding its
+ * file under `commands/` and one line here.
+ */
+export const COMMANDS: readonly RegisterFn[] = [];
