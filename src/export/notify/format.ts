@@ -1,0 +1,64 @@
+import type { Release } from '../../model/release.ts';
+import type { Notification, NotificationState } from './message.ts';
+
+/** Language is a template language: English or Simplified Chinese. */
+export type Language = 'en' | 'zh-CN';
+
+/** FormattedMessage is a notification rendered for people: a title, markdown text and plain text. */
+export interface FormattedMessage {
+  readonly title: string;
+  readonly markdown: string;
+  readonly plain: string;
+}
+
+const STATE_WORDS: Readonly<Record<Language, Readonly<Record<NotificationState, string>>>> = {
+  en: { started: 'started', succeeded: 'succeeded', failed: 'FAILED', 'rolled-back': 'rolled back' },
+  'zh-CN': { started: '开始发布', succeeded: '发布成功', failed: '发布失败', 'rolled-back': '已回滚' },
+};
+
+const LABELS: Readonly<Record<Language, Readonly<Record<'release' | 'images' | 'actor' | 'reason' | 'duration' | 'cause', string>>>> = {
+  en: { release: 'Release', images: 'Images', actor: 'By', reason: 'Reason', duration: 'Duration', cause: 'Change cause' },
+  'zh-CN': { release: '版本', images: '镜像', actor: '操作者', reason: '原因', duration: '耗时', cause: '变更原因' },
+};
+
+/** formatDuration renders milliseconds as `1m32s`, `45s` or `2h3m`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${s % 60}s`;
+  return `${Math.floor(m / 60)}h${m % 60}m`;
+}
+
+function subject(r: Release): string {
+  return `${r.workload.kind.toLowerCase()} ${r.workload.namespace}/${r.workload.name}`;
+}
+
+function lines(n: Notification, lang: Language): string[] {
+  const r = n.release;
+  const l = LABELS[lang];
+  const out = [
+    `${l.release}: #${r.releaseNumber}${r.revision ? ` (revision ${r.revision})` : ''} · ${r.trigger}`,
+    `${l.images}: ${r.images.map((i) => i.image).join(', ') || '-'}`,
+    `${l.actor}: ${r.actor.user ?? r.actor.manager}`,
+  ];
+  if (r.changeCause) out.push(`${l.cause}: ${r.changeCause}`);
+  if (r.finishedAt !== null) out.push(`${l.duration}: ${formatDuration(r.finishedAt - r.startedAt)}`);
+  if (r.failure) out.push(`${l.reason}: ${r.failure.code} (${r.failure.reason}) ${r.failure.message}`);
+  return out;
+}
+
+/**
+ * formatNotification renders a notification from the release's final state, with the diagnosis
+ * when it failed. Pure. Example (en, failed):
+ * title `deployment shop/web FAILED`, text lines Release/Images/By/Reason.
+ */
+export function formatNotification(n: Notification, lang: Language = 'en'): FormattedMessage {
+  const title = `${subject(n.release)} ${STATE_WORDS[lang][n.state]}`;
+  const body = lines(n, lang);
+  return {
+    title,
+    markdown: [`**${title}**`, '', ...body.map((b) => `- ${b}`)].join('\n'),
+    plain: [title, ...body].join('\n'),
+  };
+}
