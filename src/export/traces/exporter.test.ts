@@ -30,7 +30,7 @@ const server = createServer((req, res) => {
     const msg = Request.decode(Buffer.concat(chunks)) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
     for (const rs of msg.resourceSpans)
       for (const ss of rs.scopeSpans)
-        for (const s of ss.spans as OtlpSpan[])
+        for (const s of ss.spans)
           spans.push({
             traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: s.parentSpanId?.length ? hex(s.parentSpanId) : '',
             name: s.name, start: BigInt(s.startTimeUnixNano.toString()), end: BigInt(s.endTimeUnixNano.toString()),
