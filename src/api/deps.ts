@@ -1,0 +1,44 @@
+import type { Clock } from '../lib/clock.ts';
+import type { WorkloadKind } from '../model/release.ts';
+import type { LedgerStore } from '../store/ledger.ts';
+import type { AuthPolicy } from './auth.ts';
+import type { LiveBus } from './bus.ts';
+
+/** OperatorActionName is a write the API can ask of the cluster. */
+export type OperatorActionName = 'undo' | 'pause' | 'resume' | 'restart';
+
+/** WorkloadTarget names a workload to act on. */
+export interface WorkloadTarget {
+  readonly namespace: string;
+  readonly kind: WorkloadKind;
+  readonly name: string;
+}
+
+/**
+ * OperatorActions performs cluster writes for the API (implemented in `ops/`). It resolves with a
+ * one-line description of what it did, and rejects with a TrackerError (NOT_FOUND, CONFLICT…)
+ * naming the workload.
+ */
+export interface OperatorActions {
+  run(action: OperatorActionName, target: WorkloadTarget, options: { readonly toRevision?: number; readonly who: string }): Promise<string>;
+}
+
+/** Readiness reports whether the tracker has synced its watches and can serve current data. */
+export interface Readiness {
+  isReady(): boolean;
+  detail(): Readonly<Record<string, unknown>>;
+}
+
+/** ApiDeps is everything the HTTP API reads or calls. */
+export interface ApiDeps {
+  readonly ledger: LedgerStore;
+  readonly bus: LiveBus;
+  readonly auth: AuthPolicy;
+  readonly clock: Clock;
+  readonly cluster: string;
+  readonly readiness: Readiness;
+  readonly metrics?: { metrics(): Promise<string>; readonly contentType: string };
+  readonly actions?: OperatorActions;
+  /** Directory of the built dashboard (index.html + assets). If unset, no dashboard is served. */
+  readonly dashboardDir?: string;
+}

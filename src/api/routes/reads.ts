@@ -1,0 +1,105 @@
+import type { Context, Hono } from 'hono';
+import type { Release, ReleaseId } from '../../model/release.ts';
+import { diffTemplates } from '../../model/template-diff.ts';
+import type { ReleaseFilter } from '../../store/ledger.ts';
+import type { ApiDeps } from '../deps.ts';
+import { problem } from '../problem.ts';
+import { parseTime, releasesQuery, statsQuery, workloadPath, workloadsQuery } from '../schemas.ts';
+import { parseOrProblem, sendProblem, type ApiEnv } from '../server.ts';
+
+/** releaseJson is the API's view of a release: times as RFC 3339, everything else as stored. */
+export function releaseJson(r: Release): Record<string, unknown> {
+  const iso = (t: number | null | undefined): string | null => (t === null || t === undefined ? null : new Date(t).toISOString());
+  return {
+    ...r,
+    cluster: r.workload.cluster,
+    namespace: r.workload.namespace,
+    kind: r.workload.kind,
+    name: r.workload.name,
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+    durationMs: r.finishedAt === null ? null : r.finishedAt - r.startedAt,
+    phases: Object.fromEntries(Object.entries(r.phases).map(([k, v]) => [k, iso(v)])),
+    events: r.events.map((e) => ({ ...e, time: iso(e.time) })),
+  };
+}
+
+/** registerReadRoutes adds the read-only ledger endpoints. */
+export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
+  const badTime = (c: Context<ApiEnv>, name: string, value: string): Response =>
+    sendProblem(c, problem(400, 'INVALID', `invalid parameters: ${name}: "${value}" is neither an RFC 3339 time nor a duration like 2h or 7d`, { errors: [{ path: name, message: 'invalid time' }], instance: c.req.path }));
+
+  app.get('/api/v1/releases', async (c) => {
+    const q = parseOrProblem(c, releasesQuery, c.req.query());
+    if (!q.ok) return q.response;
+    const now = deps.clock.now();
+    const since = q.value.since === undefined ? undefined : parseTime(q.value.since, now);
+    if (q.value.since !== undefined && since === undefined) return badTime(c, 'since', q.value.since);
+    const until = q.value.until === undefined ? undefined : parseTime(q.value.until, now);
+    if (q.value.until !== undefined && until === undefined) return badTime(c, 'until', q.value.until);
+    const filter: ReleaseFilter = {
+      ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}),
+      ...(q.value.kind ? { kind: q.value.kind } : {}),
+      ...(q.value.name ? { name: q.value.name } : {}),
+      ...(q.value.image ? { image: q.value.image } : {}),
+      ...(since !== undefined ? { since } : {}),
+      ...(until !== undefined ? { until } : {}),
+      ...(q.value.outcome?.length ? { outcomes: q.value.outcome } : {}),
+      ...(q.value.trigger?.length ? { triggers: q.value.trigger } : {}),
+      ...(q.value.cursor ? { cursor: q.value.cursor } : {}),
+      ...(q.value.limit ? { limit: q.value.limit } : {}),
+    };
+    const page = await deps.ledger.queryReleases(filter);
+    return c.json({ items: page.items.map(releaseJson), nextCursor: page.nextCursor });
+  });
+
+  app.get('/api/v1/releases/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!/^[0-9A-Za-z_-]{1,64}$/.test(id)) return sendProblem(c, problem(400, 'INVALID', `invalid release id "${id.slice(0, 80)}"`, { instance: c.req.path }));
+    const release = await deps.ledger.getRelease(id as ReleaseId);
+    if (!release) return sendProblem(c, problem(404, 'NOT_FOUND', `release ${id} not found`, { hint: 'list releases with GET /api/v1/releases', instance: c.req.path }));
+    const previous = release.previousReleaseId ? await deps.ledger.getRelease(release.previousReleaseId) : null;
+    return c.json({
+      release: releaseJson(release),
+      previous: previous ? releaseJson(previous) : null,
+      diff: previous ? diffTemplates(previous.template, release.template) : [],
+    });
+  });
+
+  app.get('/api/v1/workloads', async (c) => {
+    const q = parseOrProblem(c, workloadsQuery, c.req.query());
+    if (!q.ok) return q.response;
+    const items = await deps.ledger.listWorkloads({
+      ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}),
+      ...(q.value.kind ? { kind: q.value.kind } : {}),
+      ...(q.value.name ? { name: q.value.name } : {}),
+      includeDeleted: q.value.includeDeleted === 'true',
+    });
+    return c.json({ items });
+  });
+
+  app.get('/api/v1/workloads/:ns/:kind/:name/releases', async (c) => {
+    const p = parseOrProblem(c, workloadPath, c.req.param());
+    if (!p.ok) return p.response;
+    const page = await deps.ledger.queryReleases({ namespaces: [p.value.ns], kind: p.value.kind, name: p.value.name, limit: 200 });
+    return c.json({ items: page.items.map(releaseJson), nextCursor: page.nextCursor });
+  });
+
+  app.get('/api/v1/rollouts/active', async (c) => {
+    const items = await deps.ledger.activeReleases(deps.cluster);
+    return c.json({ items: items.map(releaseJson) });
+  });
+
+  app.get('/api/v1/stats', async (c) => {
+    const q = parseOrProblem(c, statsQuery, c.req.query());
+    if (!q.ok) return q.response;
+    const now = deps.clock.now();
+    const since = parseTime(q.value.since ?? '7d', now);
+    if (since === undefined) return badTime(c, 'since', q.value.since ?? '');
+    const until = parseTime(q.value.until ?? '0s', now);
+    if (until === undefined) return badTime(c, 'until', q.value.until ?? '');
+    if (until <= since) return sendProblem(c, problem(400, 'INVALID', 'invalid parameters: until must be after since', { instance: c.req.path }));
+    const report = await deps.ledger.stats({ since, until, cluster: deps.cluster, ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}), groupBy: q.value.groupBy ?? 'namespace' });
+    return c.json(report);
+  });
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { WorkloadKind } from '../model/release.ts';
+
+const OUTCOMES = ['progressing', 'succeeded', 'failed', 'superseded', 'rolled-back', 'paused'] as const;
+const TRIGGERS = ['create', 'image', 'config', 'restart', 'rollback'] as const;
+
+const KIND_ALIASES: Readonly<Record<string, WorkloadKind>> = {
+  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
+  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet',
+  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
+};
+
+/** parseKind accepts kubectl's spellings of a workload kind (`deploy`, `deployments`, `Deployment`…). */
+export function parseKind(s: string): WorkloadKind | undefined {
+  return KIND_ALIASES[s.toLowerCase()];
+}
+
+const DURATION = /^(\d+)(ms|s|m|h|d|w)$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** parseTime reads an RFC 3339 instant or a duration back from `now` (`2h`, `7d`); undefined when neither. */
+export function parseTime(s: string, now: number): number | undefined {
+  const m = DURATION.exec(s);
+  if (m) return now - Number(m[1]) * UNIT_MS[m[2]!]!;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(s)) return undefined;
+  const t = Date.parse(s);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.string().max(1000).transform((s, ctx) => {
+    const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+    for (const p of parts) if (!(values as readonly string[]).includes(p)) ctx.addIssue({ code: 'custom', message: `must be one of ${values.join(', ')}; got "${p}"` });
+    return parts as T[];
+  });
+const names = z.string().max(2000).transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+const time = z.string().max(64);
+const kind = z.string().max(32).transform((s, ctx) => {
+  const k = parseKind(s);
+  if (!k) ctx.addIssue({ code: 'custom', message: `unknown workload kind "${s}"; use deployment, statefulset or daemonset` });
+  return k as WorkloadKind;
+});
+
+/** releasesQuery validates `GET /api/v1/releases` parameters. */
+export const releasesQuery = z.object({
+  namespace: names.optional(),
+  kind: kind.optional(),
+  name: z.string().max(253).optional(),
+  image: z.string().max(512).optional(),
+  since: time.optional(),
+  until: time.optional(),
+  outcome: csv(OUTCOMES).optional(),
+  trigger: csv(TRIGGERS).optional(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+/** workloadsQuery validates `GET /api/v1/workloads` parameters. */
+export const workloadsQuery = z.object({
+  namespace: names.optional(),
+  kind: kind.optional(),
+  name: z.string().max(253).optional(),
+  includeDeleted: z.enum(['true', 'false']).optional(),
+});
+
+/** statsQuery validates `GET /api/v1/stats` parameters. */
+export const statsQuery = z.object({
+  since: time.optional(),
+  until: time.optional(),
+  namespace: names.optional(),
+  groupBy: z.enum(['workload', 'namespace']).optional(),
+});
+
+/** workloadPath validates `/workloads/{ns}/{kind}/{name}` path parameters. */
+export const workloadPath = z.object({
+  ns: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name').max(63),
+  kind,
+  name: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes object name').max(253),
+});
+
+/** actionBody validates the JSON body of operator actions. */
+export const actionBody = z.object({ toRevision: z.number().int().min(0).optional(), reason: z.string().max(500).optional() }).strict();
