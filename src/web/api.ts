@@ -1,0 +1,114 @@
+// The dashboard's only way to the server: typed wrappers over the HTTP API (ARCHITECTURE.md).
+
+/** ApiRelease is a release as the API returns it (times as RFC 3339 strings). */
+export interface ApiRelease {
+  readonly id: string;
+  readonly releaseNumber: number;
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly revision: string | null;
+  readonly trigger: string;
+  readonly images: readonly { readonly container: string; readonly image: string; readonly digest?: string }[];
+  readonly actor: { readonly manager: string; readonly user?: string };
+  readonly changeCause: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly durationMs: number | null;
+  readonly outcome: string;
+  readonly failure: { readonly code: string; readonly reason: string; readonly message: string; readonly object?: string } | null;
+  readonly phases: Readonly<Record<string, string | null>>;
+  readonly replicas: { readonly desired: number; readonly updated: number; readonly ready: number; readonly available: number };
+  readonly events: readonly { readonly time: string; readonly type: string; readonly reason: string; readonly message: string; readonly object: string; readonly count: number }[];
+  readonly backfilled: boolean;
+}
+
+/** ApiReleaseDetail is `GET /api/v1/releases/{id}`. */
+export interface ApiReleaseDetail {
+  readonly release: ApiRelease;
+  readonly previous: ApiRelease | null;
+  readonly diff: readonly { readonly path: string; readonly op: string; readonly before?: unknown; readonly after?: unknown }[];
+}
+
+/** ApiStatsFigures are the delivery figures of one group or the total. */
+export interface ApiStatsFigures {
+  readonly releases: number;
+  readonly deploymentsPerDay: number;
+  readonly failures: number;
+  readonly changeFailureRate: number | null;
+  readonly restores: number;
+  readonly timeToRestoreMs: { readonly p50: number; readonly p90: number } | null;
+  readonly durationMs: { readonly p50: number; readonly p90: number } | null;
+}
+
+/** ApiStats is `GET /api/v1/stats`. */
+export interface ApiStats {
+  readonly total: ApiStatsFigures;
+  readonly groups: readonly (ApiStatsFigures & { readonly namespace: string; readonly name?: string; readonly kind?: string })[];
+}
+
+/** ApiError carries a problem+json answer. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+const TOKEN_KEY = 'rollscope.token';
+
+/** storedToken returns the bearer token the user entered (kept in this browser only). */
+export function storedToken(): string {
+  return localStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+/** storeToken remembers the bearer token for later requests. */
+export function storeToken(token: string): void {
+  if (token) localStorage.setItem(TOKEN_KEY, token);
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const token = storedToken();
+  const headers = new Headers(init.headers);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  const res = await fetch(path, { ...init, headers });
+  const text = await res.text();
+  if (!res.ok) {
+    let detail = text;
+    try {
+      detail = (JSON.parse(text) as { detail?: string }).detail ?? text;
+    } catch {
+      // not problem+json
+    }
+    throw new ApiError(res.status, detail);
+  }
+  return JSON.parse(text) as T;
+}
+
+/** query builds a query string from the set values. */
+export function query(params: Readonly<Record<string, string | undefined>>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export const api = {
+  releases: (params: Readonly<Record<string, string | undefined>>) => request<{ items: ApiRelease[]; nextCursor: string | null }>(`/api/v1/releases${query(params)}`),
+  release: (id: string) => request<ApiReleaseDetail>(`/api/v1/releases/${encodeURIComponent(id)}`),
+  workloadReleases: (ns: string, kind: string, name: string) => request<{ items: ApiRelease[] }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/releases`),
+  active: () => request<{ items: ApiRelease[] }>('/api/v1/rollouts/active'),
+  stats: (params: Readonly<Record<string, string | undefined>>) => request<ApiStats>(`/api/v1/stats${query(params)}`),
+  act: (ns: string, kind: string, name: string, action: string) =>
+    request<{ message: string }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+};
+
+/** subscribe opens the SSE stream and calls `fn` for each release change; returns a closer. */
+export function subscribe(fn: (type: string, data: unknown) => void): () => void {
+  const es = new EventSource('/api/v1/stream');
+  for (const type of ['release', 'workload-event']) es.addEventListener(type, (e) => fn(type, JSON.parse((e as MessageEvent<string>).data)));
+  return () => es.close();
+}

@@ -1,0 +1,2 @@
+// Vite handles CSS imports in the dashboard build.
+declare module '*.css';

@@ -1,0 +1,41 @@
+// Dashboard strings in English and Simplified Chinese. Keys are stable; add both languages together.
+import { createContext, useContext } from 'react';
+
+export type Lang = 'en' | 'zh-CN';
+
+const en = {
+  title: 'rollscope', timeline: 'Releases', live: 'Live rollouts', stats: 'Stats', release: 'Release', workload: 'Workload',
+  namespace: 'Namespace', name: 'Workload', image: 'Image', outcome: 'Outcome', range: 'Time range', any: 'any', apply: 'Apply',
+  started: 'Started', duration: 'Duration', trigger: 'Trigger', actor: 'By', reason: 'Reason', images: 'Images', revision: 'Revision',
+  noReleases: 'No releases match these filters.', noActive: 'Nothing is rolling out right now.', phases: 'Where the time went',
+  events: 'Events', diff: 'Template change', noDiff: 'No template change against the previous release (or no previous release).',
+  trend: 'Rollout duration trend', releases: 'Releases', deployFreq: 'Deployments / day', failureRate: 'Change failure rate',
+  restore: 'Time to restore (p50)', durationP: 'Duration p50 / p90', token: 'Operator token', save: 'Save', actions: 'Actions',
+  undo: 'Undo', pause: 'Pause', resume: 'Resume', restart: 'Restart', needToken: 'Operator actions need a token with the operator role.',
+  progress: 'Progress', updated: 'updated', ready: 'ready', available: 'available', theme: 'Theme', language: 'Language',
+  last: 'Last', hours: 'h', days: 'd', group: 'Group', total: 'Total', diagnosis: 'Diagnosis', changeCause: 'Change cause', back: 'Back',
+} as const;
+
+export type Strings = { readonly [K in keyof typeof en]: string };
+
+const zh: Strings = {
+  title: 'rollscope', timeline: '发布记录', live: '正在发布', stats: '统计', release: '发布', workload: '工作负载',
+  namespace: '命名空间', name: '工作负载', image: '镜像', outcome: '结果', range: '时间范围', any: '全部', apply: '应用',
+  started: '开始时间', duration: '耗时', trigger: '触发', actor: '操作者', reason: '原因', images: '镜像', revision: '修订版本',
+  noReleases: '没有符合条件的发布。', noActive: '当前没有正在进行的发布。', phases: '耗时分布',
+  events: '事件', diff: '模板变更', noDiff: '与上一次发布相比模板没有变化(或没有上一次发布)。',
+  trend: '发布耗时趋势', releases: '发布次数', deployFreq: '每日部署次数', failureRate: '变更失败率',
+  restore: '恢复时间(p50)', durationP: '耗时 p50 / p90', token: '操作令牌', save: '保存', actions: '操作',
+  undo: '回滚', pause: '暂停', resume: '继续', restart: '重启', needToken: '执行操作需要具有 operator 角色的令牌。',
+  progress: '进度', updated: '已更新', ready: '就绪', available: '可用', theme: '主题', language: '语言',
+  last: '最近', hours: '小时', days: '天', group: '分组', total: '合计', diagnosis: '诊断', changeCause: '变更原因', back: '返回',
+};
+
+/** STRINGS holds every language's strings. */
+export const STRINGS: Readonly<Record<Lang, Strings>> = { en, 'zh-CN': zh };
+
+/** LangContext carries the current language's strings. */
+export const LangContext = createContext<Strings>(en);
+
+/** useT returns the current language's strings. */
+export const useT = (): Strings => useContext(LangContext);

@@ -1,0 +1,40 @@
+import { useEffect, useState } from 'react';
+import { api, subscribe, type ApiRelease } from '../api.ts';
+import { OutcomeBadge } from '../components/outcome-badge.tsx';
+import { fmtDuration, shortImage } from '../format.ts';
+import { useT } from '../i18n.ts';
+
+function Progress({ r }: { readonly r: ApiRelease }) {
+  const t = useT();
+  const want = Math.max(1, r.replicas.desired);
+  return (
+    <div>
+      <div className="bar" title={`${r.replicas.available}/${r.replicas.desired}`}><span style={{ width: `${(100 * r.replicas.available) / want}%` }} /></div>
+      <small className="muted">{r.replicas.updated} {t.updated} · {r.replicas.ready} {t.ready} · {r.replicas.available}/{r.replicas.desired} {t.available}</small>
+    </div>
+  );
+}
+
+/** LivePage lists rollouts in progress with their progress and, as soon as it is known, why they are stuck. */
+export function LivePage() {
+  const t = useT();
+  const [items, setItems] = useState<ApiRelease[]>([]);
+  const [tick, setTick] = useState(0);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => { api.active().then((r) => setItems(r.items), () => undefined); }, [tick]);
+  useEffect(() => subscribe(() => setTick((n) => n + 1)), []);
+  useEffect(() => { const h = setInterval(() => { setNow(Date.now()); setTick((n) => n + 1); }, 5000); return () => clearInterval(h); }, []);
+  return (
+    <div className="panel">
+      <h2>{t.live}</h2>
+      {items.length === 0 && <p className="muted">{t.noActive}</p>}
+      {items.map((r) => (
+        <div className="card" key={r.id} data-live={r.id}>
+          <div><a href={`#/release/${r.id}`}><b>{r.namespace}/{r.name}</b> #{r.releaseNumber}</a> <OutcomeBadge outcome={r.outcome} /> <span className="muted">{r.trigger} · {r.images.map((i) => shortImage(i.image)).join(', ')} · {fmtDuration(now - Date.parse(r.startedAt))}</span></div>
+          <Progress r={r} />
+          {r.failure && <div className="fail" data-failure={r.failure.code}>{r.failure.code}: {r.failure.message}</div>}
+        </div>
+      ))}
+    </div>
+  );
+}

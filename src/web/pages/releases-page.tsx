@@ -1,0 +1,72 @@
+import { useEffect, useState } from 'react';
+import { api, subscribe, type ApiRelease } from '../api.ts';
+import { OutcomeBadge } from '../components/outcome-badge.tsx';
+import { ReleaseTimeline } from '../components/release-timeline.tsx';
+import { fmtDuration, fmtTime, shortImage } from '../format.ts';
+import { useT } from '../i18n.ts';
+
+interface Filters { namespace: string; name: string; image: string; outcome: string; since: string }
+const EMPTY: Filters = { namespace: '', name: '', image: '', outcome: '', since: '24h' };
+
+/** ReleasesPage is the cluster-wide release timeline with filters and a table. */
+export function ReleasesPage() {
+  const t = useT();
+  const [draft, setDraft] = useState<Filters>(EMPTY);
+  const [filters, setFilters] = useState<Filters>(EMPTY);
+  const [items, setItems] = useState<ApiRelease[]>([]);
+  const [error, setError] = useState('');
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    api.releases({ ...filters, limit: '200' }).then((r) => { setItems(r.items); setError(''); }, (e: Error) => setError(e.message));
+  }, [filters, tick]);
+  useEffect(() => subscribe(() => setTick((n) => n + 1)), []);
+  const field = (k: keyof Filters, label: string, placeholder = '') => (
+    <label>{label}<input name={k} value={draft[k]} placeholder={placeholder} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} /></label>
+  );
+  return (
+    <>
+      <div className="panel">
+        <form className="filters" onSubmit={(e) => { e.preventDefault(); setFilters(draft); }}>
+          {field('namespace', t.namespace, 'shop,payments')}
+          {field('name', t.name)}
+          {field('image', t.image, 'web:1.2')}
+          <label>{t.outcome}
+            <select name="outcome" value={draft.outcome} onChange={(e) => setDraft({ ...draft, outcome: e.target.value })}>
+              <option value="">{t.any}</option>
+              {['progressing', 'succeeded', 'failed', 'superseded', 'rolled-back', 'paused'].map((o) => <option key={o} value={o}>{o}</option>)}
+            </select>
+          </label>
+          <label>{t.range}
+            <select name="since" value={draft.since} onChange={(e) => setDraft({ ...draft, since: e.target.value })}>
+              {['1h', '6h', '24h', '7d', '30d'].map((s) => <option key={s} value={s}>{t.last} {s}</option>)}
+            </select>
+          </label>
+          <button className="primary" type="submit">{t.apply}</button>
+        </form>
+      </div>
+      {error && <p className="error">{error}</p>}
+      <div className="panel"><h2>{t.timeline}</h2>{items.length ? <ReleaseTimeline releases={items} now={Date.now()} /> : <p className="muted">{t.noReleases}</p>}</div>
+      <div className="panel">
+        <table data-table="releases">
+          <thead><tr><th>{t.workload}</th><th>#</th><th>{t.revision}</th><th>{t.trigger}</th><th>{t.images}</th><th>{t.actor}</th><th>{t.started}</th><th>{t.duration}</th><th>{t.outcome}</th><th>{t.reason}</th></tr></thead>
+          <tbody>
+            {items.map((r) => (
+              <tr key={r.id} data-release-row={r.id}>
+                <td><a href={`#/workload/${r.namespace}/${r.kind.toLowerCase()}/${r.name}`}>{r.namespace}/{r.name}</a> <span className="muted">{r.kind}</span></td>
+                <td><a href={`#/release/${r.id}`}>#{r.releaseNumber}</a></td>
+                <td>{r.revision ?? '–'}</td>
+                <td>{r.trigger}</td>
+                <td>{r.images.map((i) => shortImage(i.image)).join(', ')}</td>
+                <td>{r.actor.user ?? r.actor.manager}</td>
+                <td>{fmtTime(r.startedAt)}</td>
+                <td>{fmtDuration(r.durationMs)}</td>
+                <td><OutcomeBadge outcome={r.outcome} /></td>
+                <td className="reason">{r.failure ? `${r.failure.code}: ${r.failure.message}` : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import { useEffect, useState } from 'react';
+import { api, type ApiRelease } from '../api.ts';
+import { OutcomeBadge } from '../components/outcome-badge.tsx';
+import { TrendChart } from '../components/trend-chart.tsx';
+import { fmtDuration, fmtTime, shortImage } from '../format.ts';
+import { useT } from '../i18n.ts';
+import { ActionButtons } from './release-page.tsx';
+
+/** WorkloadPage shows a workload's releases and the trend of its rollout durations. */
+export function WorkloadPage({ ns, kind, name }: { readonly ns: string; readonly kind: string; readonly name: string }) {
+  const t = useT();
+  const [items, setItems] = useState<ApiRelease[]>([]);
+  const [error, setError] = useState('');
+  useEffect(() => { api.workloadReleases(ns, kind, name).then((r) => setItems(r.items), (e: Error) => setError(e.message)); }, [ns, kind, name]);
+  const displayKind = items[0]?.kind ?? kind;
+  return (
+    <>
+      <div className="panel">
+        <h2>{displayKind} {ns}/{name}</h2>
+        {error && <p className="error">{error}</p>}
+        <ActionButtons ns={ns} kind={displayKind} name={name} />
+      </div>
+      <div className="panel"><h2>{t.trend}</h2><TrendChart releases={items} /></div>
+      <div className="panel">
+        <table data-table="workload-releases">
+          <thead><tr><th>#</th><th>{t.revision}</th><th>{t.trigger}</th><th>{t.images}</th><th>{t.actor}</th><th>{t.started}</th><th>{t.duration}</th><th>{t.outcome}</th><th>{t.reason}</th></tr></thead>
+          <tbody>{items.map((r) => (
+            <tr key={r.id}><td><a href={`#/release/${r.id}`}>#{r.releaseNumber}</a></td><td>{r.revision ?? '–'}</td><td>{r.trigger}</td><td>{r.images.map((i) => shortImage(i.image)).join(', ')}</td><td>{r.actor.user ?? r.actor.manager}</td><td>{fmtTime(r.startedAt)}</td><td>{fmtDuration(r.durationMs)}</td><td><OutcomeBadge outcome={r.outcome} /></td><td className="reason">{r.failure ? `${r.failure.code}: ${r.failure.message}` : ''}</td></tr>
+          ))}</tbody>
+        </table>
+      </div>
+    </>
+  );
+}
