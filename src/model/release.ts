@@ -72,6 +72,8 @@ export interface Actor {
 
 /** ReleaseEvent is a Kubernetes event relevant to a release, kept beyond the Event TTL. */
 export interface ReleaseEvent {
+  /** The Event object's uid, when known: the key that deduplicates repeats (count updates) across relists and restarts. */
+  readonly uid?: string;
   readonly time: Instant;
   readonly type: 'Normal' | 'Warning';
   readonly reason: string;

@@ -23,6 +23,8 @@ export interface StoredChange {
   readonly resource: ResourceName;
   readonly object: KubeObject;
   readonly resourceVersion: string;
+  /** The object's state before this change (MODIFIED and DELETED); lets watchers turn selector moves into ADDED/DELETED. */
+  readonly previous?: KubeObject;
 }
 
 /** WriteOptions qualify one write. */
@@ -31,12 +33,22 @@ export interface WriteOptions {
   readonly fieldManager?: string;
   /** Write only the status subresource: spec/metadata changes (but annotations, per Kubernetes) are ignored, no generation bump. */
   readonly subresource?: 'status';
+  /** Validate and return the would-be result without storing it or notifying anyone (`?dryRun=All`). */
+  readonly dryRun?: boolean;
 }
 
 /** DeleteOptions qualify one delete. If unset, `propagationPolicy` is the resource's default (Background). */
 export interface DeleteOptions {
   readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  /**
+   * Graceful deletion: a scheduled pod (spec.nodeName set) deleted with a positive grace period gets
+   * `deletionTimestamp` + `deletionGracePeriodSeconds` and stays until the kubelet deletes it again
+   * with 0. If unset (or 0), or for any other object, the object is removed at once.
+   */
+  readonly gracePeriodSeconds?: number;
+  /** Validate and return the would-be result without changing anything (`?dryRun=All`). */
+  readonly dryRun?: boolean;
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerHistory } from './history.ts';
+import { registerStatus } from './status.ts';
 
 /** RegisterFn adds one command (with its flags and action) to the program. */
 export type RegisterFn = (program: Command) => void;
@@ -7,4 +9,4 @@ export type RegisterFn = (program: Command) => void;
  * COMMANDS lists every CLI command's registration, in help order. Add a command by adding its
  * file under `commands/` and one line here.
  */
-export const COMMANDS: readonly RegisterFn[] = [];
+export const COMMANDS: readonly RegisterFn[] = [registerHistory, registerStatus];

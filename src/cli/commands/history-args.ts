@@ -1,0 +1,85 @@
+import type { Instant } from '../../lib/clock.ts';
+import { TrackerError } from '../../lib/errors.ts';
+import type { Outcome, WorkloadKind } from '../../model/release.ts';
+
+/** WorkloadTarget names one workload by kind and name (the namespace comes from -n). */
+export interface WorkloadTarget {
+  readonly kind: WorkloadKind;
+  readonly name: string;
+}
+
+const WORKLOAD_ALIASES: Readonly<Record<string, WorkloadKind>> = {
+  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment', 'deployment.apps': 'Deployment', 'deployments.apps': 'Deployment',
+  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet', 'statefulset.apps': 'StatefulSet', 'statefulsets.apps': 'StatefulSet',
+  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet', 'daemonset.apps': 'DaemonSet', 'daemonsets.apps': 'DaemonSet',
+};
+
+/**
+ * parseWorkloadTarget reads `TYPE/NAME` (or `TYPE NAME` as two arguments) for a workload kind,
+ * accepting kubectl's names, short names, plurals and group-qualified forms.
+ * Examples: ["deploy/web"] → {Deployment, web}; ["sts", "db"] → {StatefulSet, db}.
+ * Throws USAGE naming the argument and the accepted types.
+ */
+export function parseWorkloadTarget(args: readonly string[], command: string): WorkloadTarget {
+  const [first = '', second] = args;
+  const slash = first.indexOf('/');
+  const [type, name] = second !== undefined && slash < 0 ? [first, second] : [first.slice(0, Math.max(0, slash)), first.slice(slash + 1)];
+  if (args.length > 2 || (second !== undefined && slash >= 0) || type === '' || name === '' || name.includes('/'))
+    throw new TrackerError('USAGE', `cannot read "${args.join(' ')}" as TYPE/NAME`, { subject: args.join(' '), hint: `name one workload, e.g. rollscope ${command} deployment/web -n shop` });
+  const kind = WORKLOAD_ALIASES[type.toLowerCase()];
+  if (!kind)
+    throw new TrackerError('USAGE', `rollscope ${command} does not track type "${type}" (in ${type}/${name})`, {
+      subject: `${type}/${name}`,
+      hint: 'use deployment, statefulset or daemonset (or deploy, sts, ds)',
+    });
+  return { kind, name };
+}
+
+const RELATIVE = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * parseTimeArg reads a `--since`/`--until` value: an RFC 3339 timestamp (`2026-11-20T08:00:00Z`,
+ * with offset or fraction) or a duration before `now` made of days, hours, minutes and seconds
+ * (`2h`, `7d`, `1h30m`, `90s`). Example: parseTimeArg('2h', 10_000_000) → 2_800_000.
+ * Throws USAGE naming the flag and showing both forms.
+ */
+export function parseTimeArg(value: string, now: Instant, flag: string): Instant {
+  const v = value.trim();
+  const rel = RELATIVE.exec(v);
+  if (rel && v !== '') {
+    const [, d = '0', h = '0', m = '0', s = '0'] = rel;
+    return now - ((Number(d) * 24 + Number(h)) * 3600 + Number(m) * 60 + Number(s)) * 1000;
+  }
+  if (RFC3339.test(v)) {
+    const t = Date.parse(v);
+    if (Number.isFinite(t)) return t;
+  }
+  throw new TrackerError('USAGE', `cannot read ${flag} ${JSON.stringify(value)} as a time`, {
+    subject: flag,
+    hint: `give an RFC 3339 time (e.g. ${flag} 2026-11-20T08:00:00Z) or a duration ago (e.g. ${flag} 2h, 7d, 1h30m)`,
+  });
+}
+
+/** OUTCOMES are the outcomes `--outcome` accepts. */
+export const OUTCOMES: readonly Outcome[] = ['progressing', 'succeeded', 'failed', 'superseded', 'rolled-back', 'paused'];
+
+/** parseOutcomes reads `--outcome` as one or more comma-separated outcomes. Throws USAGE listing the choices. */
+export function parseOutcomes(value: string): readonly Outcome[] {
+  const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const out: Outcome[] = [];
+  for (const p of parts) {
+    const o = OUTCOMES.find((x) => x === p);
+    if (!o) throw new TrackerError('USAGE', `unknown outcome ${JSON.stringify(p)} in --outcome ${value}`, { subject: '--outcome', hint: `use one or more of: ${OUTCOMES.join(', ')} (comma-separated)` });
+    out.push(o);
+  }
+  if (out.length === 0) throw new TrackerError('USAGE', '--outcome is empty', { subject: '--outcome', hint: `use one or more of: ${OUTCOMES.join(', ')}` });
+  return out;
+}
+
+/** parseLimit reads `--limit` as a positive integer. Throws USAGE otherwise. */
+export function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1) throw new TrackerError('USAGE', `--limit ${JSON.stringify(value)} is not a positive whole number`, { subject: '--limit', hint: 'e.g. --limit 20' });
+  return n;
+}

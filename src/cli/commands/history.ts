@@ -1,0 +1,163 @@
+import type { Command } from 'commander';
+import { realClock, type Instant } from '../../lib/clock.ts';
+import { TrackerError } from '../../lib/errors.ts';
+import type { Release } from '../../model/release.ts';
+import { MAX_PAGE_LIMIT, type LedgerStore, type ReleaseFilter } from '../../store/ledger.ts';
+import { DEFAULT_LEDGER_PATH, LEDGER_URL_ENV, defaultLedgerUrl, openLedger } from '../../store/open.ts';
+import { formatItems, parseOutputFormat, type OutputFormat } from '../output/format.ts';
+import { releaseToJson } from '../output/release-json.ts';
+import { formatReleaseTable, resourceName } from '../output/release-table.ts';
+import { parseLimit, parseOutcomes, parseTimeArg, parseWorkloadTarget, type WorkloadTarget } from './history-args.ts';
+
+/** HistoryFlags are the raw flag values of `rollscope history`. */
+export interface HistoryFlags {
+  readonly namespace?: string;
+  readonly allNamespaces?: boolean;
+  readonly cluster?: string;
+  readonly image?: string;
+  readonly since?: string;
+  readonly until?: string;
+  readonly outcome?: string;
+  readonly limit: string;
+  readonly output: string;
+  readonly db?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+}
+
+/** HistoryRequest is a parsed, validated `rollscope history` invocation. */
+export interface HistoryRequest {
+  readonly target: WorkloadTarget | null;
+  /** null: all namespaces (-A). */
+  readonly namespace: string | null;
+  readonly filter: ReleaseFilter;
+  readonly limit: number;
+  readonly format: OutputFormat;
+  readonly dbUrl: string;
+}
+
+/** DEFAULT_HISTORY_LIMIT is how many releases `history` shows unless --limit says otherwise. */
+export const DEFAULT_HISTORY_LIMIT = 100;
+
+/**
+ * parseHistoryRequest validates every flag before anything is opened, so a typo costs no database
+ * connection. `namespaceFromKubeconfig` is consulted only when neither -n nor -A is given.
+ * Throws USAGE errors naming the flag, with a hint.
+ */
+export async function parseHistoryRequest(args: readonly string[], flags: HistoryFlags, now: Instant, namespaceFromKubeconfig: () => Promise<string>): Promise<HistoryRequest> {
+  const target = args.length > 0 ? parseWorkloadTarget(args, 'history') : null;
+  const format = parseOutputFormat(flags.output);
+  const limit = parseLimit(flags.limit);
+  const since = flags.since === undefined ? undefined : parseTimeArg(flags.since, now, '--since');
+  const until = flags.until === undefined ? undefined : parseTimeArg(flags.until, now, '--until');
+  if (since !== undefined && until !== undefined && since >= until)
+    throw new TrackerError('USAGE', `--since ${flags.since} is not before --until ${flags.until}`, { subject: '--since/--until', hint: 'swap them, or widen the window' });
+  const outcomes = flags.outcome === undefined ? undefined : parseOutcomes(flags.outcome);
+  const namespace = flags.allNamespaces === true ? null : (flags.namespace ?? (await namespaceFromKubeconfig()));
+  const filter: ReleaseFilter = {
+    ...(namespace === null ? {} : { namespaces: [namespace] }),
+    ...(target === null ? {} : { kind: target.kind, name: target.name }),
+    ...(flags.cluster === undefined ? {} : { cluster: flags.cluster }),
+    ...(flags.image === undefined ? {} : { image: flags.image }),
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
+    ...(outcomes === undefined ? {} : { outcomes }),
+  };
+  return { target, namespace, filter, limit, format, dbUrl: flags.db ?? defaultLedgerUrl() };
+}
+
+/** fetchNewest reads up to `limit` releases matching the filter, newest first, page by page. */
+export async function fetchNewest(ledger: LedgerStore, filter: ReleaseFilter, limit: number): Promise<readonly Release[]> {
+  const out: Release[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ledger.queryReleases({ ...filter, limit: Math.min(MAX_PAGE_LIMIT, limit - out.length), ...(cursor === undefined ? {} : { cursor }) });
+    out.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && out.length < limit);
+  return out;
+}
+
+/**
+ * renderHistory prints releases. Tables read like `kubectl rollout history`: oldest first (the
+ * latest release last, next to the prompt), under a `deployment.apps/NAME` header line for one
+ * workload. JSON and YAML list newest first, like the HTTP API.
+ */
+export function renderHistory(req: HistoryRequest, releases: readonly Release[], now: Instant): string {
+  if (req.format === 'json' || req.format === 'yaml') return formatItems(releases.map(releaseToJson), req.format);
+  const chronological = [...releases].reverse();
+  const multiNs = req.namespace === null;
+  const table = formatReleaseTable(chronological, { wide: req.format === 'wide', workloadColumn: req.target === null, namespaceColumn: multiNs, now });
+  return req.target === null || req.format === 'wide' ? table : `${resourceName(req.target.kind)}/${req.target.name}\n${table}`;
+}
+
+function scopeText(req: HistoryRequest): string {
+  const where = req.namespace === null ? 'in any namespace' : `in namespace ${req.namespace}`;
+  return req.target === null ? where : `for ${req.target.kind.toLowerCase()} ${req.namespace ?? '*'}/${req.target.name}`;
+}
+
+/**
+ * runHistory reads the ledger and prints the history. An empty result prints `No releases found …`
+ * to stderr (exit 0), except that naming a workload the ledger has never seen, with no other
+ * filter, is NOT_FOUND (exit 4), as `kubectl rollout history` does for a missing object.
+ */
+export async function runHistory(args: readonly string[], flags: HistoryFlags): Promise<number> {
+  const now = realClock.now();
+  const req = await parseHistoryRequest(args, flags, now, () => kubeconfigNamespace(flags));
+  const ledger = await openLedger(req.dbUrl, { mustExist: true });
+  try {
+    const releases = await fetchNewest(ledger, req.filter, req.limit);
+    const filtered = flags.image !== undefined || flags.since !== undefined || flags.until !== undefined || flags.outcome !== undefined;
+    if (releases.length === 0 && req.target !== null && !filtered)
+      throw new TrackerError('NOT_FOUND', `the ledger has no releases ${scopeText(req)}`, {
+        subject: `${req.target.kind.toLowerCase()}/${req.target.name}`,
+        hint: 'check the name and the namespace (-n), or run `rollscope history -A` to see what the ledger holds',
+      });
+    if (releases.length === 0 && (req.format === 'table' || req.format === 'wide')) process.stderr.write(`No releases found ${scopeText(req)}.\n`);
+    else process.stdout.write(renderHistory(req, releases, now));
+    return 0;
+  } finally {
+    await ledger.close();
+  }
+}
+
+/** kubeconfigNamespace is the current context's namespace, or `default` when there is no usable kubeconfig. */
+async function kubeconfigNamespace(flags: HistoryFlags): Promise<string> {
+  const explicit = flags.kubeconfig !== undefined || flags.context !== undefined;
+  try {
+    const { loadKubeConfig } = await import('../../kube/client.ts');
+    const kc = loadKubeConfig({ ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }), ...(flags.context === undefined ? {} : { context: flags.context }) });
+    return kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
+  } catch (e) {
+    if (explicit) throw e;
+    return 'default';
+  }
+}
+
+/** registerHistory adds `rollscope history`. */
+export function registerHistory(program: Command): void {
+  program
+    .command('history')
+    .summary('releases from the ledger')
+    .description(
+      'List releases recorded in the ledger: what changed, when, which images, who, and how it ended.\n' +
+        `Reads the ledger of --db (default: $${LEDGER_URL_ENV}, else sqlite:${DEFAULT_LEDGER_PATH}, where \`rollscope serve\` writes).\n` +
+        'Tables list oldest first (latest last); -o json|yaml list newest first as {"items": [...]}.',
+    )
+    .argument('[TYPE/NAME...]', 'one workload, e.g. deployment/web or sts db')
+    .option('-n, --namespace <ns>', "namespace (default: the current kubeconfig context's, else default)")
+    .option('-A, --all-namespaces', 'all namespaces')
+    .option('--cluster <name>', 'only this cluster (ledgers shared by several trackers)')
+    .option('--image <substr>', 'only releases with an image containing this text')
+    .option('--since <time>', 'started at or after: RFC 3339 time or a duration ago (2h, 7d, 1h30m)')
+    .option('--until <time>', 'started before: RFC 3339 time or a duration ago')
+    .option('--outcome <list>', 'progressing, succeeded, failed, superseded, rolled-back, paused (comma-separated)')
+    .option('--limit <n>', 'at most this many (the newest)', String(DEFAULT_HISTORY_LIMIT))
+    .option('-o, --output <format>', 'table | wide | json | yaml', 'table')
+    .option('--db <url>', 'ledger: sqlite:PATH or postgres://user:password@host/db')
+    .option('--kubeconfig <file>', 'kubeconfig used only to find the default namespace')
+    .option('--context <name>', 'kubeconfig context used only to find the default namespace')
+    .action(async (args: string[], flags: HistoryFlags) => {
+      process.exitCode = await runHistory(args, flags);
+    });
+}

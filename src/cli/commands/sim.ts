@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_NODES_SPEC } from '../../sim/behaviour.ts';
+import { startSim } from '../../sim/index.ts';
+import { scenarioNames } from '../../sim/scenarios/index.ts';
+import { DEFAULT_KUBECONFIG_OUT, parseListen, parseNodes, parseScenario, parseSpeed } from './sim-options.ts';
+
+/** SimRunOptions are the raw flag values of `rollscope sim` (and `rollscope demo`). */
+export interface SimRunOptions {
+  readonly listen: string;
+  readonly kubeconfigOut: string;
+  readonly scenario: string;
+  readonly speed: string;
+  readonly nodes: string;
+}
+
+/** SimRunHooks lets a caller (e.g. `rollscope demo`) add to the running cluster. */
+export interface SimRunHooks {
+  /** Extra lines for stderr once the cluster is ready (after the kubectl hint). */
+  readonly banner?: (info: { readonly url: string; readonly kubeconfig: string }) => readonly string[];
+}
+
+/**
+ * runSimulatedCluster starts the simulated cluster with the given flags, writes the kubeconfig,
+ * starts the scenario, prints the URL as the one line on stdout (a kubectl hint goes to stderr),
+ * and runs until SIGINT or SIGTERM; then it stops everything and resolves (exit code 0).
+ * Bad flags throw USAGE TrackerErrors before anything starts.
+ */
+export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHooks = {}): Promise<void> {
+  const listen = parseListen(opts.listen);
+  const speed = parseSpeed(opts.speed);
+  const nodes = parseNodes(opts.nodes);
+  const scenario = parseScenario(opts.scenario);
+  const kubeconfig = resolve(opts.kubeconfigOut);
+
+  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes });
+  let stopScenario: () => void = () => {};
+  try {
+    mkdirSync(dirname(kubeconfig), { recursive: true });
+    sim.writeKubeconfig(kubeconfig);
+    stopScenario = scenario.start({ store: sim.store, clock: sim.clock });
+    process.stdout.write(`${sim.url}\n`);
+    const lines = [
+      `rollscope sim: scenario ${scenario.name}, speed ${speed}x, ${nodes.length} node(s); kubeconfig written to ${kubeconfig}`,
+      `  export KUBECONFIG=${kubeconfig}   # then: kubectl get deployments -A`,
+      ...(hooks.banner?.({ url: sim.url, kubeconfig }) ?? []),
+      '  stop with Ctrl-C',
+    ];
+    process.stderr.write(`${lines.join('\n')}\n`);
+    await untilSignal(['SIGINT', 'SIGTERM']);
+  } finally {
+    stopScenario();
+    await sim.stop();
+  }
+}
+
+/** untilSignal resolves on the first of `signals`, then removes its handlers. */
+function untilSignal(signals: readonly NodeJS.Signals[]): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const on = (signal: NodeJS.Signals): void => {
+      for (const s of signals) process.off(s, on);
+      done(signal);
+    };
+    for (const s of signals) process.on(s, on);
+  });
+}
+
+/** registerSim adds `rollscope sim`. */
+export function registerSim(program: Command): void {
+  program
+    .command('sim')
+    .description('run only the simulated cluster; write a kubeconfig for kubectl and others')
+    .option('--listen <host:port>', 'address of the simulated API server (port 0 = any free port)', '127.0.0.1:0')
+    .option('--kubeconfig-out <file>', 'where to write the kubeconfig', DEFAULT_KUBECONFIG_OUT)
+    .option('--scenario <name>', `scripted cluster activity: ${scenarioNames().join(', ')}`, 'empty')
+    .option('--speed <n>', 'simulated time runs N times faster than real time', '1')
+    .option('--nodes <spec>', 'node pool, e.g. 3x4cpu8Gi,1x2cpu4Gi', DEFAULT_NODES_SPEC)
+    .action(async (opts: SimRunOptions) => runSimulatedCluster(opts));
+}

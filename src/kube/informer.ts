@@ -1,0 +1,108 @@
+import type { Clock } from '../lib/clock.ts';
+import { silentLogger, type Logger } from '../lib/log.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import { DeltaQueue, isTombstone, type Delta } from './delta-queue.ts';
+import type { ObjectKey } from './keys.ts';
+import type { ListerWatcher } from './list-watch.ts';
+import { Reflector, type Keyed, type ProjectFn, type ReflectorStats } from './reflector.ts';
+import { MemoryStore, type Store } from './store.ts';
+
+/** InformerDelta is one applied change as handlers see it: the key, the delta, and the record held before it. */
+export interface InformerDelta<T> {
+  readonly key: ObjectKey;
+  readonly delta: Delta<T>;
+  /** The record the store held before this delta (undefined for a first Added). */
+  readonly previous: T | undefined;
+}
+
+/** DeltaHandlerFn receives applied changes. It runs synchronously inside the informer; it must not throw (a throw is logged and swallowed). */
+export type DeltaHandlerFn<T> = (change: InformerDelta<T>) => void;
+
+/** InformerOptions configures an Informer; the reflector options not listed default as in ReflectorOptions. */
+export interface InformerOptions<T extends Keyed> {
+  readonly project: ProjectFn<T>;
+  /** Kind and scope for log lines, e.g. `Deployment in shop`. */
+  readonly description: string;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly minWatchTimeoutSeconds?: number;
+  readonly pageSize?: number;
+  readonly backoff?: BackoffPolicy;
+}
+
+/**
+ * Informer is a shared informer for one collection: a reflector feeding a DeltaQueue, drained at
+ * once into a MemoryStore, with each applied delta fanned out to every handler.
+ * - Handlers see deltas in queue order, after the store reflects them (`get` inside a handler
+ *   already returns the new state; `previous` holds the old one).
+ * - A handler added late does not get a replay; read `list()` first.
+ * - `run` resolves when `signal` aborts; nothing keeps running afterwards.
+ */
+export class Informer<T extends Keyed> {
+  readonly #store = new MemoryStore<T>();
+  readonly #queue = new DeltaQueue<T>();
+  readonly #handlers = new Set<DeltaHandlerFn<T>>();
+  readonly #reflector: Reflector<T>;
+  readonly #log: Logger;
+
+  constructor(lw: ListerWatcher, options: InformerOptions<T>) {
+    this.#log = options.logger ?? silentLogger;
+    this.#reflector = new Reflector<T>(lw, {
+      ...options,
+      queue: this.#queue,
+      known: this.#store,
+      onQueued: () => this.#drain(),
+    });
+  }
+
+  /** addHandler subscribes to applied deltas; returns the unsubscribe function. */
+  addHandler(fn: DeltaHandlerFn<T>): () => void {
+    this.#handlers.add(fn);
+    return () => this.#handlers.delete(fn);
+  }
+
+  /** run starts the reflector; resolves once `signal` aborted and everything stopped. */
+  run(signal: AbortSignal): Promise<void> {
+    return this.#reflector.run(signal);
+  }
+
+  /** store is the read-only view of the current records. */
+  get store(): Store<T> {
+    return this.#store;
+  }
+
+  /** hasSynced tells whether the first LIST has been applied. */
+  hasSynced(): boolean {
+    return this.#reflector.hasSynced();
+  }
+
+  /** resourceVersion is the watch cursor: the last resourceVersion seen. */
+  get resourceVersion(): string {
+    return this.#reflector.resourceVersion;
+  }
+
+  /** stats returns the reflector's counters. */
+  stats(): ReflectorStats {
+    return this.#reflector.stats();
+  }
+
+  #drain(): void {
+    for (let next = this.#queue.pop(); next !== undefined; next = this.#queue.pop()) {
+      for (const delta of next.deltas) this.#applyOne(next.key, delta);
+    }
+  }
+
+  #applyOne(key: ObjectKey, delta: Delta<T>): void {
+    const previous = this.#store.get(key);
+    if (delta.type === 'Deleted') this.#store.delete(key);
+    else if (!isTombstone(delta.object)) this.#store.set(key, delta.object);
+    for (const fn of this.#handlers) {
+      try {
+        fn({ key, delta, previous });
+      } catch (e) {
+        this.#log.error('delta handler threw; continuing', { key, type: delta.type, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+}

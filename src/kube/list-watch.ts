@@ -1,0 +1,60 @@
+/**
+ * The narrow interfaces between the reflector and whatever serves LIST and WATCH (client-go
+ * `listwatch.go`). Objects arrive as `unknown`: they are untrusted wire JSON, parsed by the
+ * projection (model/) at the boundary, one object at a time.
+ */
+
+/** ListOptions selects one page of a LIST. */
+export interface ListOptions {
+  /** Page size. If unset, no limit (one response). */
+  readonly limit?: number;
+  /** The `continue` token of the previous page. If unset, the first page. */
+  readonly continue?: string;
+  /** resourceVersion semantics (kubernetes.md §8.1). If unset, a consistent (quorum) read. */
+  readonly resourceVersion?: string;
+}
+
+/** ListPage is one page of a LIST: its items, the list's resourceVersion, and the token for the next page ('' if last). */
+export interface ListPage {
+  readonly items: readonly unknown[];
+  readonly resourceVersion: string;
+  readonly continue: string;
+}
+
+/** WatchOptions starts a WATCH. */
+export interface WatchOptions {
+  /** Stream changes after this resourceVersion. */
+  readonly resourceVersion: string;
+  /** Server-side end of the watch, in seconds. */
+  readonly timeoutSeconds: number;
+  /** Ask for BOOKMARK events (always true for the reflector). */
+  readonly allowWatchBookmarks: boolean;
+}
+
+/** WatchItem is one event of a watch stream. ERROR events are not items: they end the stream with a thrown TrackerError. */
+export type WatchItem =
+  | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: unknown }
+  | { readonly type: 'BOOKMARK'; readonly resourceVersion: string };
+
+/**
+ * Lister performs one page of a LIST; the list's resourceVersion is where the watch starts.
+ * Failures reject with a TrackerError (KUBE_WATCH_EXPIRED for 410 Expired, e.g. an expired
+ * continue token; KUBE_UNAVAILABLE, KUBE_FORBIDDEN, …). Rejects with the signal's reason when aborted.
+ */
+export interface Lister {
+  list(opts: ListOptions, signal: AbortSignal): Promise<ListPage>;
+}
+
+/**
+ * Watcher streams changes after `opts.resourceVersion`.
+ * - If opening fails it releases whatever it opened and the iterator throws a TrackerError.
+ * - The iterator ending is normal (server timeout, connection closed between events), not an error.
+ * - An ERROR event is thrown as a TrackerError (KUBE_WATCH_EXPIRED for 410/Expired or Gone).
+ * - Breaking out of the loop, or aborting `signal`, closes the connection; an aborted watch just ends.
+ */
+export interface Watcher {
+  watch(opts: WatchOptions, signal: AbortSignal): AsyncIterable<WatchItem>;
+}
+
+/** ListerWatcher can both list and watch one resource collection. */
+export type ListerWatcher = Lister & Watcher;

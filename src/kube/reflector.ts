@@ -1,0 +1,268 @@
+import { realClock, type Clock } from '../lib/clock.ts';
+import { isTrackerError, TrackerError } from '../lib/errors.ts';
+import { silentLogger, type Logger } from '../lib/log.ts';
+import type { Result } from '../lib/result.ts';
+import { INITIAL_BACKOFF, nextBackoff, type BackoffPolicy, type BackoffState, DEFAULT_BACKOFF } from './backoff.ts';
+import type { Delta, DeltaQueue } from './delta-queue.ts';
+import { apiFailureOf } from './http-errors.ts';
+import { keyOf, tryObjectKey, type ObjectKey } from './keys.ts';
+import type { ListerWatcher, WatchItem } from './list-watch.ts';
+import { isNewerResourceVersion } from './resource-version.ts';
+import type { Store } from './store.ts';
+
+/** Keyed is what the reflector needs of a record: where it lives and its version. */
+export interface Keyed {
+  readonly namespace: string;
+  readonly name: string;
+  readonly resourceVersion: string;
+}
+
+/** ProjectFn turns one untrusted wire object into a record, or an error naming the object and the field. Never throws. */
+export type ProjectFn<T> = (obj: unknown) => Result<T, string>;
+
+/** ReflectorOptions configures a Reflector. */
+export interface ReflectorOptions<T extends Keyed> {
+  /** Projection applied to every object on arrival; the wire object is dropped right after. */
+  readonly project: ProjectFn<T>;
+  /** Where deltas go. */
+  readonly queue: DeltaQueue<T>;
+  /** The state the queue's consumer has applied; read on relist to find objects that vanished. */
+  readonly known: Store<T>;
+  /** Called after deltas were queued; the consumer drains the queue synchronously. */
+  readonly onQueued: () => void;
+  /** Kind and scope for log lines, e.g. `Deployment in shop`. */
+  readonly description: string;
+  /** If unset, a silent logger. */
+  readonly logger?: Logger;
+  /** Clock for backoff and for detecting very short watches. If unset, the real clock. */
+  readonly clock?: Clock;
+  /** Source of jitter in [0, 1). If unset, Math.random. */
+  readonly random?: () => number;
+  /** Lower bound of the server-side watch timeout, randomised over [min, 2·min). If unset, 300 s (client-go). */
+  readonly minWatchTimeoutSeconds?: number;
+  /** LIST page size. If unset, 500 (client-go's pager default). */
+  readonly pageSize?: number;
+  /** Retry delays. If unset, DEFAULT_BACKOFF (client-go's reflector policy). */
+  readonly backoff?: BackoffPolicy;
+}
+
+/** ReflectorStats counts what a reflector did, for metrics and tests. */
+export interface ReflectorStats {
+  readonly events: number;
+  readonly bookmarks: number;
+  readonly lists: number;
+  readonly watches: number;
+  readonly malformed: number;
+  readonly errors: number;
+}
+
+/** VERY_SHORT_WATCH_MS: a watch that ends this quickly without an event is an error, as in client-go (it would otherwise re-watch in a hot loop). */
+const VERY_SHORT_WATCH_MS = 1000;
+
+/** MAX_CONTINUE_RESTARTS bounds how often one LIST restarts after its continue token expired before it counts as a failure. */
+const MAX_CONTINUE_RESTARTS = 3;
+
+const isExpired = (e: unknown): boolean => isTrackerError(e) && e.code === 'KUBE_WATCH_EXPIRED';
+
+/**
+ * Reflector keeps a queue of deltas in step with one collection (client-go `reflector.go`):
+ * paginated LIST, then WATCH from the list's resourceVersion with bookmarks and a randomised
+ * timeout; a clean end re-watches from the last seen resourceVersion without relisting; 410
+ * Expired relists and reconciles against `known`, queueing DeletedFinalStateUnknown deletions
+ * for objects that vanished; other failures back off exponentially with jitter, never sooner than
+ * the server's Retry-After. Objects are projected on arrival; a malformed object is skipped with
+ * a warning naming it, and the reflector carries on.
+ */
+export class Reflector<T extends Keyed> {
+  readonly #lw: ListerWatcher;
+  readonly #o: ReflectorOptions<T>;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #log: Logger;
+  #rv = '';
+  #synced = false;
+  #backoff: BackoffState = INITIAL_BACKOFF;
+  #stats: { -readonly [K in keyof ReflectorStats]: number } = { events: 0, bookmarks: 0, lists: 0, watches: 0, malformed: 0, errors: 0 };
+
+  constructor(lw: ListerWatcher, options: ReflectorOptions<T>) {
+    this.#lw = lw;
+    this.#o = options;
+    this.#clock = options.clock ?? realClock;
+    this.#random = options.random ?? Math.random;
+    this.#log = options.logger ?? silentLogger;
+  }
+
+  /** resourceVersion is the last resourceVersion seen (list, event or bookmark): the watch cursor. '' before the first list. */
+  get resourceVersion(): string {
+    return this.#rv;
+  }
+
+  /** hasSynced tells whether the first LIST has been queued in full. */
+  hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  /** stats returns a snapshot of the counters. */
+  stats(): ReflectorStats {
+    return { ...this.#stats };
+  }
+
+  /** run lists, then watches, until `signal` aborts; on 410 Expired it relists. Resolves when stopped; never rejects. */
+  async run(signal: AbortSignal): Promise<void> {
+    let needList = true;
+    let lastWasExpiry = false;
+    while (!signal.aborted) {
+      try {
+        if (needList) {
+          await this.#listAll(signal);
+          needList = false;
+        }
+        await this.#watchOnce(signal);
+        lastWasExpiry = false;
+      } catch (e) {
+        if (signal.aborted) break;
+        this.#stats.errors++;
+        if (isExpired(e)) {
+          needList = true;
+          this.#log.info('watch expired; relisting', { resource: this.#o.description, resourceVersion: this.#rv, reason: String((e as Error).message) });
+          // client-go relists at once; a second expiry in a row waits like any other failure so a confused server is not hammered.
+          if (!lastWasExpiry) {
+            lastWasExpiry = true;
+            continue;
+          }
+        }
+        if (!(await this.#sleepAfterFailure(e, signal))) break;
+      }
+    }
+  }
+
+  async #sleepAfterFailure(e: unknown, signal: AbortSignal): Promise<boolean> {
+    const retryAfterMs = apiFailureOf(e)?.retryAfterMs;
+    const step = nextBackoff(this.#backoff, { now: this.#clock.now(), random: this.#random(), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, this.#o.backoff ?? DEFAULT_BACKOFF);
+    this.#backoff = step.state;
+    const te = isTrackerError(e) ? e : undefined;
+    this.#log.warn('list/watch failed; retrying', {
+      resource: this.#o.description,
+      code: te?.code ?? 'INTERNAL',
+      error: e instanceof Error ? e.message : String(e),
+      hint: te?.details.hint,
+      retryInMs: step.delayMs,
+    });
+    try {
+      await this.#clock.sleep(step.delayMs, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async #listAll(signal: AbortSignal): Promise<void> {
+    const fresh = new Map<ObjectKey, T>();
+    let cont = '';
+    let restarts = 0;
+    let rv = '';
+    for (;;) {
+      let page;
+      try {
+        page = await this.#lw.list({ limit: this.#o.pageSize ?? 500, ...(cont === '' ? {} : { continue: cont }) }, signal);
+      } catch (e) {
+        if (!isExpired(e) || cont === '' || restarts >= MAX_CONTINUE_RESTARTS) throw e;
+        restarts++;
+        this.#log.info('list continue token expired; restarting the list', { resource: this.#o.description });
+        fresh.clear();
+        cont = '';
+        continue;
+      }
+      for (const item of page.items) {
+        const r = this.#o.project(item);
+        if (r.ok) fresh.set(keyOf(r.value.namespace, r.value.name), r.value);
+        else this.#malformed(r.error, 'list');
+      }
+      if (rv === '') rv = page.resourceVersion;
+      if (page.continue === '') break;
+      cont = page.continue;
+    }
+    this.#stats.lists++;
+    this.#replace(fresh);
+    this.#rv = rv;
+    this.#synced = true;
+  }
+
+  /** #replace queues the difference between `known` and a complete fresh list. */
+  #replace(fresh: Map<ObjectKey, T>): void {
+    const { queue, known } = this.#o;
+    for (const [key, last] of known.entries())
+      if (!fresh.has(key)) queue.add(key, { type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last } });
+    for (const [key, rec] of fresh) {
+      const old = known.get(key);
+      if (old === undefined) queue.add(key, { type: 'Added', object: rec });
+      else if (old.resourceVersion !== rec.resourceVersion) queue.add(key, { type: 'Updated', object: rec });
+    }
+    this.#o.onQueued();
+  }
+
+  async #watchOnce(signal: AbortSignal): Promise<void> {
+    const min = this.#o.minWatchTimeoutSeconds ?? 300;
+    const timeoutSeconds = Math.floor(min * (1 + this.#random()));
+    const started = this.#clock.now();
+    let seen = 0;
+    this.#stats.watches++;
+    for await (const item of this.#lw.watch({ resourceVersion: this.#rv, timeoutSeconds, allowWatchBookmarks: true }, signal)) {
+      seen++;
+      this.#apply(item);
+    }
+    if (signal.aborted) return;
+    if (seen === 0 && this.#clock.now() - started < VERY_SHORT_WATCH_MS)
+      throw new TrackerError('KUBE_UNAVAILABLE', `very short watch of ${this.#o.description}: closed within ${VERY_SHORT_WATCH_MS} ms without an event`, {
+        subject: this.#o.description,
+        hint: 'the API server or a proxy in between closes watches at once; check its logs and idle timeouts',
+      });
+  }
+
+  #apply(item: WatchItem): void {
+    if (item.type === 'BOOKMARK') {
+      this.#stats.bookmarks++;
+      this.#advance(item.resourceVersion);
+      return;
+    }
+    this.#stats.events++;
+    this.#advance(rawResourceVersion(item.object));
+    const r = this.#o.project(item.object);
+    if (!r.ok) {
+      this.#malformed(r.error, item.type);
+      if (item.type === 'DELETED') this.#deleteByRawKey(item.object);
+      return;
+    }
+    const key = keyOf(r.value.namespace, r.value.name);
+    const type: Delta<T>['type'] = item.type === 'DELETED' ? 'Deleted' : item.type === 'ADDED' ? 'Added' : 'Updated';
+    this.#o.queue.add(key, { type, object: r.value });
+    this.#o.onQueued();
+  }
+
+  /** A DELETED event whose object no longer projects still removes what we hold under its key. */
+  #deleteByRawKey(obj: unknown): void {
+    const key = tryObjectKey(obj);
+    if (key === undefined) return;
+    const last = this.#o.known.get(key);
+    if (last === undefined) return;
+    this.#o.queue.add(key, { type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last } });
+    this.#o.onQueued();
+  }
+
+  #advance(rv: string): void {
+    if (rv !== '' && isNewerResourceVersion(rv, this.#rv)) this.#rv = rv;
+  }
+
+  #malformed(error: string, during: string): void {
+    this.#stats.malformed++;
+    this.#log.warn('skipping malformed object', { resource: this.#o.description, during, error });
+  }
+}
+
+function rawResourceVersion(obj: unknown): string {
+  if (typeof obj !== 'object' || obj === null) return '';
+  const meta = (obj as { metadata?: unknown }).metadata;
+  if (typeof meta !== 'object' || meta === null) return '';
+  const rv = (meta as { resourceVersion?: unknown }).resourceVersion;
+  return typeof rv === 'string' ? rv : '';
+}

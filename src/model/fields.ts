@@ -1,0 +1,222 @@
+import type { Instant } from '../lib/clock.ts';
+import { err, ok, type Result } from '../lib/result.ts';
+import type { ConditionRecord, ObjectIdentity } from './records.ts';
+
+/**
+ * Field readers for untrusted wire JSON. Every reader takes `unknown`, never throws, and either
+ * returns a typed value (missing means the Kubernetes zero value, since the API omits zero fields)
+ * or an error string that names the field path and what is wrong with it.
+ */
+
+/** JsonObject is a parsed JSON object whose fields are still unchecked. */
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/** isJsonObject tells whether a value is a plain JSON object (not null, not an array). */
+export function isJsonObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** describeType names a value's JSON type for error messages ("array", "null", "number"…). */
+export function describeType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/** at joins a field path and a key: at('', 'spec') → 'spec', at('spec', 'replicas') → 'spec.replicas'. */
+const at = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+
+const mistyped = (path: string, v: unknown, want: string): string => `${path} is ${describeType(v)}, expected ${want}`;
+
+/** readString reads an optional string field; absent → `fallback`. */
+export function readString(o: JsonObject, key: string, path: string, fallback = ''): Result<string, string> {
+  const v = o[key];
+  if (v === undefined || v === null) return ok(fallback);
+  return typeof v === 'string' ? ok(v) : err(mistyped(`${at(path, key)}`, v, 'string'));
+}
+
+/** readInt reads an optional integer field; absent → `fallback`. Non-integers and non-finite numbers are errors. */
+export function readInt(o: JsonObject, key: string, path: string, fallback = 0): Result<number, string> {
+  const v = o[key];
+  if (v === undefined || v === null) return ok(fallback);
+  return typeof v === 'number' && Number.isSafeInteger(v) ? ok(v) : err(mistyped(`${at(path, key)}`, v, 'integer'));
+}
+
+/** readBool reads an optional boolean field; absent → false. */
+export function readBool(o: JsonObject, key: string, path: string): Result<boolean, string> {
+  const v = o[key];
+  if (v === undefined || v === null) return ok(false);
+  return typeof v === 'boolean' ? ok(v) : err(mistyped(`${at(path, key)}`, v, 'boolean'));
+}
+
+/** readObject reads an optional object field; absent → an empty object. */
+export function readObject(o: JsonObject, key: string, path: string): Result<JsonObject, string> {
+  const v = o[key];
+  if (v === undefined || v === null) return ok(EMPTY);
+  return isJsonObject(v) ? ok(v) : err(mistyped(`${at(path, key)}`, v, 'object'));
+}
+
+/** readArray reads an optional array field; absent → an empty array. */
+export function readArray(o: JsonObject, key: string, path: string): Result<readonly unknown[], string> {
+  const v = o[key];
+  if (v === undefined || v === null) return ok([]);
+  return Array.isArray(v) ? ok(v as readonly unknown[]) : err(mistyped(`${at(path, key)}`, v, 'array'));
+}
+
+/**
+ * readTime reads an optional RFC 3339 timestamp as epoch milliseconds; absent → null.
+ * Example: "2024-05-01T10:00:00Z" → 1714557600000; "yesterday" → error.
+ */
+export function readTime(o: JsonObject, key: string, path: string): Result<Instant | null, string> {
+  const v = o[key];
+  if (v === undefined || v === null) return ok(null);
+  if (typeof v !== 'string') return err(mistyped(`${at(path, key)}`, v, 'RFC 3339 timestamp'));
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? ok(t) : err(`${at(path, key)} is not an RFC 3339 timestamp: ${clip(v)}`);
+}
+
+/**
+ * MAX_METADATA_MAP_CHARS bounds the total size of labels or annotations we accept: the API server
+ * rejects annotations over 256 KiB in total (apimachinery ValidateAnnotations, TotalAnnotationSizeLimitB),
+ * so anything bigger did not come from a conforming server. Counted in UTF-16 code units (≈ bytes for ASCII).
+ */
+export const MAX_METADATA_MAP_CHARS = 256 * 1024;
+
+/** readStringMap reads an optional map of strings (labels, annotations, selectors); absent → {}. */
+export function readStringMap(o: JsonObject, key: string, path: string): Result<Readonly<Record<string, string>>, string> {
+  const v = o[key];
+  if (v === undefined || v === null) return ok(EMPTY_MAP);
+  if (!isJsonObject(v)) return err(mistyped(`${at(path, key)}`, v, 'map of strings'));
+  let size = 0;
+  const entries: [string, string][] = [];
+  for (const [k, value] of Object.entries(v)) {
+    if (typeof value !== 'string') return err(mistyped(`${at(path, key)}[${JSON.stringify(clip(k))}]`, value, 'string'));
+    size += k.length + value.length;
+    entries.push([k, value]);
+  }
+  if (size > MAX_METADATA_MAP_CHARS) return err(`${at(path, key)} holds ${size} characters, over the API server's limit of ${MAX_METADATA_MAP_CHARS}`);
+  // Object.fromEntries defines own properties, so a "__proto__" key stays data and never sets the prototype.
+  return ok(entries.length === 0 ? EMPTY_MAP : Object.freeze(Object.fromEntries(entries)));
+}
+
+/**
+ * checkKind verifies an object's `kind` when it has one (list items carry none, watch events do).
+ * Example: checkKind({kind: 'Pod'}, 'Deployment') → err('kind is "Pod", expected Deployment').
+ */
+export function checkKind(o: JsonObject, want: string): Result<true, string> {
+  if (o.kind === undefined || o.kind === want) return ok(true);
+  return err(`kind is ${clip(JSON.stringify(o.kind) ?? 'undefined')}, expected ${want}`);
+}
+
+/** clip shortens a string for an error message (at most 64 characters). */
+export function clip(s: string): string {
+  return s.length > 64 ? `${s.slice(0, 61)}...` : s;
+}
+
+const EMPTY: JsonObject = Object.freeze({});
+const EMPTY_MAP: Readonly<Record<string, string>> = Object.freeze({});
+
+/** ObjectSubject is how a malformed object is named in errors: kind, namespace and name as far as known. */
+export function objectSubject(kind: string, obj: unknown): string {
+  const meta = isJsonObject(obj) && isJsonObject(obj.metadata) ? obj.metadata : {};
+  const name = typeof meta.name === 'string' ? clip(meta.name) : '<no name>';
+  const ns = typeof meta.namespace === 'string' && meta.namespace !== '' ? `${clip(meta.namespace)}/` : '';
+  return `${kind} ${ns}${name}`;
+}
+
+/** Unwrapped is the value type of a Result. */
+type Unwrapped<R> = R extends { readonly ok: true; readonly value: infer V } ? V : never;
+
+/**
+ * all collects a record of Results into one Result of the values, or the first error.
+ * Example: all({ a: ok(1), b: err('x') }) → err('x').
+ */
+export function all<T extends Record<string, Result<unknown, string>>>(fields: T): Result<{ readonly [K in keyof T]: Unwrapped<T[K]> }, string> {
+  const out: Record<string, unknown> = {};
+  for (const [k, r] of Object.entries(fields)) {
+    if (!r.ok) return r;
+    out[k] = r.value;
+  }
+  return ok(out as { readonly [K in keyof T]: Unwrapped<T[K]> });
+}
+
+/**
+ * checkStringMap validates metadata[key] as a map of strings within MAX_METADATA_MAP_CHARS without
+ * copying it: every record is checked, so an object carrying, say, 1 MiB of annotations is refused
+ * even by projections that do not keep annotations.
+ */
+function checkStringMap(m: JsonObject, key: string): Result<true, string> {
+  const v = m[key];
+  if (v === undefined || v === null) return ok(true);
+  if (!isJsonObject(v)) return err(mistyped(`metadata.${key}`, v, 'map of strings'));
+  let size = 0;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    const value = v[k];
+    if (typeof value !== 'string') return err(mistyped(`metadata.${key}[${JSON.stringify(clip(k))}]`, value, 'string'));
+    size += k.length + value.length;
+  }
+  if (size > MAX_METADATA_MAP_CHARS) return err(`metadata.${key} holds ${size} characters, over the API server's limit of ${MAX_METADATA_MAP_CHARS}`);
+  return ok(true);
+}
+
+/** readIdentity reads the ObjectIdentity every record carries. name, uid and resourceVersion are required; annotations are checked (type, size) but not kept. */
+export function readIdentity(obj: unknown): Result<ObjectIdentity, string> {
+  if (!isJsonObject(obj)) return err(`object is ${describeType(obj)}, expected object`);
+  if (!isJsonObject(obj.metadata)) return err(mistyped('metadata', obj.metadata, 'object'));
+  const m = obj.metadata;
+  const r = all({
+    namespace: readString(m, 'namespace', 'metadata'),
+    name: readString(m, 'name', 'metadata'),
+    uid: readString(m, 'uid', 'metadata'),
+    resourceVersion: readString(m, 'resourceVersion', 'metadata'),
+    creationTimestamp: readTime(m, 'creationTimestamp', 'metadata'),
+    deletionTimestamp: readTime(m, 'deletionTimestamp', 'metadata'),
+    labels: readStringMap(m, 'labels', 'metadata'),
+    owner: readControllerOwner(m),
+  });
+  if (!r.ok) return r;
+  const annotations = checkStringMap(m, 'annotations');
+  if (!annotations.ok) return annotations;
+  if (r.value.name === '') return err('metadata.name is missing');
+  if (r.value.uid === '') return err('metadata.uid is missing');
+  if (r.value.resourceVersion === '') return err('metadata.resourceVersion is missing');
+  return r;
+}
+
+function readControllerOwner(m: JsonObject): Result<ObjectIdentity['owner'], string> {
+  const refs = readArray(m, 'ownerReferences', 'metadata');
+  if (!refs.ok) return refs;
+  for (const [i, ref] of refs.value.entries()) {
+    const path = `metadata.ownerReferences[${i}]`;
+    if (!isJsonObject(ref)) return err(mistyped(path, ref, 'object'));
+    if (ref.controller !== true) continue;
+    const owner = all({ kind: readString(ref, 'kind', path), name: readString(ref, 'name', path), uid: readString(ref, 'uid', path) });
+    return owner.ok ? ok(Object.freeze(owner.value)) : owner;
+  }
+  return ok(null);
+}
+
+/** readConditions reads `status.conditions` (or any conditions array) into frozen records. */
+export function readConditions(status: JsonObject, path: string): Result<readonly ConditionRecord[], string> {
+  const arr = readArray(status, 'conditions', path);
+  if (!arr.ok) return arr;
+  const out: ConditionRecord[] = [];
+  for (const [i, c] of arr.value.entries()) {
+    const p = `${path}.conditions[${i}]`;
+    if (!isJsonObject(c)) return err(mistyped(p, c, 'object'));
+    const r = all({
+      type: readString(c, 'type', p),
+      status: readString(c, 'status', p, 'Unknown'),
+      reason: readString(c, 'reason', p),
+      message: readString(c, 'message', p),
+      lastTransitionTime: readTime(c, 'lastTransitionTime', p),
+      lastUpdateTime: readTime(c, 'lastUpdateTime', p),
+    });
+    if (!r.ok) return r;
+    const s = r.value.status;
+    if (s !== 'True' && s !== 'False' && s !== 'Unknown') return err(`${p}.status is ${JSON.stringify(clip(s))}, expected True, False or Unknown`);
+    out.push(Object.freeze({ ...r.value, status: s }));
+  }
+  return ok(Object.freeze(out));
+}

@@ -1,0 +1,144 @@
+import { err, ok, type Result } from '../lib/result.ts';
+import { all, clip, describeType, isJsonObject, objectSubject, readArray, readBool, readConditions, readIdentity, readInt, readObject, readString, readTime, type JsonObject } from './fields.ts';
+import type { ContainerRecord, ContainerStatusRecord, PodRecord } from './records.ts';
+
+/** ProjectPodOptions tune how strict projectPod is. */
+export interface ProjectPodOptions {
+  /**
+   * Require `metadata.uid` and `metadata.resourceVersion`, as every object from an API server has.
+   * If unset, true. Set false for objects from files (e.g. `rollscope status --file`), where they
+   * are often left out; they then project as '-'.
+   */
+  readonly requireIdentity?: boolean;
+}
+
+/**
+ * projectPod projects a wire Pod to a PodRecord. It never throws; the error names the pod and the
+ * field that is wrong, e.g. `Pod shop/web-1: status.containerStatuses[0].restartCount is string, expected integer`.
+ * `templateHash` is the `pod-template-hash` label, else `controller-revision-hash`, else ''.
+ */
+export function projectPod(obj: unknown, options: ProjectPodOptions = {}): Result<PodRecord, string> {
+  const r = project(options.requireIdentity === false ? withPlaceholderIdentity(obj) : obj);
+  return r.ok ? r : err(`${objectSubject('Pod', obj)}: ${r.error}`);
+}
+
+function project(obj: unknown): Result<PodRecord, string> {
+  const id = readIdentity(obj);
+  if (!id.ok) return id;
+  const o = obj as JsonObject;
+  if (o.kind !== undefined && o.kind !== 'Pod') return err(`kind is ${JSON.stringify(clip(String(o.kind)))}, expected Pod`);
+  const spec = readObject(o, 'spec', '');
+  if (!spec.ok) return spec;
+  const status = readObject(o, 'status', '');
+  if (!status.ok) return status;
+  const f = all({
+    nodeName: readString(spec.value, 'nodeName', 'spec'),
+    restartPolicy: readString(spec.value, 'restartPolicy', 'spec'),
+    containers: readContainers(spec.value),
+    phase: readString(status.value, 'phase', 'status'),
+    conditions: readConditions(status.value, 'status'),
+    initStatuses: readContainerStatuses(status.value, 'initContainerStatuses', true),
+    statuses: readContainerStatuses(status.value, 'containerStatuses', false),
+  });
+  if (!f.ok) return f;
+  const labels = id.value.labels;
+  const { initStatuses, statuses, ...rest } = f.value;
+  return ok(
+    Object.freeze({
+      ...id.value,
+      ...rest,
+      kind: 'Pod' as const,
+      templateHash: labels['pod-template-hash'] ?? labels['controller-revision-hash'] ?? '',
+      containerStatuses: Object.freeze([...initStatuses, ...statuses]),
+    }),
+  );
+}
+
+/** withPlaceholderIdentity fills a missing uid/resourceVersion with '-' so readIdentity accepts file objects. */
+function withPlaceholderIdentity(obj: unknown): unknown {
+  if (!isJsonObject(obj) || !isJsonObject(obj.metadata)) return obj;
+  const m = obj.metadata;
+  return { ...obj, metadata: { ...m, uid: m.uid || '-', resourceVersion: m.resourceVersion || '-' } };
+}
+
+function readContainers(spec: JsonObject): Result<readonly ContainerRecord[], string> {
+  const arr = readArray(spec, 'containers', 'spec');
+  if (!arr.ok) return arr;
+  const out: ContainerRecord[] = [];
+  for (const [i, c] of arr.value.entries()) {
+    const p = `spec.containers[${i}]`;
+    if (!isJsonObject(c)) return err(`${p} is ${describeType(c)}, expected object`);
+    const r = all({ name: readString(c, 'name', p), image: readString(c, 'image', p) });
+    if (!r.ok) return r;
+    out.push(Object.freeze(r.value));
+  }
+  return ok(Object.freeze(out));
+}
+
+function readContainerStatuses(status: JsonObject, key: string, init: boolean): Result<readonly ContainerStatusRecord[], string> {
+  const arr = readArray(status, key, 'status');
+  if (!arr.ok) return arr;
+  const out: ContainerStatusRecord[] = [];
+  for (const [i, c] of arr.value.entries()) {
+    const p = `status.${key}[${i}]`;
+    if (!isJsonObject(c)) return err(`${p} is ${describeType(c)}, expected object`);
+    const r = all({
+      name: readString(c, 'name', p),
+      image: readString(c, 'image', p),
+      imageID: readString(c, 'imageID', p),
+      ready: readBool(c, 'ready', p),
+      started: readBool(c, 'started', p),
+      restartCount: readInt(c, 'restartCount', p),
+      state: readState(c, p),
+      lastTerminated: readLastTerminated(c, p),
+    });
+    if (!r.ok) return r;
+    out.push(Object.freeze({ ...r.value, init }));
+  }
+  return ok(Object.freeze(out));
+}
+
+function readState(c: JsonObject, p: string): Result<ContainerStatusRecord['state'], string> {
+  const state = readObject(c, 'state', p);
+  if (!state.ok) return state;
+  const sp = `${p}.state`;
+  const s = state.value;
+  if (s.waiting !== undefined && s.waiting !== null) {
+    const w = readObject(s, 'waiting', sp);
+    if (!w.ok) return w;
+    const r = all({ reason: readString(w.value, 'reason', `${sp}.waiting`), message: readString(w.value, 'message', `${sp}.waiting`) });
+    return r.ok ? ok({ kind: 'waiting', ...r.value }) : r;
+  }
+  if (s.running !== undefined && s.running !== null) {
+    const run = readObject(s, 'running', sp);
+    if (!run.ok) return run;
+    const t = readTime(run.value, 'startedAt', `${sp}.running`);
+    return t.ok ? ok({ kind: 'running', startedAt: t.value }) : t;
+  }
+  if (s.terminated !== undefined && s.terminated !== null) {
+    const t = readTerminated(s, 'terminated', sp);
+    if (!t.ok) return t;
+    return ok({ kind: 'terminated', ...t.value });
+  }
+  return ok({ kind: 'unknown' });
+}
+
+function readLastTerminated(c: JsonObject, p: string): Result<ContainerStatusRecord['lastTerminated'], string> {
+  const last = readObject(c, 'lastState', p);
+  if (!last.ok) return last;
+  if (last.value.terminated === undefined || last.value.terminated === null) return ok(null);
+  const t = readTerminated(last.value, 'terminated', `${p}.lastState`);
+  return t.ok ? ok({ reason: t.value.reason, exitCode: t.value.exitCode, finishedAt: t.value.finishedAt }) : t;
+}
+
+function readTerminated(parent: JsonObject, key: string, path: string): Result<{ reason: string; message: string; exitCode: number; finishedAt: number | null }, string> {
+  const t = readObject(parent, key, path);
+  if (!t.ok) return t;
+  const tp = `${path}.${key}`;
+  return all({
+    reason: readString(t.value, 'reason', tp),
+    message: readString(t.value, 'message', tp),
+    exitCode: readInt(t.value, 'exitCode', tp),
+    finishedAt: readTime(t.value, 'finishedAt', tp),
+  });
+}

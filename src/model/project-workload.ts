@@ -1,0 +1,139 @@
+import { err, ok, type Result } from '../lib/result.ts';
+import { all, checkKind, objectSubject, readBool, readConditions, readIdentity, readInt, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
+import { fingerprint } from './fingerprint.ts';
+import { projectManagers } from './managed-fields.ts';
+import type { WorkloadRecord } from './records.ts';
+import { projectTemplate } from './template.ts';
+
+/** WorkloadRecordKind is a kind projectWorkload accepts. */
+export type WorkloadRecordKind = WorkloadRecord['kind'];
+
+/**
+ * DROPPED_ANNOTATIONS are annotations never kept in a record. `last-applied-configuration` holds
+ * the whole applied manifest — env values (possible secrets) included — and is often the largest
+ * field of an object; the tracker reads the template itself instead.
+ */
+export const DROPPED_ANNOTATIONS: readonly string[] = ['kubectl.kubernetes.io/last-applied-configuration'];
+
+/** SPEC_FIELDS_OUTSIDE_FINGERPRINT are spec fields tracked on their own, so left out of specFingerprint. */
+const SPEC_FIELDS_OUTSIDE_FINGERPRINT = new Set(['template', 'replicas', 'paused']);
+
+/**
+ * projectWorkload projects a Deployment, StatefulSet or DaemonSet to a WorkloadRecord. It never
+ * throws; the error names the object and the field that is wrong, e.g.
+ * `Deployment shop/web: spec.replicas is string, expected integer`.
+ *
+ * Kind differences, all mapped onto the generic record:
+ * - `replicas`: spec.replicas (Deployment/StatefulSet, default 1); null for a DaemonSet.
+ * - `paused`: spec.paused for a Deployment; false otherwise.
+ * - `strategy`: spec.strategy.type (Deployment) or spec.updateStrategy.type; default RollingUpdate.
+ * - `status`: see readWorkloadStatus.
+ */
+export function projectWorkload(obj: unknown, kind: WorkloadRecordKind): Result<WorkloadRecord, string> {
+  const r = project(obj, kind);
+  return r.ok ? r : err(`${objectSubject(kind, obj)}: ${r.error}`);
+}
+
+function project(obj: unknown, kind: WorkloadRecordKind): Result<WorkloadRecord, string> {
+  const id = readIdentity(obj);
+  if (!id.ok) return id;
+  const o = obj as JsonObject;
+  const kindOk = checkKind(o, kind);
+  if (!kindOk.ok) return kindOk;
+  const meta = o.metadata as JsonObject;
+  const spec = readObject(o, 'spec', '');
+  if (!spec.ok) return spec;
+  const status = readObject(o, 'status', '');
+  if (!status.ok) return status;
+  const s = spec.value;
+  const fields = all({
+    generation: readInt(meta, 'generation', 'metadata'),
+    annotations: readStringMap(meta, 'annotations', 'metadata'),
+    replicas: kind === 'DaemonSet' ? ok(null) : readInt(s, 'replicas', 'spec', 1),
+    paused: kind === 'Deployment' ? readBool(s, 'paused', 'spec') : ok(false),
+    strategy: readStrategy(s, kind),
+    selector: readSelector(s),
+    template: projectTemplate(s.template, 'spec.template'),
+    managers: projectManagers(meta),
+    status: readWorkloadStatus(status.value, kind, s),
+  });
+  if (!fields.ok) return fields;
+  const f = fields.value;
+  return ok(
+    Object.freeze({
+      ...id.value,
+      kind,
+      ...f,
+      annotations: withoutDropped(f.annotations),
+      specFingerprint: fingerprint(Object.fromEntries(Object.entries(s).filter(([k]) => !SPEC_FIELDS_OUTSIDE_FINGERPRINT.has(k)))),
+    }),
+  );
+}
+
+function readStrategy(spec: JsonObject, kind: WorkloadRecordKind): Result<string, string> {
+  const key = kind === 'Deployment' ? 'strategy' : 'updateStrategy';
+  const strategy = readObject(spec, key, 'spec');
+  return strategy.ok ? readString(strategy.value, 'type', `spec.${key}`, 'RollingUpdate') : strategy;
+}
+
+function readSelector(spec: JsonObject): Result<Readonly<Record<string, string>>, string> {
+  const sel = readObject(spec, 'selector', 'spec');
+  return sel.ok ? readStringMap(sel.value, 'matchLabels', 'spec.selector') : sel;
+}
+
+/** withoutDropped removes DROPPED_ANNOTATIONS, returning the same map when none is present. */
+export function withoutDropped(annotations: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  if (!DROPPED_ANNOTATIONS.some((k) => Object.hasOwn(annotations, k))) return annotations;
+  return Object.freeze(Object.fromEntries(Object.entries(annotations).filter(([k]) => !DROPPED_ANNOTATIONS.includes(k))));
+}
+
+/**
+ * readWorkloadStatus maps each kind's status onto the generic fields. Missing fields are 0 (omitempty).
+ * - Deployment: the fields of the same names; no revisions (the revision lives on ReplicaSets).
+ * - StatefulSet: the fields of the same names plus currentRevision/updateRevision;
+ *   unavailableReplicas = max(0, spec.replicas − availableReplicas) (StatefulSets do not report it).
+ * - DaemonSet: replicas ← desiredNumberScheduled (the target: one pod per eligible node),
+ *   updatedReplicas ← updatedNumberScheduled, readyReplicas ← numberReady,
+ *   availableReplicas ← numberAvailable, unavailableReplicas ← numberUnavailable; revisions ''
+ *   (a DaemonSet's revisions are its ControllerRevisions).
+ *   Example: 3 nodes, 1 updated and ready → replicas 3, updated 1, ready 1, available 1, unavailable 2.
+ */
+function readWorkloadStatus(st: JsonObject, kind: WorkloadRecordKind, spec: JsonObject): Result<WorkloadRecord['status'], string> {
+  const common = { observedGeneration: readInt(st, 'observedGeneration', 'status'), conditions: readConditions(st, 'status') };
+  const r =
+    kind === 'DaemonSet'
+      ? all({
+          ...common,
+          replicas: readInt(st, 'desiredNumberScheduled', 'status'),
+          updatedReplicas: readInt(st, 'updatedNumberScheduled', 'status'),
+          readyReplicas: readInt(st, 'numberReady', 'status'),
+          availableReplicas: readInt(st, 'numberAvailable', 'status'),
+          unavailableReplicas: readInt(st, 'numberUnavailable', 'status'),
+          currentRevision: ok(''),
+          updateRevision: ok(''),
+        })
+      : all({
+          ...common,
+          replicas: readInt(st, 'replicas', 'status'),
+          updatedReplicas: readInt(st, 'updatedReplicas', 'status'),
+          readyReplicas: readInt(st, 'readyReplicas', 'status'),
+          availableReplicas: readInt(st, 'availableReplicas', 'status'),
+          unavailableReplicas: kind === 'Deployment' ? readInt(st, 'unavailableReplicas', 'status') : statefulSetUnavailable(st, spec),
+          currentRevision: readString(st, 'currentRevision', 'status'),
+          updateRevision: readString(st, 'updateRevision', 'status'),
+        });
+  return r.ok ? ok(Object.freeze(r.value)) : r;
+}
+
+function statefulSetUnavailable(st: JsonObject, spec: JsonObject): Result<number, string> {
+  const want = readInt(spec, 'replicas', 'spec', 1);
+  const available = readInt(st, 'availableReplicas', 'status');
+  if (!want.ok) return want;
+  if (!available.ok) return available;
+  return ok(Math.max(0, want.value - available.value));
+}
+
+/** isWorkloadKind tells whether a string is a kind projectWorkload accepts. */
+export function isWorkloadKind(kind: string): kind is WorkloadRecordKind {
+  return kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet';
+}

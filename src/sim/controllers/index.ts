@@ -1,0 +1,39 @@
+import type { SimContext } from '../context.ts';
+import { startKubelet } from '../kubelet.ts';
+import { startScheduler } from '../scheduler.ts';
+import { startDeploymentController } from './deployment/controller.ts';
+import { startReplicaSetController } from './replicaset.ts';
+// TODO(issue 2): enable once src/sim/controllers/{statefulset,daemonset}.ts land.
+// import { startDaemonSetController } from './daemonset.ts';
+// import { startStatefulSetController } from './statefulset.ts';
+
+/** ComponentStarter starts one simulated cluster component and returns the function that stops it. */
+export type ComponentStarter = (ctx: SimContext) => () => void;
+
+/**
+ * CONTROLLERS lists every component `startControllers` runs, in start order: workload controllers
+ * first, then the scheduler and the kubelet.
+ */
+export const CONTROLLERS: readonly ComponentStarter[] = [
+  startDeploymentController,
+  startReplicaSetController,
+  // startStatefulSetController,
+  // startDaemonSetController,
+  startScheduler,
+  startKubelet,
+];
+
+/**
+ * startControllers starts all controllers of the simulated cluster (Deployment, ReplicaSet,
+ * StatefulSet, DaemonSet), the scheduler and the kubelet on `ctx`. The returned function stops
+ * them all, in reverse order; it is safe to call twice.
+ */
+export function startControllers(ctx: SimContext): () => void {
+  const stops = CONTROLLERS.map((start) => start(ctx));
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    for (const stop of [...stops].reverse()) stop();
+  };
+}

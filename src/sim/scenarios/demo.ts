@@ -1,0 +1,115 @@
+import { rollbackDeployment, scale, setImage, type WorkloadRef } from './actions.ts';
+import { bumpPatch, daemonSetObject, deploymentObject, namespaceObject, statefulSetObject, withTag } from './objects.ts';
+import { ScenarioScript } from './script.ts';
+import type { Scenario, ScenarioContext } from './types.ts';
+
+const MINUTE = 60_000;
+/** CYCLE is the length of the demo's failure story (fail → diagnose → fix); it then repeats. */
+const CYCLE = 20 * MINUTE;
+const REGISTRY = 'registry.acme.io';
+
+const frontend: WorkloadRef = { resource: 'deployments.apps', namespace: 'shop', name: 'frontend' };
+const cart: WorkloadRef = { resource: 'deployments.apps', namespace: 'shop', name: 'cart' };
+const checkout: WorkloadRef = { resource: 'deployments.apps', namespace: 'shop', name: 'checkout' };
+const api: WorkloadRef = { resource: 'deployments.apps', namespace: 'payments', name: 'api' };
+const ledger: WorkloadRef = { resource: 'statefulsets.apps', namespace: 'payments', name: 'ledger' };
+const worker: WorkloadRef = { resource: 'deployments.apps', namespace: 'platform', name: 'batch-worker' };
+const agent: WorkloadRef = { resource: 'daemonsets.apps', namespace: 'platform', name: 'node-agent' };
+
+function createWorkloads(s: ScenarioScript): void {
+  for (const ns of ['shop', 'payments', 'platform']) s.ensure('namespaces', namespaceObject(ns), 'kubectl-create');
+  const helm = { 'app.kubernetes.io/managed-by': 'Helm' };
+  s.ensure('deployments.apps', deploymentObject({ ...frontend, image: `${REGISTRY}/shop/frontend:2.3.0`, replicas: 3 }), 'kubectl-client-side-apply');
+  s.ensure('deployments.apps', deploymentObject({ ...cart, image: `${REGISTRY}/shop/cart:1.8.0`, replicas: 2, labels: helm }), 'helm');
+  s.ensure(
+    'deployments.apps',
+    deploymentObject({ ...checkout, image: `${REGISTRY}/shop/checkout:4.1.0`, replicas: 3, labels: helm, progressDeadlineSeconds: 120 }),
+    'helm',
+  );
+  s.ensure('deployments.apps', deploymentObject({ ...api, image: `${REGISTRY}/payments/api:3.0.0`, replicas: 3, progressDeadlineSeconds: 180 }), 'argocd-controller');
+  s.ensure('statefulsets.apps', statefulSetObject({ ...ledger, image: `${REGISTRY}/payments/ledger:15.4.0`, replicas: 3, memory: '256Mi', labels: helm }), 'helm');
+  s.ensure('deployments.apps', deploymentObject({ ...worker, image: `${REGISTRY}/platform/batch-worker:0.7.0`, replicas: 2, progressDeadlineSeconds: 180 }), 'kubectl-client-side-apply');
+  s.ensure('daemonsets.apps', daemonSetObject({ ...agent, image: `${REGISTRY}/platform/node-agent:0.9.0`, cpu: '20m', memory: '32Mi' }), 'argocd-controller');
+}
+
+/** lastGood remembers, per script and workload, the newest image released without a failure tag. */
+const lastGood = new WeakMap<ScenarioScript, Map<string, string>>();
+const keyOf = (ref: WorkloadRef): string => `${ref.resource}/${ref.namespace}/${ref.name}`;
+
+/** release sets the next patch version after the last good one, as `manager`. */
+function release(s: ScenarioScript, ref: WorkloadRef, manager: string, image: string | undefined): void {
+  if (image === undefined) return;
+  const next = bumpPatch(image);
+  const kind = ref.resource.split('.')[0]?.replace(/s$/, '') ?? 'deployment';
+  const cause = manager === 'kubectl-set' ? `kubectl set image ${kind}/${ref.name} ${ref.name}=${next}` : `${manager}: ${next}`;
+  if (setImage(s, ref, { image: next, manager, changeCause: cause })) lastGood.get(s)?.set(keyOf(ref), next);
+}
+
+function imageOf(s: ScenarioScript, ref: WorkloadRef): string | undefined {
+  const obj = s.store.get(ref.resource, ref.namespace, ref.name) as { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } } | undefined;
+  return obj?.spec?.template?.spec?.containers?.[0]?.image;
+}
+
+/** goodBase is the image a fix builds on: the last good release, else the current image unless it carries a failure tag. */
+function goodBase(s: ScenarioScript, ref: WorkloadRef, fallback: string): string {
+  const remembered = lastGood.get(s)?.get(keyOf(ref));
+  if (remembered !== undefined) return remembered;
+  const image = imageOf(s, ref) ?? fallback;
+  return /:(missing|crash|oom|unready|slow)$/.test(image) ? fallback : image;
+}
+
+function scheduleSteadyReleases(s: ScenarioScript): void {
+  s.every({ firstMs: 2 * MINUTE, periodMs: 4 * MINUTE, jitterMs: 2 * MINUTE }, 'frontend release', () => release(s, frontend, 'kubectl-set', imageOf(s, frontend)));
+  s.every({ firstMs: 5 * MINUTE, periodMs: 9 * MINUTE, jitterMs: MINUTE }, 'cart release', () => release(s, cart, 'helm', imageOf(s, cart)));
+  s.every({ firstMs: 7 * MINUTE, periodMs: 12 * MINUTE, jitterMs: MINUTE }, 'ledger release', () => release(s, ledger, 'helm', imageOf(s, ledger)));
+  s.every({ firstMs: 9 * MINUTE, periodMs: 15 * MINUTE }, 'node-agent release', () => release(s, agent, 'argocd-controller', imageOf(s, agent)));
+  s.every({ firstMs: 45_000, periodMs: 45_000, jitterMs: 30_000 }, 'cart autoscaling', () => {
+    const replicas = 2 + Math.floor(s.random() * 5); // the HPA keeps cart between 2 and 6 replicas
+    scale(s, cart, replicas, 'horizontal-pod-autoscaler');
+  });
+}
+
+/** scheduleFailureStories runs one round of each failure and its fix, starting `offset` ms from now. */
+function scheduleFailureStories(s: ScenarioScript, offset: number): void {
+  // checkout: a good release, then an image that cannot be pulled, then `kubectl rollout undo`.
+  s.at(offset + 3 * MINUTE, 'checkout release', () => release(s, checkout, 'helm', goodBase(s, checkout, `${REGISTRY}/shop/checkout:4.1.0`)));
+  s.at(offset + 8 * MINUTE, 'checkout missing image', () =>
+    setImage(s, checkout, { image: withTag(imageOf(s, checkout) ?? `${REGISTRY}/shop/checkout:4.1.0`, 'missing'), manager: 'helm', changeCause: 'helm upgrade checkout' }),
+  );
+  s.at(offset + 13 * MINUTE, 'checkout rollback', () => rollbackDeployment(s, checkout.namespace, checkout.name));
+  // payments/api: Argo CD syncs a release that crash-loops, then a fixed one.
+  s.at(offset + 4 * MINUTE, 'api release', () => release(s, api, 'argocd-controller', goodBase(s, api, `${REGISTRY}/payments/api:3.0.0`)));
+  s.at(offset + 10 * MINUTE, 'api crash loop', () => setImage(s, api, { image: withTag(imageOf(s, api) ?? `${REGISTRY}/payments/api:3.0.0`, 'crash'), manager: 'argocd-controller' }));
+  s.at(offset + 16 * MINUTE, 'api fix', () => release(s, api, 'argocd-controller', goodBase(s, api, `${REGISTRY}/payments/api:3.0.0`)));
+  // platform/batch-worker: a rollout that asks for more CPU than any node has, then a fix.
+  const workerBase = `${REGISTRY}/platform/batch-worker:0.7.0`;
+  s.at(offset + 6 * MINUTE, 'batch-worker unschedulable', () =>
+    setImage(s, worker, { image: bumpPatch(goodBase(s, worker, workerBase)), manager: 'kubectl-client-side-apply', cpu: '64' }),
+  );
+  s.at(offset + 14 * MINUTE, 'batch-worker fix', () => {
+    const next = bumpPatch(bumpPatch(goodBase(s, worker, workerBase)));
+    if (setImage(s, worker, { image: next, manager: 'kubectl-client-side-apply', cpu: '50m' })) lastGood.get(s)?.set(keyOf(worker), next);
+  });
+  s.at(offset + CYCLE, 'next failure round', () => scheduleFailureStories(s, 0));
+}
+
+/**
+ * demoScenario is the scripted demo behind `rollscope demo`: namespaces shop, payments and
+ * platform; steady image releases by kubectl, Helm and Argo CD every few simulated minutes;
+ * HPA-like scaling noise on shop/cart; and, every 20 simulated minutes, one image that cannot be
+ * pulled (shop/checkout, then rolled back), one crash loop (payments/api, then fixed) and one
+ * unschedulable rollout (platform/batch-worker, then fixed). Also a StatefulSet (payments/ledger)
+ * and a DaemonSet (platform/node-agent).
+ */
+export const demoScenario: Scenario = {
+  name: 'demo',
+  description: 'three namespaces, steady releases, scaling noise, a failing image, a crash loop, an unschedulable rollout and a rollback, every 20 simulated minutes',
+  start(ctx: ScenarioContext) {
+    const s = new ScenarioScript(ctx);
+    lastGood.set(s, new Map());
+    createWorkloads(s);
+    scheduleSteadyReleases(s);
+    scheduleFailureStories(s, 0);
+    return () => s.stop();
+  },
+};

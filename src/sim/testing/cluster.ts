@@ -1,0 +1,62 @@
+import type { KubeObject } from '../../kube/types.ts';
+import { createBehaviour } from '../behaviour.ts';
+import type { BehaviourConfig } from '../behaviour.ts';
+import { ManualClock } from '../clock.ts';
+import type { SimContext } from '../context.ts';
+import { createEventSink } from '../events.ts';
+import { startKubelet } from '../kubelet.ts';
+import { registerNodes } from '../nodes.ts';
+import { startScheduler } from '../scheduler.ts';
+import { createSimStorage } from '../storage.ts';
+
+/** TestCluster is an in-process simulated cluster on a ManualClock, for tests of sim/ components. */
+export interface TestCluster {
+  readonly ctx: SimContext;
+  readonly clock: ManualClock;
+  /** Events about `name` (any kind) in `namespace`, oldest first, as `reason: message` strings. */
+  events(namespace: string, name: string): string[];
+  /** The raw events about `name`. */
+  rawEvents(namespace: string, name: string): KubeObject[];
+  pod(namespace: string, name: string): KubeObject | undefined;
+  stop(): void;
+}
+
+/** seeded returns a deterministic source of numbers in [0, 1) (mulberry32). */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * startTestCluster creates storage, nodes, the event sink, and starts the scheduler and kubelet
+ * (plus any `extra` components, such as controllers). Call `stop()` at the end of the test.
+ */
+export function startTestCluster(config: BehaviourConfig = {}, extra: readonly ((ctx: SimContext) => () => void)[] = []): TestCluster {
+  const clock = new ManualClock();
+  const random = seeded(42);
+  const store = createSimStorage(clock, { random });
+  const ctx: SimContext = { store, clock, behaviour: createBehaviour(config), events: createEventSink(store, clock), random };
+  registerNodes(ctx);
+  const stops = [startScheduler(ctx), startKubelet(ctx), ...extra.map((start) => start(ctx))];
+  const rawEvents = (namespace: string, name: string): KubeObject[] =>
+    store
+      .list('events', { namespace })
+      .filter((e) => (e.involvedObject as { name?: string } | undefined)?.name === name)
+      .sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
+  return {
+    ctx,
+    clock,
+    rawEvents,
+    events: (namespace, name) => rawEvents(namespace, name).map((e) => `${String(e.reason)}: ${String(e.message)}`),
+    pod: (namespace, name) => store.get('pods', namespace, name),
+    stop: () => {
+      for (const stop of stops) stop();
+    },
+  };
+}

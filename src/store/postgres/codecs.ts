@@ -1,0 +1,14 @@
+import type { RowDecoders } from '../sql/release-row.ts';
+
+/**
+ * postgresDecoders read node-postgres values: jsonb columns arrive already parsed; BIGINT (int8)
+ * arrives as a decimal string, which we turn into a number (every stored integer is an epoch-ms
+ * time, a count or an identity well below 2^53).
+ */
+export const postgresDecoders: RowDecoders = {
+  json: (v) => v,
+  int: (v) => (typeof v === 'number' ? v : Number(v)),
+};
+
+/** JSON_COLUMNS are the columns written as JSON text and cast to jsonb in SQL. */
+export const JSON_COLUMNS: ReadonlySet<string> = new Set(['images', 'actor', 'failure', 'phases', 'replicas', 'events', 'template', 'labels', 'detail', 'payload']);

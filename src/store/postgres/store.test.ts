@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { startPostgres } from '../../../test/support/postgres.ts';
+import { isTrackerError } from '../../lib/errors.ts';
+import { describeLedgerContract } from '../ledger.contract.ts';
+import { openPostgresLedger } from './store.ts';
+
+const server = await startPostgres();
+
+if ('skip' in server) {
+  describe('postgres satisfies LedgerStore', () => {
+    it.skip(`needs a PostgreSQL server: ${server.skip}`, () => {});
+  });
+} else {
+  after(() => server.stop());
+  let n = 0;
+
+  // Each ledger lives in its own schema of one server: isolated like separate databases, cheaper to make.
+  describeLedgerContract('postgres', async () => {
+    const schema = `ledger_${++n}`;
+    return {
+      store: await openPostgresLedger({ url: server.url, schema }),
+      reopen: () => openPostgresLedger({ url: server.url, schema }),
+      forgeSchemaVersion: async (version) => {
+        const client = new pg.Client({ connectionString: server.url });
+        await client.connect();
+        try {
+          await client.query(`INSERT INTO ${schema}.schema_migrations (version, name, applied_at) VALUES ($1, 'from_the_future', 0)`, [version]);
+        } finally {
+          await client.end();
+        }
+      },
+    };
+  });
+
+  describe('postgres ledger specifics', () => {
+    it('reports an unreachable server as STORE_UNAVAILABLE without the password', async () => {
+      const url = `postgres://rollscope:hunter2@127.0.0.1:${server.port + 1}/ledger`;
+      await assert.rejects(openPostgresLedger({ url, connectTimeoutMs: 2000 }), (e: unknown) => {
+        assert.ok(isTrackerError(e) && e.code === 'STORE_UNAVAILABLE', String(e));
+        assert.match(e.message, /postgres:\/\/rollscope:\*\*\*@127\.0\.0\.1/);
+        assert.doesNotMatch(`${e.message} ${e.details.subject ?? ''} ${e.details.hint ?? ''}`, /hunter2/);
+        return true;
+      });
+    });
+
+    it('two trackers migrating one database at once apply each migration once', async () => {
+      const schema = 'race';
+      const [a, b] = await Promise.all([openPostgresLedger({ url: server.url, schema }), openPostgresLedger({ url: server.url, schema })]);
+      try {
+        assert.equal(await a.schemaVersion(), await b.schemaVersion());
+        const client = new pg.Client({ connectionString: server.url });
+        await client.connect();
+        const rows = await client.query('SELECT version FROM race.schema_migrations');
+        await client.end();
+        assert.equal(rows.rowCount, await a.schemaVersion());
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+  });
+}

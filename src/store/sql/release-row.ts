@@ -1,0 +1,74 @@
+import type { Instant } from '../../lib/clock.ts';
+import type { Diagnosis } from '../../model/diagnosis.ts';
+import type { Actor, ContainerImage, Outcome, Phases, Release, ReleaseEvent, ReleaseId, ReplicaCounts, Trigger, WorkloadKind } from '../../model/release.ts';
+import { revisionKey } from '../release-identity.ts';
+
+/**
+ * RELEASE_COLUMNS are the `releases` table's columns in the order `encodeRelease` returns values.
+ * Both SQL dialects share them (see migrations/<dialect>/0001_init.sql).
+ */
+export const RELEASE_COLUMNS = [
+  'id', 'cluster', 'namespace', 'kind', 'name', 'workload_uid', 'release_number', 'revision', 'revision_key', 'template_hash',
+  'trigger', 'images', 'image_text', 'actor', 'change_cause', 'previous_release_id', 'started_at', 'finished_at', 'outcome',
+  'failure', 'phases', 'replicas', 'events', 'template', 'backfilled',
+] as const;
+
+/** SqlValue is a parameter value both drivers accept. */
+export type SqlValue = string | number | null;
+
+/**
+ * encodeRelease turns a release into the values of RELEASE_COLUMNS: JSON columns as JSON text (the
+ * PostgreSQL store casts them to jsonb), times as epoch ms, booleans as 0/1.
+ */
+export function encodeRelease(r: Release): readonly SqlValue[] {
+  const w = r.workload;
+  return [
+    r.id, w.cluster, w.namespace, w.kind, w.name, w.uid, r.releaseNumber, r.revision, revisionKey(r), r.templateHash,
+    r.trigger, JSON.stringify(r.images), r.images.map((i) => i.image).join('\n'), JSON.stringify(r.actor), r.changeCause,
+    r.previousReleaseId, r.startedAt, r.finishedAt, r.outcome, r.failure === null ? null : JSON.stringify(r.failure),
+    JSON.stringify(r.phases), JSON.stringify(r.replicas), JSON.stringify(r.events), JSON.stringify(r.template ?? null), r.backfilled ? 1 : 0,
+  ];
+}
+
+/**
+ * RowDecoders adapt one driver's column values: `json` turns a JSON column into a value (SQLite
+ * returns text to parse, pg returns jsonb already parsed), `int` turns an integer column into a
+ * number (pg returns BIGINT as a string; every value we store is a safe integer of ms or a count).
+ */
+export interface RowDecoders {
+  json(v: unknown): unknown;
+  int(v: unknown): number;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
+
+/**
+ * decodeRelease rebuilds a release from a `releases` row. The JSON columns were written by
+ * encodeRelease, and migrations own their shape, so they are trusted rather than re-validated.
+ */
+export function decodeRelease(row: Readonly<Record<string, unknown>>, d: RowDecoders): Release {
+  const intOrNull = (v: unknown): Instant | null => (v === null || v === undefined ? null : d.int(v));
+  const failure = row.failure === null || row.failure === undefined ? null : (d.json(row.failure) as Diagnosis | null);
+  return {
+    id: str(row.id) as ReleaseId,
+    workload: { cluster: str(row.cluster), namespace: str(row.namespace), kind: str(row.kind) as WorkloadKind, name: str(row.name), uid: str(row.workload_uid) },
+    releaseNumber: d.int(row.release_number),
+    revision: strOrNull(row.revision),
+    templateHash: str(row.template_hash),
+    trigger: str(row.trigger) as Trigger,
+    images: d.json(row.images) as ContainerImage[],
+    actor: d.json(row.actor) as Actor,
+    changeCause: strOrNull(row.change_cause),
+    previousReleaseId: strOrNull(row.previous_release_id) as ReleaseId | null,
+    startedAt: d.int(row.started_at),
+    finishedAt: intOrNull(row.finished_at),
+    outcome: str(row.outcome) as Outcome,
+    failure,
+    phases: d.json(row.phases) as Phases,
+    replicas: d.json(row.replicas) as ReplicaCounts,
+    events: d.json(row.events) as ReleaseEvent[],
+    template: d.json(row.template),
+    backfilled: d.int(row.backfilled) === 1,
+  };
+}

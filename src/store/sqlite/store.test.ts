@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { isTrackerError } from '../../lib/errors.ts';
+import { describeLedgerContract } from '../ledger.contract.ts';
+import { makeRelease, workloadRef } from '../ledger-fixtures.ts';
+import { historyQuery, openSqliteLedger } from './store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'rollscope-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+describeLedgerContract('sqlite (file)', async () => {
+  const path = join(dir, `ledger-${++n}.db`);
+  return {
+    store: openSqliteLedger({ path }),
+    reopen: async () => openSqliteLedger({ path }),
+    forgeSchemaVersion: async (version) => {
+      const s = openSqliteLedger({ path });
+      s.database.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, 'from_the_future', 0);
+      await s.close();
+    },
+  };
+});
+
+describe('sqlite ledger specifics', () => {
+  it('uses an index for the main history queries (no full scan, no temp sort)', async () => {
+    const store = openSqliteLedger({ path: ':memory:' });
+    try {
+      for (let i = 1; i <= 50; i++) await store.upsertRelease(makeRelease(workloadRef(`ns${i % 5}`, `w${i % 7}`), Math.ceil(i / 35), { id: `r${i}` as never, templateHash: `h${i}` }));
+      store.database.exec('ANALYZE');
+      const rows = [
+        { name: 'all namespaces', filter: {}, index: 'releases_started' },
+        { name: 'one namespace', filter: { namespaces: ['ns1'] }, index: 'releases_ns' },
+        { name: 'one workload by name', filter: { namespaces: ['ns1'], name: 'w1' }, index: 'releases_ns' },
+        { name: 'next page', filter: { namespaces: ['ns1'], cursor: Buffer.from('[1,"r9"]').toString('base64url') }, index: 'releases_ns' },
+      ] as const;
+      for (const row of rows) {
+        const { sql, params } = historyQuery(row.filter);
+        const plan = (store.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((p) => p.detail).join(' | ');
+        assert.match(plan, new RegExp(`USING INDEX ${row.index}`), `${row.name}: ${plan}`);
+        assert.doesNotMatch(plan, /USE TEMP B-TREE FOR ORDER BY/, `${row.name}: ${plan}`);
+        assert.doesNotMatch(plan, /SCAN releases$/, `${row.name}: ${plan}`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('turns on WAL for file ledgers', async () => {
+    const store = openSqliteLedger({ path: join(dir, 'wal.db') });
+    try {
+      assert.equal(store.database.pragma('journal_mode', { simple: true }), 'wal');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses to create a missing file when it must exist, naming the path', () => {
+    const path = join(dir, 'missing', 'ledger.db');
+    assert.throws(
+      () => openSqliteLedger({ path, mustExist: true }),
+      (e: unknown) => isTrackerError(e) && e.code === 'STORE_UNAVAILABLE' && e.message.includes(path) && /serve/.test(e.details.hint ?? ''),
+    );
+    assert.equal(existsSync(path), false);
+  });
+});

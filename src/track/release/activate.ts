@@ -1,0 +1,128 @@
+import type { Instant } from '../../lib/clock.ts';
+import type { Release } from '../../model/release.ts';
+import { advance } from '../rollout/machine.ts';
+import { newRolloutState } from '../rollout/state.ts';
+import type { FailFastRules } from '../status/fail-fast.ts';
+import { changeCauseOf, UNKNOWN_ACTOR } from './actor.ts';
+import { backfillReleases, type BackfillKnown } from './backfill.ts';
+import { buildRelease } from './build.ts';
+import type { Fact } from './facts.ts';
+import type { RevisionSource } from './revision-source.ts';
+import { triggerOf } from './template-trigger.ts';
+import { rememberRelease, sourceKeyOf, type WorkloadState } from './workload-state.ts';
+
+/** ActivateOptions say how to turn new revisions into releases. */
+export interface ActivateOptions {
+  readonly now: Instant;
+  readonly rules: FailFastRules;
+  /**
+   * live: the newest new revision was activated while we watched — it becomes a tracked release
+   * with the actor seen on the workload. Otherwise (first list, after a gap) every new revision is
+   * backfilled.
+   */
+  readonly live: boolean;
+}
+
+/** Activation is the workload state after activating new revisions, and the facts that produced. */
+export interface Activation {
+  readonly ws: WorkloadState;
+  readonly facts: readonly Fact[];
+}
+
+/**
+ * newRevisionsOf lists the workload's revisions that no release covers yet: native revision above
+ * every activated one and an unknown natural key, oldest first. Kubernetes only ever raises
+ * revisions (a rollback re-promotes an old ReplicaSet under max+1, §1.5), so this is exactly the
+ * set of activations not yet recorded.
+ */
+export function newRevisionsOf(ws: WorkloadState): readonly RevisionSource[] {
+  const uid = ws.ref.uid;
+  return [...ws.revisions.values()]
+    .filter((s) => s.revision > ws.maxRevision && !ws.keys.has(sourceKeyOf(uid, s)))
+    .sort((a, b) => a.revision - b.revision);
+}
+
+/**
+ * activateRevisions starts a release for every new revision of the workload, in revision order:
+ * the older ones backfilled (they came and went while we were not looking), the newest one live
+ * when `options.live`. Each new release supersedes (or rolls back) the previous current one.
+ * Returns the same `ws` and no facts when there is nothing new.
+ */
+export function activateRevisions(ws: WorkloadState, options: ActivateOptions): Activation {
+  const record = ws.record;
+  const fresh = newRevisionsOf(ws);
+  if (record === null || fresh.length === 0) return { ws, facts: [] };
+  const facts: Fact[] = [];
+  const backfilled = options.live ? fresh.slice(0, -1) : fresh;
+  let cur = ws;
+  if (backfilled.length > 0) {
+    const releases = backfillReleases({
+      workload: record,
+      ref: ws.ref,
+      revisions: backfilled,
+      pods: [],
+      now: options.now,
+      known: knownOf(ws),
+    });
+    for (const r of releases) {
+      const src = backfilled.find((s) => String(s.revision) === r.revision)!;
+      // Older than a live one that follows: it was superseded, whatever the status said.
+      const release = options.live && (r.outcome === 'progressing' || r.outcome === 'paused') ? { ...r, outcome: 'superseded' as const } : r;
+      cur = adopt(cur, release, src, facts, options);
+    }
+  }
+  if (options.live) cur = adopt(cur, liveRelease(cur, fresh.at(-1)!, options.now), fresh.at(-1)!, facts, options);
+  return { ws: cur, facts };
+}
+
+function knownOf(ws: WorkloadState): BackfillKnown {
+  const r = ws.rollout?.release;
+  return {
+    lastNumber: ws.lastNumber,
+    floorRevision: ws.maxRevision,
+    keys: ws.keys,
+    templates: ws.templates,
+    previous: r && ws.currentTemplate ? { id: r.id, template: ws.currentTemplate, startedAt: r.startedAt } : null,
+  };
+}
+
+/** liveRelease builds the release of a revision activated while the tracker watched. */
+function liveRelease(ws: WorkloadState, src: RevisionSource, now: Instant): Release {
+  const fp = src.template.fingerprint;
+  const prevT = ws.currentTemplate;
+  const rollback = src.rePromoted || (ws.templates.has(fp) && prevT?.fingerprint !== fp);
+  const trigger = rollback ? 'rollback' : prevT === null ? (src.revision === 1 ? 'create' : 'config') : triggerOf(prevT, src.template);
+  const pending = ws.pending?.fingerprint === fp ? ws.pending : null;
+  const record = ws.record;
+  const recordCause = record !== null && record.template.fingerprint === fp ? changeCauseOf(record.annotations) : null;
+  const startedAt = Math.min(pending?.observedAt ?? now, now);
+  return buildRelease({
+    workload: ws.ref,
+    releaseNumber: ws.lastNumber + 1,
+    revision: src.revision,
+    template: src.template,
+    trigger,
+    actor: pending?.actor ?? UNKNOWN_ACTOR,
+    changeCause: pending?.changeCause ?? recordCause ?? changeCauseOf(src.annotations),
+    previousReleaseId: ws.rollout?.release.id ?? null,
+    startedAt,
+    phases: { templateObserved: startedAt, revisionCreated: now },
+    outcome: 'progressing',
+    backfilled: false,
+  });
+}
+
+/** adopt makes `release` the workload's current release: the previous one is superseded. */
+function adopt(ws: WorkloadState, release: Release, src: RevisionSource, facts: Fact[], options: ActivateOptions): WorkloadState {
+  const prev = ws.rollout;
+  let cur = ws;
+  if (prev !== null) {
+    const t = advance(prev, { kind: 'superseded', by: release.id, rollback: release.trigger === 'rollback' }, options.now);
+    if (t.effects.length > 0) facts.push({ kind: 'releaseUpdated', release: t.state.release, changes: t.effects });
+    cur = { ...cur, rollout: t.state };
+  }
+  let rollout = newRolloutState(release, { revisionUid: src.uid, revisionName: src.name, podHash: src.podHash, rules: options.rules });
+  if (ws.record !== null) rollout = advance(rollout, { kind: 'workloadObserved', workload: ws.record }, options.now).state;
+  facts.push({ kind: 'releaseStarted', release: rollout.release });
+  return rememberRelease(cur, rollout, src.template);
+}

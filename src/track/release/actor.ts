@@ -1,0 +1,85 @@
+import type { ManagerRecord, WorkloadRecord } from '../../model/records.ts';
+import type { Actor } from '../../model/release.ts';
+
+/** ACTOR_ANNOTATION is the optional workload annotation naming the person behind a change. */
+export const ACTOR_ANNOTATION = 'rollscope.io/actor';
+
+/** CHANGE_CAUSE is the annotation `kubectl --record` and many CI tools set (kubectl rollout history shows it). */
+export const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+
+/** UNKNOWN_ACTOR is the actor of a change whose author cannot be known. Never replaced by a guess. */
+export const UNKNOWN_ACTOR: Actor = Object.freeze({ manager: 'unknown' });
+
+/** ManagerFilter picks the managedFields entries that may have made a change. */
+type ManagerFilter = (m: ManagerRecord) => boolean;
+
+const sameEntry = (a: ManagerRecord, b: ManagerRecord): boolean =>
+  a.manager === b.manager && a.operation === b.operation && a.subresource === b.subresource;
+
+/**
+ * writerOf finds the manager whose write made a change between `prev` and `next`:
+ * 1. entries that match `filter` and are new or carry a new time since `prev` — the newest wins;
+ * 2. else (several writes within one second keep the time) entries matching `filter` whose time is
+ *    at least the newest time in `prev`;
+ * 3. else none (the author cannot be known).
+ * With no `prev` (a create), the newest matching entry.
+ */
+function writerOf(prev: WorkloadRecord | undefined, next: WorkloadRecord, filter: ManagerFilter): string | null {
+  const candidates = next.managers.filter(filter);
+  const newest = (ms: readonly ManagerRecord[]): string | null => {
+    let best: ManagerRecord | null = null;
+    for (const m of ms) if (best === null || (m.time ?? -1) > (best.time ?? -1)) best = m;
+    return best?.manager ?? null;
+  };
+  if (prev === undefined) return newest(candidates);
+  const changed = candidates.filter((m) => {
+    const before = prev.managers.find((p) => sameEntry(p, m));
+    return before === undefined || before.time !== m.time;
+  });
+  if (changed.length > 0) return newest(changed);
+  const floor = Math.max(-1, ...prev.managers.map((m) => m.time ?? -1));
+  return newest(candidates.filter((m) => m.time !== null && m.time >= floor && floor >= 0));
+}
+
+const withUser = (manager: string | null, next: WorkloadRecord): Actor => {
+  const user = next.annotations[ACTOR_ANNOTATION];
+  const m = manager ?? UNKNOWN_ACTOR.manager;
+  return user === undefined || user === '' ? { manager: m } : { manager: m, user };
+};
+
+/**
+ * templateActorOf names who changed the pod template between `prev` and `next`: the managedFields
+ * manager whose write touched `spec.template` (not through a subresource), plus the optional
+ * `rollscope.io/actor` annotation. Unknown → manager `unknown`.
+ */
+export function templateActorOf(prev: WorkloadRecord | undefined, next: WorkloadRecord): Actor {
+  return withUser(
+    writerOf(prev, next, (m) => m.touchesTemplate && m.subresource === ''),
+    next,
+  );
+}
+
+/**
+ * scaleActorOf names who changed `spec.replicas`: a manager touching replicas, directly or through
+ * the `scale` subresource (HPA: `horizontal-pod-autoscaler`, `kubectl scale`).
+ */
+export function scaleActorOf(prev: WorkloadRecord | undefined, next: WorkloadRecord): Actor {
+  return withUser(
+    writerOf(prev, next, (m) => (m.touchesReplicas || m.subresource === 'scale') && m.subresource !== 'status'),
+    next,
+  );
+}
+
+/** specActorOf names who made any other spec or metadata change: the newest non-status writer. */
+export function specActorOf(prev: WorkloadRecord | undefined, next: WorkloadRecord): Actor {
+  return withUser(
+    writerOf(prev, next, (m) => m.subresource !== 'status'),
+    next,
+  );
+}
+
+/** changeCauseOf reads `kubernetes.io/change-cause` from annotations; empty or absent → null. */
+export function changeCauseOf(annotations: Readonly<Record<string, string>>): string | null {
+  const c = annotations[CHANGE_CAUSE];
+  return c === undefined || c === '' ? null : c;
+}

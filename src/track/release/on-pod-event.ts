@@ -1,0 +1,68 @@
+import type { Instant } from '../../lib/clock.ts';
+import type { EventRecord, PodRecord } from '../../model/records.ts';
+import { advance } from '../rollout/machine.ts';
+import type { RolloutEvent } from '../rollout/events.ts';
+import { isActive } from '../rollout/state.ts';
+import { podMatches } from './revision-source.ts';
+import { hold, putWorkload, unchanged, unhold, type Step, type TrackerState } from './tracker-state.ts';
+
+const POD_OWNER_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet']);
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+const REVISION_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ControllerRevision']);
+
+/** feed sends one observation to a workload's current rollout and records what changed. */
+function feed(s: TrackerState, wuid: string, event: RolloutEvent, now: Instant, arrived: readonly string[]): Step {
+  const before = s.workloads.get(wuid);
+  const r = before?.rollout;
+  if (before === undefined || r === null || r === undefined) return unchanged(s);
+  const t = advance(r, event, now);
+  if (t.state === r) return { state: s, facts: [], arrived };
+  const state = putWorkload(s, before, { ...before, rollout: t.state });
+  return { state, facts: t.effects.length > 0 ? [{ kind: 'releaseUpdated', release: t.state.release, changes: t.effects }] : [], arrived };
+}
+
+/**
+ * onPodUpsert handles an added/updated pod. Only NEW pods of an active rollout matter (owned by
+ * its ReplicaSet, or carrying its controller-revision-hash); others change nothing, and events
+ * held for them are dropped. A pod whose owner has not arrived yet is held.
+ */
+export function onPodUpsert(s: TrackerState, pod: PodRecord, now: Instant): Step {
+  const owner = pod.owner;
+  if (owner === null || !POD_OWNER_KINDS.has(owner.kind)) return unchanged(s);
+  const wuid = owner.kind === 'ReplicaSet' ? s.owners.get(owner.uid) : s.workloads.has(owner.uid) ? owner.uid : undefined;
+  if (wuid === undefined) {
+    if (s.gone.has(owner.uid)) return unchanged(s);
+    return { state: hold(s, pod, owner.uid, now), facts: [], arrived: [] };
+  }
+  const r = s.workloads.get(wuid)?.rollout;
+  const isNew = r !== null && r !== undefined && isActive(r.release.outcome) && podMatches({ uid: r.revisionUid, name: r.revisionName, podHash: r.podHash }, pod);
+  if (!isNew) return unchanged(unhold(s, (h) => h.waitFor === pod.uid).state);
+  return feed(s, wuid, { kind: 'podObserved', pod }, now, [pod.uid]);
+}
+
+/** onPodDeleted handles a deleted pod: it leaves its rollout (and any held copy is dropped). */
+export function onPodDeleted(s: TrackerState, pod: PodRecord, now: Instant): Step {
+  const cleared = unhold(s, (h) => h.record.uid === pod.uid || h.waitFor === pod.uid).state;
+  const wuid = cleared.pods.get(pod.uid);
+  if (wuid === undefined) return unchanged(cleared);
+  return feed(cleared, wuid, { kind: 'podDeleted', uid: pod.uid }, now, []);
+}
+
+/**
+ * onEventUpsert attaches a Kubernetes event to the rollout it is about: events on the workload, on
+ * its ReplicaSets/ControllerRevisions, or on new pods of its active rollout. Events about objects
+ * not seen yet are held (bounded); events about other objects (HPAs, Services…) are ignored.
+ */
+export function onEventUpsert(s: TrackerState, e: EventRecord, now: Instant): Step {
+  const inv = e.involved;
+  let wuid: string | undefined;
+  if (WORKLOAD_KINDS.has(inv.kind)) wuid = s.workloads.has(inv.uid) ? inv.uid : undefined;
+  else if (REVISION_KINDS.has(inv.kind)) wuid = s.owners.get(inv.uid);
+  else if (inv.kind === 'Pod') wuid = s.pods.get(inv.uid);
+  else return unchanged(s);
+  if (wuid === undefined) {
+    if (inv.uid === '' || s.gone.has(inv.uid)) return unchanged(s);
+    return { state: hold(s, e, inv.uid, now), facts: [], arrived: [] };
+  }
+  return feed(s, wuid, { kind: 'eventObserved', event: e }, now, []);
+}

@@ -1,0 +1,95 @@
+import type { Instant } from '../../lib/clock.ts';
+import type { TrackedRecord } from '../../model/records.ts';
+import type { FailFastRules } from '../status/fail-fast.ts';
+import type { Fact } from './facts.ts';
+import type { PMap } from './persistent-map.ts';
+import type { WorkloadState } from './workload-state.ts';
+
+/**
+ * HeldRecord is a record whose owner has not arrived yet (watches of different kinds deliver in
+ * any order): a pod before its ReplicaSet, a ReplicaSet before its Deployment, an event before its
+ * pod. It is replayed when the object with uid `waitFor` arrives, or dropped after `holdMs`.
+ */
+export interface HeldRecord {
+  readonly record: TrackedRecord;
+  readonly waitFor: string;
+  readonly heldAt: Instant;
+}
+
+/**
+ * TrackerState is the whole tracker: read-only, replaced (with structural sharing) by every delta
+ * that changes something, identical when nothing did.
+ * - `workloads`: per workload uid; `owners`: ReplicaSet/ControllerRevision uid → workload uid;
+ *   `pods`: uid of a NEW pod of an active rollout → workload uid (routes pod events);
+ * - `gone`: uids of deleted workloads → deletion time, so late ReplicaSets/pods/events of a deleted
+ *   workload are dropped instead of held;
+ * - `held`: records waiting for their owner, oldest first, at most `maxHeld`;
+ * - `synced`: the first full list is done (before it, revisions are only collected; at it, backfill).
+ */
+export interface TrackerState {
+  readonly cluster: string;
+  readonly rules: FailFastRules;
+  readonly maxHeld: number;
+  readonly holdMs: number;
+  readonly synced: boolean;
+  readonly workloads: PMap<WorkloadState>;
+  readonly owners: PMap<string>;
+  readonly pods: PMap<string>;
+  readonly gone: PMap<Instant>;
+  readonly held: readonly HeldRecord[];
+  /** How many held records were dropped (full, or their owner never came): a health counter. */
+  readonly droppedHeld: number;
+}
+
+/**
+ * Step is a handler's result: the next state, the facts, and uids that just became known (held
+ * records waiting for them are replayed by the tracker).
+ */
+export interface Step {
+  readonly state: TrackerState;
+  readonly facts: readonly Fact[];
+  readonly arrived: readonly string[];
+}
+
+/** unchanged is the Step of a delta that changed nothing. */
+export const unchanged = (state: TrackerState): Step => ({ state, facts: [], arrived: [] });
+
+/** hold parks a record until `waitFor` arrives, dropping the oldest held one when full. */
+export function hold(s: TrackerState, record: TrackedRecord, waitFor: string, now: Instant): TrackerState {
+  const held = s.held.filter((h) => h.record.uid !== record.uid || h.record.kind !== record.kind);
+  held.push({ record, waitFor, heldAt: now });
+  const over = Math.max(0, held.length - s.maxHeld);
+  return { ...s, held: over > 0 ? held.slice(over) : held, droppedHeld: s.droppedHeld + over };
+}
+
+/** unhold removes held records by predicate; the same state when none matched. */
+export function unhold(s: TrackerState, drop: (h: HeldRecord) => boolean): { state: TrackerState; removed: readonly HeldRecord[] } {
+  if (!s.held.some(drop)) return { state: s, removed: [] };
+  const removed = s.held.filter(drop);
+  return { state: { ...s, held: s.held.filter((h) => !drop(h)) }, removed };
+}
+
+/**
+ * putWorkload stores a workload's new state and keeps the pod index in step with its rollout:
+ * pods the rollout dropped (finished, pruned) leave the index, new ones enter it.
+ */
+export function putWorkload(s: TrackerState, before: WorkloadState | undefined, after: WorkloadState): TrackerState {
+  if (before === after) return s;
+  let pods = s.pods;
+  const oldPods = before?.rollout?.pods;
+  const newPods = after.rollout?.pods;
+  if (oldPods !== newPods) {
+    if (oldPods) for (const uid of oldPods.keys()) if (!newPods?.has(uid)) pods = pods.delete(uid);
+    if (newPods) for (const uid of newPods.keys()) if (!oldPods?.has(uid)) pods = pods.set(uid, after.ref.uid);
+  }
+  return { ...s, workloads: s.workloads.set(after.ref.uid, after), pods };
+}
+
+/** removeWorkload forgets a deleted workload: its state, revisions, pods; remembers it as gone. */
+export function removeWorkload(s: TrackerState, ws: WorkloadState, now: Instant): TrackerState {
+  let owners = s.owners;
+  for (const uid of ws.revisions.keys()) owners = owners.delete(uid);
+  let pods = s.pods;
+  for (const uid of ws.rollout?.pods.keys() ?? []) pods = pods.delete(uid);
+  return { ...s, workloads: s.workloads.delete(ws.ref.uid), owners, pods, gone: s.gone.set(ws.ref.uid, now) };
+}

@@ -1,0 +1,125 @@
+import type { Instant } from '../../lib/clock.ts';
+import type { PodTemplateRecord, WorkloadRecord } from '../../model/records.ts';
+import type { Actor, Release, WorkloadRef } from '../../model/release.ts';
+import type { FailFastRules } from '../status/fail-fast.ts';
+import { newRolloutState, type RolloutState } from '../rollout/state.ts';
+import { templateOfRelease } from './build.ts';
+import { naturalKeyString } from './identity.ts';
+import type { RevisionSource } from './revision-source.ts';
+
+/**
+ * PendingTemplate is a template change seen on the workload but not yet activated by Kubernetes
+ * (no new ReplicaSet/revision yet — e.g. while a Deployment is paused, kubernetes.md §1.9). The
+ * release starts when the revision appears; several edits while paused make ONE release.
+ */
+export interface PendingTemplate {
+  readonly fingerprint: string;
+  readonly observedAt: Instant;
+  readonly actor: Actor;
+  readonly changeCause: string | null;
+}
+
+/**
+ * WorkloadState is what the tracker keeps per workload (keyed by uid):
+ * - `record`: the latest workload record, null while only known from the ledger (seeded);
+ * - `revisions`: its ReplicaSets / ControllerRevisions by uid (small: revisionHistoryLimit + 1);
+ * - `lastNumber`: highest release number given; the next release gets lastNumber + 1;
+ * - `maxRevision`: highest native revision activated — only higher revisions start releases;
+ * - `keys`, `templates`: natural keys and template fingerprints of recent releases (bounded by
+ *   MAX_REMEMBERED), for idempotency and rollback detection;
+ * - `currentTemplate` and `rollout`: the latest release's template and rollout state;
+ * - `deleteRecorded`: a `delete` workload event was already emitted (deletionTimestamp seen).
+ */
+export interface WorkloadState {
+  readonly ref: WorkloadRef;
+  readonly record: WorkloadRecord | null;
+  readonly revisions: ReadonlyMap<string, RevisionSource>;
+  readonly lastNumber: number;
+  readonly maxRevision: number;
+  readonly keys: ReadonlySet<string>;
+  readonly templates: ReadonlySet<string>;
+  readonly currentTemplate: PodTemplateRecord | null;
+  readonly rollout: RolloutState | null;
+  readonly pending: PendingTemplate | null;
+  readonly deleteRecorded: boolean;
+}
+
+/**
+ * MAX_REMEMBERED bounds the keys and fingerprints kept per workload. Rollbacks go back a few
+ * revisions (revisionHistoryLimit defaults to 10); older releases are matched by the ledger's
+ * idempotent upsert instead.
+ */
+export const MAX_REMEMBERED = 50;
+
+/** workloadRefOf names a workload record in a cluster. */
+export function workloadRefOf(cluster: string, w: WorkloadRecord): WorkloadRef {
+  return { cluster, namespace: w.namespace, kind: w.kind, name: w.name, uid: w.uid };
+}
+
+/** newWorkloadState starts the state of a workload seen for the first time. */
+export function newWorkloadState(ref: WorkloadRef): WorkloadState {
+  return {
+    ref,
+    record: null,
+    revisions: new Map(),
+    lastNumber: 0,
+    maxRevision: 0,
+    keys: new Set(),
+    templates: new Set(),
+    currentTemplate: null,
+    rollout: null,
+    pending: null,
+    deleteRecorded: false,
+  };
+}
+
+/** releaseKeyOf is a release's natural key string. */
+export const releaseKeyOf = (r: Release): string =>
+  naturalKeyString({ workloadUid: r.workload.uid, templateHash: r.templateHash, revision: r.revision });
+
+/** sourceKeyOf is the natural key string a revision would give its release. */
+export const sourceKeyOf = (workloadUid: string, s: RevisionSource): string =>
+  naturalKeyString({ workloadUid, templateHash: s.template.fingerprint, revision: String(s.revision) });
+
+function remember(set: ReadonlySet<string>, value: string): ReadonlySet<string> {
+  if (set.has(value)) return set;
+  const out = new Set(set).add(value);
+  for (const v of out) {
+    if (out.size <= MAX_REMEMBERED) break;
+    out.delete(v);
+  }
+  return out;
+}
+
+/**
+ * rememberRelease records a release as the workload's latest: number, revision, key, fingerprint,
+ * template and rollout state.
+ */
+export function rememberRelease(ws: WorkloadState, rollout: RolloutState, template: PodTemplateRecord): WorkloadState {
+  const r = rollout.release;
+  const revision = Number(r.revision ?? '0');
+  return {
+    ...ws,
+    lastNumber: Math.max(ws.lastNumber, r.releaseNumber),
+    maxRevision: Number.isSafeInteger(revision) ? Math.max(ws.maxRevision, revision) : ws.maxRevision,
+    keys: remember(ws.keys, releaseKeyOf(r)),
+    templates: remember(ws.templates, r.templateHash),
+    currentTemplate: template,
+    rollout,
+    pending: ws.pending?.fingerprint === r.templateHash ? null : ws.pending,
+  };
+}
+
+/**
+ * seedWorkloadState rebuilds a workload's state from its releases in the ledger (any order; the
+ * newest few are enough): numbering continues after the highest number, revisions at or below the
+ * highest known are not activated again, and the latest release is tracked on.
+ */
+export function seedWorkloadState(releases: readonly Release[], rules: FailFastRules): WorkloadState | null {
+  const sorted = [...releases].sort((a, b) => a.releaseNumber - b.releaseNumber);
+  const latest = sorted.at(-1);
+  if (latest === undefined) return null;
+  let ws = newWorkloadState(latest.workload);
+  for (const r of sorted) ws = rememberRelease(ws, newRolloutState(r, { rules }), templateOfRelease(r));
+  return ws;
+}

@@ -1,0 +1,78 @@
+import type { PodRecord, WorkloadRecord } from '../../model/records.ts';
+import type { Release, ReplicaCounts } from '../../model/release.ts';
+
+/**
+ * Progress is what the workload's status says about one release's rollout. Counts only apply
+ * when the workload currently rolls out this release's template and the controller has observed
+ * the latest generation (kubernetes.md §10.1, §10.10); otherwise `applies` is false.
+ */
+export interface Progress {
+  readonly applies: boolean;
+  readonly desired: number;
+  readonly allUpdated: boolean;
+  readonly allAvailable: boolean;
+  /** Complete: Deployment per §1.11 (updated = replicas = available = spec); StatefulSet also currentRevision = updateRevision. */
+  readonly complete: boolean;
+  readonly replicas: ReplicaCounts | null;
+}
+
+const NOT_APPLICABLE: Progress = { applies: false, desired: 0, allUpdated: false, allAvailable: false, complete: false, replicas: null };
+
+/** desiredReplicas is the workload's target pod count: spec.replicas, or desiredNumberScheduled for a DaemonSet. */
+export function desiredReplicas(w: WorkloadRecord): number {
+  return w.kind === 'DaemonSet' ? w.status.replicas : (w.replicas ?? 1);
+}
+
+/**
+ * progressOf reads a release's rollout progress from the workload.
+ * Example (Deployment, spec 3): status {replicas 4, updated 3, available 3} → allUpdated, allAvailable,
+ * not complete (one old pod left); {3, 3, 3} → complete.
+ */
+export function progressOf(release: Pick<Release, 'templateHash'>, w: WorkloadRecord): Progress {
+  if (w.template.fingerprint !== release.templateHash) return NOT_APPLICABLE;
+  if (w.status.observedGeneration < w.generation) return NOT_APPLICABLE;
+  const s = w.status;
+  const desired = desiredReplicas(w);
+  const allUpdated = s.updatedReplicas >= desired;
+  const allAvailable = allUpdated && s.availableReplicas >= desired;
+  const replicas: ReplicaCounts = {
+    desired,
+    updated: s.updatedReplicas,
+    ready: Math.min(s.readyReplicas, s.updatedReplicas),
+    available: Math.min(s.availableReplicas, s.updatedReplicas),
+  };
+  let complete: boolean;
+  switch (w.kind) {
+    case 'Deployment':
+      complete = s.updatedReplicas === desired && s.replicas === desired && s.availableReplicas === desired;
+      break;
+    case 'StatefulSet':
+      complete =
+        s.updatedReplicas === desired &&
+        s.readyReplicas === desired &&
+        s.replicas === desired &&
+        (s.currentRevision === '' || s.currentRevision === s.updateRevision);
+      break;
+    case 'DaemonSet':
+      complete = s.updatedReplicas >= desired && s.availableReplicas >= desired;
+      break;
+  }
+  return { applies: true, desired, allUpdated, allAvailable, complete, replicas };
+}
+
+/** isScheduled tells whether a pod has been bound to a node. */
+export const isScheduled = (p: PodRecord): boolean =>
+  p.nodeName !== '' || p.conditions.some((c) => c.type === 'PodScheduled' && c.status === 'True');
+
+/** hasPulledImage tells whether some container of a pod has its image (an imageID, or it has run). */
+export const hasPulledImage = (p: PodRecord): boolean =>
+  p.containerStatuses.some((c) => c.imageID !== '' || c.state.kind === 'running' || c.state.kind === 'terminated');
+
+/** isReady tells whether a pod's Ready condition is True. */
+export const isReady = (p: PodRecord): boolean => p.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** digestOf extracts `sha256:…` from a container status imageID (`docker-pullable://repo@sha256:…`), or ''. */
+export function digestOf(imageID: string): string {
+  const at = imageID.lastIndexOf('@');
+  return at >= 0 ? imageID.slice(at + 1) : imageID.startsWith('sha256:') ? imageID : '';
+}

@@ -1,0 +1,67 @@
+import type { Instant } from '../../lib/clock.ts';
+import type { DiagnosisCode } from '../../model/diagnosis.ts';
+import type { EventRecord, PodRecord, WorkloadRecord } from '../../model/records.ts';
+import type { Outcome, Release } from '../../model/release.ts';
+import { DEFAULT_FAIL_FAST_RULES, type FailFastRules } from '../status/fail-fast.ts';
+
+/**
+ * RolloutState is one release plus what the tracker needs to move its rollout along. Read-only:
+ * `advance` returns a new state when anything changed and the same object otherwise.
+ * - `revisionUid`, `revisionName`: the ReplicaSet (Deployment) or ControllerRevision carrying the
+ *   release; '' until seen (a release seeded from the ledger).
+ * - `podHash`: the `pod-template-hash` / `controller-revision-hash` label value of the release's
+ *   pods; '' until known. Pods with it (or owned by `revisionUid`) are the release's NEW pods.
+ * - `pods`, `recentEvents`: kept only while the rollout is not finished (memory bound), for diagnosis.
+ * - `suspect`: a diagnosis seen but still within its fail-fast grace period, with when it began.
+ */
+export interface RolloutState {
+  readonly release: Release;
+  readonly revisionUid: string;
+  readonly revisionName: string;
+  readonly podHash: string;
+  readonly workload: WorkloadRecord | null;
+  readonly pods: ReadonlyMap<string, PodRecord>;
+  readonly recentEvents: readonly EventRecord[];
+  readonly suspect: { readonly code: DiagnosisCode; readonly since: Instant } | null;
+  readonly rules: FailFastRules;
+}
+
+/** RolloutOptions tune a rollout state at creation. */
+export interface RolloutOptions {
+  readonly revisionUid?: string;
+  readonly revisionName?: string;
+  readonly podHash?: string;
+  /** Fail-fast grace periods per diagnosis code. If unset, DEFAULT_FAIL_FAST_RULES. */
+  readonly rules?: FailFastRules;
+}
+
+/** newRolloutState wraps a release for tracking; no pods or events yet. */
+export function newRolloutState(release: Release, options: RolloutOptions = {}): RolloutState {
+  return {
+    release,
+    revisionUid: options.revisionUid ?? '',
+    revisionName: options.revisionName ?? '',
+    podHash: options.podHash ?? '',
+    workload: null,
+    pods: new Map(),
+    recentEvents: [],
+    suspect: null,
+    rules: options.rules ?? DEFAULT_FAIL_FAST_RULES,
+  };
+}
+
+/** FINAL_OUTCOMES end a rollout for good: nothing observed later changes them. */
+const FINAL_OUTCOMES: ReadonlySet<Outcome> = new Set(['superseded', 'rolled-back']);
+
+/** isClosed tells whether a release can no longer change outcome through observations of its own. */
+export function isClosed(outcome: Outcome): boolean {
+  return FINAL_OUTCOMES.has(outcome);
+}
+
+/**
+ * isActive tells whether a release still gathers pods and events: progressing, paused, or failed
+ * (a failed rollout may still complete — it then becomes succeeded, see machine.ts).
+ */
+export function isActive(outcome: Outcome): boolean {
+  return outcome === 'progressing' || outcome === 'paused' || outcome === 'failed';
+}

@@ -1,0 +1,132 @@
+// Conformance of the simulated Deployment rollouts with the real kubectl: set image, rollout status
+// (success, and running into --timeout on an image that cannot be pulled), history (--revision),
+// undo (--to-revision) with the renumbering real clusters show, pause/resume/restart.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { eventually, rowsOf, startCluster, type Cluster } from './kubectl-support.ts';
+
+interface RsView {
+  readonly name: string;
+  readonly image: string;
+  readonly revision: string;
+  readonly history: string | undefined;
+}
+
+async function replicaSets(c: Cluster, app: string): Promise<RsView[]> {
+  const list = JSON.parse(await c.kubectlOk(['get', 'rs', '-l', `app=${app}`, '-o', 'json'])) as {
+    items: { metadata: { name: string; annotations?: Record<string, string> }; spec: { template: { spec: { containers: { image: string }[] } } } }[];
+  };
+  return list.items
+    .map((rs) => ({
+      name: rs.metadata.name,
+      image: rs.spec.template.spec.containers[0]?.image ?? '',
+      revision: rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '',
+      history: rs.metadata.annotations?.['deployment.kubernetes.io/revision-history'],
+    }))
+    .sort((a, b) => Number(a.revision) - Number(b.revision));
+}
+
+/** historyRevisions reads `kubectl rollout history` as [revision, change-cause] rows, checking its header. */
+async function historyRows(c: Cluster, target: string): Promise<string[][]> {
+  const out = await c.kubectlOk(['rollout', 'history', target]);
+  const lines = out.split('\n');
+  assert.equal(lines[0], `${target.replace('deployment/', 'deployment.apps/')} `);
+  const rows = rowsOf(lines.slice(1).join('\n'));
+  assert.deepEqual(rows[0], ['REVISION', 'CHANGE-CAUSE']);
+  return rows.slice(1);
+}
+
+const status = (c: Cluster, name: string): Promise<string> => c.kubectlOk(['rollout', 'status', `deployment/${name}`, '--timeout=30s'], { timeoutMs: 35_000 });
+
+test('kubectl rollout against rollscope sim', async (t) => {
+  const c = await startCluster(t);
+  if (!c) return;
+  t.after(() => c.stop());
+
+  await t.test('set image makes revisions 2 and 3; rollout status waits, then succeeds', async () => {
+    await c.kubectlOk(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=3']);
+    assert.match(await status(c, 'web'), /deployment "web" successfully rolled out\n$/);
+    assert.equal(await c.kubectlOk(['set', 'image', 'deployment/web', 'web=nginx:1.28']), 'deployment.apps/web image updated\n');
+    const out = await status(c, 'web');
+    assert.match(out, /^Waiting for deployment "web" rollout to finish: \d+ (out of 3 new replicas have been updated|old replicas are pending termination|of 3 updated replicas are available)\.\.\.$/m);
+    assert.match(out, /deployment "web" successfully rolled out\n$/);
+    await c.kubectlOk(['set', 'image', 'deployment/web', 'web=nginx:1.29']);
+    await status(c, 'web');
+    assert.deepEqual((await replicaSets(c, 'web')).map((rs) => [rs.revision, rs.image]), [['1', 'nginx:1.27'], ['2', 'nginx:1.28'], ['3', 'nginx:1.29']]);
+    assert.equal(await c.kubectlOk(['get', 'deployment', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}']), '3');
+  });
+
+  await t.test('rollout history lists revisions; --revision=N shows that template', async () => {
+    assert.deepEqual(await historyRows(c, 'deployment/web'), [['1', '<none>'], ['2', '<none>'], ['3', '<none>']]);
+    const two = await c.kubectlOk(['rollout', 'history', 'deployment/web', '--revision=2']);
+    assert.match(two, /^deployment\.apps\/web with revision #2\nPod Template:\n/);
+    assert.match(two, /^\s+Labels:\s+app=web\n\s+pod-template-hash=[bcdfghjklmnpqrstvwxz2456789]+$/m);
+    assert.match(two, /^\s+Image:\s+nginx:1\.28$/m);
+    const missing = await c.kubectl(['rollout', 'history', 'deployment/web', '--revision=9']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /unable to find the specified revision/);
+  });
+
+  await t.test('rollout undo re-promotes the old ReplicaSet with a new number (2 becomes 4)', async () => {
+    assert.equal(await c.kubectlOk(['rollout', 'undo', 'deployment/web']), 'deployment.apps/web rolled back\n');
+    await status(c, 'web');
+    assert.deepEqual(await historyRows(c, 'deployment/web'), [['1', '<none>'], ['3', '<none>'], ['4', '<none>']]);
+    const rs = await replicaSets(c, 'web');
+    assert.deepEqual(rs.map((r) => [r.revision, r.image, r.history]), [['1', 'nginx:1.27', undefined], ['3', 'nginx:1.29', undefined], ['4', 'nginx:1.28', '2']]);
+    assert.equal(await c.kubectlOk(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'nginx:1.28');
+  });
+
+  await t.test('rollout undo --to-revision=1 turns revision 1 into 5', async () => {
+    assert.equal(await c.kubectlOk(['rollout', 'undo', 'deployment/web', '--to-revision=1']), 'deployment.apps/web rolled back\n');
+    await status(c, 'web');
+    assert.deepEqual((await historyRows(c, 'deployment/web')).map((r) => r[0]), ['3', '4', '5']);
+    const rs = await replicaSets(c, 'web');
+    assert.deepEqual(rs.find((r) => r.image === 'nginx:1.27')?.revision, '5');
+    assert.deepEqual(rs.find((r) => r.image === 'nginx:1.27')?.history, '1');
+    const gone = await c.kubectl(['rollout', 'undo', 'deployment/web', '--to-revision=2']);
+    assert.notEqual(gone.code, 0);
+    assert.match(gone.stderr, /unable to find specified revision 2 in history/);
+    const same = await c.kubectl(['rollout', 'undo', 'deployment/web', '--to-revision=5']);
+    assert.match(same.stdout + same.stderr, /skipped rollback \(current template already matches revision 5\)/);
+  });
+
+  await t.test('pause stops rollouts; undo refuses; resume rolls the pending change', async () => {
+    assert.equal(await c.kubectlOk(['rollout', 'pause', 'deployment/web']), 'deployment.apps/web paused\n');
+    const rsBefore = (await replicaSets(c, 'web')).length;
+    await c.kubectlOk(['set', 'image', 'deployment/web', 'web=nginx:1.30']);
+    const waiting = await c.kubectl(['rollout', 'status', 'deployment/web', '--timeout=1s']);
+    assert.notEqual(waiting.code, 0);
+    assert.match(waiting.stdout, /Waiting for deployment "web" rollout to finish: 0 out of 3 new replicas have been updated\.\.\./);
+    assert.match(waiting.stderr, /timed out waiting for the condition/);
+    assert.equal((await replicaSets(c, 'web')).length, rsBefore, 'no new ReplicaSet while paused');
+    const undo = await c.kubectl(['rollout', 'undo', 'deployment/web']);
+    assert.notEqual(undo.code, 0);
+    assert.match(undo.stderr, /you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment\/web' and try again/);
+    assert.equal(await c.kubectlOk(['rollout', 'resume', 'deployment/web']), 'deployment.apps/web resumed\n');
+    await status(c, 'web');
+    assert.equal((await replicaSets(c, 'web')).at(-1)?.image, 'nginx:1.30');
+  });
+
+  await t.test('rollout restart makes a new revision with the restartedAt annotation', async () => {
+    const before = (await replicaSets(c, 'web')).at(-1)?.revision;
+    assert.equal(await c.kubectlOk(['rollout', 'restart', 'deployment/web']), 'deployment.apps/web restarted\n');
+    await status(c, 'web');
+    const after = (await replicaSets(c, 'web')).at(-1);
+    assert.equal(Number(after?.revision), Number(before) + 1);
+    const at = await c.kubectlOk(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}']);
+    assert.match(at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
+  });
+
+  await t.test('rollout status runs into its --timeout on an image that cannot be pulled', async () => {
+    await c.kubectlOk(['set', 'image', 'deployment/web', 'web=nginx:missing']);
+    const r = await c.kubectl(['rollout', 'status', 'deployment/web', '--timeout=3s'], { timeoutMs: 10_000 });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated\.\.\./m);
+    assert.equal(r.stderr, 'error: timed out waiting for the condition\n');
+    const pods = await c.kubectlOk(['get', 'pods', '-l', 'app=web']);
+    await eventually('a pod in ErrImagePull/ImagePullBackOff', async () =>
+      /ErrImagePull|ImagePullBackOff/.test(await c.kubectlOk(['get', 'pods', '-l', 'app=web'])) ? true : undefined,
+    );
+    assert.ok(pods.length > 0);
+  });
+});
