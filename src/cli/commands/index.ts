@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerHistory } from './history.ts';
+import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
 
 /** RegisterFn adds one command (with its flags and action) to the program. */
@@ -9,4 +10,4 @@ export type RegisterFn = (program: Command) => void;
  * COMMANDS lists every CLI command's registration, in help order. Add a command by adding its
  * file under `commands/` and one line here.
  */
-export const COMMANDS: readonly RegisterFn[] = [registerHistory, registerStatus];
+export const COMMANDS: readonly RegisterFn[] = [registerServe, registerHistory, registerStatus];

@@ -1,0 +1,74 @@
+import type { Command} from 'commander';
+import { Option } from 'commander';
+import { jsonLogger } from '../../lib/log.ts';
+import { defaultLedgerUrl, openLedger } from '../../store/open.ts';
+import { loadConfigFile, DEFAULT_LISTEN } from '../../daemon/config.ts';
+import { startDaemon } from '../../daemon/main.ts';
+
+/** ServeFlags are the parsed flags of `rollscope serve`. */
+interface ServeFlags {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespace: string[];
+  readonly db?: string;
+  readonly listen?: string;
+  readonly cluster?: string;
+  readonly config?: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/**
+ * waitForSignal resolves on the first SIGINT or SIGTERM (and stops listening for them).
+ */
+export function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** registerServe adds `rollscope serve`: the tracker daemon with its API, metrics and dashboard. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the release tracker: watch the cluster, keep the ledger, serve the API, /metrics and the dashboard')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('-n, --namespace <ns>', 'watch only this namespace (repeatable); default: all namespaces', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--db <url>', 'ledger: sqlite:PATH or postgres://… (default: $ROLLSCOPE_DB or sqlite:~/.rollscope/ledger.db)')
+    .option('--listen <host:port>', `API, metrics and dashboard address (default ${DEFAULT_LISTEN})`)
+    .option('--cluster <name>', 'name of this cluster in the ledger (default: the kubeconfig context name)')
+    .option('--config <file>', 'YAML/JSON config: notifications, traces, tokens, metrics')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .action(async (flags: ServeFlags) => {
+      const logger = jsonLogger({ level: flags.logLevel });
+      const config = loadConfigFile(flags.config);
+      const ledger = await openLedger(flags.db ?? config.db ?? defaultLedgerUrl());
+      let daemon;
+      try {
+        daemon = await startDaemon({
+          ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+          ...(flags.context ? { context: flags.context } : {}),
+          namespaces: flags.namespace.length ? flags.namespace : (config.namespaces ?? []),
+          cluster: flags.cluster ?? config.cluster ?? flags.context ?? 'default',
+          listen: flags.listen ?? config.listen ?? DEFAULT_LISTEN,
+          ledger,
+          config,
+          logger,
+        });
+      } catch (e) {
+        await ledger.close();
+        throw e;
+      }
+      process.stdout.write(`rollscope serve: listening on ${daemon.url} (dashboard ${daemon.url}/, metrics ${daemon.url}/metrics)\n`);
+      const sig = await waitForSignal();
+      logger.info('shutting down', { signal: sig });
+      await daemon.stop();
+      await ledger.close();
+    });
+}

@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createApi } from '../api/server.ts';
+import { authPolicy, isLoopback, type TokenSpec } from '../api/auth.ts';
+import { LiveBus } from '../api/bus.ts';
+import type { OperatorActions } from '../api/deps.ts';
+import { listenApi, parseListen, type ListeningApi } from '../api/listen.ts';
+import { RolloutMetrics } from '../export/metrics/registry.ts';
+import { buildNotificationSetup } from '../export/notify/config.ts';
+import { NotificationDispatcher } from '../export/notify/dispatcher.ts';
+import { ReleaseTracer } from '../export/traces/exporter.ts';
+import { createClusterInformers } from '../kube/cluster-informers.ts';
+import { loadKubeConfig } from '../kube/client.ts';
+import { realClock, type Clock } from '../lib/clock.ts';
+import { TrackerError } from '../lib/errors.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Release } from '../model/release.ts';
+import type { LedgerStore } from '../store/ledger.ts';
+import { initialTrackerState } from '../track/tracker.ts';
+import type { FileConfig } from './config.ts';
+import { FactSink } from './fact-sink.ts';
+import { Ingest } from './ingest.ts';
+
+/** DaemonOptions are the resolved settings of `rollscope serve` (flags over config file). */
+export interface DaemonOptions {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespaces: readonly string[];
+  readonly cluster: string;
+  readonly listen: string;
+  readonly ledger: LedgerStore;
+  readonly config: FileConfig;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Extra tokens (e.g. the demo's generated operator token). */
+  readonly tokens?: readonly TokenSpec[];
+  /** Cluster writes for operator actions; if unset, actions answer 503. */
+  readonly actions?: OperatorActions;
+  /** Watch timeout lower bound (tests use short ones). If unset, 300 s. */
+  readonly minWatchTimeoutSeconds?: number;
+}
+
+/** RunningDaemon is a started tracker. */
+export interface RunningDaemon {
+  readonly url: string;
+  readonly ingest: Ingest;
+  /** stop flushes queued facts and notifications, closes the API and the ledger, and resolves when all is down. */
+  stop(): Promise<void>;
+}
+
+/** SEED_PER_WORKLOAD is how many recent releases per workload the tracker reloads at start (enough to detect rollbacks to recent templates). */
+const SEED_PER_WORKLOAD = 20;
+
+/** dashboardDir finds the built dashboard (dist/web), if it was built. */
+export function dashboardDir(): string | undefined {
+  const dir = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+  return existsSync(`${dir}index.html`) ? dir : undefined;
+}
+
+async function seedReleases(ledger: LedgerStore, cluster: string): Promise<Release[]> {
+  const seed: Release[] = [];
+  for (const w of await ledger.listWorkloads({ cluster, includeDeleted: false })) seed.push(...(await ledger.releasesOf(w.workload.uid, SEED_PER_WORKLOAD)));
+  for (const r of await ledger.activeReleases(cluster)) if (!seed.some((s) => s.id === r.id)) seed.push(r);
+  return seed;
+}
+
+/**
+ * startDaemon is the composition root of `rollscope serve`: it wires informers → tracker → ledger
+ * and exporters, the notification outbox, and the HTTP API + dashboard, and starts them.
+ * Refuses to listen beyond loopback without tokens (the API would be open to the network).
+ */
+export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
+  const clock = o.clock ?? realClock;
+  const { host, port } = parseListen(o.listen);
+  const tokens = [...(o.config.tokens ?? []), ...(o.tokens ?? [])] as TokenSpec[];
+  if (!isLoopback(host) && tokens.length === 0)
+    throw new TrackerError('CONFIG_INVALID', `refusing to listen on ${host} without tokens: the API would be open to the network`, { hint: 'add tokens (viewer/operator) to the config file, or listen on 127.0.0.1' });
+  const kubeConfig = loadKubeConfig({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}) });
+  const metrics = new RolloutMetrics({ perWorkloadLabels: o.config.metrics?.perWorkloadLabels ?? false });
+  const tracer = new ReleaseTracer({ ...(o.config.traces?.endpoint ? { endpoint: o.config.traces.endpoint } : {}), ...(o.config.traces?.headers ? { headers: o.config.traces.headers } : {}) });
+  const setup = buildNotificationSetup(o.config.notifications ?? {});
+  const notifier = new NotificationDispatcher({ ledger: o.ledger, setup, clock, logger: o.logger.child({ component: 'notify' }) });
+  const bus = new LiveBus();
+  const seed = await seedReleases(o.ledger, o.cluster);
+  metrics.seedActive(seed.filter((r) => r.outcome === 'progressing' || r.outcome === 'paused').map((r) => r.id));
+  const informers = createClusterInformers({ kubeConfig, namespaces: o.namespaces, logger: o.logger.child({ component: 'watch' }), clock, ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) });
+  const sink = new FactSink({ ledger: o.ledger, clock, logger: o.logger, metrics, tracer, notifier, bus });
+  const ingest = new Ingest({ informers, sink, clock, logger: o.logger, metrics, initial: initialTrackerState({ cluster: o.cluster }, seed) });
+
+  const stop = new AbortController();
+  const ingestDone = ingest.run(stop.signal).catch((e: unknown) => o.logger.error('tracker stopped with an error', { error: e instanceof Error ? e.stack : String(e) }));
+  const notifyDone = notifier.run(stop.signal).catch((e: unknown) => o.logger.error('notification dispatcher stopped', { error: String(e) }));
+  const cursorTimer = setInterval(() => {
+    const savedAt = clock.now();
+    for (const c of informers.cursors()) if (c.resourceVersion) void o.ledger.saveCursor({ cluster: o.cluster, resource: c.kind, namespace: c.namespace, resourceVersion: c.resourceVersion, savedAt }).catch(() => undefined);
+  }, 10_000);
+  cursorTimer.unref();
+
+  const readiness = {
+    isReady: () => ingest.synced,
+    detail: () => ({ synced: ingest.synced, backlog: ingest.backlog, factsApplied: ingest.applied, watches: informers.stats() }),
+  };
+  const dir = dashboardDir();
+  const app = createApi({ ledger: o.ledger, bus, auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, ...(o.actions ? { actions: o.actions } : {}), ...(dir ? { dashboardDir: dir } : {}) });
+  let api: ListeningApi;
+  try {
+    api = await listenApi(app, host, port);
+  } catch (e) {
+    stop.abort();
+    await Promise.all([ingestDone, notifyDone]);
+    throw e;
+  }
+  o.logger.info('rollscope serve started', { url: api.url, cluster: o.cluster, namespaces: o.namespaces.length ? o.namespaces : 'all', seededReleases: seed.length, dashboard: dir !== undefined });
+  return {
+    url: api.url,
+    ingest,
+    async stop() {
+      clearInterval(cursorTimer);
+      stop.abort();
+      await api.close();
+      await Promise.all([ingestDone, notifyDone]);
+      await tracer.shutdown().catch(() => undefined);
+      o.logger.info('rollscope serve stopped', { factsApplied: ingest.applied });
+    },
+  };
+}
