@@ -1,6 +1,7 @@
 // The memory half of sim-watch.bench.ts, run in its own process (node --expose-gc) so the heap it
 // measures holds nothing but the store: creates 10,000 Deployments and 100,000 Pods directly
 // through the store and prints heap/RSS deltas, against the objects' JSON size as the anchor.
+import type { KubeObject } from '../src/kube/types.ts';
 import { ManualClock } from '../src/sim/clock.ts';
 import { seededRandom } from '../src/sim/scenarios/script.ts';
 import { createSimStorage } from '../src/sim/storage.ts';
@@ -16,7 +17,7 @@ function gc(): void {
   collect();
 }
 
-function deployment(ns: string, name: string): Record<string, unknown> {
+function deployment(ns: string, name: string): KubeObject {
   const labels = { app: name, team: ns };
   return {
     metadata: { name, namespace: ns, labels, annotations: { 'kubernetes.io/change-cause': `kubectl set image deployment/${name} app=registry.acme.io/${name}:1.0.0` } },
@@ -31,7 +32,7 @@ function deployment(ns: string, name: string): Record<string, unknown> {
   };
 }
 
-function pod(ns: string, owner: string, i: number, node: number): Record<string, unknown> {
+function pod(ns: string, owner: string, i: number, node: number): KubeObject {
   const at = '2026-01-01T00:00:00Z';
   return {
     metadata: {

@@ -14,7 +14,7 @@ const BATCH = 250; // writes between yields to the event loop, so the server can
 const PAYLOAD = 'x'.repeat(800); // ~1.3 KB per event on the wire: the size of a small Deployment
 
 async function measureWatch(): Promise<void> {
-  const sim = await startSim({});
+  const sim = await startSim({ controllers: false });
   try {
     sim.store.create('namespaces', { metadata: { name: 'bench' } });
     for (let i = 0; i < OBJECTS; i++) sim.store.create('configmaps', { metadata: { name: `cm-${i}`, namespace: 'bench' }, data: { n: '0', payload: PAYLOAD } });

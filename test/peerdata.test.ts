@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
-import { evaluateStatus, snapshotFromFile, type ViewName } from '../src/cli/commands/status.ts';
+import { evaluateStatus, snapshotFromFile } from '../src/cli/commands/status.ts';
 import { renderStatus } from '../src/cli/status-format.ts';
 
 const PEERDATA = new URL('../../shared/peerdata/', import.meta.url);
@@ -36,7 +36,7 @@ const pathOf = (peer: Peer, c: PeerCase): string => fileURLToPath(new URL(`${pee
 function statusJson(peer: Peer, c: PeerCase, now: number): Record<string, unknown> {
   const snapshot = snapshotFromFile(pathOf(peer, c), undefined, undefined, now);
   assert.ok(snapshot.object, `${c.file} holds an object`);
-  const out = evaluateStatus({ as: peer as ViewName, object: snapshot.object, snapshot, now, revision: 0 });
+  const out = evaluateStatus({ as: peer, object: snapshot.object, snapshot, now, revision: 0 });
   return JSON.parse(renderStatus(out, 'json')) as Record<string, unknown>;
 }
 
@@ -90,7 +90,7 @@ describe('peer conformance (../shared/peerdata)', () => {
   }
 });
 
-describe('peer conformance through the real CLI process', () => {
+describe('peer conformance through the real CLI process', { concurrency: true }, () => {
   const run = promisify(execFile);
   // One case per peer and shape, plus the time-dependent case, a kubectl error and a duplicate key.
   const sample: readonly (readonly [Peer, string])[] = [

@@ -59,7 +59,8 @@ export function nativeLine(subject: { readonly kind: string; readonly namespace:
   const p = v.progress;
   const name = `${subject.kind} ${subject.namespace === '' ? '' : `${subject.namespace}/`}${subject.name}`;
   const d = v.diagnosis;
-  const diagnosis = d === null ? '' : v.reason === d.code ? ` [${d.object ?? ''}]` : ` — ${d.code}: ${d.message}${d.object ? ` [${d.object}]` : ''}`;
+  const where = d?.object && d.object !== name ? ` [${d.object}]` : '';
+  const diagnosis = d === null ? '' : v.reason === d.code ? where : ` — ${d.code}: ${d.message}${where}`;
   const counts = v.state === 'NotFound' ? '' : ` · updated ${p.updated}/${p.desired}, ready ${p.ready}/${p.desired}, available ${p.available}/${p.desired}`;
   return `${name}: ${v.state} (${v.reason}) ${v.message}${diagnosis}${counts}`;
 }

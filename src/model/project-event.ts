@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../lib/result.ts';
-import { all, clip, isJsonObject, objectSubject, readIdentity, readInt, readObject, readString, readTime, type JsonObject } from './fields.ts';
+import { all, clip, describeType, isJsonObject, objectSubject, readIdentity, readInt, readObject, readString, readTime, type JsonObject } from './fields.ts';
 import type { EventRecord } from './records.ts';
 
 /** ProjectEventOptions tune how strict projectEvent is. */
@@ -33,7 +33,7 @@ function project(obj: unknown): Result<EventRecord, string> {
   const id = readIdentity(obj);
   if (!id.ok) return id;
   const o = obj as JsonObject;
-  if (o.kind !== undefined && o.kind !== 'Event') return err(`kind is ${JSON.stringify(clip(String(o.kind)))}, expected Event`);
+  if (o.kind !== undefined && o.kind !== 'Event') return err(`kind is ${typeof o.kind === 'string' ? JSON.stringify(clip(o.kind)) : describeType(o.kind)}, expected Event`);
   const involvedKey = o.involvedObject !== undefined && o.involvedObject !== null ? 'involvedObject' : 'regarding';
   const involved = readObject(o, involvedKey, '');
   const series = readObject(o, 'series', '');

@@ -26,7 +26,7 @@ function project(obj: unknown): Result<PodRecord, string> {
   const id = readIdentity(obj);
   if (!id.ok) return id;
   const o = obj as JsonObject;
-  if (o.kind !== undefined && o.kind !== 'Pod') return err(`kind is ${JSON.stringify(clip(String(o.kind)))}, expected Pod`);
+  if (o.kind !== undefined && o.kind !== 'Pod') return err(`kind is ${typeof o.kind === 'string' ? JSON.stringify(clip(o.kind)) : describeType(o.kind)}, expected Pod`);
   const spec = readObject(o, 'spec', '');
   if (!spec.ok) return spec;
   const status = readObject(o, 'status', '');

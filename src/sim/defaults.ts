@@ -104,10 +104,21 @@ const BY_KIND: Readonly<Record<string, (o: Obj) => void>> = {
     setDefault(spec, 'enableServiceLinks', true);
     setDefault(spec, 'priority', 0);
   },
+  Secret: (o) => {
+    setDefault(o, 'type', 'Opaque');
+  },
   Service: (o) => {
     const spec = child(o, 'spec');
     setDefault(spec, 'type', 'ClusterIP');
     setDefault(spec, 'sessionAffinity', 'None');
+    if (spec['type'] !== 'ExternalName') {
+      const meta = child(o, 'metadata');
+      setDefault(spec, 'clusterIP', clusterIpFor(typeof meta['namespace'] === 'string' ? meta['namespace'] : '', typeof meta['name'] === 'string' ? meta['name'] : ''));
+      setDefault(spec, 'clusterIPs', [spec['clusterIP']]);
+      setDefault(spec, 'ipFamilies', ['IPv4']);
+      setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
+      setDefault(spec, 'internalTrafficPolicy', 'Cluster');
+    }
     if (Array.isArray(spec['ports']))
       for (const p of spec['ports']) {
         if (!isPlainObject(p)) continue;
@@ -122,6 +133,13 @@ const BY_KIND: Readonly<Record<string, (o: Obj) => void>> = {
     setDefault(child(o, 'spec'), 'finalizers', ['kubernetes']);
   },
 };
+
+/** clusterIpFor allocates a stable ClusterIP in 10.96.0.0/16 from the service's namespace and name (no allocator state). */
+export function clusterIpFor(namespace: string, name: string): string {
+  let h = 2166136261;
+  for (const ch of `${namespace}/${name}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return `10.96.${(h >>> 8) & 0xff}.${Math.max(2, h & 0xff)}`;
+}
 
 /** applyDefaults fills in the API server's defaults for the object's kind, in place (a mutable clone). */
 export function applyDefaults(kind: string, obj: Obj): void {

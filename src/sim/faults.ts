@@ -47,7 +47,8 @@ function matches(scope: FaultScope, verb: Verb, resource: ResourceName | undefin
 export class SimFaults {
   #rules: Rule[] = [];
   readonly #watches = new Set<{ resource: ResourceName; close: () => void }>();
-  readonly #expire = new Map<ResourceName | '*', number>();
+  // '*' arms every resource.
+  readonly #expire = new Map<string, number>();
 
   /** throttle answers 429 `Too many requests, please try again later.` with `Retry-After` (1 s if unset). */
   throttle(scope: FaultScope, opts: FaultOptions & { readonly retryAfterSeconds?: number } = {}): () => void {

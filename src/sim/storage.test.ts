@@ -242,11 +242,11 @@ describe('SimStorage list and subscribe', () => {
 });
 
 describe('SimStorage garbage collection', () => {
-  function tree(store: SimStorage): { d: KubeObject; rs: KubeObject; pods: KubeObject[] } {
+  function tree(store: SimStorage, scheduled = false): { d: KubeObject; rs: KubeObject; pods: KubeObject[] } {
     const d = store.create('deployments.apps', deployment('web'));
     const own = (o: KubeObject) => [{ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata.name ?? '', uid: o.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }];
     const rs = store.create('replicasets.apps', { metadata: { name: 'web-1', namespace: 'shop', ownerReferences: own(d) }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'web:1' }] } } } });
-    const pods = ['a', 'b'].map((n) => store.create('pods', { metadata: { name: `web-1-${n}`, namespace: 'shop', labels: { app: 'web' }, ownerReferences: own(rs) }, spec: { containers: [{ name: 'app', image: 'web:1' }], nodeName: 'node-1' } }));
+    const pods = ['a', 'b'].map((n) => store.create('pods', { metadata: { name: `web-1-${n}`, namespace: 'shop', labels: { app: 'web' }, ownerReferences: own(rs) }, spec: { containers: [{ name: 'app', image: 'web:1' }], ...(scheduled ? { nodeName: 'node-1' } : {}) } }));
     return { d, rs, pods };
   }
 
@@ -276,14 +276,17 @@ describe('SimStorage garbage collection', () => {
     ]);
   });
 
-  test('Foreground waits for gracefully terminating pods', () => {
+  test('Foreground waits for gracefully terminating pods, which the GC deletes with their grace period', () => {
     const { store } = newStore();
-    const { rs } = tree(store);
+    const { rs } = tree(store, true);
     store.delete('pods', 'shop', 'web-1-a', { gracePeriodSeconds: 30 });
-    assert.ok(store.get('pods', 'shop', 'web-1-a')?.metadata.deletionTimestamp);
+    assert.equal(store.get('pods', 'shop', 'web-1-a')?.metadata.deletionTimestamp, '2026-01-01T00:00:30Z');
     store.delete('replicasets.apps', 'shop', 'web-1', { propagationPolicy: 'Foreground' });
+    assert.equal(store.get('pods', 'shop', 'web-1-b')?.metadata.deletionGracePeriodSeconds, 30);
     assert.equal(store.get('replicasets.apps', 'shop', 'web-1')?.metadata.uid, rs.metadata.uid);
     store.delete('pods', 'shop', 'web-1-a', { gracePeriodSeconds: 0 });
+    assert.equal(store.get('replicasets.apps', 'shop', 'web-1')?.metadata.uid, rs.metadata.uid);
+    store.delete('pods', 'shop', 'web-1-b', { gracePeriodSeconds: 0 });
     assert.equal(store.get('replicasets.apps', 'shop', 'web-1'), undefined);
   });
 

@@ -395,7 +395,11 @@ export class SimStorage implements SimStore {
       byUid: (uid) => lookup(this.#byUid.get(uid)),
       deleteDependent: (ref, policy) => {
         const { namespace, name = '' } = ref.object.metadata;
-        if (this.#bucket(ref.resource).has(keyOf(namespace, name))) this.delete(ref.resource, namespace, name, { propagationPolicy: policy });
+        if (!this.#bucket(ref.resource).has(keyOf(namespace, name))) return;
+        // The GC's DELETE carries no grace period, so a pod gets its own terminationGracePeriodSeconds.
+        const spec = ref.resource === 'pods' && isPlainObject(ref.object['spec']) ? ref.object['spec'] : undefined;
+        const grace = spec === undefined ? undefined : typeof spec['terminationGracePeriodSeconds'] === 'number' ? spec['terminationGracePeriodSeconds'] : 30;
+        this.delete(ref.resource, namespace, name, { propagationPolicy: policy, ...(grace === undefined ? {} : { gracePeriodSeconds: grace }) });
       },
       writeMetadata: (ref, object) => {
         this.#commit('MODIFIED', ref.resource, object);

@@ -54,14 +54,14 @@ const message = (key: string, notBefore = T0): OutboxMessage => ({ idempotencyKe
  * `open` must return a store on a new, empty ledger each time.
  */
 export function describeLedgerContract(name: string, open: () => Promise<LedgerFixture>, skip: readonly ContractSkip[] = []): void {
-  describe(`${name} satisfies LedgerStore`, () => {
+  void describe(`${name} satisfies LedgerStore`, () => {
     const test = (title: string, fn: (f: LedgerFixture) => Promise<void>): void => {
       const skipped = skip.find((s) => s.tests.includes(title));
       if (skipped) {
-        it.skip(`${title} (${skipped.reason})`, () => {});
+        void it.skip(`${title} (${skipped.reason})`, () => {});
         return;
       }
-      it(title, async () => {
+      void it(title, async () => {
         const f = await open();
         try {
           await fn(f);
@@ -291,7 +291,7 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerF
       assert.deepEqual(claimed[0]?.payload, { text: 'k1', n: [1, 2] });
       assert.equal(claimed[0]?.attempts, 1);
       assert.deepEqual(await f.store.claimDue(T0 + 1000, 10, 30_000), [], 'leased entries are not claimed twice');
-      await f.store.markDelivered(claimed[0]!.id, T0 + 2000);
+      await f.store.markDelivered(claimed[0].id, T0 + 2000);
       // crash: k2 was claimed but never marked; k3 never claimed
       await reopened(f, async (s) => {
         assert.equal(await s.enqueueNotifications([message('k1'), message('k2')]), 0, 'a replay after restart enqueues nothing');
@@ -318,6 +318,14 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerF
       const batch = await store.claimDue(T0 + 10, 2, 1000);
       assert.deepEqual(batch.map((e) => e.idempotencyKey), ['early', 'mid']);
       assert.deepEqual((await store.claimDue(T0 + 10, 2, 1000)).map((e) => e.idempotencyKey), ['late']);
+    });
+
+    test('concurrent claims never hand one entry to two workers', async ({ store }) => {
+      await store.enqueueNotifications(Array.from({ length: 30 }, (_, i) => message(`c${String(i).padStart(2, '0')}`)));
+      const batches = await Promise.all([0, 1, 2, 3].map(() => store.claimDue(T0, 12, 60_000)));
+      const keys = batches.flatMap((b) => b.map((e) => e.idempotencyKey));
+      assert.equal(new Set(keys).size, keys.length, 'no entry claimed twice');
+      assert.equal(keys.length, 30, 'every due entry claimed by someone');
     });
 
     test('records operator actions newest first', async ({ store }) => {

@@ -9,7 +9,7 @@ import { onEventUpsert, onPodDeleted, onPodUpsert } from './release/on-pod-event
 import { onRevisionDeleted, onRevisionUpsert } from './release/on-revision.ts';
 import { onWorkloadDeleted, onWorkloadUpsert } from './release/on-workload.ts';
 import { emptyPMap } from './release/persistent-map.ts';
-import { putWorkload, removeWorkload, unchanged, unhold, type Step, type TrackerState } from './release/tracker-state.ts';
+import { dropHeld, expireHeld, putWorkload, removeWorkload, takeHeld, unchanged, type Step, type TrackerState } from './release/tracker-state.ts';
 import { seedWorkloadState, type WorkloadState } from './release/workload-state.ts';
 import { advance } from './rollout/machine.ts';
 import { isActive } from './rollout/state.ts';
@@ -77,7 +77,8 @@ export function initialTrackerState(config: TrackerConfig, seed: readonly Releas
     owners: emptyPMap(),
     pods: emptyPMap(),
     gone: emptyPMap(),
-    held: [],
+    held: emptyPMap(),
+    heldCount: 0,
     droppedHeld: 0,
   };
 }
@@ -88,10 +89,7 @@ export function initialTrackerState(config: TrackerConfig, seed: readonly Releas
  * finished rollout, an event about an HPA), so replays never duplicate facts.
  */
 export function trackDelta(state: TrackerState, delta: TrackerDelta, now: Instant): TrackerStep {
-  const s = expireHeld(state, now);
-  const step = dispatch(s, delta, now);
-  const out = replayArrivals(step, now);
-  return out.state === state ? { state, facts: out.facts } : out;
+  return replayArrivals(dispatch(state, delta, now), now);
 }
 
 function dispatch(s: TrackerState, delta: TrackerDelta, now: Instant): Step {
@@ -133,14 +131,14 @@ function remove(s: TrackerState, r: TrackedRecord, finalStateUnknown: boolean, n
     case 'Deployment':
     case 'StatefulSet':
     case 'DaemonSet':
-      return onWorkloadDeleted(unhold(s, (h) => h.waitFor === r.uid).state, r, finalStateUnknown, now);
+      return onWorkloadDeleted(dropHeld(s, r.uid), r, finalStateUnknown, now);
     case 'ReplicaSet':
     case 'ControllerRevision':
       return onRevisionDeleted(s, r);
     case 'Pod':
       return onPodDeleted(s, r, now);
     case 'Event':
-      return unchanged(unhold(s, (h) => h.record.uid === r.uid).state); // TTL expiry: the release keeps its copy
+      return unchanged(dropHeld(s, r.involved.uid, r.uid)); // TTL expiry: the release keeps its copy
     default:
       return assertNever(r);
   }
@@ -153,23 +151,16 @@ function replayArrivals(step: Step, now: Instant): TrackerStep {
   const queue = [...step.arrived];
   while (queue.length > 0) {
     const uid = queue.shift()!;
-    const { state: rest, removed } = unhold(state, (h) => h.waitFor === uid);
+    const { state: rest, records } = takeHeld(state, uid);
     state = rest;
-    for (const h of removed) {
-      const next = upsert(state, h.record, now);
+    for (const record of records) {
+      const next = upsert(state, record, now);
       state = next.state;
       facts.push(...next.facts);
       queue.push(...next.arrived);
     }
   }
   return { state, facts };
-}
-
-function expireHeld(s: TrackerState, now: Instant): TrackerState {
-  const first = s.held[0];
-  if (first === undefined || first.heldAt > now - s.holdMs) return s;
-  const held = s.held.filter((h) => h.heldAt > now - s.holdMs);
-  return { ...s, held, droppedHeld: s.droppedHeld + (s.held.length - held.length) };
 }
 
 /**
@@ -204,7 +195,7 @@ function onFirstSync(s0: TrackerState, now: Instant): Step {
   return { state: s, facts, arrived: [] };
 }
 
-/** onTick re-evaluates rollouts waiting out a fail-fast grace period and forgets old tombstones. */
+/** onTick re-evaluates rollouts waiting out a fail-fast grace period, expires held records and old tombstones. */
 function onTick(s0: TrackerState, now: Instant): Step {
   let s = s0;
   const facts: Fact[] = [];
@@ -216,6 +207,7 @@ function onTick(s0: TrackerState, now: Instant): Step {
     if (t.effects.length > 0) facts.push({ kind: 'releaseUpdated', release: t.state.release, changes: t.effects });
     s = putWorkload(s, ws, { ...ws, rollout: t.state });
   }
+  s = expireHeld(s, now);
   let gone = s.gone;
   for (const [uid, at] of s.gone.entries()) if (at <= now - s.holdMs) gone = gone.delete(uid);
   return { state: gone === s.gone ? s : { ...s, gone }, facts, arrived: [] };

@@ -3,7 +3,7 @@
 // Outputs are asserted as a real cluster prints them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventually, rowsOf, startCluster } from './kubectl-support.ts';
+import { deploymentYaml, eventually, rowsOf, startCluster } from './kubectl-support.ts';
 
 const HASH = '[bcdfghjklmnpqrstvwxz2456789]{1,10}';
 const POD_SUFFIX = '[bcdfghjklmnpqrstvwxz2456789]{5}';
@@ -33,10 +33,23 @@ test('kubectl basics against rollscope sim', async (t) => {
   if (!c) return;
   t.after(() => c.stop());
 
+  // kubectl create sends the object as protobuf (application/vnd.kubernetes.protobuf), unlike apply.
   await t.test('create deployment, then rollout status succeeds', async () => {
-    assert.equal(await c.kubectlOk(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=3']), 'deployment.apps/web created\n');
-    const out = await c.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=30s'], { timeoutMs: 35_000 });
-    assert.match(out, /deployment "web" successfully rolled out\n$/);
+    assert.equal(await c.kubectlOk(['create', 'deployment', 'hello', '--image=nginx:1.27', '--replicas=2']), 'deployment.apps/hello created\n');
+    const out = await c.kubectlOk(['rollout', 'status', 'deployment/hello', '--timeout=15s'], { timeoutMs: 20_000 });
+    assert.match(out, /deployment "hello" successfully rolled out\n$/);
+    const container = JSON.parse(await c.kubectlOk(['get', 'deployment', 'hello', '-o', 'jsonpath={.spec.template.spec.containers[0]}'])) as { name: string; image: string };
+    assert.deepEqual([container.name, container.image], ['nginx', 'nginx:1.27']);
+    assert.equal(await c.kubectlOk(['delete', 'deployment', 'hello']), 'deployment.apps "hello" deleted\n');
+  });
+
+  await t.test('apply a Deployment; rollout status waits, then succeeds', async () => {
+    assert.equal(await c.kubectlOk(['apply', '-f', '-'], { input: deploymentYaml('web', 'nginx:1.27', 3) }), 'deployment.apps/web created\n');
+    const out = await c.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=15s'], { timeoutMs: 20_000 });
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines.at(-1), 'deployment "web" successfully rolled out');
+    for (const line of lines.slice(0, -1))
+      assert.match(line, /^Waiting for deployment "web" rollout to finish: (\d+ out of 3 new replicas have been updated|\d+ of 3 updated replicas are available)\.\.\.$/);
   });
 
   await t.test('get deployments / replicasets / pods print the real columns', async () => {
@@ -101,7 +114,7 @@ test('kubectl basics against rollscope sim', async (t) => {
     assert.equal(await c.kubectlOk(['get', 'deployment', 'api', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'registry.acme.io/api:1.1.0');
     const lastApplied = await c.kubectlOk(['get', 'deployment', 'api', '-o', 'jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}']);
     assert.match(lastApplied, /"image":"registry\.acme\.io\/api:1\.1\.0"/);
-    await c.kubectlOk(['rollout', 'status', 'deployment/api', '--timeout=30s'], { timeoutMs: 35_000 });
+    await c.kubectlOk(['rollout', 'status', 'deployment/api', '--timeout=15s'], { timeoutMs: 20_000 });
   });
 
   await t.test('get -w shows a change arrive, and scale reports scaled', async () => {
@@ -147,7 +160,7 @@ test('kubectl basics against rollscope sim', async (t) => {
   });
 
   await t.test('delete cascades to ReplicaSets and Pods; --cascade=orphan keeps them', async () => {
-    await c.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=30s'], { timeoutMs: 35_000 });
+    await c.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=15s'], { timeoutMs: 20_000 });
     assert.equal(await c.kubectlOk(['delete', 'deployment', 'web']), 'deployment.apps "web" deleted\n');
     await eventually('web ReplicaSets gone', async () => ((await c.kubectl(['get', 'rs', '-l', 'app=web', '-o', 'name'])).stdout === '' ? true : undefined));
     await eventually('web Pods gone', async () => ((await c.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout === '' ? true : undefined), 15_000);

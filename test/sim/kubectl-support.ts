@@ -97,3 +97,27 @@ export function rowsOf(table: string): string[][] {
     .filter((l) => l.trim() !== '')
     .map((l) => l.trim().split(/\s{2,}|\t/));
 }
+
+/**
+ * deploymentYaml is a Deployment manifest (container named like the Deployment, as `kubectl create
+ * deployment` makes it) for `kubectl apply -f -`.
+ */
+export function deploymentYaml(name: string, image: string, replicas: number): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  labels: {app: ${name}}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+      - name: ${name}
+        image: ${image}
+`;
+}

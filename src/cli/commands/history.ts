@@ -134,16 +134,9 @@ async function kubeconfigNamespace(flags: HistoryFlags): Promise<string> {
   }
 }
 
-/** registerHistory adds `rollscope history`. */
-export function registerHistory(program: Command): void {
-  program
-    .command('history')
-    .summary('releases from the ledger')
-    .description(
-      'List releases recorded in the ledger: what changed, when, which images, who, and how it ended.\n' +
-        `Reads the ledger of --db (default: $${LEDGER_URL_ENV}, else sqlite:${DEFAULT_LEDGER_PATH}, where \`rollscope serve\` writes).\n` +
-        'Tables list oldest first (latest last); -o json|yaml list newest first as {"items": [...]}.',
-    )
+/** registerHistoryFlags declares the arguments and flags of `rollscope history` on a command (shared with tests). */
+export function registerHistoryFlags(command: Command): Command {
+  return command
     .argument('[TYPE/NAME...]', 'one workload, e.g. deployment/web or sts db')
     .option('-n, --namespace <ns>', "namespace (default: the current kubeconfig context's, else default)")
     .option('-A, --all-namespaces', 'all namespaces')
@@ -156,8 +149,21 @@ export function registerHistory(program: Command): void {
     .option('-o, --output <format>', 'table | wide | json | yaml', 'table')
     .option('--db <url>', 'ledger: sqlite:PATH or postgres://user:password@host/db')
     .option('--kubeconfig <file>', 'kubeconfig used only to find the default namespace')
-    .option('--context <name>', 'kubeconfig context used only to find the default namespace')
-    .action(async (args: string[], flags: HistoryFlags) => {
-      process.exitCode = await runHistory(args, flags);
-    });
+    .option('--context <name>', 'kubeconfig context used only to find the default namespace');
+}
+
+/** registerHistory adds `rollscope history`. */
+export function registerHistory(program: Command): void {
+  registerHistoryFlags(
+    program
+      .command('history')
+      .summary('releases from the ledger')
+      .description(
+        'List releases recorded in the ledger: what changed, when, which images, who, and how it ended.\n' +
+          `Reads the ledger of --db (default: $${LEDGER_URL_ENV}, else sqlite:${DEFAULT_LEDGER_PATH}, where \`rollscope serve\` writes).\n` +
+          'Tables list oldest first (latest last); -o json|yaml list newest first as {"items": [...]}.',
+      ),
+  ).action(async (args: string[], flags: HistoryFlags) => {
+    process.exitCode = await runHistory(args, flags);
+  });
 }

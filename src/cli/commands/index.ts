@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo.ts';
+import { registerSim } from './sim.ts';
 import { registerHistory } from './history.ts';
 import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
@@ -10,4 +12,4 @@ export type RegisterFn = (program: Command) => void;
  * COMMANDS lists every CLI command's registration, in help order. Add a command by adding its
  * file under `commands/` and one line here.
  */
-export const COMMANDS: readonly RegisterFn[] = [registerServe, registerHistory, registerStatus];
+export const COMMANDS: readonly RegisterFn[] = [registerDemo, registerSim, registerServe, registerHistory, registerStatus];

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { jsonLogger } from '../../lib/log.ts';
 import { DEFAULT_NODES_SPEC } from '../../sim/behaviour.ts';
 import { startSim } from '../../sim/index.ts';
 import { scenarioNames } from '../../sim/scenarios/index.ts';
@@ -34,13 +35,12 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
   const scenario = parseScenario(opts.scenario);
   const kubeconfig = resolve(opts.kubeconfigOut);
 
-  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes });
+  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes });
   let stopScenario: () => void = () => {};
   try {
     mkdirSync(dirname(kubeconfig), { recursive: true });
     sim.writeKubeconfig(kubeconfig);
-    stopScenario = scenario.start({ store: sim.store, clock: sim.clock });
-    process.stdout.write(`${sim.url}\n`);
+    stopScenario = scenario.start({ store: sim.store, clock: sim.clock, log: jsonLogger({ level: 'warn' }) });
     const lines = [
       `rollscope sim: scenario ${scenario.name}, speed ${speed}x, ${nodes.length} node(s); kubeconfig written to ${kubeconfig}`,
       `  export KUBECONFIG=${kubeconfig}   # then: kubectl get deployments -A`,
@@ -48,6 +48,7 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
       '  stop with Ctrl-C',
     ];
     process.stderr.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`${sim.url}\n`); // last: whoever waits for this line finds the server ready
     await untilSignal(['SIGINT', 'SIGTERM']);
   } finally {
     stopScenario();

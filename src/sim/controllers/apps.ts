@@ -130,7 +130,7 @@ export function asReplicaSet(obj: KubeObject): ReplicaSet {
 
 /** asPod views a stored object as a Pod. */
 export function asPod(obj: KubeObject): Pod {
-  return obj as Pod;
+  return obj;
 }
 
 /** specReplicas reads `spec.replicas`, which the API server defaults to 1. */

@@ -56,7 +56,7 @@ export function revisionData(template: PodTemplateSpec): Record<string, unknown>
 /** templateOf recovers the pod template from a revision's data. */
 export function templateOf(rev: KubeObject): PodTemplateSpec {
   const { $patch: _patch, ...template } = record(record(record(rev.data).spec).template);
-  return template as PodTemplateSpec;
+  return template;
 }
 
 /** byRevision orders revisions by number, then name (history.ByRevision). */

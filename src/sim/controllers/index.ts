@@ -1,11 +1,10 @@
 import type { SimContext } from '../context.ts';
 import { startKubelet } from '../kubelet.ts';
 import { startScheduler } from '../scheduler.ts';
+import { startDaemonSetController } from './daemonset.ts';
 import { startDeploymentController } from './deployment/controller.ts';
 import { startReplicaSetController } from './replicaset.ts';
-// TODO(issue 2): enable once src/sim/controllers/{statefulset,daemonset}.ts land.
-// import { startDaemonSetController } from './daemonset.ts';
-// import { startStatefulSetController } from './statefulset.ts';
+import { startStatefulSetController } from './statefulset.ts';
 
 /** ComponentStarter starts one simulated cluster component and returns the function that stops it. */
 export type ComponentStarter = (ctx: SimContext) => () => void;
@@ -17,8 +16,8 @@ export type ComponentStarter = (ctx: SimContext) => () => void;
 export const CONTROLLERS: readonly ComponentStarter[] = [
   startDeploymentController,
   startReplicaSetController,
-  // startStatefulSetController,
-  // startDaemonSetController,
+  startStatefulSetController,
+  startDaemonSetController,
   startScheduler,
   startKubelet,
 ];

@@ -8,6 +8,7 @@ import { rfc3339 } from '../timestamps.ts';
 import { asPod, asReplicaSet, controllerOf, controllerRefTo, isTerminating, objectKey, specReplicas, splitObjectKey, type Pod, type ReplicaSet } from './apps.ts';
 import { isPodActive, podAvailableFrom } from './pods.ts';
 import { podFromTemplate, podsToDelete, replicaSetStatus } from './replicaset-pods.ts';
+import { ObjectCache } from './cache.ts';
 import { WorkQueue } from './work-queue.ts';
 
 /**
@@ -33,6 +34,8 @@ function errorText(e: unknown): string {
 
 interface RsEnv {
   readonly ctx: SimContext;
+  readonly pods: ObjectCache;
+  readonly replicaSets: ObjectCache;
   readonly requeueAfter: (key: string, delayMs: number) => void;
 }
 
@@ -49,7 +52,8 @@ function selects(rs: ReplicaSet, obj: KubeObject): boolean {
 function claimPods(env: RsEnv, rs: ReplicaSet): Pod[] {
   const store = env.ctx.store;
   const out: Pod[] = [];
-  for (const obj of store.list(PODS, { namespace: rs.metadata.namespace ?? '' })) {
+  const candidates = [...env.pods.ownedBy(rs.metadata.uid ?? ''), ...env.pods.orphans(rs.metadata.namespace ?? '')];
+  for (const obj of candidates) {
     const ref = controllerOf(obj);
     if (ref) {
       if (ref.uid !== rs.metadata.uid) continue;
@@ -72,16 +76,11 @@ function claimPods(env: RsEnv, rs: ReplicaSet): Pod[] {
 function relatedPods(env: RsEnv, rs: ReplicaSet, own: readonly Pod[]): Pod[] {
   const owner = controllerOf(rs);
   if (!owner) return [...own];
-  const siblings = new Set(
-    env.ctx.store
-      .list(RS, { namespace: rs.metadata.namespace ?? '' })
-      .filter((o) => controllerOf(o)?.uid === owner.uid)
-      .map((o) => o.metadata.uid ?? ''),
-  );
-  return env.ctx.store
-    .list(PODS, { namespace: rs.metadata.namespace ?? '' })
+  return env.replicaSets
+    .ownedBy(owner.uid)
+    .flatMap((sibling) => env.pods.ownedBy(sibling.metadata.uid ?? ''))
     .map(asPod)
-    .filter((p) => isPodActive(p) && siblings.has(controllerOf(p)?.uid ?? ''));
+    .filter(isPodActive);
 }
 
 /** createPods creates `count` pods in slow-start batches (1, 2, 4, …), stopping at the first failure. */
@@ -170,7 +169,9 @@ export function syncReplicaSet(env: RsEnv, key: string): void {
  */
 export function startReplicaSetController(ctx: SimContext): () => void {
   const queue: WorkQueue = new WorkQueue({ clock: ctx.clock, process: (key) => syncReplicaSet(env, key) });
-  const env: RsEnv = { ctx, requeueAfter: (key, delayMs) => queue.addAfter(key, delayMs) };
+  const pods = new ObjectCache(ctx.store, PODS);
+  const replicaSets = new ObjectCache(ctx.store, RS);
+  const env: RsEnv = { ctx, pods, replicaSets, requeueAfter: (key, delayMs) => queue.addAfter(key, delayMs) };
 
   const onPod = (change: StoredChange): void => {
     const pod = change.object;
@@ -182,7 +183,7 @@ export function startReplicaSetController(ctx: SimContext): () => void {
       return;
     }
     if (change.type === 'DELETED') return;
-    for (const obj of ctx.store.list(RS, { namespace: pod.metadata.namespace ?? '' })) {
+    for (const obj of replicaSets.inNamespace(pod.metadata.namespace ?? '')) {
       if (selects(asReplicaSet(obj), pod)) queue.add(objectKey(obj));
     }
   };
@@ -196,6 +197,8 @@ export function startReplicaSetController(ctx: SimContext): () => void {
   for (const rs of ctx.store.list(RS)) queue.add(objectKey(rs));
   return () => {
     for (const u of unsubscribe) u();
+    pods.stop();
+    replicaSets.stop();
     queue.stop();
   };
 }

@@ -1,15 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../kube/types.ts';
-import { badRequest } from '../api-error.ts';
+import { badRequest, failureStatus, SimApiError } from '../api-error.ts';
 import { isPlainObject } from '../deep.ts';
 import type { ApiCall } from './context.ts';
+import { decodeKubeProtobuf } from './protobuf.ts';
 
 // Largest request body accepted (the real server's limit is 3 MiB for most requests).
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/** readBody reads a request body as UTF-8 text, refusing bodies over 3 MiB. */
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** readBody reads a request body, refusing bodies over 3 MiB. */
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -18,12 +19,19 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw badRequest('the request body is too large', 'send at most 3 MiB');
     chunks.push(b);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** parseBody decodes a JSON (or, for apply patches, YAML) body. Throws 400 on malformed input. */
 export function parseBody(call: ApiCall, yaml = false): unknown {
-  if (call.body.trim() === '') throw badRequest('the body of the request is empty', 'send a JSON object');
+  const type = (call.req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  if (type === 'application/vnd.kubernetes.protobuf') return decodeKubeProtobuf(call.bodyBytes);
+  if (type === 'application/cbor')
+    throw new SimApiError(
+      failureStatus({ code: 415, reason: 'UnsupportedMediaType', message: `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml` }),
+      'send JSON: the simulator speaks no protobuf or CBOR',
+    );
+  if (call.bodyBytes.length === 0) throw badRequest('the body of the request is empty', 'send a JSON object');
   try {
     return yaml ? (parseYaml(call.body) as unknown) : (JSON.parse(call.body) as unknown);
   } catch (e) {
@@ -36,7 +44,7 @@ export function parseObjectBody(call: ApiCall, yaml = false): KubeObject {
   const body = parseBody(call, yaml);
   if (!isPlainObject(body)) throw badRequest('the body of the request must be an object', 'send a JSON object');
   const metadata = isPlainObject(body['metadata']) ? body['metadata'] : {};
-  return { ...body, metadata } as KubeObject;
+  return { ...body, metadata };
 }
 
 /** fieldManagerOf is the field manager of a write: `?fieldManager=`, else the User-Agent's product (`kubectl`), as the real server defaults. */

@@ -27,6 +27,8 @@ export interface ApiCall {
   readonly route: ResourceRoute;
   readonly query: URLSearchParams;
   readonly verb: Verb;
-  /** The raw request body ('' if none). */
+  /** The request body as text ('' if none). */
   readonly body: string;
+  /** The request body as bytes (protobuf bodies are binary). */
+  readonly bodyBytes: Buffer;
 }

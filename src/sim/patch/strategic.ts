@@ -56,7 +56,7 @@ function stripDirectives(v: unknown): unknown {
 
 function mergeList(orig: unknown, patch: readonly unknown[], key: string, field: string): unknown[] {
   const replace = patch.some((p) => isPlainObject(p) && p['$patch'] === 'replace');
-  const result: unknown[] = replace ? [] : Array.isArray(orig) ? [...orig] : [];
+  const result: unknown[] = replace ? [] : Array.isArray(orig) ? [...(orig as unknown[])] : [];
   for (const item of patch) {
     if (!isPlainObject(item)) {
       result.push(item);
@@ -86,8 +86,9 @@ function mergeField(original: unknown, value: unknown, field: string, parent: st
     const strategy = listStrategy(field, parent);
     if (strategy.kind === 'merge') return mergeList(original, value, strategy.key, field);
     if (strategy.kind === 'set') {
-      const base = Array.isArray(original) ? original : [];
-      return [...base, ...value.filter((v) => !base.some((b) => deepEqual(b, v)))];
+      const base: unknown[] = Array.isArray(original) ? (original as unknown[]) : [];
+      const added: unknown[] = (value as unknown[]).filter((v) => !base.some((b) => deepEqual(b, v)));
+      return [...base, ...added];
     }
     return stripDirectives(value);
   }

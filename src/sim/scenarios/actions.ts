@@ -21,7 +21,7 @@ const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 export function currentImage(script: ScenarioScript, ref: WorkloadRef): string | undefined {
   const obj = script.store.get(ref.resource, ref.namespace, ref.name);
   if (!obj) return undefined;
-  const image = templateContainers(structuredClone(obj) as Record<string, unknown>)[0]?.image;
+  const image = templateContainers(obj)[0]?.image;
   return typeof image === 'string' ? image : undefined;
 }
 

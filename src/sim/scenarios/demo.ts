@@ -1,4 +1,4 @@
-import { rollbackDeployment, scale, setImage, type WorkloadRef } from './actions.ts';
+import { currentImage, rollbackDeployment, scale, setImage, type WorkloadRef } from './actions.ts';
 import { bumpPatch, daemonSetObject, deploymentObject, namespaceObject, statefulSetObject, withTag } from './objects.ts';
 import { ScenarioScript } from './script.ts';
 import type { Scenario, ScenarioContext } from './types.ts';
@@ -45,24 +45,19 @@ function release(s: ScenarioScript, ref: WorkloadRef, manager: string, image: st
   if (setImage(s, ref, { image: next, manager, changeCause: cause })) lastGood.get(s)?.set(keyOf(ref), next);
 }
 
-function imageOf(s: ScenarioScript, ref: WorkloadRef): string | undefined {
-  const obj = s.store.get(ref.resource, ref.namespace, ref.name) as { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } } | undefined;
-  return obj?.spec?.template?.spec?.containers?.[0]?.image;
-}
-
 /** goodBase is the image a fix builds on: the last good release, else the current image unless it carries a failure tag. */
 function goodBase(s: ScenarioScript, ref: WorkloadRef, fallback: string): string {
   const remembered = lastGood.get(s)?.get(keyOf(ref));
   if (remembered !== undefined) return remembered;
-  const image = imageOf(s, ref) ?? fallback;
+  const image = currentImage(s, ref) ?? fallback;
   return /:(missing|crash|oom|unready|slow)$/.test(image) ? fallback : image;
 }
 
 function scheduleSteadyReleases(s: ScenarioScript): void {
-  s.every({ firstMs: 2 * MINUTE, periodMs: 4 * MINUTE, jitterMs: 2 * MINUTE }, 'frontend release', () => release(s, frontend, 'kubectl-set', imageOf(s, frontend)));
-  s.every({ firstMs: 5 * MINUTE, periodMs: 9 * MINUTE, jitterMs: MINUTE }, 'cart release', () => release(s, cart, 'helm', imageOf(s, cart)));
-  s.every({ firstMs: 7 * MINUTE, periodMs: 12 * MINUTE, jitterMs: MINUTE }, 'ledger release', () => release(s, ledger, 'helm', imageOf(s, ledger)));
-  s.every({ firstMs: 9 * MINUTE, periodMs: 15 * MINUTE }, 'node-agent release', () => release(s, agent, 'argocd-controller', imageOf(s, agent)));
+  s.every({ firstMs: 2 * MINUTE, periodMs: 4 * MINUTE, jitterMs: 2 * MINUTE }, 'frontend release', () => release(s, frontend, 'kubectl-set', currentImage(s, frontend)));
+  s.every({ firstMs: 5 * MINUTE, periodMs: 9 * MINUTE, jitterMs: MINUTE }, 'cart release', () => release(s, cart, 'helm', currentImage(s, cart)));
+  s.every({ firstMs: 7 * MINUTE, periodMs: 12 * MINUTE, jitterMs: MINUTE }, 'ledger release', () => release(s, ledger, 'helm', currentImage(s, ledger)));
+  s.every({ firstMs: 9 * MINUTE, periodMs: 15 * MINUTE }, 'node-agent release', () => release(s, agent, 'argocd-controller', currentImage(s, agent)));
   s.every({ firstMs: 45_000, periodMs: 45_000, jitterMs: 30_000 }, 'cart autoscaling', () => {
     const replicas = 2 + Math.floor(s.random() * 5); // the HPA keeps cart between 2 and 6 replicas
     scale(s, cart, replicas, 'horizontal-pod-autoscaler');
@@ -74,12 +69,12 @@ function scheduleFailureStories(s: ScenarioScript, offset: number): void {
   // checkout: a good release, then an image that cannot be pulled, then `kubectl rollout undo`.
   s.at(offset + 3 * MINUTE, 'checkout release', () => release(s, checkout, 'helm', goodBase(s, checkout, `${REGISTRY}/shop/checkout:4.1.0`)));
   s.at(offset + 8 * MINUTE, 'checkout missing image', () =>
-    setImage(s, checkout, { image: withTag(imageOf(s, checkout) ?? `${REGISTRY}/shop/checkout:4.1.0`, 'missing'), manager: 'helm', changeCause: 'helm upgrade checkout' }),
+    setImage(s, checkout, { image: withTag(currentImage(s, checkout) ?? `${REGISTRY}/shop/checkout:4.1.0`, 'missing'), manager: 'helm', changeCause: 'helm upgrade checkout' }),
   );
   s.at(offset + 13 * MINUTE, 'checkout rollback', () => rollbackDeployment(s, checkout.namespace, checkout.name));
   // payments/api: Argo CD syncs a release that crash-loops, then a fixed one.
   s.at(offset + 4 * MINUTE, 'api release', () => release(s, api, 'argocd-controller', goodBase(s, api, `${REGISTRY}/payments/api:3.0.0`)));
-  s.at(offset + 10 * MINUTE, 'api crash loop', () => setImage(s, api, { image: withTag(imageOf(s, api) ?? `${REGISTRY}/payments/api:3.0.0`, 'crash'), manager: 'argocd-controller' }));
+  s.at(offset + 10 * MINUTE, 'api crash loop', () => setImage(s, api, { image: withTag(currentImage(s, api) ?? `${REGISTRY}/payments/api:3.0.0`, 'crash'), manager: 'argocd-controller' }));
   s.at(offset + 16 * MINUTE, 'api fix', () => release(s, api, 'argocd-controller', goodBase(s, api, `${REGISTRY}/payments/api:3.0.0`)));
   // platform/batch-worker: a rollout that asks for more CPU than any node has, then a fix.
   const workerBase = `${REGISTRY}/platform/batch-worker:0.7.0`;

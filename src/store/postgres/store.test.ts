@@ -4,7 +4,9 @@ import pg from 'pg';
 import { startPostgres } from '../../../test/support/postgres.ts';
 import { isTrackerError } from '../../lib/errors.ts';
 import { describeLedgerContract } from '../ledger.contract.ts';
-import { openPostgresLedger } from './store.ts';
+import type { ReleaseId } from '../../model/release.ts';
+import { T0, makeRelease, workloadRef } from '../ledger-fixtures.ts';
+import { openPostgresLedger, postgresHistoryQuery } from './store.ts';
 
 const server = await startPostgres();
 
@@ -35,6 +37,38 @@ if ('skip' in server) {
   });
 
   describe('postgres ledger specifics', () => {
+    it('serves the main history queries from an index, never a sequential scan', async () => {
+      const store = await openPostgresLedger({ url: server.url, schema: 'plan' });
+      try {
+        const rows = Array.from({ length: 1500 }, (_, i) => makeRelease(workloadRef(`ns${i % 20}`, `w${i % 50}`), Math.floor(i / 50) + 1, { id: `r${String(i).padStart(5, '0')}` as ReleaseId, templateHash: `h${i}`, startedAt: T0 + i * 1000 }));
+        for (let i = 0; i < rows.length; i += 10) await Promise.all(rows.slice(i, i + 10).map((r) => store.upsertRelease(r)));
+        const client = new pg.Client({ connectionString: server.url, options: '-c search_path=plan' });
+        await client.connect();
+        try {
+          await client.query('ANALYZE releases');
+          const cursor = Buffer.from(`[${T0 + 750_000},"r00750"]`).toString('base64url');
+          const cases = [
+            { filter: {}, sorted: true },
+            // tens of rows per namespace: PostgreSQL may rightly fetch them by index and sort them in memory
+            { filter: { namespaces: ['ns3'] }, sorted: false },
+            { filter: { namespaces: ['ns3'], cursor }, sorted: false },
+            { filter: { namespaces: ['ns3'], name: 'w3' }, sorted: false },
+          ];
+          for (const { filter, sorted } of cases) {
+            const q = postgresHistoryQuery(filter);
+            const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${q.sql}`, [...q.params])).rows.map((r) => r['QUERY PLAN']).join('\n');
+            assert.match(plan, /Index Scan (Backward )?(using|on) releases_(started|ns_started|ns_name_started)/, `${JSON.stringify(filter)}:\n${plan}`);
+            assert.doesNotMatch(plan, /Seq Scan/, `${JSON.stringify(filter)}:\n${plan}`);
+            if (sorted) assert.doesNotMatch(plan, /Sort/, `${JSON.stringify(filter)}:\n${plan}`);
+          }
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
     it('reports an unreachable server as STORE_UNAVAILABLE without the password', async () => {
       const url = `postgres://rollscope:hunter2@127.0.0.1:${server.port + 1}/ledger`;
       await assert.rejects(openPostgresLedger({ url, connectTimeoutMs: 2000 }), (e: unknown) => {

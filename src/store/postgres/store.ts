@@ -160,9 +160,9 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async queryReleases(filter: ReleaseFilter): Promise<ReleasePage> {
-    const { sql, params } = releaseWhere(filter, PG);
+    const { sql, params } = postgresHistoryQuery(filter);
     const limit = pageLimit(filter.limit);
-    const res = await this.#query(`SELECT * FROM releases WHERE ${sql} ORDER BY started_at DESC, id DESC LIMIT $${params.length + 1}`, [...params, limit + 1]);
+    const res = await this.#query(sql, params);
     const rows = res.rows.map((r) => decodeRelease(r, d));
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
@@ -310,6 +310,12 @@ export class PostgresLedgerStore implements LedgerStore {
     this.#closed = true;
     await this.#pool.end();
   }
+}
+
+/** postgresHistoryQuery is the main history query: one page (plus one row to know if more follow), newest first. Exported for the query-plan test. */
+export function postgresHistoryQuery(filter: ReleaseFilter): { sql: string; params: readonly SqlValue[] } {
+  const { sql, params } = releaseWhere(filter, PG);
+  return { sql: `SELECT * FROM releases WHERE ${sql} ORDER BY started_at DESC, id DESC LIMIT $${params.length + 1}`, params: [...params, pageLimit(filter.limit) + 1] };
 }
 
 /** pgTextArray renders a text[] literal for a parameter (node-postgres would also accept a JS array; SqlValue keeps params flat). */

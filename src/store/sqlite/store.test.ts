@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { isTrackerError } from '../../lib/errors.ts';
 import { describeLedgerContract } from '../ledger.contract.ts';
 import { makeRelease, workloadRef } from '../ledger-fixtures.ts';
+import { migrateSqlite } from './migrate.ts';
 import { historyQuery, openSqliteLedger } from './store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rollscope-sqlite-'));
@@ -44,6 +45,36 @@ describe('sqlite ledger specifics', () => {
         assert.doesNotMatch(plan, /USE TEMP B-TREE FOR ORDER BY/, `${row.name}: ${plan}`);
         assert.doesNotMatch(plan, /SCAN releases$/, `${row.name}: ${plan}`);
       }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports a ledger locked by another writer as STORE_UNAVAILABLE with a hint', async () => {
+    const path = join(dir, 'locked.db');
+    const a = openSqliteLedger({ path });
+    const b = openSqliteLedger({ path, busyTimeoutMs: 50 });
+    try {
+      a.database.exec('BEGIN IMMEDIATE');
+      await assert.rejects(b.upsertRelease(makeRelease(workloadRef('ns', 'w'), 1)), (e: unknown) => isTrackerError(e) && e.code === 'STORE_UNAVAILABLE' && e.message.includes(path) && /write lock/.test(e.details.hint ?? ''));
+      assert.equal((await b.queryReleases({})).items.length, 0, 'readers are not blocked by the writer (WAL)');
+      a.database.exec('ROLLBACK');
+      assert.equal((await b.upsertRelease(makeRelease(workloadRef('ns', 'w'), 1))).releaseNumber, 1);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('re-running migrations applies nothing and keeps the data', async () => {
+    const path = join(dir, 'remigrate.db');
+    const store = openSqliteLedger({ path });
+    try {
+      await store.upsertRelease(makeRelease(workloadRef('ns', 'w'), 1));
+      assert.deepEqual(migrateSqlite(store.database, path), []);
+      const rows = store.database.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+      assert.deepEqual(rows, [{ version: 1, name: 'init' }]);
+      assert.equal((await store.queryReleases({})).items.length, 1);
     } finally {
       await store.close();
     }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Instant } from '../../lib/clock.ts';
@@ -20,6 +20,7 @@ import {
 } from '../sql/rows.ts';
 import { computeStats, type StatsQuery, type StatsReport } from '../stats.ts';
 import { sqliteDecoders as d } from './codecs.ts';
+import { toSqliteStoreError } from './errors.ts';
 import { migrateSqlite, sqliteSchemaVersion } from './migrate.ts';
 
 /** SqliteLedgerOptions configures openSqliteLedger. */
@@ -45,6 +46,8 @@ export function openSqliteLedger(options: SqliteLedgerOptions): SqliteLedgerStor
   const { path } = options;
   const subject = path === ':memory:' ? 'sqlite::memory:' : `sqlite:${path}`;
   let db: Database.Database;
+  if (options.mustExist === true && path !== ':memory:' && !existsSync(path))
+    throw new TrackerError('STORE_UNAVAILABLE', `no ledger file at ${path}`, { subject, hint: 'check the path (--db sqlite:PATH), or run `rollscope serve` first to create the ledger' });
   try {
     if (path !== ':memory:' && options.mustExist !== true) mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { fileMustExist: options.mustExist === true });
@@ -63,9 +66,9 @@ export function openSqliteLedger(options: SqliteLedgerOptions): SqliteLedgerStor
     migrateSqlite(db, subject);
   } catch (e) {
     db.close();
-    throw e;
+    throw toSqliteStoreError(e, subject);
   }
-  return new SqliteLedgerStore(db);
+  return new SqliteLedgerStore(db, subject);
 }
 
 /**
@@ -75,11 +78,22 @@ export function openSqliteLedger(options: SqliteLedgerOptions): SqliteLedgerStor
  */
 export class SqliteLedgerStore implements LedgerStore {
   readonly #db: Database.Database;
+  readonly #subject: string;
   readonly #statements = new Map<string, Database.Statement>();
 
   /** The constructor does no I/O: openSqliteLedger opens and migrates the database. */
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, subject = `sqlite:${db.name}`) {
     this.#db = db;
+    this.#subject = subject;
+  }
+
+  /** #tx runs `fn` in a transaction (IMMEDIATE: take the write lock first) and maps lock/file failures to STORE_UNAVAILABLE. */
+  #tx<T>(fn: () => T): T {
+    try {
+      return this.#db.transaction(fn).immediate();
+    } catch (e) {
+      throw toSqliteStoreError(e, this.#subject);
+    }
   }
 
   /** database exposes the handle for tests and EXPLAIN QUERY PLAN checks. */
@@ -96,37 +110,43 @@ export class SqliteLedgerStore implements LedgerStore {
     return s;
   }
 
+  #guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw toSqliteStoreError(e, this.#subject);
+    }
+  }
+
   #all(sql: string, params: readonly SqlValue[] = []): Row[] {
-    return this.#stmt(sql).all(...params) as Row[];
+    return this.#guard(() => this.#stmt(sql).all(...params) as Row[]);
   }
 
   #get(sql: string, params: readonly SqlValue[] = []): Row | undefined {
-    return this.#stmt(sql).get(...params) as Row | undefined;
+    return this.#guard(() => this.#stmt(sql).get(...params) as Row | undefined);
   }
 
   #run(sql: string, params: readonly SqlValue[] = []): Database.RunResult {
-    return this.#stmt(sql).run(...params);
+    return this.#guard(() => this.#stmt(sql).run(...params));
   }
 
   async upsertRelease(release: Release): Promise<Release> {
-    return this.#db
-      .transaction((): Release => {
-        const row =
-          this.#get('SELECT * FROM releases WHERE id = ?', [release.id]) ??
-          this.#get('SELECT * FROM releases WHERE workload_uid = ? AND template_hash = ? AND revision_key = ?', [release.workload.uid, release.templateHash, release.revision ?? '']);
-        const stored = row ? decodeRelease(row, d) : null;
-        let next: Release;
-        if (stored) next = mergeRelease(stored, release);
-        else if (release.releaseNumber <= 0) next = { ...release, releaseNumber: this.#nextNumber(release.workload.uid) };
-        else next = release;
-        const holders = this.#all('SELECT id FROM releases WHERE workload_uid = ? AND release_number = ?', [next.workload.uid, next.releaseNumber]);
-        checkReleaseNumber(next, holders.map((h) => ({ id: String(h.id) as ReleaseId })));
-        const values = encodeRelease(next);
-        if (stored) this.#run(UPDATE_RELEASE, [...values.slice(1), next.id]);
-        else this.#run(INSERT_RELEASE, values);
-        return next;
-      })
-      .immediate();
+    return this.#tx((): Release => {
+      const row =
+        this.#get('SELECT * FROM releases WHERE id = ?', [release.id]) ??
+        this.#get('SELECT * FROM releases WHERE workload_uid = ? AND template_hash = ? AND revision_key = ?', [release.workload.uid, release.templateHash, release.revision ?? '']);
+      const stored = row ? decodeRelease(row, d) : null;
+      let next: Release;
+      if (stored) next = mergeRelease(stored, release);
+      else if (release.releaseNumber <= 0) next = { ...release, releaseNumber: this.#nextNumber(release.workload.uid) };
+      else next = release;
+      const holders = this.#all('SELECT id FROM releases WHERE workload_uid = ? AND release_number = ?', [next.workload.uid, next.releaseNumber]);
+      checkReleaseNumber(next, holders.map((h) => ({ id: String(h.id) as ReleaseId })));
+      const values = encodeRelease(next);
+      if (stored) this.#run(UPDATE_RELEASE, [...values.slice(1), next.id]);
+      else this.#run(INSERT_RELEASE, values);
+      return next;
+    });
   }
 
   #nextNumber(workloadUid: string): number {
@@ -213,7 +233,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async enqueueNotifications(messages: readonly OutboxMessage[]): Promise<number> {
-    return this.#db.transaction((): number => {
+    return this.#tx((): number => {
       let added = 0;
       for (const m of messages) {
         const res = this.#run(
@@ -224,22 +244,20 @@ export class SqliteLedgerStore implements LedgerStore {
         added += res.changes;
       }
       return added;
-    })();
+    });
   }
 
   async claimDue(now: Instant, limit: number, leaseMs: number): Promise<readonly OutboxEntry[]> {
-    return this.#db
-      .transaction((): OutboxEntry[] => {
-        const due = this.#all(
-          `SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?`,
-          [now, now, Math.max(0, limit)],
-        );
-        return due.map((r) => {
-          this.#run('UPDATE outbox SET attempts = attempts + 1, lease_until = ? WHERE id = ?', [now + leaseMs, d.int(r.id)]);
-          return decodeOutboxRow(this.#get('SELECT * FROM outbox WHERE id = ?', [d.int(r.id)]) ?? {}, d);
-        });
-      })
-      .immediate();
+    return this.#tx((): OutboxEntry[] => {
+      const due = this.#all(
+        `SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY next_attempt_at, id LIMIT ?`,
+        [now, now, Math.max(0, limit)],
+      );
+      return due.map((r) => {
+        this.#run('UPDATE outbox SET attempts = attempts + 1, lease_until = ? WHERE id = ?', [now + leaseMs, d.int(r.id)]);
+        return decodeOutboxRow(this.#get('SELECT * FROM outbox WHERE id = ?', [d.int(r.id)]) ?? {}, d);
+      });
+    });
   }
 
   async markDelivered(id: string, at: Instant): Promise<void> {
@@ -309,10 +327,14 @@ export function historyQuery(filter: ReleaseFilter): { sql: string; params: read
 function workloadWhere(f: WorkloadFilter): { sql: string; params: SqlValue[] } {
   const clauses: string[] = [];
   const params: SqlValue[] = [];
-  if (f.cluster !== undefined) (clauses.push('w.cluster = ?'), params.push(f.cluster));
-  if (f.namespaces && f.namespaces.length > 0) (clauses.push(`w.namespace IN (${f.namespaces.map(() => '?').join(', ')})`), params.push(...f.namespaces));
-  if (f.kind !== undefined) (clauses.push('w.kind = ?'), params.push(f.kind));
-  if (f.name !== undefined) (clauses.push('w.name = ?'), params.push(f.name));
+  const add = (clause: string, ...values: SqlValue[]): void => {
+    clauses.push(clause);
+    params.push(...values);
+  };
+  if (f.cluster !== undefined) add('w.cluster = ?', f.cluster);
+  if (f.namespaces && f.namespaces.length > 0) add(`w.namespace IN (${f.namespaces.map(() => '?').join(', ')})`, ...f.namespaces);
+  if (f.kind !== undefined) add('w.kind = ?', f.kind);
+  if (f.name !== undefined) add('w.name = ?', f.name);
   if (f.includeDeleted !== true) clauses.push('w.deleted_at IS NULL');
   return { sql: clauses.length === 0 ? '1=1' : clauses.join(' AND '), params };
 }

@@ -95,7 +95,11 @@ function liveRelease(ws: WorkloadState, src: RevisionSource, now: Instant): Rele
   const pending = ws.pending?.fingerprint === fp ? ws.pending : null;
   const record = ws.record;
   const recordCause = record !== null && record.template.fingerprint === fp ? changeCauseOf(record.annotations) : null;
-  const startedAt = Math.min(pending?.observedAt ?? now, now);
+  // Start = the server time of the template write when known (a fresh ReplicaSet's creation time
+  // otherwise): the same in every run, so the release id is stable across restarts and relists.
+  const serverTime = pending?.writtenAt ?? (src.rePromoted ? null : src.createdAt);
+  const startedAt = Math.min(serverTime ?? pending?.observedAt ?? now, now);
+  const observedAt = Math.min(pending?.observedAt ?? now, now);
   return buildRelease({
     workload: ws.ref,
     releaseNumber: ws.lastNumber + 1,
@@ -106,7 +110,7 @@ function liveRelease(ws: WorkloadState, src: RevisionSource, now: Instant): Rele
     changeCause: pending?.changeCause ?? recordCause ?? changeCauseOf(src.annotations),
     previousReleaseId: ws.rollout?.release.id ?? null,
     startedAt,
-    phases: { templateObserved: startedAt, revisionCreated: now },
+    phases: { templateObserved: observedAt, revisionCreated: now },
     outcome: 'progressing',
     backfilled: false,
   });

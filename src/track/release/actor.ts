@@ -24,12 +24,12 @@ const sameEntry = (a: ManagerRecord, b: ManagerRecord): boolean =>
  * 3. else none (the author cannot be known).
  * With no `prev` (a create), the newest matching entry.
  */
-function writerOf(prev: WorkloadRecord | undefined, next: WorkloadRecord, filter: ManagerFilter): string | null {
+function writerOf(prev: WorkloadRecord | undefined, next: WorkloadRecord, filter: ManagerFilter): ManagerRecord | null {
   const candidates = next.managers.filter(filter);
-  const newest = (ms: readonly ManagerRecord[]): string | null => {
+  const newest = (ms: readonly ManagerRecord[]): ManagerRecord | null => {
     let best: ManagerRecord | null = null;
     for (const m of ms) if (best === null || (m.time ?? -1) > (best.time ?? -1)) best = m;
-    return best?.manager ?? null;
+    return best;
   };
   if (prev === undefined) return newest(candidates);
   const changed = candidates.filter((m) => {
@@ -41,9 +41,9 @@ function writerOf(prev: WorkloadRecord | undefined, next: WorkloadRecord, filter
   return newest(candidates.filter((m) => m.time !== null && m.time >= floor && floor >= 0));
 }
 
-const withUser = (manager: string | null, next: WorkloadRecord): Actor => {
+const withUser = (writer: ManagerRecord | null, next: WorkloadRecord): Actor => {
   const user = next.annotations[ACTOR_ANNOTATION];
-  const m = manager ?? UNKNOWN_ACTOR.manager;
+  const m = writer?.manager ?? UNKNOWN_ACTOR.manager;
   return user === undefined || user === '' ? { manager: m } : { manager: m, user };
 };
 
@@ -53,10 +53,17 @@ const withUser = (manager: string | null, next: WorkloadRecord): Actor => {
  * `rollscope.io/actor` annotation. Unknown → manager `unknown`.
  */
 export function templateActorOf(prev: WorkloadRecord | undefined, next: WorkloadRecord): Actor {
-  return withUser(
-    writerOf(prev, next, (m) => m.touchesTemplate && m.subresource === ''),
-    next,
-  );
+  return templateWriteOf(prev, next).actor;
+}
+
+/**
+ * templateWriteOf is templateActorOf plus the server time of that write (the managedFields entry's
+ * `time`, one-second precision), null when unknown. The time is the same whoever observes the
+ * change and whenever, so it makes a stable release start (and so a stable release id).
+ */
+export function templateWriteOf(prev: WorkloadRecord | undefined, next: WorkloadRecord): { readonly actor: Actor; readonly at: number | null } {
+  const writer = writerOf(prev, next, (m) => m.touchesTemplate && m.subresource === '');
+  return { actor: withUser(writer, next), at: writer?.time ?? null };
 }
 
 /**

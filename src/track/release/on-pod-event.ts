@@ -4,7 +4,7 @@ import { advance } from '../rollout/machine.ts';
 import type { RolloutEvent } from '../rollout/events.ts';
 import { isActive } from '../rollout/state.ts';
 import { podMatches } from './revision-source.ts';
-import { hold, putWorkload, unchanged, unhold, type Step, type TrackerState } from './tracker-state.ts';
+import { dropHeld, hold, putWorkload, unchanged, type Step, type TrackerState } from './tracker-state.ts';
 
 const POD_OWNER_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet']);
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
@@ -36,13 +36,13 @@ export function onPodUpsert(s: TrackerState, pod: PodRecord, now: Instant): Step
   }
   const r = s.workloads.get(wuid)?.rollout;
   const isNew = r !== null && r !== undefined && isActive(r.release.outcome) && podMatches({ uid: r.revisionUid, name: r.revisionName, podHash: r.podHash }, pod);
-  if (!isNew) return unchanged(unhold(s, (h) => h.waitFor === pod.uid).state);
+  if (!isNew) return unchanged(dropHeld(s, pod.uid));
   return feed(s, wuid, { kind: 'podObserved', pod }, now, [pod.uid]);
 }
 
 /** onPodDeleted handles a deleted pod: it leaves its rollout (and any held copy is dropped). */
 export function onPodDeleted(s: TrackerState, pod: PodRecord, now: Instant): Step {
-  const cleared = unhold(s, (h) => h.record.uid === pod.uid || h.waitFor === pod.uid).state;
+  const cleared = dropHeld(dropHeld(s, pod.uid), pod.owner?.uid, pod.uid);
   const wuid = cleared.pods.get(pod.uid);
   if (wuid === undefined) return unchanged(cleared);
   return feed(cleared, wuid, { kind: 'podDeleted', uid: pod.uid }, now, []);

@@ -2,7 +2,8 @@ import type { Instant } from '../../lib/clock.ts';
 import type { ControllerRevisionRecord, ReplicaSetRecord } from '../../model/records.ts';
 import { activateRevisions } from './activate.ts';
 import { revisionSourceOf } from './revision-source.ts';
-import { hold, putWorkload, unchanged, unhold, type Step, type TrackerState } from './tracker-state.ts';
+import { isStale } from './rv-order.ts';
+import { dropHeld, hold, putWorkload, unchanged, type Step, type TrackerState } from './tracker-state.ts';
 import { releaseKeyOf, sourceKeyOf, type WorkloadState } from './workload-state.ts';
 
 /**
@@ -17,7 +18,7 @@ export function onRevisionUpsert(s: TrackerState, rec: ReplicaSetRecord | Contro
   if (src === null) return unchanged(s);
   const before = s.workloads.get(src.ownerUid);
   if (before === undefined) return s.gone.has(src.ownerUid) ? unchanged(s) : { state: hold(s, rec, src.ownerUid, now), facts: [], arrived: [] };
-  if (before.revisions.get(src.uid)?.resourceVersion === src.resourceVersion) return unchanged(s);
+  if (isStale(src.resourceVersion, before.revisions.get(src.uid)?.resourceVersion)) return unchanged(s);
   let ws: WorkloadState = { ...before, revisions: new Map(before.revisions).set(src.uid, src) };
   const r = ws.rollout;
   // A release seeded from the ledger learns which object carries it (to recognise its pods).
@@ -35,7 +36,7 @@ export function onRevisionUpsert(s: TrackerState, rec: ReplicaSetRecord | Contro
 
 /** onRevisionDeleted forgets a ReplicaSet/ControllerRevision (history clean-up, GC). Its releases stay. */
 export function onRevisionDeleted(s: TrackerState, rec: ReplicaSetRecord | ControllerRevisionRecord): Step {
-  const dropped = unhold(s, (h) => h.record.uid === rec.uid).state;
+  const dropped = dropHeld(dropHeld(s, rec.uid), rec.owner?.uid, rec.uid);
   const wuid = dropped.owners.get(rec.uid);
   if (wuid === undefined) return unchanged(dropped);
   const before = dropped.workloads.get(wuid);

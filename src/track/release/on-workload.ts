@@ -3,9 +3,10 @@ import type { WorkloadRecord } from '../../model/records.ts';
 import type { WorkloadEventType } from '../../model/release.ts';
 import { advance } from '../rollout/machine.ts';
 import { activateRevisions } from './activate.ts';
-import { changeCauseOf, scaleActorOf, specActorOf, templateActorOf, UNKNOWN_ACTOR } from './actor.ts';
+import { changeCauseOf, scaleActorOf, specActorOf, templateWriteOf, UNKNOWN_ACTOR } from './actor.ts';
 import { classifyChange } from './classify.ts';
 import type { Fact } from './facts.ts';
+import { isStale } from './rv-order.ts';
 import { putWorkload, removeWorkload, unchanged, type Step, type TrackerState } from './tracker-state.ts';
 import { newWorkloadState, workloadRefOf, type WorkloadState } from './workload-state.ts';
 
@@ -26,15 +27,17 @@ const observed = (ws: WorkloadState, w: WorkloadRecord, deletedAt: Instant | nul
  */
 export function onWorkloadUpsert(s: TrackerState, w: WorkloadRecord, now: Instant): Step {
   const before = s.workloads.get(w.uid);
-  if (before?.record?.resourceVersion === w.resourceVersion) return unchanged(s);
+  if (isStale(w.resourceVersion, before?.record?.resourceVersion)) return unchanged(s);
   let ws = before ?? newWorkloadState(workloadRefOf(s.cluster, w));
   const facts: Fact[] = [];
   const prev = ws.record ?? undefined;
   if (prev === undefined) {
     facts.push(observed(ws, w, null));
     // Created while we watch: its first release is a `create` by whoever created it.
-    if (s.synced && before === undefined)
-      ws = { ...ws, pending: { fingerprint: w.template.fingerprint, observedAt: now, actor: templateActorOf(undefined, w), changeCause: changeCauseOf(w.annotations) } };
+    if (s.synced && before === undefined) {
+      const write = templateWriteOf(undefined, w);
+      ws = { ...ws, pending: { fingerprint: w.template.fingerprint, observedAt: now, writtenAt: write.at, actor: write.actor, changeCause: changeCauseOf(w.annotations) } };
+    }
   } else {
     for (const c of classifyChange(prev, w, { earlierTemplates: ws.templates })) {
       if (c.kind === 'template') ws = onTemplateChange(ws, prev, w, now, facts);
@@ -56,7 +59,7 @@ export function onWorkloadUpsert(s: TrackerState, w: WorkloadRecord, now: Instan
 }
 
 function onTemplateChange(ws: WorkloadState, prev: WorkloadRecord, w: WorkloadRecord, now: Instant, facts: Fact[]): WorkloadState {
-  const actor = templateActorOf(prev, w);
+  const { actor, at } = templateWriteOf(prev, w);
   const changeCause = changeCauseOf(w.annotations);
   const r = ws.rollout;
   if (r !== null && r.release.templateHash === w.template.fingerprint) {
@@ -65,7 +68,7 @@ function onTemplateChange(ws: WorkloadState, prev: WorkloadRecord, w: WorkloadRe
     if (t.effects.length > 0) facts.push({ kind: 'releaseUpdated', release: t.state.release, changes: t.effects });
     return { ...ws, rollout: t.state, pending: null };
   }
-  return { ...ws, pending: { fingerprint: w.template.fingerprint, observedAt: now, actor, changeCause } };
+  return { ...ws, pending: { fingerprint: w.template.fingerprint, observedAt: now, writtenAt: at, actor, changeCause } };
 }
 
 function workloadEvent(ws: WorkloadState, prev: WorkloadRecord, w: WorkloadRecord, type: WorkloadEventType, detail: Readonly<Record<string, unknown>>, now: Instant): Fact {

@@ -28,7 +28,8 @@ function withoutImagesAndRestart(redacted: unknown): unknown {
   const meta = redacted.metadata;
   if (isObject(meta) && isObject(meta.annotations) && RESTARTED_AT in meta.annotations) {
     const { [RESTARTED_AT]: _r, ...annotations } = meta.annotations;
-    out.metadata = { ...meta, annotations };
+    const { annotations: _a, ...rest } = meta;
+    out.metadata = Object.keys(annotations).length > 0 ? { ...rest, annotations } : rest;
   }
   const spec = redacted.spec;
   if (isObject(spec)) {

@@ -23,7 +23,7 @@ export interface HeldRecord {
  *   `pods`: uid of a NEW pod of an active rollout → workload uid (routes pod events);
  * - `gone`: uids of deleted workloads → deletion time, so late ReplicaSets/pods/events of a deleted
  *   workload are dropped instead of held;
- * - `held`: records waiting for their owner, oldest first, at most `maxHeld`;
+ * - `held`: records waiting for their owner, by the owner's uid; `heldCount` of them, at most `maxHeld`;
  * - `synced`: the first full list is done (before it, revisions are only collected; at it, backfill).
  */
 export interface TrackerState {
@@ -36,7 +36,8 @@ export interface TrackerState {
   readonly owners: PMap<string>;
   readonly pods: PMap<string>;
   readonly gone: PMap<Instant>;
-  readonly held: readonly HeldRecord[];
+  readonly held: PMap<readonly HeldRecord[]>;
+  readonly heldCount: number;
   /** How many held records were dropped (full, or their owner never came): a health counter. */
   readonly droppedHeld: number;
 }
@@ -54,19 +55,47 @@ export interface Step {
 /** unchanged is the Step of a delta that changed nothing. */
 export const unchanged = (state: TrackerState): Step => ({ state, facts: [], arrived: [] });
 
-/** hold parks a record until `waitFor` arrives, dropping the oldest held one when full. */
+/**
+ * hold parks a record until `waitFor` arrives (replacing an earlier held version of the same
+ * record). When `maxHeld` records are already held the record is dropped and counted: a bound on
+ * memory whatever the arrival order. Costs one bucket copy, never a scan of everything held.
+ */
 export function hold(s: TrackerState, record: TrackedRecord, waitFor: string, now: Instant): TrackerState {
-  const held = s.held.filter((h) => h.record.uid !== record.uid || h.record.kind !== record.kind);
-  held.push({ record, waitFor, heldAt: now });
-  const over = Math.max(0, held.length - s.maxHeld);
-  return { ...s, held: over > 0 ? held.slice(over) : held, droppedHeld: s.droppedHeld + over };
+  const list = s.held.get(waitFor) ?? [];
+  const kept = list.filter((h) => h.record.uid !== record.uid || h.record.kind !== record.kind);
+  const count = s.heldCount - (list.length - kept.length);
+  if (count >= s.maxHeld) return { ...s, droppedHeld: s.droppedHeld + 1 };
+  return { ...s, held: s.held.set(waitFor, [...kept, { record, waitFor, heldAt: now }]), heldCount: count + 1 };
 }
 
-/** unhold removes held records by predicate; the same state when none matched. */
-export function unhold(s: TrackerState, drop: (h: HeldRecord) => boolean): { state: TrackerState; removed: readonly HeldRecord[] } {
-  if (!s.held.some(drop)) return { state: s, removed: [] };
-  const removed = s.held.filter(drop);
-  return { state: { ...s, held: s.held.filter((h) => !drop(h)) }, removed };
+/** takeHeld removes and returns the records waiting for `waitFor`, oldest first. */
+export function takeHeld(s: TrackerState, waitFor: string): { readonly state: TrackerState; readonly records: readonly TrackedRecord[] } {
+  const list = s.held.get(waitFor);
+  if (list === undefined) return { state: s, records: [] };
+  return { state: { ...s, held: s.held.delete(waitFor), heldCount: s.heldCount - list.length }, records: list.map((h) => h.record) };
+}
+
+/** dropHeld forgets the records waiting for `waitFor` (only the one with `recordUid`, if given); the same state when none. */
+export function dropHeld(s: TrackerState, waitFor: string | undefined, recordUid?: string): TrackerState {
+  const list = waitFor === undefined ? undefined : s.held.get(waitFor);
+  if (waitFor === undefined || list === undefined) return s;
+  const kept = recordUid === undefined ? [] : list.filter((h) => h.record.uid !== recordUid);
+  if (kept.length === list.length) return s;
+  const held = kept.length === 0 ? s.held.delete(waitFor) : s.held.set(waitFor, kept);
+  return { ...s, held, heldCount: s.heldCount - (list.length - kept.length) };
+}
+
+/** expireHeld drops records held longer than `holdMs` (their owner never came), counting them. */
+export function expireHeld(s: TrackerState, now: Instant): TrackerState {
+  let held = s.held;
+  let dropped = 0;
+  for (const [key, list] of s.held.entries()) {
+    const kept = list.filter((h) => h.heldAt > now - s.holdMs);
+    if (kept.length === list.length) continue;
+    dropped += list.length - kept.length;
+    held = kept.length === 0 ? held.delete(key) : held.set(key, kept);
+  }
+  return dropped === 0 ? s : { ...s, held, heldCount: s.heldCount - dropped, droppedHeld: s.droppedHeld + dropped };
 }
 
 /**

@@ -15,6 +15,8 @@ import type { RevisionSource } from './revision-source.ts';
 export interface PendingTemplate {
   readonly fingerprint: string;
   readonly observedAt: Instant;
+  /** Server time of the write that changed the template (managedFields), null when unknown. */
+  readonly writtenAt: Instant | null;
   readonly actor: Actor;
   readonly changeCause: string | null;
 }

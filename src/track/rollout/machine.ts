@@ -5,6 +5,7 @@ import type { EventRecord } from '../../model/records.ts';
 import type { ContainerImage, Outcome, PhaseName, Release } from '../../model/release.ts';
 import { diagnose } from '../status/diagnose.ts';
 import { evaluateFailFast } from '../status/fail-fast.ts';
+import { isStale } from '../release/rv-order.ts';
 import { attachEvent, eventTimeOf } from './attach-event.ts';
 import type { Effect } from './effects.ts';
 import type { RolloutEvent } from './events.ts';
@@ -35,7 +36,7 @@ const same = (state: RolloutState): Transition => ({ state, effects: [] });
  * advance applies one observation to a release's rollout. Pure. When nothing changes it returns the
  * same `state` object and no effects, so the shell can skip writes.
  *
- * Outcome rules (decided for a demanding user, documented in the README of track/):
+ * Outcome rules (decided for a demanding user; see also track/release/README.md):
  * - `progressing` → `succeeded` when the workload reports the rollout complete (§1.11);
  * - `progressing` → `failed` on the Progressing condition's ProgressDeadlineExceeded, or when
  *   `diagnose` finds a problem that outlasts its fail-fast grace (DEFAULT_FAIL_FAST_RULES);
@@ -52,10 +53,15 @@ const same = (state: RolloutState): Transition => ({ state, effects: [] });
 export function advance(state: RolloutState, event: RolloutEvent, now: Instant): Transition {
   if (isClosed(state.release.outcome)) return same(state);
   switch (event.kind) {
-    case 'workloadObserved':
-      return event.workload === state.workload ? same(state) : settle(state, { ...state, workload: event.workload }, [], now);
+    case 'workloadObserved': {
+      const w = state.workload;
+      if (w !== null && (w === event.workload || isStale(event.workload.resourceVersion, w.resourceVersion))) return same(state);
+      return settle(state, { ...state, workload: event.workload }, [], now);
+    }
     case 'podObserved': {
-      if (!isActive(state.release.outcome) || state.pods.get(event.pod.uid) === event.pod) return same(state);
+      const known = state.pods.get(event.pod.uid);
+      if (!isActive(state.release.outcome) || known === event.pod || (known !== undefined && isStale(event.pod.resourceVersion, known.resourceVersion)))
+        return same(state);
       const pods = new Map(state.pods).set(event.pod.uid, event.pod);
       return settle(state, { ...state, pods }, [], now);
     }

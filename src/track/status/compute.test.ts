@@ -110,3 +110,19 @@ test('a malformed Pod → MALFORMED_OBJECT naming the field', () => {
   assert.equal(r.error.code, 'MALFORMED_OBJECT');
   assert.match(r.error.message, /restartCount/);
 });
+
+test('a progress deadline keeps its reason but reports the pods\' root cause as diagnosis', () => {
+  const v = run({
+    object: deployment({ status: { updatedReplicas: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out' }] } }),
+    pods: [crashing],
+  });
+  assert.equal(v.state, 'Failed');
+  assert.equal(v.reason, 'ProgressDeadlineExceeded');
+  assert.equal(v.diagnosis?.code, 'CrashLoop');
+});
+
+test('a diagnosis dated after now (cluster clock ahead) still fails at once with a 0 s grace', () => {
+  const v = run({ object: rolling, pods: [crashing], now: T0 });
+  assert.equal(v.state, 'Failed');
+  assert.equal(v.reason, 'CrashLoop');
+});

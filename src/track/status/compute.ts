@@ -86,11 +86,20 @@ export function computeVerdict(input: ComputeInput): Result<Verdict, TrackerErro
   return ok(applyFinding(base, finding, input));
 }
 
+/**
+ * applyFinding attaches the diagnosis to an InProgress or Failed verdict. A verdict already Failed
+ * by its kind (progress deadline, failed Job or Pod) keeps its reason, but a pod-level diagnosis
+ * replaces the generic ProgressDeadlineExceeded one: it says why no progress was made. The onset
+ * is clamped to `now`, so a cluster clock ahead of ours cannot postpone a fail-fast verdict.
+ */
 function applyFinding(base: Verdict, finding: Finding | null, input: ComputeInput): Verdict {
   if (finding === null) return base;
-  if (base.state === 'Failed') return base.diagnosis ? base : { ...base, diagnosis: finding.diagnosis };
+  if (base.state === 'Failed') {
+    const generic = base.diagnosis === null || base.diagnosis.code === 'ProgressDeadlineExceeded';
+    return generic && finding.diagnosis.code !== 'ReplicaFailure' ? { ...base, diagnosis: finding.diagnosis } : base;
+  }
   const d = finding.diagnosis;
-  const firstSeenAt = input.firstSeenAt ?? finding.since ?? input.now;
+  const firstSeenAt = Math.min(input.firstSeenAt ?? finding.since ?? input.now, input.now);
   const decision = evaluateFailFast(d, firstSeenAt, input.now, input.rules ?? DEFAULT_FAIL_FAST_RULES);
   if (decision.kind === 'fail') return { ...base, state: 'Failed', reason: d.code, message: `${d.code}: ${d.message}`, diagnosis: d };
   return { ...base, diagnosis: d };

@@ -1,7 +1,7 @@
 import { isSimApiError } from '../../api-error.ts';
 import { creationOrder, isTerminating, type Deployment, type ReplicaSet } from '../apps.ts';
-import { FIELD_MANAGER, Resource, type DeploymentEnv } from './env.ts';
-import { revisionOf } from './revision.ts';
+import { Resource, type DeploymentEnv } from './env.ts';
+import { compareRevisions } from './revision.ts';
 import { MAX_INT32 } from './status.ts';
 
 /**
@@ -21,7 +21,7 @@ export function cleanupCandidates(d: Deployment, oldRSs: readonly ReplicaSet[]):
   const alive = oldRSs.filter((rs) => !isTerminating(rs));
   const diff = alive.length - limit;
   if (diff <= 0) return [];
-  const byRevision = [...alive].sort((a, b) => revisionOf(a) - revisionOf(b) || creationOrder(a, b));
+  const byRevision = [...alive].sort((a, b) => compareRevisions(a, b) || creationOrder(a, b));
   return byRevision.slice(0, diff).filter(
     (rs) =>
       (rs.status?.replicas ?? 0) === 0 &&
@@ -41,6 +41,3 @@ export function cleanupDeployment(env: DeploymentEnv, d: Deployment, oldRSs: rea
     }
   }
 }
-
-/** CLEANUP_MANAGER names who deletes old ReplicaSets (the Deployment controller). */
-export const CLEANUP_MANAGER = FIELD_MANAGER;

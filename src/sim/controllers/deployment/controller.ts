@@ -3,6 +3,7 @@ import type { SimContext } from '../../context.ts';
 import { labelSelectorFromSpec, matchesLabels } from '../../selectors.ts';
 import type { StoredChange } from '../../store-api.ts';
 import { asDeployment, controllerOf, objectKey } from '../apps.ts';
+import { ObjectCache } from '../cache.ts';
 import { WorkQueue } from '../work-queue.ts';
 import { Resource, type DeploymentEnv } from './env.ts';
 import { isRollingUpdate } from './rolling.ts';
@@ -23,10 +24,14 @@ export function startDeploymentController(ctx: SimContext): () => void {
     maxRetries: DEPLOYMENT_MAX_RETRIES,
     process: (key) => syncDeployment(env, key),
   });
+  const replicaSets = new ObjectCache(ctx.store, Resource.replicaSets);
+  const pods = new ObjectCache(ctx.store, Resource.pods);
   const env: DeploymentEnv = {
     store: ctx.store,
     clock: ctx.clock,
     events: ctx.events,
+    replicaSets,
+    pods,
     requeueAfter: (key, delayMs) => queue.addAfter(key, delayMs),
   };
 
@@ -55,7 +60,7 @@ export function startDeploymentController(ctx: SimContext): () => void {
     if (change.type !== 'DELETED') return;
     const rsRef = controllerOf(change.object);
     if (rsRef?.kind !== 'ReplicaSet') return;
-    const rs = ctx.store.get(Resource.replicaSets, change.object.metadata.namespace, rsRef.name);
+    const rs = replicaSets.get(change.object.metadata.namespace ?? '', rsRef.name);
     const d = rs ? ownerDeployment(rs) : undefined;
     if (d && !isRollingUpdate(asDeployment(d).spec)) queue.add(objectKey(d));
   };
@@ -68,6 +73,8 @@ export function startDeploymentController(ctx: SimContext): () => void {
   for (const d of ctx.store.list(Resource.deployments)) queue.add(objectKey(d));
   return () => {
     for (const u of unsubscribe) u();
+    replicaSets.stop();
+    pods.stop();
     queue.stop();
   };
 }

@@ -2,6 +2,7 @@ import type { SimClock } from '../../clock.ts';
 import type { EventSink } from '../../context.ts';
 import type { SimStore } from '../../store-api.ts';
 import { asDeployment, type Deployment, type DeploymentStatus } from '../apps.ts';
+import type { ObjectCache } from '../cache.ts';
 
 /** Store keys of the resources the Deployment controller touches. */
 export const Resource = { deployments: 'deployments.apps', replicaSets: 'replicasets.apps', pods: 'pods' } as const;
@@ -18,6 +19,9 @@ export interface DeploymentEnv {
   readonly store: SimStore;
   readonly clock: SimClock;
   readonly events: EventSink;
+  /** The controller's indexed views of ReplicaSets and pods (current: the store notifies synchronously). */
+  readonly replicaSets: ObjectCache;
+  readonly pods: ObjectCache;
   /** requeueAfter syncs the Deployment with key `namespace/name` again after `delayMs` of simulated time. */
   requeueAfter(key: string, delayMs: number): void;
 }

@@ -1,5 +1,5 @@
 import { isSimApiError } from '../../api-error.ts';
-import { asReplicaSet, controllerOf, controllerRefTo, type Deployment, type ReplicaSet } from '../apps.ts';
+import { asReplicaSet, controllerOf, controllerRefTo, type ReplicaSet } from '../apps.ts';
 import { Message, Reason, getCondition, newCondition, setCondition } from './conditions.ts';
 import { FIELD_MANAGER, Resource, recordEvent, writeDeploymentStatus, type DeploymentEnv, type DeploymentRef } from './env.ts';
 import { computeTemplateHash } from './hash.ts';
@@ -34,7 +34,7 @@ export function allReplicaSets(sets: ReplicaSets): ReplicaSet[] {
 export function getAllReplicaSetsAndSyncRevision(env: DeploymentEnv, ref: DeploymentRef, rsList: ReplicaSet[], create: boolean): ReplicaSets {
   const existing = findNewReplicaSet(ref.d, rsList);
   const oldRSs = findOldReplicaSets(rsList, existing);
-  const newRevision = maxRevision(oldRSs) + 1;
+  const newRevision = maxRevision(oldRSs) + 1n;
   if (existing) {
     const newRS = syncExisting(env, ref, existing, newRevision);
     if (newRS !== existing) rsList[rsList.indexOf(existing)] = newRS;
@@ -42,11 +42,11 @@ export function getAllReplicaSetsAndSyncRevision(env: DeploymentEnv, ref: Deploy
   }
   if (!create) return { newRS: undefined, oldRSs };
   const newRS = createNew(env, ref, oldRSs, newRevision);
-  if (newRS) rsList.push(newRS);
+  rsList.push(newRS);
   return { newRS, oldRSs };
 }
 
-function syncExisting(env: DeploymentEnv, ref: DeploymentRef, rs: ReplicaSet, newRevision: number): ReplicaSet {
+function syncExisting(env: DeploymentEnv, ref: DeploymentRef, rs: ReplicaSet, newRevision: bigint): ReplicaSet {
   const d = ref.d;
   const update = setNewReplicaSetAnnotations(d, rs.metadata.annotations ?? {}, newRevision, true);
   const minReady = d.spec.minReadySeconds ?? 0;
@@ -76,7 +76,7 @@ function syncExisting(env: DeploymentEnv, ref: DeploymentRef, rs: ReplicaSet, ne
   return rs;
 }
 
-function createNew(env: DeploymentEnv, ref: DeploymentRef, oldRSs: readonly ReplicaSet[], newRevision: number): ReplicaSet | undefined {
+function createNew(env: DeploymentEnv, ref: DeploymentRef, oldRSs: readonly ReplicaSet[], newRevision: bigint): ReplicaSet {
   const d = ref.d;
   const collisionCount = d.status?.collisionCount;
   const hash = computeTemplateHash(d.spec.template, collisionCount);

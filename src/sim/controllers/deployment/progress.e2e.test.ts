@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { seeded } from '../../testing/cluster.ts';
 import { isPodActive } from '../pods.ts';
 import { imageOf, startDeploymentWorld, type DeploymentWorld } from '../testing/deployments.ts';
-import { Annotation, revisionOf } from './revision.ts';
+import { Annotation, revisionNumber } from './revision.ts';
 
 let w: DeploymentWorld;
 beforeEach(() => {
@@ -32,7 +32,7 @@ describe('rollover', () => {
     w.waitFor('the rollover', () => w.rolledOut('web') && w.pods('web').every(isPodActive), { name: 'web', maxMs: 600_000 });
     // Then the intermediate ReplicaSet went to 0 and only the newest runs
     const rss = w.replicaSets('web');
-    assert.deepEqual(rss.map((rs) => [revisionOf(rs), imageOf(rs.spec.template.spec), rs.spec.replicas]), [
+    assert.deepEqual(rss.map((rs) => [revisionNumber(rs), imageOf(rs.spec.template.spec), rs.spec.replicas]), [
       [1, 'nginx:1.0', 0],
       [2, 'nginx:unready', 0],
       [3, 'nginx:3.0', 2],
@@ -88,7 +88,7 @@ describe('iterative rollouts', () => {
     w.waitFor('final rollout', () => w.rolledOut('web') && w.pods('web').every(isPodActive), { name: 'web', maxMs: 600_000 });
     const d = w.deployment('web');
     const current = w.replicaSets('web').at(-1);
-    assert.equal(d.metadata.annotations?.[Annotation.revision], String(revisionOf(current!)));
+    assert.equal(d.metadata.annotations?.[Annotation.revision], String(revisionNumber(current!)));
     assert.equal(w.pods('web').length, d.spec.replicas);
     assert.ok(w.replicaSets('web').slice(0, -1).every((rs) => rs.spec.replicas === 0));
     assert.deepEqual(progressing('web')?.slice(0, 2), ['True', 'NewReplicaSetAvailable']);

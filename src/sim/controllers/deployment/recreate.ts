@@ -1,11 +1,10 @@
-import type { Pod, ReplicaSet } from '../apps.ts';
+import { specReplicas, type Pod, type ReplicaSet } from '../apps.ts';
 import { cleanupDeployment } from './cleanup.ts';
 import type { DeploymentEnv, DeploymentRef } from './env.ts';
 import { allReplicaSets, getAllReplicaSetsAndSyncRevision } from './new-replica-set.ts';
 import { scaleReplicaSetAndRecordEvent } from './scale.ts';
 import { syncRolloutStatus } from './status-sync.ts';
 import { deploymentComplete } from './status.ts';
-import { specReplicas } from '../apps.ts';
 
 /**
  * The Recreate strategy (Kubernetes `recreate.go`): scale every old ReplicaSet to 0, wait until no

@@ -71,7 +71,8 @@ function selects(d: Deployment, obj: KubeObject): boolean {
 export function getReplicaSetsForDeployment(env: DeploymentEnv, d: Deployment): ReplicaSet[] {
   const uid = d.metadata.uid;
   const out: ReplicaSet[] = [];
-  for (const obj of env.store.list(Resource.replicaSets, { namespace: d.metadata.namespace ?? '' })) {
+  const candidates = [...env.replicaSets.ownedBy(uid ?? ''), ...env.replicaSets.orphans(d.metadata.namespace ?? '')];
+  for (const obj of candidates) {
     const rs = asReplicaSet(obj);
     const ref = controllerOf(rs);
     if (ref) {
@@ -95,12 +96,9 @@ export function getReplicaSetsForDeployment(env: DeploymentEnv, d: Deployment): 
 /** getPodMapForDeployment groups the pods the Deployment selects by the UID of their owning ReplicaSet. */
 export function getPodMapForDeployment(env: DeploymentEnv, d: Deployment, rsList: readonly ReplicaSet[]): Map<string, Pod[]> {
   const map = new Map<string, Pod[]>();
-  for (const rs of rsList) map.set(rs.metadata.uid ?? '', []);
-  for (const obj of env.store.list(Resource.pods, { namespace: d.metadata.namespace ?? '' })) {
-    if (!selects(d, obj)) continue;
-    const ref = controllerOf(obj);
-    const list = ref ? map.get(ref.uid) : undefined;
-    if (list) list.push(asPod(obj));
+  for (const rs of rsList) {
+    const uid = rs.metadata.uid ?? '';
+    map.set(uid, env.pods.ownedBy(uid).filter((p) => selects(d, p)).map(asPod));
   }
   return map;
 }

@@ -37,16 +37,34 @@ export function isSkippedAnnotation(key: string): boolean {
   return SKIP_COPY.has(key);
 }
 
-/** revisionOf reads an object's revision annotation; 0 when absent or not a number. */
-export function revisionOf(obj: KubeObject): number {
+/**
+ * revisionOf reads an object's revision annotation; 0 when absent or not a number. Revisions are
+ * int64 in Kubernetes (and e2e tests use values above 2^53), hence bigint.
+ */
+export function revisionOf(obj: KubeObject): bigint {
   const v = obj.metadata.annotations?.[Annotation.revision];
-  if (v === undefined || !/^\d+$/.test(v)) return 0;
-  return Number(v);
+  if (v === undefined || !/^\d{1,19}$/.test(v)) return 0n;
+  return BigInt(v);
+}
+
+/** revisionNumber is revisionOf as a number, for display and tests (inexact above 2^53). */
+export function revisionNumber(obj: KubeObject): number {
+  return Number(revisionOf(obj));
+}
+
+/** compareRevisions orders objects by revision ascending. */
+export function compareRevisions(a: KubeObject, b: KubeObject): number {
+  const ra = revisionOf(a);
+  const rb = revisionOf(b);
+  return ra < rb ? -1 : ra > rb ? 1 : 0;
 }
 
 /** maxRevision is the highest revision among ReplicaSets (0 if none). */
-export function maxRevision(rsList: readonly KubeObject[]): number {
-  return rsList.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
+export function maxRevision(rsList: readonly KubeObject[]): bigint {
+  return rsList.reduce((m, rs) => {
+    const r = revisionOf(rs);
+    return r > m ? r : m;
+  }, 0n);
 }
 
 /** AnnotationUpdate is a new annotation map and whether it differs from the old one. */
@@ -94,7 +112,7 @@ export function appendRevisionHistory(history: string, oldRevision: string, limi
 export function setNewReplicaSetAnnotations(
   d: Deployment,
   rsAnnotations: Readonly<Record<string, string>>,
-  newRevision: number,
+  newRevision: bigint,
   exists: boolean,
 ): AnnotationUpdate {
   const copied = copyDeploymentAnnotations(d, rsAnnotations);
@@ -102,10 +120,10 @@ export function setNewReplicaSetAnnotations(
   let changed = copied.changed;
   const oldText = out[Annotation.revision];
   const had = oldText !== undefined;
-  let old = 0;
+  let old = 0n;
   if (had && oldText !== '') {
-    if (!/^\d+$/.test(oldText)) return { annotations: out, changed };
-    old = Number(oldText);
+    if (!/^\d{1,19}$/.test(oldText)) return { annotations: out, changed };
+    old = BigInt(oldText);
   }
   if (old < newRevision) {
     out[Annotation.revision] = String(newRevision);

@@ -37,7 +37,7 @@ describe('resolveFenceposts and the resolved limits', () => {
     { name: 'defaults, 10 replicas', d: spec(10, '25%', '25%'), surge: 3, unavailable: 2 },
     { name: 'defaults, 1 replica: surge rounds up, unavailable down', d: spec(1, '25%', '25%'), surge: 1, unavailable: 0 },
     { name: 'both zero → one unavailable', d: spec(5, 0, 0), surge: 0, unavailable: 1 },
-    { name: 'both percentages resolving to zero → one unavailable', d: spec(3, '10%', '10%'), surge: 1, unavailable: 0 },
+    { name: '10%/10% of 3: surge rounds up to 1, unavailable down to 0 (not forced)', d: spec(3, '10%', '10%'), surge: 1, unavailable: 0 },
     { name: '0% surge, 10% unavailable of 5 → forced to 1', d: spec(5, '0%', '10%'), surge: 0, unavailable: 1 },
     { name: 'maxUnavailable capped at replicas', d: spec(3, 0, 5), surge: 0, unavailable: 3 },
     { name: 'zero replicas: maxUnavailable 0', d: spec(0, 1, 1), surge: 1, unavailable: 0 },
@@ -148,11 +148,11 @@ describe('proportionalSizes', () => {
       direction: 'down',
     },
     {
-      name: 'equal sizes, scale up: newer first gets the leftover',
-      d: spec(11, 1, 0),
+      name: 'equal sizes, scale up by one: the newer ReplicaSet gets it',
+      d: spec(11, 0, 1),
       status: 10,
       rs: [active('old', 5, 1, 10), active('new', 5, 2, 10)],
-      want: { old: 6, new: 6 },
+      want: { old: 5, new: 6 },
       direction: 'up',
     },
     {

@@ -1,4 +1,4 @@
-import { specReplicas, type ReplicaSet } from '../apps.ts';
+import { creationOrder, specReplicas, type ReplicaSet } from '../apps.ts';
 import { cleanupDeployment } from './cleanup.ts';
 import type { DeploymentEnv, DeploymentRef } from './env.ts';
 import { allReplicaSets, getAllReplicaSetsAndSyncRevision } from './new-replica-set.ts';
@@ -6,7 +6,6 @@ import { newReplicaSetTarget, planOldScaleDown } from './rolling.ts';
 import { scaleReplicaSetAndRecordEvent } from './scale.ts';
 import { syncRolloutStatus } from './status-sync.ts';
 import { deploymentComplete } from './status.ts';
-import { creationOrder } from '../apps.ts';
 
 /**
  * The RollingUpdate strategy (Kubernetes `rolling.go` `rolloutRolling`): one step per sync — grow

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { isPodActive } from '../pods.ts';
 import { NS, imageOf, startDeploymentWorld, type DeploymentWorld } from '../testing/deployments.ts';
-import { Annotation, revisionOf } from './revision.ts';
+import { computeTemplateHash } from './hash.ts';
+import { Annotation, revisionNumber } from './revision.ts';
 
 let w: DeploymentWorld;
 beforeEach(() => {
@@ -43,7 +44,7 @@ describe('RollingUpdate', () => {
     const [old, next] = w.replicaSets('web');
     assert.equal(old?.metadata.name, first.metadata.name);
     assert.equal(old?.spec.replicas, 0);
-    assert.equal(revisionOf(next!), 2);
+    assert.equal(revisionNumber(next!), 2);
     assert.equal(d.metadata.annotations?.[Annotation.revision], '2');
     for (const p of w.pods('web')) {
       assert.equal(hashOf(p.metadata.labels), hashOf(next!.metadata.labels));
@@ -62,6 +63,19 @@ describe('RollingUpdate', () => {
     assert.equal(events[0], `ScalingReplicaSet: Scaled up replica set ${first.metadata.name ?? ''} to 4`);
     assert.ok(events.includes(`ScalingReplicaSet: Scaled up replica set ${next!.metadata.name ?? ''} to 1`), events.join('\n'));
     assert.ok(events.includes(`ScalingReplicaSet: Scaled down replica set ${first.metadata.name ?? ''} to 3 from 4`), events.join('\n'));
+  });
+
+  it('takes the first step of the worked example: 10 replicas at 25%/25% → new RS 3, old RS 8', () => {
+    w.createDeployment('web', { replicas: 10 });
+    w.waitFor('first rollout', () => w.rolledOut('web'), { name: 'web' });
+    w.setImage('web', 'nginx:2.0');
+    w.advance(0);
+    assert.deepEqual(w.replicaSets('web').map((rs) => rs.spec.replicas), [8, 3]);
+    const [old, next] = w.replicaSets('web');
+    assert.deepEqual(w.events('web').slice(-2), [
+      `ScalingReplicaSet: Scaled up replica set ${next?.metadata.name ?? ''} to 3`,
+      `ScalingReplicaSet: Scaled down replica set ${old?.metadata.name ?? ''} to 8 from 10`,
+    ]);
   });
 
   it('names the ReplicaSet <deployment>-<hash> and labels RS, selector and pods with pod-template-hash', () => {
@@ -124,7 +138,7 @@ describe('revisionHistoryLimit', () => {
     }
     w.advance(1000);
     // Then only the newest 2 old ones remain, next to the current one
-    assert.deepEqual(w.replicaSets('web').map(revisionOf), [4, 5, 6]);
+    assert.deepEqual(w.replicaSets('web').map(revisionNumber), [4, 5, 6]);
   });
 
   it('keeps no old ReplicaSet with a limit of 0', () => {
@@ -132,7 +146,7 @@ describe('revisionHistoryLimit', () => {
     w.waitFor('rollout 1', () => w.rolledOut('web'), { name: 'web' });
     w.setImage('web', 'nginx:2.0');
     w.waitFor('rollout 2', () => w.rolledOut('web') && w.replicaSets('web').length === 1, { name: 'web' });
-    assert.deepEqual(w.replicaSets('web').map(revisionOf), [2]);
+    assert.deepEqual(w.replicaSets('web').map(revisionNumber), [2]);
   });
 });
 
@@ -151,15 +165,100 @@ describe('rollback', () => {
     w.waitFor('rollback', () => w.rolledOut('web') && w.deployment('web').metadata.annotations?.[Annotation.revision] === '4', { name: 'web' });
     // Then RS-b is the new RS again with revision 4, and revision 2 is gone from the history
     const after = w.replicaSets('web');
-    assert.deepEqual(after.map(revisionOf), [1, 3, 4]);
-    const reused = after.find((rs) => revisionOf(rs) === 4);
+    assert.deepEqual(after.map(revisionNumber), [1, 3, 4]);
+    const reused = after.find((rs) => revisionNumber(rs) === 4);
     assert.equal(reused?.metadata.uid, rsB?.metadata.uid);
     assert.equal(reused?.metadata.annotations?.[Annotation.revisionHistory], '2');
     assert.equal(reused?.spec.replicas, 2);
     // And a second undo (back to v3) appends again
     w.setImage('web', 'nginx:3');
     w.waitFor('undo again', () => w.rolledOut('web') && w.deployment('web').metadata.annotations?.[Annotation.revision] === '5', { name: 'web' });
-    assert.deepEqual(w.replicaSets('web').map(revisionOf), [1, 4, 5]);
-    assert.equal(w.replicaSets('web').find((rs) => revisionOf(rs) === 5)?.metadata.annotations?.[Annotation.revisionHistory], '3');
+    assert.deepEqual(w.replicaSets('web').map(revisionNumber), [1, 4, 5]);
+    assert.equal(w.replicaSets('web').find((rs) => revisionNumber(rs) === 5)?.metadata.annotations?.[Annotation.revisionHistory], '3');
+  });
+});
+
+describe('legacy rollback annotation (deprecated.deployment.rollback.to)', () => {
+  const annotate = (value: string) =>
+    w.updateDeployment('web', (d) => ({ ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [Annotation.rollbackTo]: value } } }));
+
+  it('rolls back to the requested revision, records DeploymentRollback and clears the request', () => {
+    w.createDeployment('web', { replicas: 1, image: 'nginx:1' });
+    w.waitFor('rollout 1', () => w.rolledOut('web'), { name: 'web' });
+    w.setImage('web', 'nginx:2');
+    w.waitFor('rollout 2', () => w.rolledOut('web'), { name: 'web' });
+    // When the Deployment asks for revision 1
+    annotate('1');
+    w.waitFor('rollback', () => w.rolledOut('web') && w.deployment('web').metadata.annotations?.[Annotation.revision] === '3', { name: 'web' });
+    // Then the template is v1's again, revision 1 became 3, and the request is gone
+    const d = w.deployment('web');
+    assert.equal(imageOf(d.spec.template.spec), 'nginx:1');
+    assert.equal(d.spec.template.metadata?.labels?.['pod-template-hash'], undefined);
+    assert.equal(d.metadata.annotations?.[Annotation.rollbackTo], undefined);
+    assert.deepEqual(w.replicaSets('web').map(revisionNumber), [2, 3]);
+    assert.ok(w.events('web').includes('DeploymentRollback: Rolled back deployment "web" to revision 1'), w.events('web').join('\n'));
+  });
+
+  it('warns when the revision does not exist, or the template would not change', () => {
+    w.createDeployment('web', { replicas: 1 });
+    w.waitFor('rollout 1', () => w.rolledOut('web'), { name: 'web' });
+    annotate('9');
+    w.advance(1000);
+    assert.equal(w.deployment('web').metadata.annotations?.[Annotation.rollbackTo], undefined);
+    annotate('1');
+    w.advance(1000);
+    annotate('0');
+    w.advance(1000);
+    const events = w.events('web');
+    assert.ok(events.includes('DeploymentRollbackRevisionNotFound: Unable to find the revision to rollback to.'), events.join('\n'));
+    assert.ok(events.includes('DeploymentRollbackTemplateUnchanged: The rollback revision contains the same template as current deployment "web"'), events.join('\n'));
+    assert.ok(events.includes('DeploymentRollbackRevisionNotFound: Unable to find last revision.'), events.join('\n'));
+  });
+});
+
+describe('adoption and collisions', () => {
+  it('adopts an existing ReplicaSet its selector matches and rolls it over, numbering on from its revision', () => {
+    // Given a bare ReplicaSet with a large revision (as the Kubernetes e2e test sets up)
+    const store = w.cluster.ctx.store;
+    store.create('replicasets.apps', {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web-controller', namespace: NS, labels: { app: 'web' }, annotations: { [Annotation.revision]: '3546343826724305832' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'httpd:2.4' }] } },
+      },
+    });
+    w.advance(30_000);
+    // When a Deployment selecting the same pods is created with another template
+    w.createDeployment('web', { replicas: 2, image: 'agnhost:2.0' });
+    w.waitFor('rollout', () => w.rolledOut('web') && w.pods('web').every(isPodActive), { name: 'web' });
+    // Then the bare ReplicaSet is owned, scaled to 0, and the new one has the next revision
+    const [adopted, next] = w.replicaSets('web');
+    assert.equal(adopted?.metadata.name, 'web-controller');
+    assert.equal(adopted?.metadata.ownerReferences?.[0]?.name, 'web');
+    assert.equal(adopted?.spec.replicas, 0);
+    assert.equal(next?.metadata.annotations?.[Annotation.revision], '3546343826724305833');
+    assert.equal(w.deployment('web').metadata.annotations?.[Annotation.revision], '3546343826724305833');
+  });
+
+  it('resolves a ReplicaSet name collision by bumping status.collisionCount', () => {
+    // Given a paused Deployment and a foreign ReplicaSet already holding the name web-<hash>
+    w.createDeployment('web', { replicas: 1, paused: true });
+    const template = w.deployment('web').spec.template;
+    const taken = `web-${computeTemplateHash(template)}`;
+    w.cluster.ctx.store.create('replicasets.apps', {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: taken, namespace: NS, labels: { app: 'other' } },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } }, spec: { containers: [{ name: 'x', image: 'x:1' }] } } },
+    });
+    // When it is resumed
+    w.setPaused('web', false);
+    w.waitFor('rollout', () => w.rolledOut('web'), { name: 'web' });
+    // Then it used the next hash
+    assert.equal(w.deployment('web').status?.collisionCount, 1);
+    assert.deepEqual(w.replicaSets('web').map((rs) => rs.metadata.name), [`web-${computeTemplateHash(template, 1)}`]);
   });
 });

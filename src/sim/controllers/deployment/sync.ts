@@ -1,9 +1,11 @@
+import type { Condition } from '../../../kube/types.ts';
 import { asDeployment, specReplicas, splitObjectKey, type ReplicaSet } from '../apps.ts';
 import { cleanupDeployment } from './cleanup.ts';
 import { Message, Reason, getCondition, newCondition, setCondition } from './conditions.ts';
 import { Resource, recordEvent, writeDeploymentStatus, type DeploymentEnv, type DeploymentRef } from './env.ts';
 import { allReplicaSets, getAllReplicaSetsAndSyncRevision } from './new-replica-set.ts';
 import { rolloutRecreate } from './recreate.ts';
+import { rollback, rollbackTo } from './rollback.ts';
 import { getPodMapForDeployment, getReplicaSetsForDeployment } from './replica-sets.ts';
 import { Annotation, numericAnnotation } from './revision.ts';
 import { rolloutRolling } from './rollout-rolling.ts';
@@ -15,7 +17,8 @@ import { isRollingUpdate } from './rolling.ts';
 /**
  * One sync of one Deployment (Kubernetes `deployment_controller.go` `syncDeployment`), in the
  * same order of precedence: selecting-all guard, terminating → status only, paused conditions,
- * paused → scale/clean-up only, scaling event → proportional scaling, else the strategy.
+ * paused → scale/clean-up only, legacy rollback request, scaling event → proportional scaling,
+ * else the strategy.
  */
 
 /** syncDeployment reconciles the Deployment with key `namespace/name`; a missing Deployment is a no-op. */
@@ -47,6 +50,10 @@ export function syncDeployment(env: DeploymentEnv, key: string): void {
     syncScaleOnly(env, ref, rsList);
     return;
   }
+  if (rollbackTo(ref.d) !== undefined) {
+    rollback(env, ref, rsList);
+    return;
+  }
   if (isScalingEvent(env, ref, rsList)) {
     syncScaleOnly(env, ref, rsList);
     return;
@@ -66,7 +73,7 @@ export function checkPausedConditions(env: DeploymentEnv, ref: DeploymentRef): v
   if (cond?.reason === Reason.ProgressDeadlineExceeded) return;
   const pausedCond = cond?.reason === Reason.DeploymentPaused;
   const paused = d.spec.paused === true;
-  let next;
+  let next: Condition | undefined;
   if (paused && !pausedCond) next = newCondition('Progressing', 'Unknown', Reason.DeploymentPaused, Message.paused, env.clock.now());
   else if (!paused && pausedCond) next = newCondition('Progressing', 'Unknown', Reason.DeploymentResumed, Message.resumed, env.clock.now());
   if (!next) return;
@@ -91,6 +98,6 @@ function syncScaleOnly(env: DeploymentEnv, ref: DeploymentRef, rsList: ReplicaSe
   // Re-read the ReplicaSets: scaling changed their sizes and annotations.
   const fresh = getReplicaSetsForDeployment(env, ref.d);
   const after = getAllReplicaSetsAndSyncRevision(env, ref, fresh, false);
-  if (ref.d.spec.paused === true) cleanupDeployment(env, ref.d, after.oldRSs);
+  if (ref.d.spec.paused === true && rollbackTo(ref.d) === undefined) cleanupDeployment(env, ref.d, after.oldRSs);
   syncDeploymentStatus(env, ref, allReplicaSets(after), after.newRS);
 }

@@ -5,7 +5,7 @@ import type { BehaviourConfig } from '../../behaviour.ts';
 import { startTestCluster, type TestCluster } from '../../testing/cluster.ts';
 import { asDeployment, asPod, asReplicaSet, controllerOf, type Deployment, type DeploymentSpec, type Pod, type ReplicaSet } from '../apps.ts';
 import { startDeploymentController } from '../deployment/controller.ts';
-import { revisionOf } from '../deployment/revision.ts';
+import { compareRevisions, revisionNumber } from '../deployment/revision.ts';
 import { startReplicaSetController } from '../replicaset.ts';
 import { isPodActive } from '../pods.ts';
 
@@ -83,7 +83,7 @@ export function startDeploymentWorld(config: BehaviourConfig = {}): DeploymentWo
       .list('replicasets.apps', { namespace: NS })
       .filter((rs) => controllerOf(rs)?.uid === uid)
       .map(asReplicaSet)
-      .sort((a, b) => revisionOf(a) - revisionOf(b));
+      .sort(compareRevisions);
   };
   const pods = (name: string): Pod[] => {
     const uids = new Set(replicaSets(name).map((rs) => rs.metadata.uid));
@@ -102,7 +102,7 @@ export function startDeploymentWorld(config: BehaviourConfig = {}): DeploymentWo
     const d = deployment(name);
     const lines = [`deployment ${name} gen=${d.metadata.generation ?? 0} spec.replicas=${d.spec.replicas ?? 1} status=${JSON.stringify(d.status)}`];
     for (const rs of replicaSets(name)) {
-      lines.push(`  rs ${rs.metadata.name ?? ''} rev=${revisionOf(rs)} spec=${rs.spec.replicas ?? 1} status=${JSON.stringify({ ...rs.status, conditions: undefined })}`);
+      lines.push(`  rs ${rs.metadata.name ?? ''} rev=${revisionNumber(rs)} spec=${rs.spec.replicas ?? 1} status=${JSON.stringify({ ...rs.status, conditions: undefined })}`);
     }
     const ps = pods(name).map((p) => `${p.metadata.name ?? ''}:${p.status?.phase ?? '?'}${isPodActive(p) ? '' : '(T)'}`);
     lines.push(`  pods ${ps.join(' ')}`);

@@ -93,8 +93,8 @@ function statefulSet(s: Unstructured): KstatusResult {
 
 function daemonSet(d: Unstructured): KstatusResult {
   // kstatus insists both generation fields are set for DaemonSets (checkGenerationSet).
-  if (fieldAt(d, 'metadata.generation') === undefined) return inProgress('NoGeneration', `${kindOf(d)} metadata.generation not found`);
-  if (fieldAt(d, 'status.observedGeneration') === undefined) return inProgress('NoObservedGeneration', `${kindOf(d)} status.observedGeneration not found`);
+  if (isAbsent(fieldAt(d, 'metadata.generation'))) return inProgress('NoGeneration', `${kindOf(d)} metadata.generation not found`);
+  if (isAbsent(fieldAt(d, 'status.observedGeneration'))) return inProgress('NoObservedGeneration', `${kindOf(d)} status.observedGeneration not found`);
   const desired = intField(d, 'status.desiredNumberScheduled', -1);
   const currentN = intField(d, 'status.currentNumberScheduled', 0);
   const updated = intField(d, 'status.updatedNumberScheduled', 0);
@@ -185,6 +185,9 @@ function crd(c: Unstructured): KstatusResult {
   }
   return inProgress('Installing', 'Install in progress');
 }
+
+/** isAbsent treats a missing field and an explicit null alike (YAML `field:` with no value). */
+const isAbsent = (v: unknown): boolean => v === undefined || v === null;
 
 const alwaysReady: KstatusRuleFn = () => current('Resource is always ready');
 const pdb: KstatusRuleFn = () => current('AllowedDisruptions has been computed.');

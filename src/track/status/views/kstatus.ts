@@ -40,13 +40,13 @@ function compute(obj: Unstructured, now: Instant): KstatusResult {
 }
 
 function checkGeneration(obj: Unstructured): KstatusResult | null {
-  if (!hasInt(obj, 'metadata.generation') || fieldAt(obj, 'status.observedGeneration') === undefined) return null;
+  const observedField = fieldAt(obj, 'status.observedGeneration');
+  if (!hasInt(obj, 'metadata.generation') || observedField === undefined || observedField === null) return null;
   const generation = intField(obj, 'metadata.generation', 0);
-  const observed = fieldAt(obj, 'status.observedGeneration');
-  if (typeof observed !== 'number' || !Number.isInteger(observed))
+  if (typeof observedField !== 'number' || !Number.isInteger(observedField))
     return { status: 'Unknown', message: 'looking up status.observedGeneration from resource: field is not an integer', conditions: [] };
-  if (observed === generation) return null;
-  const message = `${kindOf(obj)} generation is ${generation}, but latest observed generation is ${observed}`;
+  if (observedField === generation) return null;
+  const message = `${kindOf(obj)} generation is ${generation}, but latest observed generation is ${observedField}`;
   return { status: 'InProgress', message, conditions: [{ type: 'Reconciling', status: 'True', reason: 'LatestGenerationNotObserved', message }] };
 }
 

@@ -1,0 +1,115 @@
+import { writeFileSync } from 'node:fs';
+import type { Instant } from '../lib/clock.ts';
+import { RequestAccounting } from './accounting.ts';
+import { startApiServer } from './apiserver.ts';
+import { defaultBehaviour } from './behaviour.ts';
+import { ScaledClock, type SimClock } from './clock.ts';
+import type { SimBehaviour, SimContext } from './context.ts';
+import { startControllers } from './controllers/index.ts';
+import { createEventSink, type EventSinkOptions } from './events.ts';
+import { SimFaults } from './faults.ts';
+import { kubeconfigYaml } from './kubeconfig.ts';
+import { registerNodes } from './nodes.ts';
+import { createSimStorage, type SimStorage } from './storage.ts';
+
+export { ManualClock, ScaledClock, type SimClock } from './clock.ts';
+export { RequestAccounting } from './accounting.ts';
+export { SimFaults } from './faults.ts';
+export { SimStorage, createSimStorage } from './storage.ts';
+export { SimApiError, isSimApiError } from './api-error.ts';
+
+/** SYSTEM_NAMESPACES exist in every cluster from the start. */
+export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
+
+/** StartSimOptions configures an in-process simulated cluster. Every field is optional. */
+export interface StartSimOptions {
+  /** The clock (pass a ManualClock in tests and advance it). If unset, a ScaledClock at `speed`. */
+  readonly clock?: SimClock;
+  /** Simulated time per real time for the default ScaledClock. If unset, 1. */
+  readonly speed?: number;
+  /** Simulated start instant of the default ScaledClock. If unset, now. */
+  readonly start?: Instant;
+  /** Listen address. If unset, 127.0.0.1. */
+  readonly host?: string;
+  /** Port. If unset, 0 (any free port). */
+  readonly port?: number;
+  /** Node pool spec such as `3x4cpu8Gi` (ignored when `behaviour` is given). If unset, the default pool. */
+  readonly nodes?: string;
+  /** Image and node behaviour. If unset, defaultBehaviour({ nodes }). */
+  readonly behaviour?: SimBehaviour;
+  /** Random source in [0, 1) for uids, names and jitter. If unset, Math.random. */
+  readonly random?: () => number;
+  /** Run controllers, scheduler and kubelet. If unset, true (false = API server and storage only). */
+  readonly controllers?: boolean;
+  /** Real ms between watch BOOKMARKs. If unset, 60 000. */
+  readonly bookmarkIntervalMs?: number;
+  /** Changes kept per resource for watch resumption. If unset, 102 400. */
+  readonly changeWindow?: number;
+  readonly eventSink?: EventSinkOptions;
+}
+
+/** Sim is a running simulated cluster. */
+export interface Sim {
+  /** API server URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  readonly store: SimStorage;
+  readonly clock: SimClock;
+  readonly faults: SimFaults;
+  readonly accounting: RequestAccounting;
+  /** The context the controllers run on (for scenarios and tests). */
+  readonly context: SimContext;
+  /** kubeconfigYaml renders a kubeconfig for kubectl and @kubernetes/client-node. */
+  kubeconfigYaml(): string;
+  /** writeKubeconfig writes that kubeconfig to `path` (mode 0600). */
+  writeKubeconfig(path: string): void;
+  /** stop stops the controllers and the API server (open watches are dropped). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * startSim starts the simulated cluster in-process: clock, storage (with the system namespaces and
+ * the node pool), the HTTP API server on 127.0.0.1 (port 0 unless given), the event sink, and the
+ * controllers, scheduler and kubelet. Resolves once the server is listening.
+ */
+export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
+  const clock = options.clock ?? new ScaledClock({ speed: options.speed ?? 1, ...(options.start === undefined ? {} : { start: options.start }) });
+  const random = options.random ?? Math.random;
+  const store = createSimStorage(clock, { random, ...(options.changeWindow === undefined ? {} : { changeWindow: options.changeWindow }) });
+  for (const name of SYSTEM_NAMESPACES) store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  const behaviour = options.behaviour ?? defaultBehaviour(options.nodes === undefined ? {} : { nodes: options.nodes });
+  const events = createEventSink(store, clock, options.eventSink ?? {});
+  const context: SimContext = { store, clock, behaviour, events, random };
+  registerNodes(context);
+  const faults = new SimFaults();
+  const accounting = new RequestAccounting();
+  const server = await startApiServer({
+    store,
+    clock,
+    faults,
+    accounting,
+    random,
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.bookmarkIntervalMs === undefined ? {} : { bookmarkIntervalMs: options.bookmarkIntervalMs }),
+  });
+  const stopControllers = options.controllers === false ? () => undefined : startControllers(context);
+  let stopped: Promise<void> | undefined;
+  const yaml = (): string => kubeconfigYaml({ server: server.url });
+  return {
+    url: server.url,
+    store,
+    clock,
+    faults,
+    accounting,
+    context,
+    kubeconfigYaml: yaml,
+    writeKubeconfig: (path) => writeFileSync(path, yaml(), { mode: 0o600 }),
+    stop: () => {
+      stopped ??= (async () => {
+        stopControllers();
+        await server.close();
+      })();
+      return stopped;
+    },
+  };
+}
