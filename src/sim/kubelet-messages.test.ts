@@ -45,7 +45,7 @@ const waiting = (lastTerminated = false): ContainerView => ({
 });
 const terminated = (exitCode: number): ContainerView => ({ ...waiting(), state: { kind: 'terminated', exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: 0, finishedAt: 1, containerID: 'c' } });
 const running: ContainerView = { ...waiting(), state: { kind: 'running', startedAt: 0 } };
-const pod = (restartPolicy: string, ...containers: ContainerView[]): PodView => ({ restartPolicy, hostIP: '', podIP: undefined, startTime: 0, sandboxReady: true, containers });
+const pod = (restartPolicy: string, ...containers: ContainerView[]): PodView => ({ restartPolicy, hostIP: '', podIP: undefined, startTime: 0, sandboxReady: true, initialized: true, initContainers: [], containers });
 
 const phases: [string, PodView, string][] = [
   ['never started', pod('Always', waiting()), 'Pending'],
@@ -55,5 +55,6 @@ const phases: [string, PodView, string][] = [
   ['Never, exited 0', pod('Never', terminated(0)), 'Succeeded'],
   ['Never, one failed', pod('Never', terminated(0), terminated(1)), 'Failed'],
   ['OnFailure, one still running', pod('OnFailure', terminated(0), running), 'Running'],
+  ['Never, failed init container', { ...pod('Never', waiting()), initialized: false, initContainers: [terminated(1)] }, 'Failed'],
 ];
 for (const [name, view, want] of phases) test(`podPhase: ${name} → ${want}`, () => assert.equal(podPhase(view), want));

@@ -24,9 +24,14 @@ export const KubeletTimings = {
   cachedPullMs: 300,
   /** Readiness probe period when the container has no probe. */
   probePeriodMs: 10_000,
+  /** How long an init container runs before it exits 0 (unless its image crashes earlier). */
+  initRunMs: 1_000,
 } as const;
 
 interface Container extends ContainerView {
+  /** `init` runs to completion before the app containers; `sidecar` is an init container with restartPolicy Always. */
+  readonly kind: 'init' | 'sidecar' | 'main';
+  spec: Fields;
   image: string;
   behaviour: ImageBehaviour;
   state: ContainerState;
@@ -82,15 +87,15 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
   let stopped = false;
   let terminating = false;
   let podTimers: (() => void)[] = [];
-  let specContainers = records(spec.containers);
-
-  const containers: Container[] = specContainers.map((c) => {
+  const newContainer = (c: Fields, kind: Container['kind']): Container => {
     const image = text(c.image) ?? '';
     return {
+      kind,
+      spec: c,
       name: text(c.name) ?? '',
       image,
       behaviour: ctx.behaviour.imageBehaviour(image),
-      state: { kind: 'waiting', reason: 'ContainerCreating' },
+      state: { kind: 'waiting', reason: kind === 'main' && records(spec.initContainers).length > 0 ? 'PodInitializing' : 'ContainerCreating' },
       lastTerminated: undefined,
       ready: false,
       restartCount: 0,
@@ -101,14 +106,19 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
       crashBackoffMs: 0,
       timers: [],
     };
-  });
+  };
+  const inits: Container[] = records(spec.initContainers).map((c) => newContainer(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+  const containers: Container[] = records(spec.containers).map((c) => newContainer(c, 'main'));
+  const all = (): Container[] => [...inits, ...containers];
+  let initialized = inits.length === 0;
+  let appsStarted = false;
 
   const lookup: ConfigLookup = (kind, objName) => store.get(kind, namespace, objName);
   const current = (): KubeObject | undefined => {
     const pod = store.get('pods', namespace, name);
     return pod && pod.metadata.uid === uid ? pod : undefined;
   };
-  const specOf = (c: Container): Fields => specContainers.find((s) => s.name === c.name) ?? {};
+  const specOf = (c: Container): Fields => c.spec;
 
   const event = (type: 'Normal' | 'Warning', reason: string, message: string, c?: Container): void => {
     const involved = current() ?? initial;
@@ -119,7 +129,7 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
       message,
       component: 'kubelet',
       host: nodeName,
-      ...(c ? { fieldPath: `spec.containers{${c.name}}` } : {}),
+      ...(c ? { fieldPath: `spec.${c.kind === 'main' ? 'containers' : 'initContainers'}{${c.name}}` } : {}),
     });
   };
 
@@ -131,7 +141,7 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
       return;
     }
     const status = podStatus(
-      { restartPolicy, hostIP: env.hostIP, podIP, startTime, sandboxReady, containers },
+      { restartPolicy, hostIP: env.hostIP, podIP, startTime, sandboxReady, initialized, initContainers: inits, containers },
       record(pod.status),
       clock.now(),
     );
@@ -228,8 +238,13 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     c.state = { kind: 'running', startedAt };
     c.ready = false;
     flush();
+    if (c.kind === 'init') {
+      later(c, c.behaviour.crashAfterMs ?? KubeletTimings.initRunMs, () => exited(c, startedAt, c.behaviour.crashAfterMs === null ? 0 : c.behaviour.exitCode));
+      return;
+    }
     readiness(c);
-    if (c.behaviour.crashAfterMs !== null) later(c, c.behaviour.crashAfterMs, () => exited(c, startedAt));
+    if (c.behaviour.crashAfterMs !== null) later(c, c.behaviour.crashAfterMs, () => exited(c, startedAt, c.behaviour.exitCode));
+    if (c.kind === 'sidecar') nextInit();
   };
 
   const readiness = (c: Container): void => {
@@ -253,12 +268,12 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     });
   };
 
-  const exited = (c: Container, startedAt: number): void => {
+  const exited = (c: Container, startedAt: number, exitCode: number): void => {
     cancelTimers(c);
     const finishedAt = clock.now();
     const run: Terminated = {
-      exitCode: c.behaviour.exitCode,
-      reason: c.behaviour.terminationReason,
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : c.behaviour.terminationReason === 'Completed' ? 'Error' : c.behaviour.terminationReason,
       startedAt,
       finishedAt,
       containerID: c.containerID ?? '',
@@ -266,7 +281,12 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     c.state = { kind: 'terminated', ...run };
     c.ready = false;
     flush();
-    const restart = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && run.exitCode !== 0);
+    if (c.kind === 'init' && run.exitCode === 0) {
+      nextInit();
+      return;
+    }
+    // A failed init container is retried unless the pod's restartPolicy is Never.
+    const restart = c.kind === 'sidecar' || restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && run.exitCode !== 0) || (c.kind === 'init' && restartPolicy !== 'Never');
     if (!restart) return;
     c.lastTerminated = run;
     if (finishedAt - startedAt >= KubeletTimings.backoffResetMs) c.crashBackoffMs = 0;
@@ -303,6 +323,23 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     sandboxReady = true;
     podIP ??= env.allocateIP();
     flush();
+    nextInit();
+  };
+
+  /** nextInit starts the first init container that has not run yet, or the app containers once all have. */
+  const nextInit = (): void => {
+    const pending = inits.find((c) => c.runs === 0 || (c.kind === 'init' && !(c.state.kind === 'terminated' && c.state.exitCode === 0)));
+    if (pending && pending.runs === 0 && pending.timers.length === 0) {
+      pull(pending);
+      return;
+    }
+    if (pending || appsStarted) return;
+    appsStarted = true;
+    if (!initialized) {
+      initialized = true;
+      for (const c of containers) c.state = { kind: 'waiting', reason: 'ContainerCreating' };
+      flush();
+    }
     for (const c of containers) pull(c);
   };
 
@@ -311,14 +348,14 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     terminating = true;
     for (const cancel of podTimers) cancel();
     podTimers = [];
-    const running = containers.filter((c) => c.state.kind === 'running');
-    for (const c of containers) cancelTimers(c);
+    const running = all().filter((c) => c.state.kind === 'running');
+    for (const c of all()) cancelTimers(c);
     for (const c of running) event('Normal', 'Killing', KubeletMessage.killing(c.name), c);
     const deadline = Date.parse(pod.metadata.deletionTimestamp ?? '');
     const graceMs = running.length === 0 ? 0 : Number.isFinite(deadline) ? Math.max(0, deadline - clock.now()) : (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
     later(undefined, graceMs, () => {
       const finishedAt = clock.now();
-      for (const c of containers) {
+      for (const c of all()) {
         if (c.state.kind === 'running')
           c.state = { kind: 'terminated', exitCode: 137, reason: 'Error', startedAt: c.state.startedAt, finishedAt, containerID: c.containerID ?? '' };
         c.ready = false;
@@ -334,9 +371,10 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
   };
 
   const imageChanged = (pod: KubeObject): void => {
-    specContainers = records(record(pod.spec).containers);
+    const specs = records(record(pod.spec).containers);
     for (const c of containers) {
-      const image = text(specOf(c).image);
+      c.spec = specs.find((x) => x.name === c.name) ?? c.spec;
+      const image = text(c.spec.image);
       if (image === undefined || image === c.image) continue;
       if (c.state.kind === 'running') event('Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, c);
       cancelTimers(c);
@@ -347,9 +385,9 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
       c.ready = false;
       c.pullBackoffMs = 0;
       c.crashBackoffMs = 0;
-      c.state = { kind: 'waiting', reason: 'ContainerCreating' };
+      c.state = { kind: 'waiting', reason: initialized ? 'ContainerCreating' : 'PodInitializing' };
       flush();
-      pull(c);
+      if (appsStarted) pull(c);
     }
   };
 
@@ -357,7 +395,7 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     if (stopped) return;
     stopped = true;
     for (const cancel of podTimers) cancel();
-    for (const c of containers) cancelTimers(c);
+    for (const c of all()) cancelTimers(c);
   }
 
   flush();

@@ -38,6 +38,9 @@ export interface PodView {
   readonly podIP: string | undefined;
   readonly startTime: Instant;
   readonly sandboxReady: boolean;
+  /** All init containers have completed (sidecars: started). */
+  readonly initialized: boolean;
+  readonly initContainers: readonly ContainerView[];
   readonly containers: readonly ContainerView[];
 }
 
@@ -77,6 +80,7 @@ export function containerStatusWire(c: ContainerView): Fields {
  * restart, then Succeeded if all exited 0, else Failed.
  */
 export function podPhase(pod: PodView): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
+  if (pod.restartPolicy === 'Never' && pod.initContainers.some((c) => c.state.kind === 'terminated' && c.state.exitCode !== 0)) return 'Failed';
   const neverRan = pod.containers.some((c) => c.state.kind === 'waiting' && c.lastTerminated === undefined);
   if (neverRan) return 'Pending';
   const allTerminated = pod.containers.every((c) => c.state.kind === 'terminated');
@@ -99,7 +103,14 @@ export function podStatus(pod: PodView, previous: Fields, now: Instant): Fields 
         ? { status: 'True' as const }
         : { status: 'False' as const, reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` };
   let conditions = setCondition(previous.conditions, { type: 'PodReadyToStartContainers', status: pod.sandboxReady ? 'True' : 'False' }, ts);
-  conditions = setCondition(conditions, { type: 'Initialized', status: 'True' }, ts);
+  const incomplete = pod.initContainers.filter((c) => !(c.state.kind === 'terminated' && c.state.exitCode === 0) && c.state.kind !== 'running').map((c) => c.name);
+  conditions = setCondition(
+    conditions,
+    pod.initialized
+      ? { type: 'Initialized', status: 'True' }
+      : { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incomplete.join(' ')}]` },
+    ts,
+  );
   conditions = setCondition(conditions, { type: 'Ready', ...readyCond }, ts);
   conditions = setCondition(conditions, { type: 'ContainersReady', ...readyCond }, ts);
   const order = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
@@ -112,6 +123,7 @@ export function podStatus(pod: PodView, previous: Fields, now: Instant): Fields 
     hostIPs: [{ ip: pod.hostIP }],
     ...(pod.podIP === undefined ? {} : { podIP: pod.podIP, podIPs: [{ ip: pod.podIP }] }),
     startTime: rfc3339(pod.startTime),
+    ...(pod.initContainers.length > 0 ? { initContainerStatuses: pod.initContainers.map(containerStatusWire) } : {}),
     containerStatuses: pod.containers.map(containerStatusWire),
   };
 }

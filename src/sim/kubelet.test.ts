@@ -188,3 +188,36 @@ test('restartPolicy Never: a crash ends the pod Failed', () => {
   assert.equal(status(c).phase, 'Failed');
   assert.equal(app(c).restartCount, 0);
 });
+
+test('init containers run to completion, in order, before the app containers', () => {
+  const c = run('nginx:1', { initContainers: [{ name: 'migrate', image: 'tools:1' }, { name: 'warm', image: 'tools:1' }] });
+  c.clock.advance(0);
+  const initStatus = () => records(status(c).initContainerStatuses);
+  assert.equal(waitingReason(c), 'PodInitializing');
+  assert.equal(condition(c, 'Initialized')?.message, 'containers with incomplete status: [migrate warm]');
+  c.clock.advance(1_500); // migrate pulled and started
+  assert.deepEqual(Object.keys(record(initStatus()[0]?.state)), ['running']);
+  c.clock.advance(1_000); // migrate done; warm: image already present, starts at once
+  assert.equal(record(record(initStatus()[0]?.state).terminated).reason, 'Completed');
+  assert.deepEqual(Object.keys(record(initStatus()[1]?.state)), ['running']);
+  assert.equal(status(c).phase, 'Pending');
+  c.clock.advance(1_000);
+  assert.equal(condition(c, 'Initialized')?.status, 'True');
+  c.clock.advance(1_500 + 2_000);
+  assert.equal(status(c).phase, 'Running');
+  assert.equal(app(c).ready, true);
+  const ev = c.events('default', 'p');
+  assert.ok(ev.indexOf('Started: Started container warm') < ev.indexOf('Started: Started container app'));
+  assert.equal(c.rawEvents('default', 'p').find((e) => e.message === 'Started container migrate')?.involvedObject instanceof Object, true);
+  assert.equal((c.rawEvents('default', 'p').find((e) => e.message === 'Started container migrate')!.involvedObject as { fieldPath: string }).fieldPath, 'spec.initContainers{migrate}');
+});
+
+test('a crashing init container crash-loops and keeps the pod Pending', () => {
+  const c = run('nginx:1', { initContainers: [{ name: 'migrate', image: 'tools:crash' }] });
+  c.clock.advance(1_500 + 3_000 + 3_000);
+  const init = records(status(c).initContainerStatuses)[0]!;
+  assert.equal(record(record(init.state).waiting).reason, 'CrashLoopBackOff');
+  assert.equal(init.restartCount, 1);
+  assert.equal(status(c).phase, 'Pending');
+  assert.equal(waitingReason(c), 'PodInitializing');
+});

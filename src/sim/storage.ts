@@ -1,6 +1,7 @@
 import type { KubeObject, ObjectMeta } from '../kube/types.ts';
 import { alreadyExists, conflict, invalid, notFound, SimApiError, failureStatus } from './api-error.ts';
 import { ChangeLog, type ChangesSince } from './change-log.ts';
+import { ObjectIndex } from './object-index.ts';
 import type { SimClock } from './clock.ts';
 import { cloneJson, deepEqual, deepFreeze, isPlainObject } from './deep.ts';
 import { applyDefaults, podQosClass } from './defaults.ts';
@@ -56,7 +57,7 @@ export class SimStorage implements SimStore {
   readonly #random: () => number;
   readonly #window: number;
   #rv = 1000;
-  readonly #objects = new Map<ResourceName, Map<string, KubeObject>>();
+  readonly #objects = new Map<ResourceName, ObjectIndex>();
   readonly #logs = new Map<ResourceName, ChangeLog>();
   readonly #subs = new Map<ResourceName, Set<(c: StoredChange) => void>>();
   readonly #queue: StoredChange[] = [];
@@ -81,13 +82,10 @@ export class SimStorage implements SimStore {
   list(resource: ResourceName, opts: { readonly namespace?: string; readonly labelSelector?: string } = {}): readonly KubeObject[] {
     const info = this.#info(resource);
     const selector = parseLabelSelector(opts.labelSelector);
-    const bucket = this.#bucket(info.storedAs);
     const ns = info.namespaced && opts.namespace !== undefined && opts.namespace !== '' ? opts.namespace : undefined;
-    const keys = [...bucket.keys()].filter((k) => ns === undefined || k.startsWith(`${ns}/`)).sort();
     const out: KubeObject[] = [];
-    for (const k of keys) {
-      const o = bucket.get(k);
-      if (o && matchesLabels(selector, o.metadata.labels)) out.push(info.storedAs !== info.key ? toEventsV1(o) : o);
+    for (const o of this.#bucket(info.storedAs).list(ns)) {
+      if (selector.length === 0 || matchesLabels(selector, o.metadata.labels)) out.push(info.storedAs !== info.key ? toEventsV1(o) : o);
     }
     return out;
   }
@@ -240,9 +238,9 @@ export class SimStorage implements SimStore {
     return info;
   }
 
-  #bucket(key: ResourceName): Map<string, KubeObject> {
+  #bucket(key: ResourceName): ObjectIndex {
     let b = this.#objects.get(key);
-    if (!b) this.#objects.set(key, (b = new Map<string, KubeObject>()));
+    if (!b) this.#objects.set(key, (b = new ObjectIndex()));
     return b;
   }
 
@@ -376,7 +374,7 @@ export class SimStorage implements SimStore {
     for (const [key, bucket] of this.#objects) {
       const info = resourceInfo(key);
       if (!info?.namespaced) continue;
-      for (const [k, obj] of [...bucket]) if (k.startsWith(`${namespace}/`) && bucket.has(k)) this.#remove({ resource: key, object: obj });
+      for (const obj of bucket.list(namespace)) if (bucket.has(keyOf(namespace, obj.metadata.name ?? ''))) this.#remove({ resource: key, object: obj });
     }
   }
 

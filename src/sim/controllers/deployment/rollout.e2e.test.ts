@@ -68,14 +68,17 @@ describe('RollingUpdate', () => {
   it('takes the first step of the worked example: 10 replicas at 25%/25% → new RS 3, old RS 8', () => {
     w.createDeployment('web', { replicas: 10 });
     w.waitFor('first rollout', () => w.rolledOut('web'), { name: 'web' });
+    const before = w.events('web').length;
     w.setImage('web', 'nginx:2.0');
     w.advance(0);
-    assert.deepEqual(w.replicaSets('web').map((rs) => rs.spec.replicas), [8, 3]);
+    // Then, in the same instant: new 3, old 10 → 8, and (sum 11 < 13) new 3 → 5; then it waits for availability
     const [old, next] = w.replicaSets('web');
-    assert.deepEqual(w.events('web').slice(-2), [
+    assert.deepEqual(w.events('web').slice(before), [
       `ScalingReplicaSet: Scaled up replica set ${next?.metadata.name ?? ''} to 3`,
       `ScalingReplicaSet: Scaled down replica set ${old?.metadata.name ?? ''} to 8 from 10`,
+      `ScalingReplicaSet: Scaled up replica set ${next?.metadata.name ?? ''} to 5 from 3`,
     ]);
+    assert.deepEqual(w.replicaSets('web').map((rs) => rs.spec.replicas), [8, 5]);
   });
 
   it('names the ReplicaSet <deployment>-<hash> and labels RS, selector and pods with pod-template-hash', () => {

@@ -39,7 +39,6 @@ export function syncDeployment(env: DeploymentEnv, key: string): void {
   }
 
   const rsList = getReplicaSetsForDeployment(env, d);
-  const podMap = getPodMapForDeployment(env, d, rsList);
   if (d.metadata.deletionTimestamp !== undefined) {
     const sets = getAllReplicaSetsAndSyncRevision(env, ref, rsList, false);
     syncDeploymentStatus(env, ref, allReplicaSets(sets), sets.newRS);
@@ -59,7 +58,7 @@ export function syncDeployment(env: DeploymentEnv, key: string): void {
     return;
   }
   if (isRollingUpdate(ref.d.spec)) rolloutRolling(env, ref, rsList);
-  else rolloutRecreate(env, ref, rsList, podMap);
+  else rolloutRecreate(env, ref, rsList, getPodMapForDeployment(env, ref.d, rsList));
 }
 
 /**
