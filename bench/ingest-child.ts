@@ -62,7 +62,9 @@ function ours(url: string, counter: Counter): Side {
   informers.onDelta(() => counter.tick());
   let done: Promise<void> = Promise.resolve();
   return {
-    start: () => (done = informers.start(ac.signal)),
+    start: () => {
+      done = informers.start(ac.signal);
+    },
     stop: async () => {
       ac.abort();
       await done;

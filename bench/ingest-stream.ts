@@ -3,7 +3,7 @@
 // service-account volumes …), a burst of modifications, and a replay server that serves the very
 // same bytes to every client: LIST (paginated when asked, whole otherwise), WATCH held open until
 // the client asks for the burst (`GET /bench/go`), so memory can be measured between the two.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** IngestStreamSize sets the stream's size. */
@@ -188,7 +188,7 @@ export interface ReplayServer {
 
 /** startReplayServer serves LIST (with limit/continue), WATCH (held open; the burst on GET /bench/go) for the stream. */
 export async function startReplayServer(stream: IngestStream): Promise<ReplayServer> {
-  const waiting = new Map<string, Set<import('node:http').ServerResponse>>();
+  const waiting = new Map<string, Set<ServerResponse>>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/bench/go') {

@@ -21,7 +21,10 @@ const warnings: string[] = [];
 const stop = new AbortController();
 let running: Promise<void>;
 
-const RESOURCE: Readonly<Record<'Deployment' | 'Pod' | 'ReplicaSet', string>> = { Deployment: 'deployments.apps', Pod: 'pods', ReplicaSet: 'replicasets.apps' };
+const RESOURCE: Readonly<Record<'Deployment' | 'Pod', string>> = { Deployment: 'deployments.apps', Pod: 'pods' };
+
+/** Objects the simulator holds that we must skip (malformed on purpose). */
+const skipped = new Set<string>();
 
 function deployment(ns: string, name: string, image: string, replicas = 2): KubeObject {
   return {
@@ -48,13 +51,11 @@ async function settle(cond: () => boolean, what: string): Promise<void> {
 /** inSync: for each kind, our records equal the simulator's objects (key and resourceVersion). */
 function inSync(kinds: readonly ('Deployment' | 'Pod')[] = ['Deployment', 'Pod']): boolean {
   return kinds.every((kind) => {
-    const want = sim.store.list(RESOURCE[kind]).filter((o) => ['shop', 'blog'].includes(o.metadata.namespace ?? '')).map((o) => `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+    const want = sim.store.list(RESOURCE[kind]).filter((o) => ['shop', 'blog'].includes(o.metadata.namespace ?? '') && !skipped.has(`${o.metadata.namespace}/${o.metadata.name}`)).map((o) => `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
     const have = informers.list(kind as TrackedKind).map((r) => `${r.namespace}/${r.name}@${r.resourceVersion}`).sort();
     return JSON.stringify(want) === JSON.stringify(have);
   });
 }
-
-const listRequests = (): number => deltas.length; // placeholder replaced below by accounting
 
 before(async () => {
   sim = await startSim({ controllers: false, bookmarkIntervalMs: 50 });
@@ -90,7 +91,7 @@ before(async () => {
 after(async () => {
   stop.abort();
   await running;
-  assert.equal(sim.faults.openWatches(), 0, 'no watch connection left open');
+  await settle(() => sim.faults.openWatches() === 0, 'the server saw every watch connection close');
   await sim.stop();
 });
 
@@ -101,7 +102,6 @@ test('initial LIST is paginated and yields exactly the objects of the watched na
   const wp = informers.get('Deployment', 'blog/wp');
   assert.deepEqual(wp?.template.containers, [{ name: 'app', image: 'wordpress:6' }]);
   assert.ok(!JSON.stringify(wp).includes('hunter2'), 'env values are redacted');
-  void listRequests;
 });
 
 test('one watch per kind and namespace, each with a cursor', async () => {
@@ -158,12 +158,13 @@ test('410 on resume → relist; deletions missed while away come as DeletedFinal
 });
 
 test('expireNextWatch (410 ERROR on the watch stream) relists too', async () => {
-  const before = informers.stats().find((s) => s.kind === 'Deployment' && s.namespace === 'shop')!.lists;
+  const deploymentLists = (): number => informers.stats().filter((s) => s.kind === 'Deployment').reduce((n, s) => n + s.lists, 0);
+  const before = deploymentLists();
   sim.faults.expireNextWatch('deployments.apps');
   clock.advance(10_000);
   sim.faults.dropWatches('deployments.apps');
   sim.store.create('deployments.apps', deployment('shop', 'after-expiry', 'x:1'));
-  await settle(() => inSync() && informers.stats().find((s) => s.kind === 'Deployment')!.lists >= before + 1, 'relisted after expiry');
+  await settle(() => inSync() && deploymentLists() === before + 1, 'relisted after expiry (one of the two watches got the 410)');
 });
 
 test('429 with Retry-After: the reflector waits at least that long, then recovers', async () => {
@@ -197,6 +198,7 @@ test('a malformed object from the server is skipped with a warning naming it; th
   } catch {
     return; // the simulator validates labels: nothing to test here (covered by reflector.test.ts)
   }
+  skipped.add('shop/bad-labels');
   sim.store.create('pods', pod('shop', 'good-after-bad'));
   await settle(() => informers.get('Pod', 'shop/good-after-bad') !== undefined, 'kept going');
   assert.ok(warnings.some((w) => w.includes('skipping malformed object') && w.includes('Pod shop/bad-labels')));
@@ -206,6 +208,3 @@ test('a malformed object from the server is skipped with a warning naming it; th
 test('after all of it, the stores equal the simulator', async () => {
   await settle(() => inSync(), 'final sync');
 });
-
-export type { ClusterDelta };
-void RESOURCE.ReplicaSet;

@@ -71,8 +71,31 @@ export function readTime(o: JsonObject, key: string, path: string): Result<Insta
   const v = o[key];
   if (v === undefined || v === null) return ok(null);
   if (typeof v !== 'string') return err(mistyped(`${at(path, key)}`, v, 'RFC 3339 timestamp'));
-  const t = Date.parse(v);
+  const t = parseCanonicalTime(v) ?? Date.parse(v);
   return Number.isFinite(t) ? ok(t) : err(`${at(path, key)} is not an RFC 3339 timestamp: ${clip(v)}`);
+}
+
+const digit = (s: string, i: number): number => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
+
+/**
+ * parseCanonicalTime reads the form the API server always writes (`metav1.Time`:
+ * `2024-05-01T10:00:00Z`, exactly 20 characters) without Date.parse, which is several times
+ * slower and runs for every timestamp of every object on the ingest path. Anything else
+ * (fractions, offsets, impossible dates) answers undefined and goes to Date.parse.
+ * Example: '2024-05-01T10:00:00Z' → 1714557600000; '2024-02-30T00:00:00Z' → undefined.
+ */
+export function parseCanonicalTime(s: string): number | undefined {
+  if (s.length !== 20 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':' || s[19] !== 'Z') return undefined;
+  const n = (i: number): number => digit(s, i) * 10 + digit(s, i + 1);
+  const year = n(0) * 100 + n(2);
+  const month = n(5);
+  const day = n(8);
+  const t = Date.UTC(year, month - 1, day, n(11), n(14), n(17));
+  if (!Number.isFinite(t) || month < 1 || month > 12 || n(11) > 23 || n(14) > 59 || n(17) > 59) return undefined;
+  return new Date(t).getUTCDate() === day ? t : undefined; // Date.UTC rolls 02-30 over to 03-01
 }
 
 /**

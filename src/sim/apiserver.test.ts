@@ -144,6 +144,8 @@ describe('simulated API server: WATCH', () => {
     const lines = await readLines(res);
     const changes = lines.filter((l) => l['type'] !== 'BOOKMARK');
     assert.deepEqual(summary(changes), ['ADDED r1', 'MODIFIED r1']);
+    // bookmarkIntervalMs is 50 ms: periodic BOOKMARKs arrive during the 1 s watch, plus the final one.
+    assert.ok(lines.filter((l) => l['type'] === 'BOOKMARK').length >= 3);
     const last = lines[lines.length - 1];
     assert.deepEqual(last, { type: 'BOOKMARK', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: f.store.currentResourceVersion() } } });
   });

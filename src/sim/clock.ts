@@ -19,14 +19,20 @@ interface Timer {
   cancelled: boolean;
 }
 
+/** earlier orders timers by due time, then by scheduling order. */
+const earlier = (a: Timer, b: Timer): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+
 /**
  * ManualClock only moves when a test calls `advance`. Timers due within the advanced span run in
- * time order, and `now()` inside a timer callback is that timer's due time.
+ * time order, and `now()` inside a timer callback is that timer's due time. Timers live in a
+ * binary min-heap (cancelled ones are dropped lazily when they reach the top), so a simulation
+ * with many thousands of pending timers stays O(log n) per timer.
  */
 export class ManualClock implements SimClock {
   #now: Instant;
   #seq = 0;
-  #timers: Timer[] = [];
+  readonly #heap: Timer[] = [];
+  #live = 0;
 
   constructor(start: Instant = Date.parse('2026-01-01T00:00:00Z')) {
     this.#now = start;
@@ -38,9 +44,12 @@ export class ManualClock implements SimClock {
 
   schedule(delayMs: number, fn: () => void): () => void {
     const timer: Timer = { at: this.#now + Math.max(0, delayMs), seq: this.#seq++, fn, cancelled: false };
-    this.#timers.push(timer);
+    this.#push(timer);
+    this.#live++;
     return () => {
+      if (timer.cancelled) return;
       timer.cancelled = true;
+      this.#live--;
     };
   }
 
@@ -48,7 +57,7 @@ export class ManualClock implements SimClock {
   advance(ms: number): void {
     const until = this.#now + ms;
     for (;;) {
-      const next = this.#nextDue(until);
+      const next = this.#popDue(until);
       if (!next) break;
       this.#now = next.at;
       next.fn();
@@ -58,18 +67,49 @@ export class ManualClock implements SimClock {
 
   /** pendingTimers counts timers not yet run or cancelled (for tests). */
   pendingTimers(): number {
-    return this.#timers.filter((t) => !t.cancelled).length;
+    return this.#live;
   }
 
-  #nextDue(until: Instant): Timer | undefined {
-    this.#timers = this.#timers.filter((t) => !t.cancelled);
-    let best: Timer | undefined;
-    for (const t of this.#timers) {
-      if (t.at > until) continue;
-      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+  #popDue(until: Instant): Timer | undefined {
+    for (;;) {
+      const top = this.#heap[0];
+      if (!top || top.at > until) return undefined;
+      this.#pop();
+      if (top.cancelled) continue;
+      top.cancelled = true;
+      this.#live--;
+      return top;
     }
-    if (best) best.cancelled = true;
-    return best;
+  }
+
+  #push(t: Timer): void {
+    const h = this.#heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+
+  #pop(): void {
+    const h = this.#heap;
+    const last = h.pop()!;
+    if (h.length === 0) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && earlier(h[l]!, h[m]!)) m = l;
+      if (r < h.length && earlier(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
   }
 }
 

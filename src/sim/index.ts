@@ -21,6 +21,14 @@ export { SimApiError, isSimApiError } from './api-error.ts';
 /** SYSTEM_NAMESPACES exist in every cluster from the start. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 
+/** KUBERNETES_SERVICE is the `default/kubernetes` Service every cluster has (the API server's ClusterIP). */
+export const KUBERNETES_SERVICE = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+  spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], type: 'ClusterIP', sessionAffinity: 'None' },
+} as const;
+
 /** StartSimOptions configures an in-process simulated cluster. Every field is optional. */
 export interface StartSimOptions {
   /** The clock (pass a ManualClock in tests and advance it). If unset, a ScaledClock at `speed`. */
@@ -76,6 +84,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   const random = options.random ?? Math.random;
   const store = createSimStorage(clock, { random, ...(options.changeWindow === undefined ? {} : { changeWindow: options.changeWindow }) });
   for (const name of SYSTEM_NAMESPACES) store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  store.create('services', KUBERNETES_SERVICE);
   const behaviour = options.behaviour ?? defaultBehaviour(options.nodes === undefined ? {} : { nodes: options.nodes });
   const events = createEventSink(store, clock, options.eventSink ?? {});
   const context: SimContext = { store, clock, behaviour, events, random };

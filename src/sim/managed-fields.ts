@@ -40,8 +40,11 @@ function listItemKey(field: string, item: unknown): string | undefined {
       return by(['name']);
     case 'volumeMounts':
       return by(['mountPath']);
-    case 'ports':
-      return item['containerPort'] !== undefined ? by(['containerPort', 'protocol']) : by(['port', 'protocol']);
+    case 'ports': {
+      // Keys are (containerPort|port, protocol); protocol defaults to TCP, so an applied port without it keys the same.
+      const port = item['containerPort'] !== undefined ? 'containerPort' : 'port';
+      return `k:${JSON.stringify({ [port]: item[port], protocol: item['protocol'] ?? 'TCP' })}`;
+    }
     case 'conditions':
       return by(['type']);
     case 'ownerReferences':

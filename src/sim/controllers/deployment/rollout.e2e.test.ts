@@ -81,6 +81,14 @@ describe('RollingUpdate', () => {
     assert.deepEqual(w.replicaSets('web').map((rs) => rs.spec.replicas), [8, 5]);
   });
 
+  it('relies on the API server defaults (25%/25%, revisionHistoryLimit 10, progressDeadlineSeconds 600)', () => {
+    const d = w.createDeployment('plain');
+    assert.deepEqual(
+      [d.spec.replicas, d.spec.strategy, d.spec.revisionHistoryLimit, d.spec.progressDeadlineSeconds],
+      [1, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }, 10, 600],
+    );
+  });
+
   it('names the ReplicaSet <deployment>-<hash> and labels RS, selector and pods with pod-template-hash', () => {
     w.createDeployment('api', { replicas: 2 });
     w.waitFor('rollout', () => w.rolledOut('api'), { name: 'api' });

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { all, checkKind, parseCanonicalTime, readInt, readStringMap, readTime } from './fields.ts';
+import { err, ok } from '../lib/result.ts';
+
+const times: readonly { s: string; want: number | undefined }[] = [
+  { s: '2024-05-01T10:00:00Z', want: Date.parse('2024-05-01T10:00:00Z') },
+  { s: '1970-01-01T00:00:00Z', want: 0 },
+  { s: '2024-02-29T23:59:59Z', want: Date.parse('2024-02-29T23:59:59Z') },
+  { s: '2024-02-30T00:00:00Z', want: undefined }, // impossible date: left to Date.parse
+  { s: '2024-13-01T00:00:00Z', want: undefined },
+  { s: '2024-05-01T24:00:00Z', want: undefined },
+  { s: '2024-05-01T10:00:00.123456Z', want: undefined }, // MicroTime: Date.parse handles it
+  { s: '2024-05-01T10:00:00+02:00', want: undefined },
+  { s: '2024-O5-01T10:00:00Z', want: undefined }, // letter O
+];
+for (const row of times) {
+  test(`parseCanonicalTime(${row.s}) → ${row.want}`, () => assert.equal(parseCanonicalTime(row.s), row.want));
+}
+
+test('readTime falls back to Date.parse for the other RFC 3339 forms', () => {
+  assert.deepEqual(readTime({ t: '2024-05-01T10:00:00.123456Z' }, 't', 'x'), ok(Date.parse('2024-05-01T10:00:00.123Z')));
+  assert.deepEqual(readTime({ t: '2024-05-01T12:00:00+02:00' }, 't', 'x'), ok(Date.parse('2024-05-01T10:00:00Z')));
+  assert.deepEqual(readTime({ t: null }, 't', 'x'), ok(null));
+  assert.deepEqual(readTime({ t: 5 }, 't', 'status'), err('status.t is number, expected RFC 3339 timestamp'));
+});
+
+test('readInt refuses unsafe integers and non-finite numbers', () => {
+  assert.equal(readInt({ n: 2 ** 53 }, 'n', 'spec').ok, false);
+  assert.equal(readInt({ n: Infinity }, 'n', 'spec').ok, false);
+  assert.deepEqual(readInt({}, 'n', 'spec', 1), ok(1));
+});
+
+test('readStringMap keeps a "__proto__" key as data', () => {
+  const r = readStringMap(JSON.parse('{"m":{"__proto__":"x"}}') as Record<string, unknown>, 'm', 'metadata');
+  assert.ok(r.ok);
+  assert.equal(Object.getPrototypeOf(r.value), Object.prototype);
+  assert.equal(Object.getOwnPropertyDescriptor(r.value, '__proto__')?.value, 'x');
+});
+
+test('all returns the first error or every value', () => {
+  assert.deepEqual(all({ a: ok(1), b: ok('x') }), ok({ a: 1, b: 'x' }));
+  assert.deepEqual(all({ a: ok(1), b: err('b bad'), c: err('c bad') }), err('b bad'));
+});
+
+test('checkKind accepts a missing kind (list items) and names a wrong one', () => {
+  assert.deepEqual(checkKind({}, 'Pod'), ok(true));
+  assert.deepEqual(checkKind({ kind: { x: 1 } }, 'Pod'), err('kind is {"x":1}, expected Pod'));
+});
