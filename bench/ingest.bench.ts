@@ -1,10 +1,13 @@
 // `npm run bench -- ingest` (or `node bench/ingest.bench.ts`): ingest throughput (events/s) and
 // memory per tracked object of OUR informer (kube/cluster-informers.ts) against the anchor,
 // @kubernetes/client-node's makeInformer, on the same stream: 20k Pods + 2k Deployments listed,
-// then a burst of modifications. Each side runs in its own child process with --expose-gc; the
-// parent serves byte-identical LIST/WATCH responses (bench/ingest-stream.ts) and prints both side
-// by side with the ratios. Sizes: BENCH_PODS, BENCH_DEPLOYMENTS, BENCH_POD_UPDATES.
+// then a burst of modifications. The stream is captured from the simulated cluster
+// (bench/ingest-capture.ts; BENCH_SOURCE=synthetic uses generated objects instead). Each side runs
+// in its own child process with --expose-gc; the parent replays byte-identical LIST/WATCH responses
+// (bench/ingest-stream.ts) and prints both side by side with the ratios.
+// Sizes: BENCH_PODS, BENCH_DEPLOYMENTS, BENCH_POD_UPDATES, BENCH_DEPLOYMENT_UPDATES.
 import { spawn } from 'node:child_process';
+import { captureFromSim } from './ingest-capture.ts';
 import { makeIngestStream, startReplayServer, type IngestStreamSize } from './ingest-stream.ts';
 
 const SIZE: IngestStreamSize = {
@@ -49,7 +52,8 @@ function measure(which: 'ours' | 'client-node', url: string): Promise<Measuremen
   });
 }
 
-const stream = makeIngestStream(SIZE);
+const source = process.env.BENCH_SOURCE === 'synthetic' ? 'synthetic' : 'simulator';
+const stream = source === 'synthetic' ? makeIngestStream(SIZE) : await captureFromSim(SIZE);
 const server = await startReplayServer(stream);
 try {
   // Anchor first, then ours; each side twice, keeping its best run (less noise from a busy machine).
@@ -75,7 +79,7 @@ try {
   const mb = (n: number): string => (n / 2 ** 20).toFixed(1);
   process.stdout.write(
     [
-      `ingest: stream ${fmt(stream.listObjects)} objects listed (${mb(stream.listBytes)} MB) + ${fmt(stream.burstEvents)} watch events (${mb(stream.burstBytes)} MB)`,
+      `ingest: stream (from the ${source}) ${fmt(stream.listObjects)} objects listed (${mb(stream.listBytes)} MB) + ${fmt(stream.burstEvents)} watch events (${mb(stream.burstBytes)} MB)`,
       `ingest: ${'metric'.padEnd(30)} ${'ours'.padStart(12)} ${'client-node'.padStart(12)}  ratio`,
       `ingest: ${'list throughput (objects/s)'.padEnd(30)} ${fmt(listOurs).padStart(12)} ${fmt(listAnchor).padStart(12)}  ${(listOurs / listAnchor).toFixed(2)}x`,
       `ingest: ${'watch throughput (events/s)'.padEnd(30)} ${fmt(burstOurs).padStart(12)} ${fmt(burstAnchor).padStart(12)}  ${(burstOurs / burstAnchor).toFixed(2)}x (aim >= 2x)`,

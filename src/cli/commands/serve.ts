@@ -2,8 +2,7 @@ import type { Command} from 'commander';
 import { Option } from 'commander';
 import { jsonLogger } from '../../lib/log.ts';
 import { defaultLedgerUrl, openLedger } from '../../store/open.ts';
-import { loadConfigFile, DEFAULT_LISTEN } from '../../daemon/config.ts';
-import { startDaemon } from '../../daemon/main.ts';
+import { DEFAULT_LISTEN, loadConfigFile } from '../../daemon/config.ts';
 
 /** ServeFlags are the parsed flags of `rollscope serve`. */
 interface ServeFlags {
@@ -46,6 +45,8 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'YAML/JSON config: notifications, traces, tokens, metrics')
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (flags: ServeFlags) => {
+      // The daemon (client-node, OpenTelemetry, the API) loads only when serve runs, keeping other commands fast to start.
+      const { startDaemon } = await import('../../daemon/main.ts');
       const logger = jsonLogger({ level: flags.logLevel });
       const config = loadConfigFile(flags.config);
       const ledger = await openLedger(flags.db ?? config.db ?? defaultLedgerUrl());
