@@ -51,3 +51,13 @@ test('ScaledClock runs simulated time speed× faster and rejects a bad speed', (
   assert.equal(c.now(), 500);
   assert.throws(() => new ScaledClock({ speed: 0 }), /speed must be > 0/);
 });
+
+test('ScaledClock at speed N > 1 starts behind the wall clock and stays behind for the lag horizon', () => {
+  let real = 1_000_000_000;
+  const c = new ScaledClock({ speed: 10, realNow: () => real });
+  assert.ok(c.now() < real);
+  real += 2 * 3_600_000 - 1000; // just inside the horizon
+  assert.ok(c.now() < real, 'still behind');
+  const one = new ScaledClock({ speed: 1, realNow: () => real });
+  assert.equal(one.now(), real, 'speed 1 is the wall clock');
+});

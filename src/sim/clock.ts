@@ -119,9 +119,17 @@ export interface ScaledClockOptions {
   readonly speed?: number;
   /** Real clock in ms. If unset, Date.now. */
   readonly realNow?: () => number;
-  /** Simulated start instant. If unset, the real clock's now. */
+  /**
+   * Simulated start instant. If unset: the real clock's now at speed 1; at speed N > 1, now minus
+   * (N − 1) × LAG_HORIZON_MS, so simulated time stays behind the wall clock for LAG_HORIZON_MS of
+   * real time. Kubernetes clients compute ages from the wall clock; a simulated clock running ahead
+   * of it makes every timestamp lie in the future (kubectl shows `<invalid>` ages).
+   */
   readonly start?: Instant;
 }
+
+/** LAG_HORIZON_MS is how long (real time) a sped-up simulation's clock stays behind the wall clock. */
+export const LAG_HORIZON_MS = 2 * 3_600_000;
 
 /**
  * ScaledClock runs simulated time `speed` times faster than real time, on real timers
@@ -138,7 +146,7 @@ export class ScaledClock implements SimClock {
     if (!(this.speed > 0)) throw new RangeError(`clock speed must be > 0, got ${this.speed}`);
     this.#realNow = options.realNow ?? Date.now;
     this.#realStart = this.#realNow();
-    this.#simStart = options.start ?? this.#realStart;
+    this.#simStart = options.start ?? this.#realStart - Math.max(0, this.speed - 1) * LAG_HORIZON_MS;
   }
 
   now(): Instant {
