@@ -8,8 +8,12 @@ import type { IngestStreamSize } from './ingest-stream.ts';
 /** ChildResult is what a child prints (one JSON line). */
 export interface ChildResult {
   readonly side: 'ours' | 'client-node';
+  /** Wall-clock seconds of each phase. */
   readonly listSeconds: number;
   readonly burstSeconds: number;
+  /** CPU seconds (user + system) this process spent in each phase: stable on a busy machine. */
+  readonly listCpuSeconds: number;
+  readonly burstCpuSeconds: number;
   readonly heapBytesPerObject: number;
   readonly objects: number;
   readonly burstEvents: number;
@@ -105,18 +109,26 @@ export async function runChild(side: 'ours' | 'client-node', url: string, size: 
   const s = side === 'ours' ? ours(url, counter) : clientNode(url, counter);
   gc();
   const heap0 = process.memoryUsage().heapUsed;
+  const cpu = (since: NodeJS.CpuUsage): number => {
+    const d = process.cpuUsage(since);
+    return (d.user + d.system) / 1e6;
+  };
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   s.start();
   await counter.reached(objects);
   const listSeconds = (performance.now() - t0) / 1000;
+  const listCpuSeconds = cpu(c0);
   await new Promise((r) => setTimeout(r, 200)); // let both watches open and the list pages be released
   gc();
   const heapBytesPerObject = (process.memoryUsage().heapUsed - heap0) / objects;
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   await fetch(`${url}/bench/go`);
   await counter.reached(objects + burstEvents);
   const burstSeconds = (performance.now() - t1) / 1000;
+  const burstCpuSeconds = cpu(c1);
   void s.held();
   await s.stop();
-  return { side, listSeconds, burstSeconds, heapBytesPerObject, objects, burstEvents };
+  return { side, listSeconds, burstSeconds, listCpuSeconds, burstCpuSeconds, heapBytesPerObject, objects, burstEvents };
 }

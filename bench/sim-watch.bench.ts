@@ -17,7 +17,7 @@ async function measureWatch(): Promise<void> {
   const sim = await startSim({ controllers: false });
   try {
     sim.store.create('namespaces', { metadata: { name: 'bench' } });
-    for (let i = 0; i < OBJECTS; i++) sim.store.create('configmaps', { metadata: { name: `cm-${i}`, namespace: 'bench' }, data: { n: '0', payload: PAYLOAD } });
+    for (let i = 0; i < OBJECTS; i++) sim.store.create('configmaps', { metadata: { name: `cm-${i}`, namespace: 'bench' }, data: { n: 'initial', payload: PAYLOAD } });
     const from = sim.store.currentResourceVersion();
     const controller = new AbortController();
     const res = await fetch(`${sim.url}/api/v1/namespaces/bench/configmaps?watch=true&resourceVersion=${from}`, {

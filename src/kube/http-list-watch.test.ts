@@ -183,3 +183,16 @@ test('loadKubeConfig: an unknown context is a CONFIG_INVALID error listing the k
   assert.throws(() => loadKubeConfig({ kubeconfig: file, context: 'prod' }), (e) => isTrackerError(e) && e.code === 'CONFIG_INVALID' && /choose one of: sim/.test(e.details.hint ?? ''));
   assert.throws(() => loadKubeConfig({ kubeconfig: join(dir, 'missing') }), (e) => isTrackerError(e) && e.code === 'CONFIG_INVALID');
 });
+
+test('a silent watch is closed once the server timeout plus the grace period has passed (half-open connection)', { timeout: 10_000 }, async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  handler = (_req, res) => {
+    res.writeHead(200);
+    res.write(''); // headers only, then silence
+  };
+  const items = collect(lwFor().watch({ resourceVersion: '1', timeoutSeconds: 1, allowWatchBookmarks: true }, new AbortController().signal));
+  for (let i = 0; i < 1000 && seen.at(-1)?.url.searchParams.get('timeoutSeconds') !== '1'; i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r)); // let the response headers arrive
+  t.mock.timers.tick(1000 + 30_000);
+  assert.deepEqual(await items, []);
+});

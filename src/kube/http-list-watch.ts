@@ -5,6 +5,9 @@ import { watchErrorFailure, type RequestSubject } from './http-errors.ts';
 import { LineSplitter } from './line-splitter.ts';
 import type { ListerWatcher, ListOptions, ListPage, WatchItem, WatchOptions } from './list-watch.ts';
 
+/** STALL_GRACE_MS is how long past the requested server-side timeout a silent watch is given before it is closed as dead. */
+export const STALL_GRACE_MS = 30_000;
+
 /** HttpListerWatcherOptions names the collection an HttpListerWatcher serves. */
 export interface HttpListerWatcherOptions {
   /** Collection path, e.g. `/apis/apps/v1/namespaces/shop/deployments` or `/api/v1/pods`. */
@@ -56,6 +59,7 @@ export class HttpListerWatcher implements ListerWatcher {
     if (signal.aborted) return;
     signal.addEventListener('abort', onAbort, { once: true });
     const subject = this.#subject('watch');
+    let stallTimer: NodeJS.Timeout | undefined;
     try {
       const query = {
         watch: 'true',
@@ -73,20 +77,27 @@ export class HttpListerWatcher implements ListerWatcher {
       if (body === null) return;
       const reader = body.getReader();
       const lines = new LineSplitter();
+      // Half-open connections (kubernetes.md §9: client-node informers that silently stop) are
+      // caught by a real-time watchdog: the server ends every watch after timeoutSeconds, so
+      // silence for longer than that plus STALL_GRACE_MS means the connection is dead.
+      stallTimer = setTimeout(() => local.abort(new Error('watch stalled')), opts.timeoutSeconds * 1000 + STALL_GRACE_MS);
+      stallTimer.unref();
       for (;;) {
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
           chunk = await reader.read();
         } catch {
-          return; // aborted, or the connection dropped between events: the watch simply ends
+          return; // aborted, stalled, or the connection dropped between events: the watch simply ends
         }
         if (chunk.done) return;
+        stallTimer.refresh();
         for (const line of lines.push(chunk.value)) {
           const item = this.#parseEvent(line, subject);
           if (item !== undefined) yield item;
         }
       }
     } finally {
+      clearTimeout(stallTimer);
       signal.removeEventListener('abort', onAbort);
       local.abort(); // closes the socket whether we finished, broke out, or failed
     }

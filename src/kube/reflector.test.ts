@@ -245,3 +245,35 @@ test('aborting stops a reflector that is waiting in backoff', async () => {
   await done;
   assert.equal(informer.hasSynced(), false);
 });
+
+test('a watch that expires right after a fresh list backs off before listing again', async () => {
+  const s = setup({ random: () => 0 });
+  s.lw.upsert('ns', 'a', { color: 'red' });
+  s.start();
+  await settle(() => s.lw.openWatches === 1, 'watching');
+  s.lw.failNextWatch(410, '{"kind":"Status","code":410,"reason":"Expired","message":"too old"}');
+  s.lw.failNextWatch(410, '{"kind":"Status","code":410,"reason":"Expired","message":"too old"}');
+  s.clock.advance(5000);
+  s.lw.dropWatches(); // re-watch → 410 → relist at once (last list 5 s ago) → watch → 410 again within 0 ms of that list → back off
+  await settle(() => s.lw.requests.filter((r) => r.verb === 'list').length === 3 && s.lw.openWatches === 1, 'relisted twice');
+  assert.deepEqual(s.clock.sleeps, [800]);
+  assert.ok(s.storeMatches());
+  await s.stop();
+});
+
+test('on relist, an object that turned malformed keeps its last good record (it is not deleted)', async () => {
+  const s = setup();
+  s.lw.upsert('ns', 'a', { color: 'red' });
+  s.lw.upsert('ns', 'b', { color: 'red' });
+  s.start();
+  await settle(() => s.lw.openWatches === 1 && s.informer.store.size === 2, 'watching');
+  s.clock.advance(5000);
+  s.lw.dropWatches();
+  s.lw.upsert('ns', 'a', { color: 9 }, { silent: true });
+  s.lw.remove('ns', 'b', { silent: true });
+  s.lw.compact();
+  await settle(() => s.lw.requests.filter((r) => r.verb === 'list').length === 2 && s.lw.openWatches === 1, 'relisted');
+  assert.equal(s.informer.store.get('ns/a' as never)?.color, 'red');
+  assert.equal(s.informer.store.has('ns/b' as never), false);
+  await s.stop();
+});

@@ -110,26 +110,24 @@ export class Reflector<T extends Keyed> {
   /** run lists, then watches, until `signal` aborts; on 410 Expired it relists. Resolves when stopped; never rejects. */
   async run(signal: AbortSignal): Promise<void> {
     let needList = true;
-    let lastWasExpiry = false;
+    let listedAt = -Infinity;
     while (!signal.aborted) {
       try {
         if (needList) {
           await this.#listAll(signal);
           needList = false;
+          listedAt = this.#clock.now();
         }
         await this.#watchOnce(signal);
-        lastWasExpiry = false;
       } catch (e) {
         if (signal.aborted) break;
         this.#stats.errors++;
         if (isExpired(e)) {
           needList = true;
           this.#log.info('watch expired; relisting', { resource: this.#o.description, resourceVersion: this.#rv, reason: String((e as Error).message) });
-          // client-go relists at once; a second expiry in a row waits like any other failure so a confused server is not hammered.
-          if (!lastWasExpiry) {
-            lastWasExpiry = true;
-            continue;
-          }
+          // Relist at once, unless the last list is under a second old: a server that expires every
+          // fresh list's resourceVersion would otherwise be hammered with LISTs, so back off then.
+          if (this.#clock.now() - listedAt >= VERY_SHORT_WATCH_MS) continue;
         }
         if (!(await this.#sleepAfterFailure(e, signal))) break;
       }
@@ -158,6 +156,7 @@ export class Reflector<T extends Keyed> {
 
   async #listAll(signal: AbortSignal): Promise<void> {
     const fresh = new Map<ObjectKey, T>();
+    const unreadable = new Set<ObjectKey>(); // listed but malformed: keep what we held, as a MODIFIED to garbage would
     let cont = '';
     let restarts = 0;
     let rv = '';
@@ -170,29 +169,39 @@ export class Reflector<T extends Keyed> {
         restarts++;
         this.#log.info('list continue token expired; restarting the list', { resource: this.#o.description });
         fresh.clear();
+        unreadable.clear();
         cont = '';
         continue;
       }
       for (const item of page.items) {
         const r = this.#o.project(item);
-        if (r.ok) fresh.set(keyOf(r.value.namespace, r.value.name), r.value);
-        else this.#malformed(r.error, 'list');
+        if (r.ok) {
+          fresh.set(keyOf(r.value.namespace, r.value.name), r.value);
+          continue;
+        }
+        this.#malformed(r.error, 'list');
+        const key = tryObjectKey(item);
+        if (key !== undefined) unreadable.add(key);
       }
       if (rv === '') rv = page.resourceVersion;
       if (page.continue === '') break;
       cont = page.continue;
     }
     this.#stats.lists++;
-    this.#replace(fresh);
+    this.#replace(fresh, unreadable);
     this.#rv = rv;
     this.#synced = true;
   }
 
-  /** #replace queues the difference between `known` and a complete fresh list. */
-  #replace(fresh: Map<ObjectKey, T>): void {
+  /**
+   * #replace queues the difference between `known` and a complete fresh list: objects gone from
+   * the list become DeletedFinalStateUnknown deletions (their delete events were missed); objects
+   * listed but unreadable keep their last good record.
+   */
+  #replace(fresh: Map<ObjectKey, T>, unreadable: ReadonlySet<ObjectKey>): void {
     const { queue, known } = this.#o;
     for (const [key, last] of known.entries())
-      if (!fresh.has(key)) queue.add(key, { type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last } });
+      if (!fresh.has(key) && !unreadable.has(key)) queue.add(key, { type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last } });
     for (const [key, rec] of fresh) {
       const old = known.get(key);
       if (old === undefined) queue.add(key, { type: 'Added', object: rec });

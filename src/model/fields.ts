@@ -1,5 +1,6 @@
 import type { Instant } from '../lib/clock.ts';
 import { err, ok, type Result } from '../lib/result.ts';
+import { internString, Interner } from './intern.ts';
 import type { ConditionRecord, ObjectIdentity } from './records.ts';
 
 /**
@@ -71,31 +72,26 @@ export function readTime(o: JsonObject, key: string, path: string): Result<Insta
   const v = o[key];
   if (v === undefined || v === null) return ok(null);
   if (typeof v !== 'string') return err(mistyped(`${at(path, key)}`, v, 'RFC 3339 timestamp'));
-  const t = parseCanonicalTime(v) ?? Date.parse(v);
+  const t = parseTime(v);
   return Number.isFinite(t) ? ok(t) : err(`${at(path, key)} is not an RFC 3339 timestamp: ${clip(v)}`);
 }
 
-const digit = (s: string, i: number): number => {
-  const d = s.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : NaN;
-};
+let lastTimeText = '';
+let lastTime = NaN;
 
 /**
- * parseCanonicalTime reads the form the API server always writes (`metav1.Time`:
- * `2024-05-01T10:00:00Z`, exactly 20 characters) without Date.parse, which is several times
- * slower and runs for every timestamp of every object on the ingest path. Anything else
- * (fractions, offsets, impossible dates) answers undefined and goes to Date.parse.
- * Example: '2024-05-01T10:00:00Z' → 1714557600000; '2024-02-30T00:00:00Z' → undefined.
+ * parseTime is Date.parse with a one-entry memo. Objects repeat the same timestamps over and over
+ * (every condition of a pod, every managedFields entry of one write), and comparing two short
+ * strings costs a fifth of parsing one, measured on the ingest benchmark. The memo is invisible
+ * to callers: same input, same output.
+ * Example: parseTime('2024-05-01T10:00:00Z') → 1714557600000; parseTime('nope') → NaN.
  */
-export function parseCanonicalTime(s: string): number | undefined {
-  if (s.length !== 20 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':' || s[19] !== 'Z') return undefined;
-  const n = (i: number): number => digit(s, i) * 10 + digit(s, i + 1);
-  const year = n(0) * 100 + n(2);
-  const month = n(5);
-  const day = n(8);
-  const t = Date.UTC(year, month - 1, day, n(11), n(14), n(17));
-  if (!Number.isFinite(t) || month < 1 || month > 12 || n(11) > 23 || n(14) > 59 || n(17) > 59) return undefined;
-  return new Date(t).getUTCDate() === day ? t : undefined; // Date.UTC rolls 02-30 over to 03-01
+export function parseTime(text: string): number {
+  if (text === lastTimeText) return lastTime;
+  const t = Date.parse(text);
+  lastTimeText = text;
+  lastTime = t;
+  return t;
 }
 
 /**
@@ -197,7 +193,7 @@ export function readIdentity(obj: unknown): Result<ObjectIdentity, string> {
     resourceVersion: readString(m, 'resourceVersion', 'metadata'),
     creationTimestamp: readTime(m, 'creationTimestamp', 'metadata'),
     deletionTimestamp: readTime(m, 'deletionTimestamp', 'metadata'),
-    labels: readStringMap(m, 'labels', 'metadata'),
+    labels: internMap(readStringMap(m, 'labels', 'metadata')),
     owner: readControllerOwner(m),
   });
   if (!r.ok) return r;
@@ -217,9 +213,24 @@ function readControllerOwner(m: JsonObject): Result<ObjectIdentity['owner'], str
     if (!isJsonObject(ref)) return err(mistyped(path, ref, 'object'));
     if (ref.controller !== true) continue;
     const owner = all({ kind: readString(ref, 'kind', path), name: readString(ref, 'name', path), uid: readString(ref, 'uid', path) });
-    return owner.ok ? ok(Object.freeze(owner.value)) : owner;
+    if (!owner.ok) return owner;
+    const { kind, name, uid } = owner.value;
+    return ok(owners.intern(`${kind}\u0000${name}\u0000${uid}`, Object.freeze({ kind: internString(kind), name: internString(name), uid: internString(uid) })));
   }
   return ok(null);
+}
+
+const owners = new Interner<NonNullable<ObjectIdentity['owner']>>();
+const conditions = new Interner<ConditionRecord>();
+const labelMaps = new Interner<Readonly<Record<string, string>>>();
+const NO_CONDITIONS: readonly ConditionRecord[] = Object.freeze([]);
+
+/** internMap shares equal label maps between records (the pods of one ReplicaSet all carry the same labels). */
+function internMap(r: Result<Readonly<Record<string, string>>, string>): Result<Readonly<Record<string, string>>, string> {
+  if (!r.ok || r.value === EMPTY_MAP) return r;
+  let key = '';
+  for (const k in r.value) key += `${k}\u0000${r.value[k]}\u0000`;
+  return ok(labelMaps.intern(key, r.value));
 }
 
 /** readConditions reads `status.conditions` (or any conditions array) into frozen records. */
@@ -241,7 +252,9 @@ export function readConditions(status: JsonObject, path: string): Result<readonl
     if (!r.ok) return r;
     const s = r.value.status;
     if (s !== 'True' && s !== 'False' && s !== 'Unknown') return err(`${p}.status is ${JSON.stringify(clip(s))}, expected True, False or Unknown`);
-    out.push(Object.freeze({ ...r.value, status: s }));
+    const c2 = r.value;
+    const key = `${c2.type}\u0000${s}\u0000${c2.reason}\u0000${c2.message}\u0000${c2.lastTransitionTime}\u0000${c2.lastUpdateTime}`;
+    out.push(conditions.intern(key, Object.freeze({ ...c2, status: s })));
   }
-  return ok(Object.freeze(out));
+  return ok(out.length === 0 ? NO_CONDITIONS : Object.freeze(out));
 }

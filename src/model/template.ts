@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '../lib/result.ts';
 import { describeType, isJsonObject, readArray, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
 import { fingerprint } from './fingerprint.ts';
+import { internString } from './intern.ts';
 import type { ContainerRecord, PodTemplateRecord } from './records.ts';
 
 /** REDACTED replaces every env `value` in a stored template: values may be secrets, and we never keep them. */
@@ -66,7 +67,7 @@ function readContainers(spec: JsonObject, key: string, path: string): Result<rea
     if (!name.ok) return name;
     const image = readString(c, 'image', p);
     if (!image.ok) return image;
-    out.push(Object.freeze({ name: name.value, image: image.value }));
+    out.push(Object.freeze({ name: internString(name.value), image: internString(image.value) }));
   }
   return ok(Object.freeze(out));
 }

@@ -52,7 +52,7 @@ export function planDeploymentUndo(input: DeploymentUndoInput): Result<UndoPlan,
   const rs = picked.value;
   if (boolField(d, 'spec.paused'))
     return err(
-      new TrackerError('CONFLICT', `${subject}: you cannot rollback a paused deployment; resume it first with 'rollscope resume deployment/${nameOf(d)}' and try again`, {
+      new TrackerError('INVALID', `${subject}: you cannot rollback a paused deployment; resume it first with 'rollscope resume deployment/${nameOf(d)}' and try again`, {
         subject,
         hint: `run rollscope resume deployment/${nameOf(d)} -n ${stringField(d, 'metadata.namespace')}, then undo again`,
       }),
@@ -145,13 +145,17 @@ function isControlledBy(obj: unknown, uid: string): boolean {
   return Array.isArray(refs) && refs.some((r) => isUnstructured(r) && r.controller === true && r.uid === uid);
 }
 
-/** withoutHashLabel copies a pod template without the `pod-template-hash` label. */
+/**
+ * withoutHashLabel copies a pod template without the `pod-template-hash` label. Like kubectl, which
+ * marshals a typed PodTemplateSpec, the metadata carries `creationTimestamp: null` (a zero
+ * metav1.Time is not omitted), so the patched Deployment is byte-for-byte what kubectl makes.
+ */
 function withoutHashLabel(template: unknown): unknown {
   if (!isUnstructured(template)) return template;
   const meta = isUnstructured(template.metadata) ? template.metadata : {};
   const labels = { ...mapField(meta, 'labels') };
   delete labels['pod-template-hash'];
-  return { ...template, metadata: { ...meta, labels } };
+  return { ...template, metadata: { creationTimestamp: null, ...meta, labels } };
 }
 
 function stripPatchDirective(template: unknown): unknown {

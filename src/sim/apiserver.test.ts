@@ -116,6 +116,44 @@ describe('simulated API server: LIST', () => {
   });
 });
 
+describe('simulated API server: LIST snapshots and views', () => {
+  let f: Fixture;
+  before(async () => {
+    f = await start();
+    for (const n of ['a', 'b', 'c', 'd']) f.store.create('configmaps', { metadata: { name: n, namespace: 'shop' }, data: { v: '1' } });
+  });
+  after(() => f.server.close());
+
+  test('later pages are a consistent snapshot at the first page\'s resourceVersion', async () => {
+    const first = await json(await fetch(`${f.server.url}/api/v1/namespaces/shop/configmaps?limit=2`));
+    f.store.delete('configmaps', 'shop', 'c');
+    f.store.create('configmaps', { metadata: { name: 'bb', namespace: 'shop' } });
+    const d = f.store.get('configmaps', 'shop', 'd');
+    assert.ok(d);
+    f.store.update('configmaps', { ...d, data: { v: '2' } });
+    const token = (first['metadata'] as { continue: string }).continue;
+    const second = await json(await fetch(`${f.server.url}/api/v1/namespaces/shop/configmaps?limit=2&continue=${token}`));
+    const items = second['items'] as (KubeObject & { data: { v: string } })[];
+    assert.deepEqual(items.map((i) => `${i.metadata.name ?? ''}=${i.data.v}`), ['c=1', 'd=1']);
+  });
+
+  test('resourceVersion=0 is served whole, ignoring limit, as the watch cache does', async () => {
+    const all = await json(await fetch(`${f.server.url}/api/v1/namespaces/shop/configmaps?limit=1&resourceVersion=0`));
+    assert.equal((all['items'] as unknown[]).length, f.store.list('configmaps', { namespace: 'shop' }).length);
+    assert.equal((all['metadata'] as { continue?: string }).continue, undefined);
+  });
+
+  test('core events are also served as events.k8s.io/v1', async () => {
+    f.store.create('events', { metadata: { name: 'e1', namespace: 'shop' }, involvedObject: { kind: 'Pod', name: 'p' }, reason: 'Pulled', message: 'done', type: 'Normal' });
+    const list = await json(await fetch(`${f.server.url}/apis/events.k8s.io/v1/namespaces/shop/events`));
+    assert.equal(list['kind'], 'EventList');
+    assert.equal(list['apiVersion'], 'events.k8s.io/v1');
+    const item = (list['items'] as Record<string, unknown>[])[0];
+    assert.deepEqual([item?.['note'], item?.['regarding'], item?.['reason']], ['done', { kind: 'Pod', name: 'p' }, 'Pulled']);
+    assert.equal(item?.['kind'], undefined, 'list items carry no kind');
+  });
+});
+
 describe('simulated API server: WATCH', () => {
   let f: Fixture;
   before(async () => {

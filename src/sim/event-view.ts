@@ -36,7 +36,7 @@ function isEmpty(v: unknown): boolean {
 export function toEventsV1(core: KubeObject): KubeObject {
   const hit = cache.get(core);
   if (hit) return hit;
-  const out: Record<string, unknown> = { kind: 'Event', apiVersion: 'events.k8s.io/v1', metadata: core.metadata };
+  const out: Record<string, unknown> = { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: core.metadata };
   for (const [from, to] of CORE_TO_V1) {
     const v = core[from];
     if (to === 'eventTime') out[to] = v ?? null;
@@ -49,7 +49,7 @@ export function toEventsV1(core: KubeObject): KubeObject {
 
 /** fromEventsV1 converts an events.k8s.io/v1 Event (e.g. a create through that API) to the stored core/v1 form. */
 export function fromEventsV1(v1: KubeObject): KubeObject {
-  const out: Record<string, unknown> = { kind: 'Event', apiVersion: 'v1', metadata: v1.metadata };
+  const out: Record<string, unknown> = { apiVersion: 'v1', kind: 'Event', metadata: v1.metadata };
   for (const [from, to] of CORE_TO_V1) {
     const v = v1[to];
     if (v !== undefined) out[from] = v;

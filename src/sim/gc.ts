@@ -28,20 +28,20 @@ export interface GcHost {
 }
 
 /**
- * dependentPolicy is the propagation the garbage collector uses when it deletes a dependent: an
- * object that itself has dependents is deleted in the foreground, others in the background
- * (garbagecollector.go attemptToDeleteItem).
+ * dependentPolicy is the propagation the garbage collector uses when it deletes a dependent
+ * (garbagecollector.go attemptToDeleteItem): if the owner waits for its dependents (Foreground)
+ * and the dependent has dependents of its own, Foreground; otherwise Background.
  */
-export function dependentPolicy(host: GcHost, dep: KubeObject): 'Background' | 'Foreground' {
+export function dependentPolicy(host: GcHost, dep: KubeObject, ownerForeground: boolean): 'Background' | 'Foreground' {
   const uid = dep.metadata.uid;
-  return uid !== undefined && host.dependentsOf(uid).length > 0 ? 'Foreground' : 'Background';
+  return ownerForeground && uid !== undefined && host.dependentsOf(uid).length > 0 ? 'Foreground' : 'Background';
 }
 
 /** cascade deletes every dependent of `ownerUid` (Background and Foreground policies). */
-export function cascade(host: GcHost, ownerUid: string): void {
+export function cascade(host: GcHost, ownerUid: string, ownerForeground: boolean): void {
   for (const dep of host.dependentsOf(ownerUid)) {
     if (dep.object.metadata.deletionTimestamp !== undefined) continue;
-    host.deleteDependent(dep, dependentPolicy(host, dep.object));
+    host.deleteDependent(dep, dependentPolicy(host, dep.object, ownerForeground));
   }
 }
 

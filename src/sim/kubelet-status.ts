@@ -13,7 +13,7 @@ export interface Terminated {
   readonly containerID: string;
 }
 
-/** ContainerView is what the kubelet knows about one container, enough to render its status. */
+/** ContainerState is the current state of one container: waiting (with a reason), running, or terminated. */
 export type ContainerState =
   | { readonly kind: 'waiting'; readonly reason: string; readonly message?: string }
   | { readonly kind: 'running'; readonly startedAt: Instant }

@@ -137,6 +137,13 @@ describe('SimStorage update', () => {
     assert.deepEqual(m['status'], { replicas: 2 });
   });
 
+  test('status is stored as the real server serialises it: omitempty zeros dropped, required counters kept', () => {
+    const { store } = newStore();
+    const d = store.create('deployments.apps', deployment('web'));
+    const s = store.update('deployments.apps', { ...d, status: { observedGeneration: 1, replicas: 2, readyReplicas: 0, updatedReplicas: 2, conditions: [] } }, { subresource: 'status' });
+    assert.deepEqual(s['status'], { observedGeneration: 1, replicas: 2, updatedReplicas: 2 });
+  });
+
   test('a no-op update returns the stored object and commits nothing', () => {
     const { store } = newStore();
     const d = store.create('deployments.apps', deployment('web'));
@@ -256,8 +263,20 @@ describe('SimStorage garbage collection', () => {
     const log: string[] = [];
     store.subscribe('*', (c) => log.push(`${c.type} ${c.object.kind}/${c.object.metadata.name}`));
     store.delete('deployments.apps', 'shop', 'web', { propagationPolicy: 'Background' });
-    assert.deepEqual(log, ['DELETED Deployment/web', 'MODIFIED ReplicaSet/web-1', 'DELETED Pod/web-1-a', 'DELETED Pod/web-1-b', 'DELETED ReplicaSet/web-1']);
+    assert.deepEqual(log, ['DELETED Deployment/web', 'DELETED ReplicaSet/web-1', 'DELETED Pod/web-1-a', 'DELETED Pod/web-1-b']);
     assert.equal(store.list('pods').length, 0);
+  });
+
+  test('Background: the ReplicaSet goes at once; its scheduled pods terminate with their grace period', () => {
+    const { store } = newStore();
+    tree(store, true);
+    store.delete('deployments.apps', 'shop', 'web', { propagationPolicy: 'Background' });
+    assert.equal(store.list('replicasets.apps').length, 0);
+    const pods = store.list('pods');
+    assert.deepEqual(pods.map((p) => [p.metadata.name, p.metadata.deletionTimestamp, p.metadata.deletionGracePeriodSeconds]), [
+      ['web-1-a', '2026-01-01T00:00:30Z', 30],
+      ['web-1-b', '2026-01-01T00:00:30Z', 30],
+    ]);
   });
 
   test('Foreground marks the owner with foregroundDeletion and removes it after its dependents', () => {

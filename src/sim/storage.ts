@@ -9,6 +9,7 @@ import { fromEventsV1, toEventsV1 } from './event-view.ts';
 import { cascade, finalizeForeground, FOREGROUND_FINALIZER, orphan, type GcHost, type StoredRef } from './gc.ts';
 import { changedFields, fieldSetOf, recordManagedFields, type FieldSet } from './managed-fields.ts';
 import { apiVersionOf, resourceInfo, type ResourceInfo } from './resources.ts';
+import { normaliseStatus } from './omitempty.ts';
 import { labelSelectorFromSpec, matchesLabels, parseLabelSelector } from './selectors.ts';
 import type { DeleteOptions, ResourceName, SimStore, StoredChange, WriteOptions } from './store-api.ts';
 import { rfc3339 } from './timestamps.ts';
@@ -131,6 +132,7 @@ export class SimStorage implements SimStore {
     const rv = input.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw conflict(info, name);
     const obj = opts.subresource === 'status' ? mergeStatusWrite(info, old, input) : this.#mergeMainWrite(info, old, input);
+    normaliseStatus(info.kind, obj);
     const meta = obj.metadata;
     if (info.hasGeneration && opts.subresource !== 'status') {
       const specChanged = !deepEqual(old['spec'], obj['spec']);
@@ -175,7 +177,7 @@ export class SimStorage implements SimStore {
     if (policy === 'Foreground') {
       const finalizers = [...(old.metadata.finalizers ?? []), FOREGROUND_FINALIZER];
       const marked = this.#commit('MODIFIED', info.key, withMeta(old, { deletionTimestamp: now, deletionGracePeriodSeconds: 0, finalizers }));
-      cascade(this.#gc, uid);
+      cascade(this.#gc, uid, true);
       finalizeForeground(this.#gc, uid);
       return this.#bucket(info.key).get(keyOf(old.metadata.namespace, name)) ?? marked;
     }
@@ -187,8 +189,35 @@ export class SimStorage implements SimStore {
     if (policy === 'Orphan') orphan(this.#gc, uid);
     if (info.key === 'namespaces') this.#deleteNamespaceContents(name);
     const gone = this.#remove(ref);
-    if (policy === 'Background') cascade(this.#gc, uid);
+    if (policy === 'Background') cascade(this.#gc, uid, false);
     return gone;
+  }
+
+  /**
+   * listAt returns the objects as they were at resourceVersion `rv` (a consistent snapshot, as etcd
+   * serves the later pages of a paginated LIST), rebuilt from the current objects and the change
+   * window; 'Expired' if the window no longer reaches back to `rv`.
+   */
+  listAt(resource: ResourceName, rv: number, opts: { readonly namespace?: string; readonly labelSelector?: string } = {}): readonly KubeObject[] | 'Expired' {
+    const info = this.#info(resource);
+    const got = this.changesSince(resource, rv);
+    if (got.expired) return 'Expired';
+    const ns = info.namespaced && opts.namespace !== undefined && opts.namespace !== '' ? opts.namespace : undefined;
+    const byKey = new Map<string, KubeObject>();
+    for (const o of this.list(resource, ns === undefined ? {} : { namespace: ns })) byKey.set(keyOf(o.metadata.namespace, o.metadata.name ?? ''), o);
+    for (const c of [...got.changes].reverse()) {
+      if (ns !== undefined && c.object.metadata.namespace !== ns) continue;
+      const k = keyOf(c.object.metadata.namespace, c.object.metadata.name ?? '');
+      if (c.type === 'ADDED' || !c.previous) byKey.delete(k);
+      else byKey.set(k, c.previous);
+    }
+    const selector = parseLabelSelector(opts.labelSelector);
+    return [...byKey.keys()]
+      .sort()
+      .flatMap((k) => {
+        const o = byKey.get(k);
+        return o && matchesLabels(selector, o.metadata.labels) ? [o] : [];
+      });
   }
 
   subscribe(resource: ResourceName, fn: (change: StoredChange) => void): () => void {

@@ -240,6 +240,8 @@ test('memory stays bounded: held records are capped and expire; finished rollout
   h.apply([...d.create(img('1.0')), ...d.sync(), ...d.pods(3, { ready: true })]);
   assert.equal(h.state.pods.size, 3);
   h.apply(d.complete());
+  assert.equal(h.state.pods.size, 3, 'watched for the settle window');
+  h.apply([{ type: 'tick' }], 5 * 60_000 + 1);
   assert.equal(h.state.pods.size, 0);
   assert.equal(h.state.workloads.get('uid-web')?.rollout?.pods.size, 0);
 });
@@ -253,4 +255,27 @@ test('release ids are stable: two trackers seeing the same changes at different 
   slow.apply(day, 2_500);
   assert.equal(fast.ledger().length, 3);
   assert.deepEqual(slow.ledger().map((r) => r.id), fast.ledger().map((r) => r.id));
+});
+
+test('scaling after a release finished does not rewrite the release', () => {
+  const h = new Harness();
+  const d = new FakeWorkload();
+  h.apply([{ type: 'synced' }, ...d.create(img('1.0')), ...rollOut(d), { type: 'tick' }]);
+  h.now += 10 * 60_000; // past the settle window
+  const facts = h.apply([...d.scale(8), ...d.sync(), ...d.complete()]);
+  assert.deepEqual(facts.map((f) => f.kind), ['workloadEvent']);
+});
+
+test('a workload watch running several changes ahead still names each release author', () => {
+  const d = new FakeWorkload();
+  const create = [...d.create(img('1.0')), ...d.sync()];
+  const a = d.setTemplate(img('1.1'), 'kubectl-set');
+  const syncA = d.sync();
+  const b = d.setTemplate(img('1.2'), 'helm');
+  const syncB = d.sync();
+  const isRs = (x: TrackerDelta): boolean => 'record' in x && x.record.kind === 'ReplicaSet';
+  const h = new Harness();
+  // every workload update first, then the ReplicaSets
+  h.apply([{ type: 'synced' }, ...create, ...a, ...syncA.filter((x) => !isRs(x)), ...b, ...syncB.filter((x) => !isRs(x)), ...syncA.filter(isRs), ...syncB.filter(isRs)]);
+  assert.deepEqual(h.ledger().map((r) => `${r.images[0]?.image} ${r.actor.manager}`), ['nginx:1.0 kubectl-create', 'nginx:1.1 kubectl-set', 'nginx:1.2 helm']);
 });

@@ -12,7 +12,7 @@ import { emptyPMap } from './release/persistent-map.ts';
 import { dropHeld, expireHeld, putWorkload, removeWorkload, takeHeld, unchanged, type Step, type TrackerState } from './release/tracker-state.ts';
 import { seedWorkloadState, type WorkloadState } from './release/workload-state.ts';
 import { advance } from './rollout/machine.ts';
-import { isActive } from './rollout/state.ts';
+import { isWatching } from './rollout/state.ts';
 import { DEFAULT_FAIL_FAST_RULES, type FailFastRules } from './status/fail-fast.ts';
 
 export type { Fact } from './release/facts.ts';
@@ -201,7 +201,8 @@ function onTick(s0: TrackerState, now: Instant): Step {
   const facts: Fact[] = [];
   for (const ws of s0.workloads.values()) {
     const r = ws.rollout;
-    if (r === null || r.suspect === null || !isActive(r.release.outcome)) continue;
+    // Waiting out a grace period, or a settle window that has just ended (prune its pods).
+    if (r === null || (r.suspect === null && (r.pods.size === 0 || isWatching(r, now)))) continue;
     const t = advance(r, { kind: 'tick' }, now);
     if (t.state === r) continue;
     if (t.effects.length > 0) facts.push({ kind: 'releaseUpdated', release: t.state.release, changes: t.effects });

@@ -53,14 +53,14 @@ test('kubectl basics against rollscope sim', async (t) => {
   });
 
   await t.test('get deployments / replicasets / pods print the real columns', async () => {
-    const deploy = rowsOf(await c.kubectlOk(['get', 'deployments']));
+    const deploy = rowsOf(await c.kubectlOk(['get', 'deployments', '-l', 'app=web']));
     assert.deepEqual(deploy[0], ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
     assert.deepEqual(deploy[1]?.slice(0, 4), ['web', '3/3', '3', '3']);
-    const rs = rowsOf(await c.kubectlOk(['get', 'replicasets']));
+    const rs = rowsOf(await c.kubectlOk(['get', 'replicasets', '-l', 'app=web']));
     assert.deepEqual(rs[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
     assert.match(rs[1]?.[0] ?? '', new RegExp(`^web-${HASH}$`));
     assert.deepEqual(rs[1]?.slice(1, 4), ['3', '3', '3']);
-    const pods = rowsOf(await c.kubectlOk(['get', 'pods']));
+    const pods = rowsOf(await c.kubectlOk(['get', 'pods', '-l', 'app=web']));
     assert.deepEqual(pods[0], ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
     assert.equal(pods.length, 4);
     for (const row of pods.slice(1)) {
@@ -79,6 +79,13 @@ test('kubectl basics against rollscope sim', async (t) => {
     assert.match(out, /Normal\s+Scheduled\s+pod\/web-\S+\s+Successfully assigned default\/web-\S+ to sim-node-\d/);
     assert.match(out, /Normal\s+Pulled\s+pod\/web-\S+\s+/);
     assert.match(out, /Normal\s+Started\s+pod\/web-\S+\s+Started container web/);
+    const v1 = await c.kubectlOk(['get', 'events.events.k8s.io', '--field-selector', 'reason=ScalingReplicaSet']);
+    assert.match(v1, /Scaled up replica set web-\S+ to 3/);
+    const described = await c.kubectlOk(['describe', 'events']);
+    assert.match(described, /^Reason:\s+ScalingReplicaSet$/m);
+    assert.match(described, /^Message:\s+Scaled up replica set web-\S+ to 3$/m);
+    assert.match(described, /^Source:\n\s+Component:\s+deployment-controller$/m);
+    assert.match(described, /^Involved Object:\n(\s+.*\n)*?\s+Kind:\s+Deployment$/m);
   });
 
   await t.test('describe deployment, replicaset and pod', async () => {
@@ -159,14 +166,26 @@ test('kubectl basics against rollscope sim', async (t) => {
     assert.match(immutable.stderr, /field is immutable/);
   });
 
-  await t.test('delete cascades to ReplicaSets and Pods; --cascade=orphan keeps them', async () => {
+  await t.test('delete cascades to ReplicaSets and Pods', async () => {
     await c.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=15s'], { timeoutMs: 20_000 });
     assert.equal(await c.kubectlOk(['delete', 'deployment', 'web']), 'deployment.apps "web" deleted\n');
     await eventually('web ReplicaSets gone', async () => ((await c.kubectl(['get', 'rs', '-l', 'app=web', '-o', 'name'])).stdout === '' ? true : undefined));
     await eventually('web Pods gone', async () => ((await c.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout === '' ? true : undefined), 15_000);
     const none = await c.kubectl(['get', 'rs', '-l', 'app=web']);
     assert.equal(none.stderr, 'No resources found in default namespace.\n');
+  });
 
+  await t.test('delete in the background removes the ReplicaSet before its pods finish terminating', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: deploymentYaml('slow', 'nginx:1.27', 2, { terminationGracePeriodSeconds: 120 }) });
+    await c.kubectlOk(['rollout', 'status', 'deployment/slow', '--timeout=15s'], { timeoutMs: 20_000 });
+    assert.equal(await c.kubectlOk(['delete', 'deployment', 'slow']), 'deployment.apps "slow" deleted\n');
+    await eventually('slow ReplicaSets gone', async () => ((await c.kubectl(['get', 'rs', '-l', 'app=slow', '-o', 'name'])).stdout === '' ? true : undefined));
+    // Background deletion: the garbage collector deletes the ReplicaSet at once (Background too), while
+    // its pods are still in their 120 s grace period (3 real seconds here).
+    assert.match(await c.kubectlOk(['get', 'pods', '-l', 'app=slow']), /\sTerminating\s/, 'the ReplicaSet went before its terminating pods');
+  });
+
+  await t.test('delete --cascade=orphan keeps the ReplicaSets and Pods', async () => {
     const rsBefore = await c.kubectlOk(['get', 'rs', '-l', 'app=api', '-o', 'name']);
     assert.notEqual(rsBefore, '');
     assert.equal(await c.kubectlOk(['delete', 'deployment', 'api', '--cascade=orphan']), 'deployment.apps "api" deleted\n');

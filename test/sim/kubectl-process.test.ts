@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -118,3 +119,17 @@ for (const row of badFlags)
     assert.match(r.stderr, new RegExp(`^error: .*${row.flag}`, 'm'));
     assert.match(r.stderr, /^hint: /m);
   });
+
+test('rollscope sim --listen on a port in use exits 3 and says so', async (t) => {
+  const dir = tempDir(t);
+  const blocker = createServer();
+  await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', ok));
+  t.after(() => blocker.close());
+  const port = (blocker.address() as AddressInfo).port;
+  const r = await new Promise<{ code: number; stderr: string }>((done) =>
+    execFile(process.execPath, [main, 'sim', '--listen', `127.0.0.1:${port}`], { cwd: dir, timeout: 15_000 }, (e, _out, stderr) => done({ code: e ? Number(e.code) : 0, stderr })),
+  );
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, new RegExp(`^error: cannot listen on 127\\.0\\.0\\.1:${port}: the address is already in use$`, 'm'));
+  assert.match(r.stderr, /^hint: .*--listen 127\.0\.0\.1:0/m);
+});

@@ -68,6 +68,35 @@ test('kubectl rollout against rollscope sim', async (t) => {
     assert.match(missing.stderr, /unable to find the specified revision/);
   });
 
+  await t.test('rollout history shows kubernetes.io/change-cause', async () => {
+    await c.kubectlOk(['apply', '-f', '-'], { input: deploymentYaml('noted', 'nginx:1.27', 1) });
+    await status(c, 'noted');
+    // As on a real cluster, the controller copies the Deployment's annotations to the newest
+    // ReplicaSet only, so annotate after the change (annotating first would label revision 1).
+    await c.kubectlOk(['set', 'image', 'deployment/noted', 'noted=nginx:1.28']);
+    assert.equal(await c.kubectlOk(['annotate', 'deployment', 'noted', 'kubernetes.io/change-cause=upgrade to 1.28']), 'deployment.apps/noted annotated\n');
+    await status(c, 'noted');
+    await eventually('the change-cause copied to revision 2', async () =>
+      (await c.kubectlOk(['rollout', 'history', 'deployment/noted'])).includes('upgrade to 1.28') ? true : undefined,
+    );
+    assert.deepEqual(await historyRows(c, 'deployment/noted'), [['1', '<none>'], ['2', 'upgrade to 1.28']]);
+    await c.kubectlOk(['delete', 'deployment', 'noted']);
+  });
+
+  await t.test('rollout status fails fast once the progress deadline is exceeded', async () => {
+    const yaml = deploymentYaml('stuck', 'nginx:missing', 2).replace('spec:\n  replicas: 2', 'spec:\n  progressDeadlineSeconds: 10\n  replicas: 2');
+    await c.kubectlOk(['apply', '-f', '-'], { input: yaml });
+    await eventually('Progressing=False', async () =>
+      (await c.kubectlOk(['get', 'deployment', 'stuck', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}'])) === 'ProgressDeadlineExceeded' ? true : undefined,
+    );
+    const r = await c.kubectl(['rollout', 'status', 'deployment/stuck', '--timeout=10s']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'error: deployment "stuck" exceeded its progress deadline\n');
+    const message = await c.kubectlOk(['get', 'deployment', 'stuck', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].message}']);
+    assert.match(message, /^ReplicaSet "stuck-[bcdfghjklmnpqrstvwxz2456789]+" has timed out progressing\.$/);
+    await c.kubectlOk(['delete', 'deployment', 'stuck']);
+  });
+
   await t.test('rollout undo re-promotes the old ReplicaSet with a new number (2 becomes 4)', async () => {
     assert.equal(await c.kubectlOk(['rollout', 'undo', 'deployment/web']), 'deployment.apps/web rolled back\n');
     await status(c, 'web');

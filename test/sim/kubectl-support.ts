@@ -102,7 +102,8 @@ export function rowsOf(table: string): string[][] {
  * deploymentYaml is a Deployment manifest (container named like the Deployment, as `kubectl create
  * deployment` makes it) for `kubectl apply -f -`.
  */
-export function deploymentYaml(name: string, image: string, replicas: number): string {
+export function deploymentYaml(name: string, image: string, replicas: number, opts: { readonly terminationGracePeriodSeconds?: number } = {}): string {
+  const grace = opts.terminationGracePeriodSeconds === undefined ? '' : `\n      terminationGracePeriodSeconds: ${opts.terminationGracePeriodSeconds}`;
   return `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -115,7 +116,7 @@ spec:
   template:
     metadata:
       labels: {app: ${name}}
-    spec:
+    spec:${grace}
       containers:
       - name: ${name}
         image: ${image}

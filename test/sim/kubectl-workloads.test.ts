@@ -17,6 +17,7 @@ spec:
     metadata:
       labels: {app: db}
     spec:
+      terminationGracePeriodSeconds: 5
       containers:
       - name: db
         image: postgres:16.3
@@ -33,6 +34,7 @@ spec:
     metadata:
       labels: {app: agent}
     spec:
+      terminationGracePeriodSeconds: 5
       containers:
       - name: agent
         image: fluent-bit:3.0
@@ -94,6 +96,16 @@ test('kubectl with StatefulSets and DaemonSets against rollscope sim', async (t)
     assert.equal(await c.kubectlOk(['rollout', 'restart', 'statefulset/db']), 'statefulset.apps/db restarted\n');
     await status(c, 'statefulset/db');
     assert.equal((await revisions(c, 'db')).at(-1)?.[0], 4);
+  });
+
+  await t.test('StatefulSet: scale through the scale subresource; pause is not supported', async () => {
+    assert.equal(await c.kubectlOk(['scale', 'statefulset', 'db', '--replicas=3']), 'statefulset.apps/db scaled\n');
+    await status(c, 'statefulset/db');
+    assert.deepEqual(rowsOf(await c.kubectlOk(['get', 'pods', '-l', 'app=db', '--no-headers'])).map((r) => r[0]), ['db-0', 'db-1', 'db-2']);
+    assert.equal(await c.kubectlOk(['get', 'statefulset', 'db', '-o', 'jsonpath={.status.readyReplicas}']), '3');
+    const pause = await c.kubectl(['rollout', 'pause', 'statefulset/db']);
+    assert.notEqual(pause.code, 0);
+    assert.match(pause.stderr, /statefulsets\.apps "db" pausing is not supported/);
   });
 
   await t.test('DaemonSet: apply, one pod per node, rollout status', async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { TrackerError } from '../../lib/errors.ts';
 import { jsonLogger } from '../../lib/log.ts';
 import { DEFAULT_NODES_SPEC } from '../../sim/behaviour.ts';
 import { startSim } from '../../sim/index.ts';
@@ -35,11 +36,12 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
   const scenario = parseScenario(opts.scenario);
   const kubeconfig = resolve(opts.kubeconfigOut);
 
-  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes });
+  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes }).catch((e: unknown) => {
+    throw listenError(e, opts.listen);
+  });
   let stopScenario: () => void = () => {};
   try {
-    mkdirSync(dirname(kubeconfig), { recursive: true });
-    sim.writeKubeconfig(kubeconfig);
+    writeKubeconfigTo(sim, kubeconfig);
     stopScenario = scenario.start({ store: sim.store, clock: sim.clock, log: jsonLogger({ level: 'warn' }) });
     const lines = [
       `rollscope sim: scenario ${scenario.name}, speed ${speed}x, ${nodes.length} node(s); kubeconfig written to ${kubeconfig}`,
@@ -54,6 +56,32 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
     stopScenario();
     await sim.stop();
   }
+}
+
+/** writeKubeconfigTo writes the kubeconfig (creating its folder), or throws a USAGE error naming the path. */
+function writeKubeconfigTo(sim: { writeKubeconfig(path: string): void }, path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    sim.writeKubeconfig(path);
+  } catch (e) {
+    throw new TrackerError('USAGE', `cannot write the kubeconfig to ${path}: ${e instanceof Error ? e.message : String(e)}`, {
+      subject: 'rollscope sim --kubeconfig-out',
+      hint: 'choose a writable file with --kubeconfig-out FILE',
+      cause: e,
+    });
+  }
+}
+
+/** listenError turns a bind failure (address in use, not permitted, unknown host) into a USAGE error naming the address. */
+function listenError(e: unknown, listen: string): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  const why: Readonly<Record<string, string>> = { EADDRINUSE: 'is already in use', EACCES: 'needs more privileges', EADDRNOTAVAIL: 'is not an address of this machine', ENOTFOUND: 'names an unknown host' };
+  if (typeof code !== 'string' || why[code] === undefined) return e;
+  return new TrackerError('USAGE', `cannot listen on ${listen}: the address ${why[code]}`, {
+    subject: 'rollscope sim --listen',
+    hint: 'choose another address, or --listen 127.0.0.1:0 for any free port',
+    cause: e,
+  });
 }
 
 /** untilSignal resolves on the first of `signals`, then removes its handlers. */

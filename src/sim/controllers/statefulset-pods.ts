@@ -15,7 +15,7 @@ import { isPodAvailable, isPodReady } from './pods.ts';
 export const STATEFULSET_POD_NAME = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX = 'apps.kubernetes.io/pod-index';
 
-/** StatefulSetSpec is the part of a StatefulSet's spec the controller reads. */
+/** StatefulSetView is a StatefulSet's spec as the controller reads it, with the apps/v1 defaults. */
 export interface StatefulSetView {
   readonly name: string;
   readonly namespace: string;

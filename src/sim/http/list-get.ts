@@ -36,16 +36,28 @@ function keyOf(o: KubeObject): string {
   return o.metadata.namespace === undefined ? (o.metadata.name ?? '') : `${o.metadata.namespace}/${o.metadata.name ?? ''}`;
 }
 
-/** selectedObjects lists the objects a list or watch request selects (namespace, labelSelector, fieldSelector). */
-export function selectedObjects(call: ApiCall): readonly KubeObject[] {
+/**
+ * selectedObjects lists the objects a list or watch request selects (namespace, labelSelector,
+ * fieldSelector): the current ones, or as of resourceVersion `at` (a continued LIST); 'Expired' if
+ * `at` is older than the change window.
+ */
+export function selectedObjects(call: ApiCall, at?: number): readonly KubeObject[] | 'Expired' {
   const { route, query, state } = call;
   const fields = compileFieldSelector(route.info.key, parseFieldSelector(query.get('fieldSelector') ?? undefined));
   parseLabelSelector(query.get('labelSelector') ?? undefined);
-  const items = state.store.list(route.info.key, {
+  const opts = {
     ...(route.namespace === undefined ? {} : { namespace: route.namespace }),
     ...(query.get('labelSelector') ? { labelSelector: query.get('labelSelector') ?? '' } : {}),
-  });
+  };
+  const items = at === undefined ? state.store.list(route.info.key, opts) : state.store.listAt(route.info.key, at, opts);
+  if (items === 'Expired') return items;
   return query.get('fieldSelector') ? items.filter(fields) : items;
+}
+
+/** currentObjects is selectedObjects for the current state. */
+export function currentObjects(call: ApiCall): readonly KubeObject[] {
+  const items = selectedObjects(call);
+  return items === 'Expired' ? [] : items;
 }
 
 /** serveList answers a LIST: selectors, limit/continue pagination (410 for an expired token), Table if asked for. */
@@ -53,13 +65,14 @@ export function serveList(call: ApiCall): void {
   const { route, query, state } = call;
   const rv = query.get('resourceVersion') ?? '';
   const token = query.get('continue') ? decodeContinue(query.get('continue') ?? '') : undefined;
-  if (token && state.store.changesSince(route.info.key, token.rv).expired) {
+  const selected = selectedObjects(call, token?.rv);
+  if (token && selected === 'Expired') {
     const fresh = encodeContinue({ rv: Number(state.store.currentResourceVersion()), start: token.start });
     throw expired(CONTINUE_EXPIRED, { continue: fresh });
   }
   if (rv !== '' && rv !== '0' && query.get('resourceVersionMatch') === 'Exact' && state.store.changesSince(route.info.key, Number(rv)).expired)
     throw expired('The resourceVersion for the provided list is too old.');
-  let items = selectedObjects(call);
+  let items = selected === 'Expired' ? [] : selected;
   if (token) items = items.filter((o) => keyOf(o) > token.start);
   const listRv = token ? token.rv : Number(state.store.currentResourceVersion());
   const limit = Number(query.get('limit') ?? '0');

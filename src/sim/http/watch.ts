@@ -4,7 +4,7 @@ import { apiVersionOf } from '../resources.ts';
 import { compileFieldSelector, parseFieldSelector, parseLabelSelector } from '../selectors.ts';
 import type { ChangeType } from '../store-api.ts';
 import type { ApiCall } from './context.ts';
-import { selectedObjects } from './list-get.ts';
+import { currentObjects } from './list-get.ts';
 import { watchLine } from './serialize.ts';
 import { tableFor, wantsTable } from './table.ts';
 import { eventTypeFor, type WatchFilter, type WatchSink } from './watch-hub.ts';
@@ -75,7 +75,7 @@ export function serveWatch(call: ApiCall): void {
       if (type !== undefined) write(encode(type, c.object));
     }
   } else {
-    for (const o of selectedObjects(call)) write(encode('ADDED', o));
+    for (const o of currentObjects(call)) write(encode('ADDED', o));
     if (initialEvents && bookmarks) write(bookmark(call, true));
   }
 

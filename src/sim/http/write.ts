@@ -5,7 +5,7 @@ import { apiVersionOf } from '../resources.ts';
 import type { DeleteOptions } from '../store-api.ts';
 import { fieldManagerOf, isDryRun, parseObjectBody } from './body.ts';
 import type { ApiCall } from './context.ts';
-import { selectedObjects } from './list-get.ts';
+import { currentObjects } from './list-get.ts';
 import { sendJson, successStatus } from './respond.ts';
 import { replicasFromScale, scaleOf } from './scale.ts';
 import { listJson } from './serialize.ts';
@@ -79,7 +79,12 @@ export function serveUpdate(call: ApiCall): void {
 function deleteOptionsOf(call: ApiCall): DeleteOptions {
   let body: Record<string, unknown> = {};
   if (call.body.trim() !== '') {
-    const parsed = JSON.parse(call.body) as unknown;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(call.body);
+    } catch {
+      throw badRequest('the body of the request is not valid DeleteOptions JSON', 'send {"kind":"DeleteOptions","apiVersion":"v1",…} or no body');
+    }
     if (isPlainObject(parsed)) body = parsed;
   }
   const q = call.query;
@@ -133,7 +138,7 @@ export function serveDeleteCollection(call: ApiCall): void {
   const { route, state } = call;
   const opts = deleteOptionsOf(call);
   const gone: KubeObject[] = [];
-  for (const o of selectedObjects(call)) {
+  for (const o of currentObjects(call)) {
     const d = state.store.delete(route.info.key, o.metadata.namespace, o.metadata.name ?? '', opts);
     if (d) gone.push(d);
   }

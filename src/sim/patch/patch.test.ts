@@ -91,6 +91,18 @@ const strategicRows: readonly { name: string; original: unknown; patch: unknown;
   },
 ];
 
+test('strategic merge patch: the exact body kubectl apply (client-side, v1.32) sent to change image and port', () => {
+  // Captured with `kubectl apply -f d4.yaml -v=9` against the simulator (last-applied annotation trimmed).
+  const body = JSON.parse(
+    '{"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}\\n"}},"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"app"}],"containers":[{"$setElementOrder/ports":[{"containerPort":9091}],"image":"nginx:1.31","name":"app","ports":[{"containerPort":9091},{"$patch":"delete","containerPort":9090}]}]}}}}',
+  ) as unknown;
+  const live = { metadata: { name: 'web' }, spec: { replicas: 2, template: { spec: { containers: [{ name: 'app', image: 'nginx:1.30', ports: [{ containerPort: 9090, protocol: 'TCP' }] }] } } } };
+  assert.deepEqual(applyStrategicPatch(live, body), {
+    metadata: { name: 'web', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}\n' } },
+    spec: { replicas: 2, template: { spec: { containers: [{ name: 'app', image: 'nginx:1.31', ports: [{ containerPort: 9091 }] }] } } },
+  });
+});
+
 for (const row of strategicRows) {
   test(`strategic merge patch: ${row.name}`, () => {
     assert.deepEqual(applyStrategicPatch(row.original, row.patch), row.want);

@@ -40,9 +40,10 @@ const keyOf = (ref: WorkloadRef): string => `${ref.resource}/${ref.namespace}/${
 function release(s: ScenarioScript, ref: WorkloadRef, manager: string, image: string | undefined): void {
   if (image === undefined) return;
   const next = bumpPatch(image);
+  // Only kubectl (`--record`) writes a change-cause; Helm and Argo CD leave it alone, as they really do.
   const kind = ref.resource.split('.')[0]?.replace(/s$/, '') ?? 'deployment';
-  const cause = manager === 'kubectl-set' ? `kubectl set image ${kind}/${ref.name} ${ref.name}=${next}` : `${manager}: ${next}`;
-  if (setImage(s, ref, { image: next, manager, changeCause: cause })) lastGood.get(s)?.set(keyOf(ref), next);
+  const cause = manager === 'kubectl-set' ? { changeCause: `kubectl set image ${kind}/${ref.name} ${ref.name}=${next} --record=true` } : {};
+  if (setImage(s, ref, { image: next, manager, ...cause })) lastGood.get(s)?.set(keyOf(ref), next);
 }
 
 /** goodBase is the image a fix builds on: the last good release, else the current image unless it carries a failure tag. */
@@ -69,7 +70,7 @@ function scheduleFailureStories(s: ScenarioScript, offset: number): void {
   // checkout: a good release, then an image that cannot be pulled, then `kubectl rollout undo`.
   s.at(offset + 3 * MINUTE, 'checkout release', () => release(s, checkout, 'helm', goodBase(s, checkout, `${REGISTRY}/shop/checkout:4.1.0`)));
   s.at(offset + 8 * MINUTE, 'checkout missing image', () =>
-    setImage(s, checkout, { image: withTag(currentImage(s, checkout) ?? `${REGISTRY}/shop/checkout:4.1.0`, 'missing'), manager: 'helm', changeCause: 'helm upgrade checkout' }),
+    setImage(s, checkout, { image: withTag(currentImage(s, checkout) ?? `${REGISTRY}/shop/checkout:4.1.0`, 'missing'), manager: 'helm' }),
   );
   s.at(offset + 13 * MINUTE, 'checkout rollback', () => rollbackDeployment(s, checkout.namespace, checkout.name));
   // payments/api: Argo CD syncs a release that crash-loops, then a fixed one.

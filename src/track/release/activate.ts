@@ -9,7 +9,7 @@ import { buildRelease } from './build.ts';
 import type { Fact } from './facts.ts';
 import type { RevisionSource } from './revision-source.ts';
 import { triggerOf } from './template-trigger.ts';
-import { rememberRelease, sourceKeyOf, type WorkloadState } from './workload-state.ts';
+import { pendingFor, rememberRelease, sourceKeyOf, type WorkloadState } from './workload-state.ts';
 
 /** ActivateOptions say how to turn new revisions into releases. */
 export interface ActivateOptions {
@@ -92,7 +92,7 @@ function liveRelease(ws: WorkloadState, src: RevisionSource, now: Instant): Rele
   const prevT = ws.currentTemplate;
   const rollback = src.rePromoted || (ws.templates.has(fp) && prevT?.fingerprint !== fp);
   const trigger = rollback ? 'rollback' : prevT === null ? (src.revision === 1 ? 'create' : 'config') : triggerOf(prevT, src.template);
-  const pending = ws.pending?.fingerprint === fp ? ws.pending : null;
+  const pending = pendingFor(ws, fp);
   const record = ws.record;
   const recordCause = record !== null && record.template.fingerprint === fp ? changeCauseOf(record.annotations) : null;
   // Start = the server time of the template write when known (a fresh ReplicaSet's creation time

@@ -25,10 +25,10 @@ const rows = [
     want: 'unknown',
   },
   {
-    name: 'same manager, same second: still found by time ≥ previous newest',
+    name: 'same manager, same second: no entry changed, so no guess',
     prev: [manager('kubectl-rollout', T0, { template: true })],
     next: [manager('kubectl-rollout', T0, { template: true })],
-    want: 'kubectl-rollout',
+    want: 'unknown',
   },
   { name: 'no managedFields at all', prev: [], next: [], want: 'unknown' },
 ] as const;

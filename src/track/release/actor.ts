@@ -17,12 +17,11 @@ const sameEntry = (a: ManagerRecord, b: ManagerRecord): boolean =>
   a.manager === b.manager && a.operation === b.operation && a.subresource === b.subresource;
 
 /**
- * writerOf finds the manager whose write made a change between `prev` and `next`:
- * 1. entries that match `filter` and are new or carry a new time since `prev` — the newest wins;
- * 2. else (several writes within one second keep the time) entries matching `filter` whose time is
- *    at least the newest time in `prev`;
- * 3. else none (the author cannot be known).
- * With no `prev` (a create), the newest matching entry.
+ * writerOf finds the manager whose write made a change between `prev` and `next`: among entries
+ * that match `filter` and are new or carry a new time since `prev`, the newest. None → null (the
+ * author cannot be known: e.g. a write that only REMOVED fields, such as `kubectl rollout resume`
+ * patching `paused: null`, updates no entry; two writes by one manager within the same second keep
+ * its time). No guess from older entries. With no `prev` (a create), the newest matching entry.
  */
 function writerOf(prev: WorkloadRecord | undefined, next: WorkloadRecord, filter: ManagerFilter): ManagerRecord | null {
   const candidates = next.managers.filter(filter);
@@ -36,9 +35,7 @@ function writerOf(prev: WorkloadRecord | undefined, next: WorkloadRecord, filter
     const before = prev.managers.find((p) => sameEntry(p, m));
     return before === undefined || before.time !== m.time;
   });
-  if (changed.length > 0) return newest(changed);
-  const floor = Math.max(-1, ...prev.managers.map((m) => m.time ?? -1));
-  return newest(candidates.filter((m) => m.time !== null && m.time >= floor && floor >= 0));
+  return newest(changed);
 }
 
 const withUser = (writer: ManagerRecord | null, next: WorkloadRecord): Actor => {

@@ -11,7 +11,9 @@ import type { Effect } from '../rollout/effects.ts';
  *   `changes` lists what (rollout effects), e.g. an `outcomeChanged` drives notifications.
  * - `workloadEvent`: a non-release change (scale, pause, resume, spec, metadata, delete).
  * - `workloadObserved`: a workload appeared, changed labels or was deleted (`upsertWorkload`).
- * Replaying the same deltas yields no facts the second time.
+ * Replaying the same deltas yields no facts the second time. Once a rollout is finished the tracker
+ * drops the release's event list from memory, so facts about it after that (superseded,
+ * rolled-back) carry `events: []`; the ledger's merge keeps the events it already stored.
  */
 export type Fact =
   | { readonly kind: 'releaseStarted'; readonly release: Release }

@@ -2,7 +2,7 @@ import type { Instant } from '../../lib/clock.ts';
 import type { EventRecord, PodRecord } from '../../model/records.ts';
 import { advance } from '../rollout/machine.ts';
 import type { RolloutEvent } from '../rollout/events.ts';
-import { isActive } from '../rollout/state.ts';
+import { isWatching } from '../rollout/state.ts';
 import { podMatches } from './revision-source.ts';
 import { dropHeld, hold, putWorkload, unchanged, type Step, type TrackerState } from './tracker-state.ts';
 
@@ -35,7 +35,7 @@ export function onPodUpsert(s: TrackerState, pod: PodRecord, now: Instant): Step
     return { state: hold(s, pod, owner.uid, now), facts: [], arrived: [] };
   }
   const r = s.workloads.get(wuid)?.rollout;
-  const isNew = r !== null && r !== undefined && isActive(r.release.outcome) && podMatches({ uid: r.revisionUid, name: r.revisionName, podHash: r.podHash }, pod);
+  const isNew = r !== null && r !== undefined && isWatching(r, now) && podMatches({ uid: r.revisionUid, name: r.revisionName, podHash: r.podHash }, pod);
   if (!isNew) return unchanged(dropHeld(s, pod.uid));
   return feed(s, wuid, { kind: 'podObserved', pod }, now, [pod.uid]);
 }

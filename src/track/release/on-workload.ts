@@ -8,7 +8,7 @@ import { classifyChange } from './classify.ts';
 import type { Fact } from './facts.ts';
 import { isStale } from './rv-order.ts';
 import { putWorkload, removeWorkload, unchanged, type Step, type TrackerState } from './tracker-state.ts';
-import { newWorkloadState, workloadRefOf, type WorkloadState } from './workload-state.ts';
+import { newWorkloadState, withPending, workloadRefOf, type WorkloadState } from './workload-state.ts';
 
 const observed = (ws: WorkloadState, w: WorkloadRecord, deletedAt: Instant | null): Fact => ({
   kind: 'workloadObserved',
@@ -33,10 +33,12 @@ export function onWorkloadUpsert(s: TrackerState, w: WorkloadRecord, now: Instan
   const prev = ws.record ?? undefined;
   if (prev === undefined) {
     facts.push(observed(ws, w, null));
-    // Created while we watch: its first release is a `create` by whoever created it.
-    if (s.synced && before === undefined) {
+    // First sight: if Kubernetes has not activated this template yet (a workload created just now,
+    // or while the list was still running), its release is live and its author is the newest
+    // template writer. If it is already active, backfill adopts it and this is forgotten.
+    if (ws.rollout?.release.templateHash !== w.template.fingerprint) {
       const write = templateWriteOf(undefined, w);
-      ws = { ...ws, pending: { fingerprint: w.template.fingerprint, observedAt: now, writtenAt: write.at, actor: write.actor, changeCause: changeCauseOf(w.annotations) } };
+      ws = withPending(ws, { fingerprint: w.template.fingerprint, observedAt: now, writtenAt: write.at, actor: write.actor, changeCause: changeCauseOf(w.annotations) });
     }
   } else {
     for (const c of classifyChange(prev, w, { earlierTemplates: ws.templates })) {
@@ -44,7 +46,7 @@ export function onWorkloadUpsert(s: TrackerState, w: WorkloadRecord, now: Instan
       else {
         facts.push(workloadEvent(ws, prev, w, c.type, c.detail, now));
         if (c.type === 'delete') ws = { ...ws, deleteRecorded: true };
-        if (c.type === 'metadata' && (c.detail.labels as readonly string[]).length > 0) facts.push(observed(ws, w, null));
+        if (c.type === 'metadata' && !sameLabels(prev.labels, w.labels)) facts.push(observed(ws, w, null));
       }
     }
   }
@@ -58,6 +60,11 @@ export function onWorkloadUpsert(s: TrackerState, w: WorkloadRecord, now: Instan
   return { state: putWorkload(s, before, ws), facts, arrived: [w.uid] };
 }
 
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
 function onTemplateChange(ws: WorkloadState, prev: WorkloadRecord, w: WorkloadRecord, now: Instant, facts: Fact[]): WorkloadState {
   const { actor, at } = templateWriteOf(prev, w);
   const changeCause = changeCauseOf(w.annotations);
@@ -66,9 +73,9 @@ function onTemplateChange(ws: WorkloadState, prev: WorkloadRecord, w: WorkloadRe
     // The revision arrived before this update (watch order): the release exists; name its author.
     const t = advance(r, { kind: 'actorObserved', actor, changeCause, observedAt: now }, now);
     if (t.effects.length > 0) facts.push({ kind: 'releaseUpdated', release: t.state.release, changes: t.effects });
-    return { ...ws, rollout: t.state, pending: null };
+    return { ...ws, rollout: t.state, pending: ws.pending.filter((p) => p.fingerprint !== w.template.fingerprint) };
   }
-  return { ...ws, pending: { fingerprint: w.template.fingerprint, observedAt: now, writtenAt: at, actor, changeCause } };
+  return withPending(ws, { fingerprint: w.template.fingerprint, observedAt: now, writtenAt: at, actor, changeCause });
 }
 
 function workloadEvent(ws: WorkloadState, prev: WorkloadRecord, w: WorkloadRecord, type: WorkloadEventType, detail: Readonly<Record<string, unknown>>, now: Instant): Fact {

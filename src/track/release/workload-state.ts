@@ -30,6 +30,8 @@ export interface PendingTemplate {
  * - `keys`, `templates`: natural keys and template fingerprints of recent releases (bounded by
  *   MAX_REMEMBERED), for idempotency and rollback detection;
  * - `currentTemplate` and `rollout`: the latest release's template and rollout state;
+ * - `pending`: template changes seen but not yet activated, oldest first (at most MAX_PENDING):
+ *   several, because the workload watch may run ahead of the ReplicaSet watch;
  * - `deleteRecorded`: a `delete` workload event was already emitted (deletionTimestamp seen).
  */
 export interface WorkloadState {
@@ -42,7 +44,7 @@ export interface WorkloadState {
   readonly templates: ReadonlySet<string>;
   readonly currentTemplate: PodTemplateRecord | null;
   readonly rollout: RolloutState | null;
-  readonly pending: PendingTemplate | null;
+  readonly pending: readonly PendingTemplate[];
   readonly deleteRecorded: boolean;
 }
 
@@ -70,9 +72,27 @@ export function newWorkloadState(ref: WorkloadRef): WorkloadState {
     templates: new Set(),
     currentTemplate: null,
     rollout: null,
-    pending: null,
+    pending: [],
     deleteRecorded: false,
   };
+}
+
+/**
+ * MAX_PENDING bounds the template changes remembered before activation: enough for a burst of
+ * edits (or a lagging ReplicaSet watch); the oldest are forgotten (their releases then show actor
+ * `unknown`, never a wrong one).
+ */
+export const MAX_PENDING = 8;
+
+/** withPending records a template change awaiting activation, replacing one of the same template. */
+export function withPending(ws: WorkloadState, p: PendingTemplate): WorkloadState {
+  const rest = ws.pending.filter((x) => x.fingerprint !== p.fingerprint);
+  return { ...ws, pending: [...rest, p].slice(-MAX_PENDING) };
+}
+
+/** pendingFor finds the pending change that produced a template, if remembered. */
+export function pendingFor(ws: WorkloadState, fingerprint: string): PendingTemplate | null {
+  return ws.pending.find((p) => p.fingerprint === fingerprint) ?? null;
 }
 
 /** releaseKeyOf is a release's natural key string. */
@@ -108,7 +128,7 @@ export function rememberRelease(ws: WorkloadState, rollout: RolloutState, templa
     templates: remember(ws.templates, r.templateHash),
     currentTemplate: template,
     rollout,
-    pending: ws.pending?.fingerprint === r.templateHash ? null : ws.pending,
+    pending: ws.pending.some((p) => p.fingerprint === r.templateHash) ? ws.pending.filter((p) => p.fingerprint !== r.templateHash) : ws.pending,
   };
 }
 

@@ -83,7 +83,31 @@ test('advance records phases once, in order of observation', () => {
     oldReplicasGone: T0 + 300,
   });
   assert.equal(s.release.images[0]?.digest, 'sha256:1');
-  assert.equal(s.pods.size, 0, 'pods pruned once the rollout finished');
+  assert.equal(s.pods.size, 1, 'pods kept during the settle window');
+  const later = advance(s, { kind: 'tick' }, T0 + 300 + s.settleMs).state;
+  assert.equal(later.pods.size, 0, 'pods pruned once the settle window is over');
+  assert.equal(later.release.outcome, 'succeeded');
+});
+
+test('advance: pods that crash right after a complete rollout fail it within the settle window', () => {
+  let s = advance(rollout(), { kind: 'workloadObserved', workload: done }, T0 + 100).state;
+  assert.equal(s.release.outcome, 'succeeded');
+  const crashing = pod(rsOwner, 'abc', { name: 'p', waiting: { reason: 'CrashLoopBackOff' }, restarts: 2, lastExit: 1 });
+  s = advance(s, { kind: 'podObserved', pod: crashing }, T0 + 20_000).state;
+  assert.equal(s.release.outcome, 'failed');
+  assert.equal(s.release.failure?.code, 'CrashLoop');
+  // the Deployment looks complete again for a moment: a second verdict was already given → no flapping
+  const again = advance(s, { kind: 'workloadObserved', workload: { ...done, resourceVersion: '999999' } }, T0 + 30_000);
+  assert.equal(again.state.release.outcome, 'failed');
+  assert.deepEqual(again.effects.filter((e) => e.kind === 'outcomeChanged'), []);
+});
+
+test('advance: after the settle window a succeeded release stays succeeded', () => {
+  const s = advance(rollout(), { kind: 'workloadObserved', workload: done }, T0 + 100).state;
+  const crashing = pod(rsOwner, 'abc', { name: 'p', waiting: { reason: 'CrashLoopBackOff' }, restarts: 2, lastExit: 1 });
+  const t = advance(s, { kind: 'podObserved', pod: crashing }, T0 + 100 + s.settleMs + 1);
+  assert.equal(t.state.release.outcome, 'succeeded');
+  assert.deepEqual(t.effects, []);
 });
 
 test('advance ignores events from before the release started and attaches later ones once', () => {

@@ -10,7 +10,7 @@ import { attachEvent, eventTimeOf } from './attach-event.ts';
 import type { Effect } from './effects.ts';
 import type { RolloutEvent } from './events.ts';
 import { digestOf, hasPulledImage, isReady, isScheduled, progressOf } from './progress.ts';
-import { isActive, isClosed, type RolloutState } from './state.ts';
+import { isClosed, isWatching, type RolloutState } from './state.ts';
 
 /** Transition is the result of one `advance`: the next state and what changed. */
 export interface Transition {
@@ -40,9 +40,13 @@ const same = (state: RolloutState): Transition => ({ state, effects: [] });
  * - `progressing` → `succeeded` when the workload reports the rollout complete (§1.11);
  * - `progressing` → `failed` on the Progressing condition's ProgressDeadlineExceeded, or when
  *   `diagnose` finds a problem that outlasts its fail-fast grace (DEFAULT_FAIL_FAST_RULES);
- * - `failed` → `succeeded` if the same rollout later completes after all (e.g. a missing Secret was
- *   created): the record tells the final truth, the failure notification was already sent, and the
- *   recovery is a state change of its own; `failure` is cleared;
+ * - `failed` → `succeeded` if the same rollout later completes after all and nothing is wrong
+ *   with its pods any more (e.g. a missing Secret was created): the record tells the final truth,
+ *   and the recovery is a state change of its own; `failure` is cleared;
+ * - `succeeded` → `failed` if, within `settleMs` of completing, its new pods fail after all
+ *   (containers that pass readiness and crash seconds later: Kubernetes already said "complete");
+ * - at most two verdicts per release (`verdicts`): a recovered or post-success failure is final,
+ *   so a flapping workload does not flap its release;
  * - `progressing` ⇄ `paused` while the Deployment is paused mid-rollout;
  * - a newer release makes a `progressing`/`paused` one `superseded`, or `rolled-back` when the newer
  *   one went back to an earlier template; a `succeeded` one becomes `rolled-back` too (it was
@@ -60,7 +64,7 @@ export function advance(state: RolloutState, event: RolloutEvent, now: Instant):
     }
     case 'podObserved': {
       const known = state.pods.get(event.pod.uid);
-      if (!isActive(state.release.outcome) || known === event.pod || (known !== undefined && isStale(event.pod.resourceVersion, known.resourceVersion)))
+      if (!isWatching(state, now) || known === event.pod || (known !== undefined && isStale(event.pod.resourceVersion, known.resourceVersion)))
         return same(state);
       const pods = new Map(state.pods).set(event.pod.uid, event.pod);
       return settle(state, { ...state, pods }, [], now);
@@ -88,7 +92,7 @@ export function advance(state: RolloutState, event: RolloutEvent, now: Instant):
 
 function onEvent(state: RolloutState, e: EventRecord, now: Instant): Transition {
   const r = state.release;
-  if (!isActive(r.outcome)) return same(state);
+  if (!isWatching(state, now)) return same(state);
   const t = eventTimeOf(e);
   if (t !== null && t < r.startedAt - EVENT_CLOCK_SLACK_MS) return same(state);
   const events = attachEvent(r.events, e, now);
@@ -153,10 +157,16 @@ function onActor(state: RolloutState, e: Extract<RolloutEvent, { kind: 'actorObs
   return settle(state, { ...state, release }, effects, now);
 }
 
-/** prune drops what a finished rollout no longer needs (pods, raw events, suspicion). */
+/**
+ * prune drops what a finished rollout no longer needs: pods, raw events, suspicion, and the
+ * release's own event list — the ledger already holds those events (its merge is a union), so
+ * later facts about a finished release (e.g. rolled-back) carry `events: []`. This keeps memory at
+ * one small release per workload.
+ */
 function prune(state: RolloutState): RolloutState {
-  if (state.pods.size === 0 && state.recentEvents.length === 0 && state.suspect === null) return state;
-  return { ...state, pods: new Map(), recentEvents: [], suspect: null };
+  const r = state.release;
+  if (state.pods.size === 0 && state.recentEvents.length === 0 && state.suspect === null && r.events.length === 0) return state;
+  return { ...state, pods: new Map(), recentEvents: [], suspect: null, release: r.events.length === 0 ? r : { ...r, events: [] } };
 }
 
 /**
@@ -164,6 +174,14 @@ function prune(state: RolloutState): RolloutState {
  * holds the new observation), returning `prev` itself when nothing changed.
  */
 function settle(prev: RolloutState, next: RolloutState, effects: Effect[], now: Instant, pulledEvent = false): Transition {
+  // A finished rollout (past its settle window) no longer follows status: HPA scaling later must
+  // not rewrite the release over and over.
+  if (!isWatching(next, now)) {
+    const state = prune(next);
+    return effects.length === 0 && state.pods === prev.pods && state.recentEvents === prev.recentEvents && state.suspect === prev.suspect && state.release === prev.release
+      ? same(prev)
+      : { state, effects };
+  }
   let r = next.release;
   const reach = (phase: PhaseName, reached: boolean): void => {
     if (!reached || r.phases[phase] !== undefined) return;
@@ -193,7 +211,8 @@ function settle(prev: RolloutState, next: RolloutState, effects: Effect[], now: 
   }
   let state: RolloutState = { ...next, release: r };
   state = decideOutcome(state, progress?.complete ?? false, effects, now);
-  if (effects.length === 0 && next.pods === prev.pods && next.recentEvents === prev.recentEvents && next.workload === prev.workload && state.suspect === prev.suspect)
+  if (!isWatching(state, now)) state = prune(state);
+  if (effects.length === 0 && state.pods === prev.pods && state.recentEvents === prev.recentEvents && state.workload === prev.workload && state.suspect === prev.suspect)
     return same(prev);
   return { state, effects };
 }
@@ -203,20 +222,22 @@ function decideOutcome(state: RolloutState, complete: boolean, effects: Effect[]
   const to = (outcome: Outcome, failure: Diagnosis | null, finishedAt: Instant | null): RolloutState => {
     effects.push({ kind: 'outcomeChanged', from: r.outcome, to: outcome });
     if (failure !== r.failure) effects.push({ kind: 'failureChanged', failure });
-    return { ...state, suspect: null, release: { ...r, outcome, failure, finishedAt } };
+    const verdicts = state.verdicts + (outcome === 'succeeded' || outcome === 'failed' ? 1 : 0);
+    return { ...state, suspect: null, verdicts, release: { ...r, outcome, failure, finishedAt } };
   };
-  if (complete && r.outcome !== 'succeeded') return prune(to('succeeded', null, now));
   const w = state.workload;
   const current = w !== null && w.template.fingerprint === r.templateHash;
   if (r.outcome === 'paused' && current && !w.paused) return to('progressing', null, null);
-  if (r.outcome !== 'progressing') return state;
-  if (current && w.paused) return to('paused', null, null);
-  const deadline = current ? w.status.conditions.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded') : undefined;
+  if (r.outcome === 'paused' || state.verdicts >= 2) return state;
+  if (complete && r.outcome === 'progressing') return to('succeeded', null, now);
+  if (r.outcome === 'progressing' && current && w.paused) return to('paused', null, null);
+  const deadline = current && r.outcome === 'progressing' ? w.status.conditions.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded') : undefined;
   if (deadline && w) {
     const object = `${w.kind} ${w.namespace}/${w.name}`;
     return to('failed', { code: 'ProgressDeadlineExceeded', reason: deadline.reason, message: deadline.message || `${object} exceeded its progress deadline`, object }, now);
   }
-  const finding = diagnose({ pods: [...state.pods.values()], events: state.recentEvents, now });
+  const finding = isWatching(state, now) ? diagnose({ pods: [...state.pods.values()], events: state.recentEvents, now }) : null;
+  if (r.outcome === 'failed') return complete && finding === null && !deadlineHolds(state) ? to('succeeded', null, now) : state;
   if (finding === null) return state.suspect === null ? state : { ...state, suspect: null };
   const code = finding.diagnosis.code;
   const since = finding.since ?? (state.suspect?.code === code ? state.suspect.since : now);
@@ -225,6 +246,9 @@ function decideOutcome(state: RolloutState, complete: boolean, effects: Effect[]
   if (decision.kind === 'never') return state.suspect === null ? state : { ...state, suspect: null };
   return state.suspect?.code === code && state.suspect.since === since ? state : { ...state, suspect: { code, since } };
 }
+
+const deadlineHolds = (state: RolloutState): boolean =>
+  state.workload?.status.conditions.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded') ?? false;
 
 function withDigests(images: readonly ContainerImage[], pods: readonly { containerStatuses: readonly { name: string; image: string; imageID: string }[] }[]): readonly ContainerImage[] {
   if (images.every((i) => i.digest !== undefined) || pods.length === 0) return images;

@@ -24,6 +24,14 @@ export interface RolloutState {
   readonly recentEvents: readonly EventRecord[];
   readonly suspect: { readonly code: DiagnosisCode; readonly since: Instant } | null;
   readonly rules: FailFastRules;
+  /** How long a succeeded rollout is still watched for pods that fail after all (see machine.ts). */
+  readonly settleMs: number;
+  /**
+   * Verdicts given so far (outcome set to succeeded or failed). A release gets at most two — a
+   * failure followed by a recovery, or a success followed by a failure within `settleMs` — so a
+   * flapping workload cannot flood notifications.
+   */
+  readonly verdicts: number;
 }
 
 /** RolloutOptions tune a rollout state at creation. */
@@ -33,7 +41,17 @@ export interface RolloutOptions {
   readonly podHash?: string;
   /** Fail-fast grace periods per diagnosis code. If unset, DEFAULT_FAIL_FAST_RULES. */
   readonly rules?: FailFastRules;
+  /** If unset, DEFAULT_SETTLE_MS. */
+  readonly settleMs?: number;
 }
+
+/**
+ * DEFAULT_SETTLE_MS is how long a succeeded rollout is still watched. With minReadySeconds 0 a
+ * container can pass readiness and crash seconds later, after the Deployment reported complete;
+ * CrashLoopBackOff shows within the first restarts (back-off 10 s, 20 s, 40 s…), so five minutes
+ * catches it while bounding how long finished rollouts keep pods in memory.
+ */
+export const DEFAULT_SETTLE_MS = 5 * 60_000;
 
 /** newRolloutState wraps a release for tracking; no pods or events yet. */
 export function newRolloutState(release: Release, options: RolloutOptions = {}): RolloutState {
@@ -47,6 +65,8 @@ export function newRolloutState(release: Release, options: RolloutOptions = {}):
     recentEvents: [],
     suspect: null,
     rules: options.rules ?? DEFAULT_FAIL_FAST_RULES,
+    settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
+    verdicts: release.outcome === 'succeeded' || release.outcome === 'failed' ? 1 : 0,
   };
 }
 
@@ -59,9 +79,20 @@ export function isClosed(outcome: Outcome): boolean {
 }
 
 /**
- * isActive tells whether a release still gathers pods and events: progressing, paused, or failed
- * (a failed rollout may still complete — it then becomes succeeded, see machine.ts).
+ * isWatching tells whether a release still gathers pods and events at `now`: while progressing or
+ * paused; when failed with a recovery still possible; when succeeded within its settle window.
  */
-export function isActive(outcome: Outcome): boolean {
-  return outcome === 'progressing' || outcome === 'paused' || outcome === 'failed';
+export function isWatching(state: RolloutState, now: Instant): boolean {
+  const r = state.release;
+  switch (r.outcome) {
+    case 'progressing':
+    case 'paused':
+      return true;
+    case 'failed':
+      return state.verdicts < 2;
+    case 'succeeded':
+      return state.verdicts < 2 && r.finishedAt !== null && now < r.finishedAt + state.settleMs;
+    default:
+      return false;
+  }
 }
