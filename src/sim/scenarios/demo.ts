@@ -7,6 +7,12 @@ const MINUTE = 60_000;
 /** CYCLE is the length of the demo's failure story (fail → diagnose → fix); it then repeats. */
 const CYCLE = 20 * MINUTE;
 const REGISTRY = 'registry.acme.io';
+/**
+ * FIRST_ROUND_OFFSET starts the first failure round 5 simulated minutes early, so a newcomer sees an
+ * unschedulable rollout fail within about 10 real seconds and an image pull failure within about 20
+ * (at the demo's 10× speed); later rounds keep the 20-minute rhythm.
+ */
+const FIRST_ROUND_OFFSET = -5 * MINUTE;
 
 const frontend: WorkloadRef = { resource: 'deployments.apps', namespace: 'shop', name: 'frontend' };
 const cart: WorkloadRef = { resource: 'deployments.apps', namespace: 'shop', name: 'cart' };
@@ -15,6 +21,7 @@ const api: WorkloadRef = { resource: 'deployments.apps', namespace: 'payments', 
 const ledger: WorkloadRef = { resource: 'statefulsets.apps', namespace: 'payments', name: 'ledger' };
 const worker: WorkloadRef = { resource: 'deployments.apps', namespace: 'platform', name: 'batch-worker' };
 const agent: WorkloadRef = { resource: 'daemonsets.apps', namespace: 'platform', name: 'node-agent' };
+const search: WorkloadRef = { resource: 'deployments.apps', namespace: 'shop', name: 'search' };
 
 function createWorkloads(s: ScenarioScript): void {
   for (const ns of ['shop', 'payments', 'platform']) s.ensure('namespaces', namespaceObject(ns), 'kubectl-create');
@@ -29,6 +36,8 @@ function createWorkloads(s: ScenarioScript): void {
   s.ensure('deployments.apps', deploymentObject({ ...api, image: `${REGISTRY}/payments/api:3.0.0`, replicas: 3, progressDeadlineSeconds: 180 }), 'argocd-controller');
   s.ensure('statefulsets.apps', statefulSetObject({ ...ledger, image: `${REGISTRY}/payments/ledger:15.4.0`, replicas: 3, memory: '256Mi', labels: helm }), 'helm');
   s.ensure('deployments.apps', deploymentObject({ ...worker, image: `${REGISTRY}/platform/batch-worker:0.7.0`, replicas: 2, progressDeadlineSeconds: 180 }), 'kubectl-client-side-apply');
+  // search rolls one pod at a time and waits 30 s per pod (about 3 simulated minutes a rollout, as long as its release period), so a rollout is almost always under way.
+  s.ensure('deployments.apps', deploymentObject({ ...search, image: `${REGISTRY}/shop/search:5.2.0`, replicas: 6, minReadySeconds: 30, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }), 'helm');
   s.ensure('daemonsets.apps', daemonSetObject({ ...agent, image: `${REGISTRY}/platform/node-agent:0.9.0`, cpu: '20m', memory: '32Mi' }), 'argocd-controller');
 }
 
@@ -59,6 +68,7 @@ function scheduleSteadyReleases(s: ScenarioScript): void {
   s.every({ firstMs: 5 * MINUTE, periodMs: 9 * MINUTE, jitterMs: MINUTE }, 'cart release', () => release(s, cart, 'helm', currentImage(s, cart)));
   s.every({ firstMs: 7 * MINUTE, periodMs: 12 * MINUTE, jitterMs: MINUTE }, 'ledger release', () => release(s, ledger, 'helm', currentImage(s, ledger)));
   s.every({ firstMs: 9 * MINUTE, periodMs: 15 * MINUTE }, 'node-agent release', () => release(s, agent, 'argocd-controller', currentImage(s, agent)));
+  s.every({ firstMs: 15_000, periodMs: 3 * MINUTE }, 'search release', () => release(s, search, 'helm', currentImage(s, search)));
   s.every({ firstMs: 45_000, periodMs: 45_000, jitterMs: 30_000 }, 'cart autoscaling', () => {
     const replicas = 2 + Math.floor(s.random() * 5); // the HPA keeps cart between 2 and 6 replicas
     scale(s, cart, replicas, 'horizontal-pod-autoscaler');
@@ -105,7 +115,7 @@ export const demoScenario: Scenario = {
     lastGood.set(s, new Map());
     createWorkloads(s);
     scheduleSteadyReleases(s);
-    scheduleFailureStories(s, 0);
+    scheduleFailureStories(s, FIRST_ROUND_OFFSET);
     return () => s.stop();
   },
 };

@@ -23,6 +23,10 @@ export interface WorkloadSpec {
   readonly annotations?: Readonly<Record<string, string>>;
   /** Deployment `progressDeadlineSeconds`. If unset, the API default (600). */
   readonly progressDeadlineSeconds?: number;
+  /** Deployment `minReadySeconds`. If unset, the API default (0). */
+  readonly minReadySeconds?: number;
+  /** Deployment rolling update `maxSurge` / `maxUnavailable`. If unset, the API defaults (25% / 25%). */
+  readonly rollingUpdate?: { readonly maxSurge: number | string; readonly maxUnavailable: number | string };
 }
 
 /** namespaceObject is a Namespace named `name`. */
@@ -62,6 +66,8 @@ export function deploymentObject(w: WorkloadSpec): KubeObject {
       selector: { matchLabels: { app: w.name } },
       template: podTemplate(w, labels),
       ...(w.progressDeadlineSeconds === undefined ? {} : { progressDeadlineSeconds: w.progressDeadlineSeconds }),
+      ...(w.minReadySeconds === undefined ? {} : { minReadySeconds: w.minReadySeconds }),
+      ...(w.rollingUpdate === undefined ? {} : { strategy: { type: 'RollingUpdate', rollingUpdate: w.rollingUpdate } }),
     },
   };
 }

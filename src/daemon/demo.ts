@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { realClock, type Clock } from '../lib/clock.ts';
+import { TrackerError } from '../lib/errors.ts';
+import { jsonLogger } from '../lib/log.ts';
+import { startSim } from '../sim/index.ts';
+import { findScenario } from '../sim/scenarios/index.ts';
+import { openSqliteLedger } from '../store/sqlite/store.ts';
+import { startDaemon, type RunningDaemon } from './main.ts';
+import type { OperatorActions } from '../api/deps.ts';
+
+/** DemoOptions configures `rollscope demo`. */
+export interface DemoOptions {
+  /** Dashboard/API address; if its port is taken, any free port is used instead. */
+  readonly listen: string;
+  /** Simulated API server address (port 0 = any free port). */
+  readonly simListen: { readonly host: string; readonly port: number };
+  readonly kubeconfigOut: string;
+  readonly speed: number;
+  readonly nodes: string;
+  readonly scenario: string;
+  /** The demo's ledger file; recreated at each start. */
+  readonly ledgerPath: string;
+  /** Builds the cluster write operations for the dashboard's buttons, given the kubeconfig path. */
+  readonly actions?: (kubeconfig: string) => OperatorActions;
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** RunningDemo is a started demo: simulated cluster, scenario, tracker and dashboard. */
+export interface RunningDemo {
+  readonly dashboardUrl: string;
+  readonly simUrl: string;
+  readonly kubeconfig: string;
+  readonly operatorToken: string;
+  readonly ledgerPath: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * startDemo runs everything in one process: the simulated cluster with the demo scenario, the
+ * tracker (reading the cluster through its real HTTP API, like against any cluster), the ledger in
+ * a fresh SQLite file, and the API + dashboard on loopback with a generated operator token.
+ * The tracker reads the simulated clock, so release times and durations are simulated time.
+ */
+export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
+  const sim = await startSim({ host: o.simListen.host, port: o.simListen.port, speed: o.speed, nodes: o.nodes });
+  const kubeconfig = resolve(o.kubeconfigOut);
+  const ledgerPath = resolve(o.ledgerPath);
+  let daemon: RunningDaemon | undefined;
+  let stopScenario: () => void = () => {};
+  const logger = jsonLogger({ level: o.logLevel ?? 'warn' });
+  const ledger = (() => {
+    mkdirSync(dirname(ledgerPath), { recursive: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${ledgerPath}${suffix}`, { force: true });
+    return openSqliteLedger({ path: ledgerPath });
+  })();
+  try {
+    mkdirSync(dirname(kubeconfig), { recursive: true });
+    sim.writeKubeconfig(kubeconfig);
+    stopScenario = findScenario(o.scenario).start({ store: sim.store, clock: sim.clock, log: logger.child({ component: 'scenario' }) });
+    const operatorToken = randomBytes(18).toString('base64url');
+    const clock: Clock = { now: () => sim.clock.now(), sleep: (ms, signal) => realClock.sleep(ms, signal) };
+    const base = { kubeconfig, namespaces: [], cluster: 'demo', ledger, config: {}, logger, clock, tokens: [{ subject: 'demo-operator', role: 'operator' as const, token: operatorToken }], ...(o.actions ? { actions: o.actions(kubeconfig) } : {}) };
+    try {
+      daemon = await startDaemon({ ...base, listen: o.listen });
+    } catch (e) {
+      if (!(e instanceof TrackerError && /EADDRINUSE/.test(e.message))) throw e;
+      daemon = await startDaemon({ ...base, listen: `${o.listen.replace(/:\d+$/, '')}:0` });
+    }
+    const d = daemon;
+    return {
+      dashboardUrl: `${d.url}/`,
+      simUrl: sim.url,
+      kubeconfig,
+      operatorToken,
+      ledgerPath,
+      async stop() {
+        stopScenario();
+        await d.stop();
+        await ledger.close();
+        await sim.stop();
+      },
+    };
+  } catch (e) {
+    stopScenario();
+    await daemon?.stop();
+    await ledger.close();
+    await sim.stop();
+    throw e;
+  }
+}
