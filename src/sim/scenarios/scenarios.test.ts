@@ -46,11 +46,11 @@ test('every scenario starts on an empty store and creates the default namespace 
   }
 });
 
-test('demo creates three namespaces, five Deployments, a StatefulSet and a DaemonSet', () => {
+test('demo creates three namespaces, six Deployments, a StatefulSet and a DaemonSet', () => {
   const { clock, store } = fixture();
   runScenario('demo', { store, clock });
   assert.deepEqual(store.list('namespaces').map((n) => n.metadata.name).sort(), ['payments', 'platform', 'shop']);
-  assert.equal(store.list('deployments.apps').length, 5);
+  assert.equal(store.list('deployments.apps').length, 6);
   assert.deepEqual(store.list('statefulsets.apps').map((o) => `${o.metadata.namespace}/${o.metadata.name}`), ['payments/ledger']);
   assert.deepEqual(store.list('daemonsets.apps').map((o) => `${o.metadata.namespace}/${o.metadata.name}`), ['platform/node-agent']);
   assert.ok(managers(store.get('deployments.apps', 'payments', 'api')).includes('argocd-controller'));
@@ -59,21 +59,22 @@ test('demo creates three namespaces, five Deployments, a StatefulSet and a Daemo
 test('demo plays its failure stories on schedule, each by a realistic field manager', () => {
   const { clock, store } = fixture();
   runScenario('demo', { store, clock });
-  clock.advance(7 * MINUTE);
-  assert.equal(cpuOf(store.get('deployments.apps', 'platform', 'batch-worker')), '64', 'unschedulable rollout at 6 min');
-  clock.advance(2 * MINUTE); // 9 min
+  // The first round starts 5 minutes early (FIRST_ROUND_OFFSET), so failures show within seconds of `npm start`.
+  clock.advance(2 * MINUTE);
+  assert.equal(cpuOf(store.get('deployments.apps', 'platform', 'batch-worker')), '64', 'unschedulable rollout at 1 min');
+  clock.advance(2 * MINUTE); // 4 min
   assert.match(imageOf(store.get('deployments.apps', 'shop', 'checkout')) ?? '', /:missing$/);
   assert.ok(managers(store.get('deployments.apps', 'shop', 'checkout')).includes('helm'));
-  clock.advance(2 * MINUTE); // 11 min
+  clock.advance(2 * MINUTE); // 6 min
   assert.match(imageOf(store.get('deployments.apps', 'payments', 'api')) ?? '', /:crash$/);
-  clock.advance(4 * MINUTE); // 15 min
-  assert.equal(cpuOf(store.get('deployments.apps', 'platform', 'batch-worker')), '50m', 'fixed at 14 min');
-  clock.advance(2 * MINUTE); // 17 min
+  clock.advance(4 * MINUTE); // 10 min
+  assert.equal(cpuOf(store.get('deployments.apps', 'platform', 'batch-worker')), '50m', 'fixed at 9 min');
+  clock.advance(2 * MINUTE); // 12 min
   assert.match(imageOf(store.get('deployments.apps', 'payments', 'api')) ?? '', /:3\.0\.2$/, 'api fixed past the crash');
   assert.notEqual(imageOf(store.get('deployments.apps', 'shop', 'frontend')), 'registry.acme.io/shop/frontend:2.3.0', 'frontend released');
   assert.ok(managers(store.get('deployments.apps', 'shop', 'frontend')).includes('kubectl-set'));
   assert.ok(managers(store.get('deployments.apps', 'shop', 'cart')).includes('horizontal-pod-autoscaler'));
-  clock.advance(20 * MINUTE); // the second round
+  clock.advance(12 * MINUTE); // 24 min: the second round started at 15 min, its missing image at 23 min
   assert.match(imageOf(store.get('deployments.apps', 'shop', 'checkout')) ?? '', /:missing$/, 'the cycle repeats');
 });
 
