@@ -8,6 +8,9 @@ import type { KubeObject } from '../src/kube/types.ts';
 import type { IngestStream, IngestStreamSize } from './ingest-stream.ts';
 
 const T = '2026-01-01T00:00:00Z';
+
+/** at is T plus `seconds`, as the API server writes times (second precision): pods start at their own moments. */
+const at = (seconds: number): string => new Date(Date.parse(T) + seconds * 1000).toISOString().replace('.000Z', 'Z');
 const TEAMS = 20;
 
 function deployment(i: number, image: string): KubeObject {
@@ -71,15 +74,16 @@ function podStatus(p: KubeObject, i: number, restarts: number): KubeObject {
     ...p,
     status: {
       phase: 'Running',
-      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: T })),
+      // Each pod reaches each condition at its own moment, as in a real cluster.
+      conditions: ['PodScheduled', 'PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready'].map((type, k) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: at(i + k + (k > 2 ? restarts * 60 : 0)) })),
       hostIP: `10.0.${i % 50}.1`,
       podIP: ip,
       podIPs: [{ ip }],
-      startTime: T,
+      startTime: at(i),
       containerStatuses: containers.map((c) => ({
         name: c.name,
-        state: { running: { startedAt: T } },
-        lastState: restarts > 0 ? { terminated: { exitCode: 1, reason: 'Error', startedAt: T, finishedAt: T } } : {},
+        state: { running: { startedAt: at(i + 2 + restarts * 60) } },
+        lastState: restarts > 0 ? { terminated: { exitCode: 1, reason: 'Error', startedAt: at(i + 2), finishedAt: at(i + restarts * 60) } } : {},
         ready: true,
         restartCount: restarts,
         image: c.image,

@@ -17,6 +17,9 @@ export interface IngestStreamSize {
 
 const T = '2026-01-01T00:00:00Z';
 
+/** at is T plus `seconds`, as the API server writes times (second precision): pods start at their own moments. */
+const at = (seconds: number): string => new Date(Date.parse(T) + seconds * 1000).toISOString().replace('.000Z', 'Z');
+
 function makeDeployment(i: number, rv: number, generation: number): Record<string, unknown> {
   const name = `app-${i}`;
   const ns = `team-${i % 20}`;
@@ -110,21 +113,21 @@ function makePod(i: number, rv: number, restarts: number): Record<string, unknow
     status: {
       phase: 'Running',
       conditions: [
-        { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: T },
-        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: T },
-        { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: T },
-        { type: 'ContainersReady', status: 'True', lastProbeTime: null, lastTransitionTime: T },
-        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: T },
+        { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: at(i + 1) },
+        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at(i + 1) },
+        { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: at(i + 3 + restarts * 60) },
+        { type: 'ContainersReady', status: 'True', lastProbeTime: null, lastTransitionTime: at(i + 3 + restarts * 60) },
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at(i) },
       ],
       hostIP: `10.0.${i % 50}.1`,
       hostIPs: [{ ip: `10.0.${i % 50}.1` }],
       podIP: `10.244.${(i >> 8) & 255}.${i & 255}`,
       podIPs: [{ ip: `10.244.${(i >> 8) & 255}.${i & 255}` }],
-      startTime: T,
+      startTime: at(i),
       containerStatuses: [
         {
           name: 'app',
-          state: { running: { startedAt: T } },
+          state: { running: { startedAt: at(i + 2 + restarts * 60) } },
           lastState: restarts > 0 ? { terminated: { exitCode: 1, reason: 'Error', startedAt: T, finishedAt: T, containerID: `containerd://${'c'.repeat(64)}` } } : {},
           ready: true,
           restartCount: restarts,

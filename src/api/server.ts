@@ -10,6 +10,13 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerReadRoutes } from './routes/reads.ts';
 import { registerStreamRoute } from './routes/stream.ts';
 
+/**
+ * SERVER_NOW_HEADER carries the server clock (epoch ms) on every API answer, so the dashboard
+ * measures "now" (running bars, elapsed times) on the cluster's clock, not the browser's: the
+ * demo's simulated cluster runs hours behind the wall clock.
+ */
+export const SERVER_NOW_HEADER = 'x-rollscope-now';
+
 /** ApiEnv is the Hono environment: the request's principal, once authenticated. */
 export interface ApiEnv {
   Variables: { principal: Principal | null };
@@ -53,6 +60,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
     await next();
   });
   app.use('/api/*', async (c: Context<ApiEnv>, next) => {
+    c.header(SERVER_NOW_HEADER, String(deps.clock.now()));
     if (deps.auth.readsNeedToken) {
       const denied = requireRole(c, 'viewer');
       if (denied) return denied;

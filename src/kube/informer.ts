@@ -94,9 +94,10 @@ export class Informer<T extends Keyed> {
   }
 
   #applyOne(key: ObjectKey, delta: Delta<T>): void {
-    const previous = this.#store.get(key);
+    const o = delta.object;
+    const previous = isTombstone(o) ? this.#store.get(key) : this.#store.lookup(o.namespace, o.name);
     if (delta.type === 'Deleted') this.#store.delete(key);
-    else if (!isTombstone(delta.object)) this.#store.set(key, delta.object);
+    else if (!isTombstone(o)) this.#store.set(key, o);
     for (const fn of this.#handlers) {
       try {
         fn({ key, delta, previous });

@@ -25,6 +25,18 @@ export class Interner<T> {
     return value;
   }
 
+  /** peek returns the value held under `key`, if any. */
+  peek(key: string): T | undefined {
+    return this.#table.get(key);
+  }
+
+  /** replace stores `value` under `key` (replacing any) and returns it. */
+  replace(key: string, value: T): T {
+    if (this.#table.size >= this.#max && !this.#table.has(key)) this.#table.clear();
+    this.#table.set(key, value);
+    return value;
+  }
+
   /** size is the number of values held. */
   get size(): number {
     return this.#table.size;

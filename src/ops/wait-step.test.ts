@@ -31,7 +31,7 @@ const ROWS: readonly { readonly name: string; readonly object: Unstructured | nu
   { name: 'unschedulable → waiting out its 30 s grace', object: rolling, view: unschedulable, status: 'waiting', reason: 'LessUpdated', recheckAt: T0 + 1000 },
   { name: 'paused → failed with reason Paused (never waits forever)', object: merge(rolling, { spec: { paused: true } }), status: 'failed', reason: 'Paused' },
   { name: 'missing, no grace → not found', object: null, status: 'notfound', reason: 'NotFound' },
-  { name: 'missing within --grace → waiting until the grace ends', object: null, grace: 5000, now: T0 + 1000, status: 'waiting', reason: 'NotObserved', recheckAt: T0 + 5000 },
+  { name: 'missing within --grace → waiting until the grace ends', object: null, grace: 5000, now: T0 + 1000, status: 'waiting', reason: 'NotCreated', recheckAt: T0 + 5000 },
   { name: 'being deleted → failed, Deleted', object: merge(rolling, { metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' } }), status: 'failed', reason: 'Deleted' },
 ];
 for (const row of ROWS)
@@ -71,4 +71,13 @@ test('stepTarget: deleted after having been seen → failed, Deleted; a new temp
 test('stepTarget: a settled track is returned unchanged', () => {
   const done = step(newTrack(target), deployment(), NONE, T0).track;
   assert.equal(step(done, null, NONE, T0 + 5000).track, done);
+});
+
+test('stepTarget: with pausedIsDone (pause --wait), a paused Deployment is done once the pause is observed', () => {
+  const paused = (observed: number): Unstructured => merge(deployment(), { metadata: { generation: 3 }, spec: { paused: true }, status: { observedGeneration: observed } });
+  const run = (object: Unstructured) => stepTarget({ track: newTrack(target), object, view: NONE, now: T0, startedAt: T0, rules: DEFAULT_FAIL_FAST_RULES, notFoundGraceMs: 0, pausedIsDone: true });
+  const pending = run(paused(2));
+  assert.ok(pending.ok && pending.value.track.status === 'waiting');
+  const observed = run(paused(3));
+  assert.ok(observed.ok && observed.value.track.status === 'done');
 });

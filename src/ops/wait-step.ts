@@ -3,6 +3,7 @@ import type { TrackerError } from '../lib/errors.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 import type { DiagnosisCode } from '../model/diagnosis.ts';
 import { computeVerdict } from '../track/status/compute.ts';
+import { formatDuration } from '../track/status/duration.ts';
 import { evaluateFailFast, type FailFastRules } from '../track/status/fail-fast.ts';
 import { fieldAt, stringField, type Unstructured } from '../track/status/fields.ts';
 import { NO_PROGRESS, verdict, type Verdict } from '../track/status/verdict.ts';
@@ -49,6 +50,11 @@ export interface StepInput {
   readonly notFoundGraceMs: number;
   /** Passed to diagnose(). If unset, 30 s. */
   readonly notReadyGraceMs?: number;
+  /**
+   * Count a paused Deployment as done once the controller has observed the pause (for `pause
+   * --wait`). If unset, false: paused fails the wait.
+   */
+  readonly pausedIsDone?: boolean;
 }
 
 /** StepOutput is the new track and, while waiting, when the waiter should look again without a change (a fail-fast grace ending). */
@@ -79,7 +85,8 @@ export function stepTarget(input: StepInput): Result<StepOutput, TrackerError> {
     if (track.seen) return ok(settle(track, 'failed', deleted(`${subject} was deleted during the wait`, subject), now));
     if (now - input.startedAt >= input.notFoundGraceMs)
       return ok(settle(track, 'notfound', verdict('NotFound', 'NotFound', `${subject} not found`, NO_PROGRESS), now));
-    return ok({ track, recheckAt: input.startedAt + input.notFoundGraceMs });
+    const waiting = verdict('InProgress', 'NotCreated', `not created yet; waiting up to ${formatDuration(input.notFoundGraceMs)} (--grace) for it to appear`, NO_PROGRESS);
+    return ok({ track: { ...track, verdict: waiting }, recheckAt: input.startedAt + input.notFoundGraceMs });
   }
   const template = JSON.stringify(fieldAt(object, 'spec.template') ?? null);
   const seen: TargetTrack = { ...track, seen: true, template: track.template ?? template, superseded: track.superseded || (track.template !== null && track.template !== template) };
@@ -99,6 +106,7 @@ export function stepTarget(input: StepInput): Result<StepOutput, TrackerError> {
     case 'Failed':
       return ok(settle(next, 'failed', v, now));
     case 'Paused':
+      if (input.pausedIsDone) return isObserved(object) ? ok(settle(next, 'done', v, now)) : ok({ track: next, recheckAt: now + RECHECK_MS });
       return ok(settle(next, 'failed', { ...v, reason: 'Paused', message: `paused: it will not roll out until resumed (rollscope resume ${track.target.kind.toLowerCase()}/${track.target.name})` }, now));
     default: {
       const d = v.diagnosis;
@@ -107,6 +115,12 @@ export function stepTarget(input: StepInput): Result<StepOutput, TrackerError> {
       return ok({ track: next, recheckAt: Math.min(failAt, now + RECHECK_MS) });
     }
   }
+}
+
+function isObserved(object: Unstructured): boolean {
+  const generation = fieldAt(object, 'metadata.generation');
+  const observed = fieldAt(object, 'status.observedGeneration');
+  return typeof generation === 'number' && typeof observed === 'number' && observed >= generation;
 }
 
 function settle(track: TargetTrack, status: TargetStatus, v: Verdict, now: Instant): StepOutput {

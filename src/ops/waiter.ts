@@ -37,6 +37,8 @@ export interface WaitOptions {
    * cluster clock would fail healthy rollouts. Failing probes still count (kubelet `Unhealthy` events).
    */
   readonly notReadyGraceMs?: number;
+  /** Count paused Deployments as done once the pause is observed (`pause --wait`). If unset, paused fails the wait. */
+  readonly pausedIsDone?: boolean;
   /** If unset, the real clock. */
   readonly clock?: Clock;
   /** Aborting ends the wait early; the promise rejects with the signal's reason. */
@@ -122,13 +124,13 @@ export async function waitForRollouts(options: WaitOptions): Promise<WaitResult>
   const rules = options.rules ?? DEFAULT_FAIL_FAST_RULES;
   const startedAt = clock.now();
   const stop = new AbortController();
-  let fatal: TrackerError | null = null;
+  const failure: { error: TrackerError | null } = { error: null };
   let synced = false;
   let wake: () => void = () => undefined;
   const poke = (): void => wake();
   const logger = fatalLogger((e) => {
     if (FATAL_CODES.has(e.code) || (!synced && e.code === 'KUBE_UNAVAILABLE')) {
-      fatal ??= e;
+      failure.error ??= e;
       poke();
     }
   });
@@ -140,13 +142,13 @@ export async function waitForRollouts(options: WaitOptions): Promise<WaitResult>
   let tracks = options.targets.map(newTrack);
   try {
     for (;;) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      if (fatal) throw fatal;
+      if (options.signal?.aborted) throw abortReason(options.signal);
+      if (failure.error) throw failure.error;
       const now = clock.now();
       let recheckAt: Instant = now + SYNC_POLL_MS;
       if (watches.hasSynced()) {
         synced = true;
-        const stepped = stepAll(tracks, watches, { now, startedAt, rules, notFoundGraceMs: options.notFoundGraceMs ?? 0, notReadyGraceMs: options.notReadyGraceMs ?? Number.POSITIVE_INFINITY });
+        const stepped = stepAll(tracks, watches, { now, startedAt, rules, notFoundGraceMs: options.notFoundGraceMs ?? 0, notReadyGraceMs: options.notReadyGraceMs ?? Number.POSITIVE_INFINITY, pausedIsDone: options.pausedIsDone === true });
         if (!stepped.ok) throw stepped.error;
         tracks = stepped.value.tracks;
         recheckAt = stepped.value.recheckAt;
@@ -174,6 +176,7 @@ interface StepContext {
   readonly rules: FailFastRules;
   readonly notFoundGraceMs: number;
   readonly notReadyGraceMs?: number;
+  readonly pausedIsDone: boolean;
 }
 
 function stepAll(tracks: readonly TargetTrack[], watches: Watches, ctx: StepContext): Result<{ tracks: TargetTrack[]; recheckAt: Instant }, TrackerError> {
@@ -267,4 +270,10 @@ function fatalLogger(onFailure: (e: TrackerError) => void): Logger {
   };
   const logger: Logger = { ...silentLogger, warn, error: warn, child: () => logger };
   return logger;
+}
+
+/** abortReason is the error an aborted wait rejects with: the signal's reason when it is an Error. */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new TrackerError('INTERNAL', 'the wait was cancelled', { hint: 'nothing to do: the caller aborted it' });
 }

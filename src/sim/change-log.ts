@@ -1,3 +1,4 @@
+import type { KubeObject } from '../kube/types.ts';
 import type { StoredChange } from './store-api.ts';
 
 /** ChangesSince is the answer to "what changed after RV N": the changes, or Expired with the oldest RV still resumable. */
@@ -59,4 +60,27 @@ export class ChangeLog {
   get floor(): number {
     return this.#floor;
   }
+}
+
+function keyOf(o: KubeObject): string {
+  return o.metadata.namespace === undefined ? (o.metadata.name ?? '') : `${o.metadata.namespace}/${o.metadata.name ?? ''}`;
+}
+
+/**
+ * rewind turns the current objects back into the objects as they were before `changes` (the
+ * changes after some resourceVersion, oldest first): ADDED objects vanish, MODIFIED and DELETED
+ * ones return to their `previous` state. Changes outside `namespace` (if given) are ignored.
+ * Returns the objects sorted by key. Pure.
+ */
+export function rewind(current: readonly KubeObject[], changes: readonly StoredChange[], namespace?: string): KubeObject[] {
+  const byKey = new Map<string, KubeObject>(current.map((o) => [keyOf(o), o]));
+  for (const c of [...changes].reverse()) {
+    if (namespace !== undefined && c.object.metadata.namespace !== namespace) continue;
+    if (c.type === 'ADDED' || !c.previous) byKey.delete(keyOf(c.object));
+    else byKey.set(keyOf(c.object), c.previous);
+  }
+  return [...byKey.keys()].sort().flatMap((k) => {
+    const o = byKey.get(k);
+    return o ? [o] : [];
+  });
 }

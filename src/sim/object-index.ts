@@ -32,7 +32,7 @@ export class ObjectIndex {
   set(key: string, obj: KubeObject): void {
     const [ns, name] = split(key);
     let m = this.#byNs.get(ns);
-    if (!m) this.#byNs.set(ns, (m = new Map()));
+    if (!m) this.#byNs.set(ns, (m = new Map<string, KubeObject>()));
     if (!m.has(name)) {
       this.#size++;
       this.#sorted.delete(ns);

@@ -1,19 +1,20 @@
-import type { KubeObject, ObjectMeta } from '../kube/types.ts';
+import type { KubeObject } from '../kube/types.ts';
 import { alreadyExists, conflict, invalid, notFound, SimApiError, failureStatus } from './api-error.ts';
-import { ChangeLog, type ChangesSince } from './change-log.ts';
+import { ChangeLog, rewind, type ChangesSince } from './change-log.ts';
 import { ObjectIndex } from './object-index.ts';
 import type { SimClock } from './clock.ts';
 import { cloneJson, deepEqual, deepFreeze, isPlainObject } from './deep.ts';
-import { applyDefaults, podQosClass } from './defaults.ts';
+import { applyDefaults } from './defaults.ts';
 import { fromEventsV1, toEventsV1 } from './event-view.ts';
 import { cascade, finalizeForeground, FOREGROUND_FINALIZER, orphan, type GcHost, type StoredRef } from './gc.ts';
 import { changedFields, fieldSetOf, recordManagedFields, type FieldSet } from './managed-fields.ts';
 import { apiVersionOf, resourceInfo, type ResourceInfo } from './resources.ts';
 import { normaliseStatus } from './omitempty.ts';
-import { labelSelectorFromSpec, matchesLabels, parseLabelSelector } from './selectors.ts';
+import { matchesLabels, parseLabelSelector } from './selectors.ts';
 import type { DeleteOptions, ResourceName, SimStore, StoredChange, WriteOptions } from './store-api.ts';
 import { rfc3339 } from './timestamps.ts';
 import { validateObject } from './validation.ts';
+import { checkPreconditions, eventsView, hasItems, isNoop, mergeStatusWrite, prepareStatusForCreate, withMeta, type Mutable } from './storage-rules.ts';
 
 /** SimStorageOptions configures a SimStorage. */
 export interface SimStorageOptions {
@@ -31,7 +32,6 @@ export interface StorageWriteOptions extends WriteOptions {
   readonly appliedFields?: FieldSet;
 }
 
-type Mutable = Record<string, unknown> & { metadata: Record<string, unknown> };
 
 // generateName suffix alphabet (k8s.io/apimachinery/pkg/util/rand: no vowels, no confusable digits).
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -203,21 +203,9 @@ export class SimStorage implements SimStore {
     const got = this.changesSince(resource, rv);
     if (got.expired) return 'Expired';
     const ns = info.namespaced && opts.namespace !== undefined && opts.namespace !== '' ? opts.namespace : undefined;
-    const byKey = new Map<string, KubeObject>();
-    for (const o of this.list(resource, ns === undefined ? {} : { namespace: ns })) byKey.set(keyOf(o.metadata.namespace, o.metadata.name ?? ''), o);
-    for (const c of [...got.changes].reverse()) {
-      if (ns !== undefined && c.object.metadata.namespace !== ns) continue;
-      const k = keyOf(c.object.metadata.namespace, c.object.metadata.name ?? '');
-      if (c.type === 'ADDED' || !c.previous) byKey.delete(k);
-      else byKey.set(k, c.previous);
-    }
+    const then = rewind(this.list(resource, ns === undefined ? {} : { namespace: ns }), got.changes, ns);
     const selector = parseLabelSelector(opts.labelSelector);
-    return [...byKey.keys()]
-      .sort()
-      .flatMap((k) => {
-        const o = byKey.get(k);
-        return o && matchesLabels(selector, o.metadata.labels) ? [o] : [];
-      });
+    return then.filter((o) => matchesLabels(selector, o.metadata.labels));
   }
 
   subscribe(resource: ResourceName, fn: (change: StoredChange) => void): () => void {
@@ -438,63 +426,7 @@ export class SimStorage implements SimStore {
   }
 }
 
-function eventsView(c: StoredChange, resource: ResourceName): StoredChange {
-  const base = { type: c.type, resource, object: toEventsV1(c.object), resourceVersion: c.resourceVersion };
-  return c.previous ? { ...base, previous: toEventsV1(c.previous) } : base;
-}
-
-function hasItems(v: unknown): boolean {
-  return Array.isArray(v) && v.length > 0;
-}
-
-function withMeta(obj: KubeObject, patch: Partial<Record<keyof ObjectMeta, unknown>>): KubeObject {
-  return { ...obj, metadata: { ...obj.metadata, ...patch } as ObjectMeta };
-}
-
-function isNoop(old: KubeObject, next: Mutable): boolean {
-  const strip = (o: Record<string, unknown>): unknown => {
-    const { resourceVersion: _rv, managedFields: _mf, ...meta } = o['metadata'] as Record<string, unknown>;
-    return { ...o, metadata: meta };
-  };
-  return deepEqual(strip(old), strip(next));
-}
-
-/** prepareStatusForCreate resets status as each kind's create strategy does. */
-function prepareStatusForCreate(info: ResourceInfo, obj: Mutable): void {
-  if (!info.subresources.includes('status') || info.kind === 'Node') return;
-  if (info.kind === 'Pod') obj['status'] = { phase: 'Pending', qosClass: podQosClass(obj['spec']) };
-  else if (info.kind === 'Namespace') obj['status'] = { phase: 'Active' };
-  else if (info.kind === 'Service') obj['status'] = { loadBalancer: {} };
-  else obj['status'] = {};
-}
-
-/** mergeStatusWrite builds the object a status-subresource write stores: the old object with the new status and annotations. */
-function mergeStatusWrite(info: ResourceInfo, old: KubeObject, input: KubeObject): Mutable {
-  const obj = cloneJson(old) as unknown as Mutable;
-  if (input['status'] === undefined) delete obj['status'];
-  else obj['status'] = cloneJson(input['status']);
-  const annotations = input.metadata.annotations;
-  if (annotations === undefined || Object.keys(annotations).length === 0) delete obj.metadata['annotations'];
-  else obj.metadata['annotations'] = cloneJson(annotations);
-  if (info.kind === 'Pod' && input.metadata.labels !== undefined) obj.metadata['labels'] = cloneJson(input.metadata.labels);
-  return obj;
-}
-
-function checkPreconditions(info: ResourceInfo, old: KubeObject, opts: DeleteOptions): void {
-  const name = old.metadata.name ?? '';
-  const uid = opts.preconditions?.uid;
-  if (uid !== undefined && uid !== old.metadata.uid)
-    throw conflict(info, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
-  const rv = opts.preconditions?.resourceVersion;
-  if (rv !== undefined && rv !== old.metadata.resourceVersion)
-    throw conflict(info, name, `Precondition failed: ResourceVersion in precondition: ${rv}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`);
-}
-
-/** selectorMatches tells whether an object's labels match a workload's `spec.selector` (for controllers and tests). */
-export function selectorMatches(selector: unknown, obj: KubeObject): boolean {
-  const reqs = labelSelectorFromSpec(selector);
-  return reqs.length > 0 && matchesLabels(reqs, obj.metadata.labels);
-}
+export { selectorMatches } from './storage-rules.ts';
 
 /** createSimStorage creates an empty SimStorage on a simulated clock. */
 export function createSimStorage(clock: SimClock, options: SimStorageOptions = {}): SimStorage {

@@ -70,11 +70,25 @@ export function storeToken(token: string): void {
   else localStorage.removeItem(TOKEN_KEY);
 }
 
+/** clockOffset is the server clock minus the browser clock, in ms, as of the last API answer. */
+let clockOffset = 0;
+
+/**
+ * serverNow is "now" on the server's (the cluster's) clock: the browser clock corrected by the
+ * offset the last API answer reported in `x-rollscope-now`. Use it wherever a time from the API is
+ * compared with now.
+ */
+export function serverNow(): number {
+  return Date.now() + clockOffset;
+}
+
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   const token = storedToken();
   const headers = new Headers(init.headers);
   if (token) headers.set('authorization', `Bearer ${token}`);
   const res = await fetch(path, { ...init, headers });
+  const reported = Number(res.headers.get('x-rollscope-now') ?? Number.NaN);
+  if (Number.isFinite(reported)) clockOffset = reported - Date.now();
   const text = await res.text();
   if (!res.ok) {
     let detail = text;

@@ -1,10 +1,9 @@
 // Debian's Chromium driven by playwright-core for the dashboard tests: a fresh profile per run,
 // pages that collect console errors, and the layout checks every page must pass.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** CHROMIUM_CANDIDATES are where Debian and others install Chromium. */
 export const CHROMIUM_CANDIDATES: readonly string[] = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -35,17 +34,13 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** launchChromium starts headless Chromium from `executablePath` with a throw-away user-data dir. */
+/**
+ * launchChromium starts headless Chromium from `executablePath`. Playwright gives it a fresh
+ * throw-away user-data dir (and removes it on close), so no profile state leaks between runs.
+ */
 export async function launchChromium(executablePath: string): Promise<BrowserSession> {
-  const profile = mkdtempSync(join(tmpdir(), 'rollscope-chromium-'));
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
-  let browser: Browser;
-  try {
-    browser = await chromium.launch({ executablePath, args, timeout: 30_000 });
-  } catch (e) {
-    rmSync(profile, { recursive: true, force: true });
-    throw e;
-  }
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+  const browser = await chromium.launch({ executablePath, args, timeout: 30_000 });
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return {
     async newPage(viewport, problems) {
@@ -62,7 +57,6 @@ export async function launchChromium(executablePath: string): Promise<BrowserSes
     },
     async close() {
       await browser.close();
-      rmSync(profile, { recursive: true, force: true });
     },
   };
 }

@@ -51,7 +51,11 @@ async function applyFilters(page: Page, fields: Readonly<Record<string, string>>
     if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
     else await el.fill(value);
   }
-  const settled = page.waitForResponse((r) => r.url().includes('/api/v1/releases?'));
+  const wanted = new URLSearchParams(Object.entries(fields).filter(([, v]) => v !== ''));
+  const settled = page.waitForResponse((r) => {
+    const q = new URL(r.url()).searchParams;
+    return r.url().includes('/api/v1/releases?') && [...wanted].every(([k, v]) => q.get(k) === v) && Object.entries(fields).every(([k, v]) => v !== '' || !q.has(k));
+  });
   await page.locator('form.filters button[type="submit"]').click();
   await settled;
   await page.waitForTimeout(200); // let React render the answer
@@ -254,7 +258,12 @@ test('dashboard against a running demo', { timeout: 180_000 }, async (t: TestCon
   const chromiumPath = needComponent(t, 'Chromium', CHROMIUM_CANDIDATES, 'apt-get install chromium');
   if (!chromiumPath) return;
   await buildDashboardIfMissing();
-  const [demo, browser] = await Promise.all([launchDemo({ speed: SPEED }), launchChromium(chromiumPath)]);
+  const [demoStart, browserStart] = await Promise.allSettled([launchDemo({ speed: SPEED }), launchChromium(chromiumPath)]);
+  if (demoStart.status === 'rejected' || browserStart.status === 'rejected') {
+    await Promise.allSettled([demoStart.status === 'fulfilled' ? demoStart.value.stop() : null, browserStart.status === 'fulfilled' ? browserStart.value.close() : null]);
+    throw demoStart.status === 'rejected' ? demoStart.reason : (browserStart as PromiseRejectedResult).reason;
+  }
+  const demo = demoStart.value, browser = browserStart.value;
   const s: Scope = { demo, browser, problems: [] };
   try {
     await demo.kubectl('-n', 'default', 'create', 'deployment', 'e2e-live', `--image=${LIVE_IMAGE}:1.0`, '--replicas=3');

@@ -64,7 +64,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  */
 export async function launchDemo(options: { readonly speed: number; readonly startTimeoutMs?: number }): Promise<RunningDemo> {
   const dir = mkdtempSync(join(tmpdir(), 'rollscope-browser-'));
-  const child = spawn(NODE, [STAND_IN, '--speed', String(options.speed), '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE, [STAND_IN, '--speed', String(options.speed), '--dir', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
   const killOnExit = (): void => void child.kill('SIGKILL');
   process.once('exit', killOnExit);
   let stderr = '';

@@ -3,12 +3,16 @@
 // Run as a child process: `node test/browser/demo-stand-in.ts --speed 30 --dir DIR`. Prints one
 // JSON line on stdout once everything listens ({ url, kubeconfig, operatorToken, viewerToken }),
 // and stops everything cleanly on SIGTERM or SIGINT.
+// The tracker runs on the simulated cluster's clock (now) with real sleeps: on the wall clock,
+// pod diagnoses (ImagePullFailed, CrashLoop, Unschedulable) never fire, because the simulated
+// timestamps lie hours behind it (ScaledClock's LAG_HORIZON_MS).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { OperatorActions } from '../../src/api/deps.ts';
 import { startDaemon } from '../../src/daemon/main.ts';
 import { loadKubeConfig } from '../../src/kube/client.ts';
+import { realClock } from '../../src/lib/clock.ts';
 import { TrackerError } from '../../src/lib/errors.ts';
 import { jsonLogger } from '../../src/lib/log.ts';
 import { createKubeClient } from '../../src/ops/kube-write.ts';
@@ -45,14 +49,17 @@ const operatorToken = randomBytes(18).toString('base64url');
 const viewerToken = randomBytes(18).toString('base64url');
 const ledger = openSqliteLedger({ path: join(values.dir, 'ledger.db') });
 const daemon = await startDaemon({
-  kubeconfig, namespaces: [], cluster: 'demo', listen: '127.0.0.1:0', ledger, config: {}, logger, minWatchTimeoutSeconds: 30,
+  kubeconfig, namespaces: [], cluster: 'demo', listen: '127.0.0.1:0', ledger, config: {}, logger, minWatchTimeoutSeconds: 30, clock: { now: () => sim.clock.now(), sleep: realClock.sleep },
   tokens: [{ subject: 'demo-operator', role: 'operator', token: operatorToken }, { subject: 'demo-viewer', role: 'viewer', token: viewerToken }],
   actions: patchActions(kubeconfig),
 });
 process.stdout.write(`${JSON.stringify({ url: daemon.url, kubeconfig, operatorToken, viewerToken })}\n`);
+// Stop on SIGTERM/SIGINT, or when the parent goes away (its end of our stdin closes), so a killed
+// test run never leaves a cluster behind.
 await new Promise<void>((done) => {
   process.once('SIGTERM', () => done());
   process.once('SIGINT', () => done());
+  process.stdin.on('end', () => done()).on('error', () => done()).resume();
 });
 stopScenario();
 await daemon.stop();

@@ -7,6 +7,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ReleaseId } from '../../src/model/release.ts';
 import { openLedger } from '../../src/store/open.ts';
+import { exitCodeFor } from '../../src/cli/exit-codes.ts';
+import { runAction } from '../../src/cli/commands/ops-action.ts';
+import { runSetImage } from '../../src/cli/commands/set-image.ts';
+import { runUndo } from '../../src/cli/commands/undo.ts';
+import { isTrackerError } from '../../src/lib/errors.ts';
+import { pause, resume } from '../../src/ops/actions.ts';
 import { aRelease } from '../support/release-fixture.ts';
 import { manifest, startOpsCluster, type OpsCluster } from './ops-support.ts';
 
@@ -127,23 +133,30 @@ test('rollscope write operations match kubectl', async (t) => {
   });
 
   await t.test('errors: exit code, one line naming the object, and a hint', async () => {
-    const cases: readonly { readonly args: readonly string[]; readonly code: number; readonly error: RegExp }[] = [
-      { args: ['set-image', 'deployment/web', 'nope=x:1'], code: 3, error: /^error: deployment by-rollscope\/web has no container named "nope"\nhint: containers: web;/ },
-      { args: ['set-image', 'deployment/web', 'web'], code: 3, error: /^error: cannot read "web" as CONTAINER=IMAGE\nhint: / },
-      { args: ['undo', 'deployment/web', '--to-revision', '99'], code: 4, error: /^error: unable to find specified revision 99 in history\nhint: / },
-      { args: ['undo', 'deployment/missing'], code: 4, error: /^error: deployment missing not found in namespace by-rollscope\nhint: / },
-      { args: ['pause', 'statefulset/db'], code: 3, error: /^error: statefulsets\.apps "db" pausing is not supported\nhint: / },
-      { args: ['resume', 'daemonset/agent'], code: 3, error: /^error: daemonsets\.apps "agent" resuming is not supported\nhint: / },
-      { args: ['restart', 'configmap/x'], code: 3, error: /^error: rollscope restart does not support type "configmap" \(in configmap\/x\)\nhint: / },
-      { args: ['undo', 'deployment/web', '--to-revision', 'x'], code: 3, error: /^error: --to-revision x is not a revision number\nhint: / },
+    // In-process (no Node start-up per case): the command functions throw the TrackerError that
+    // main.ts prints as `error: …` / `hint: …` and maps to the exit code.
+    const flags = { kubeconfig: c.kubeconfig, namespace: ROLLSCOPE_NS, timeout: '10m' };
+    const cases: readonly { readonly name: string; readonly run: () => Promise<number>; readonly exit: number; readonly error: RegExp }[] = [
+      { name: 'unknown container', run: () => runSetImage('deployment/web', ['nope=x:1'], flags), exit: 3, error: /^deployment by-rollscope\/web has no container named "nope"$/ },
+      { name: 'not CONTAINER=IMAGE', run: () => runSetImage('deployment/web', ['web'], flags), exit: 3, error: /^cannot read "web" as CONTAINER=IMAGE$/ },
+      { name: 'unknown revision', run: () => runUndo('deployment/web', { ...flags, toRevision: '99' }), exit: 4, error: /^unable to find specified revision 99 in history$/ },
+      { name: 'bad revision', run: () => runUndo('deployment/web', { ...flags, toRevision: 'x' }), exit: 3, error: /^--to-revision x is not a revision number$/ },
+      { name: 'missing workload', run: () => runUndo('deployment/missing', flags), exit: 4, error: /^deployment missing not found in namespace by-rollscope$/ },
+      { name: 'pause a StatefulSet', run: () => runAction('pause', 'statefulset/db', flags, pause), exit: 3, error: /^statefulsets\.apps "db" pausing is not supported$/ },
+      { name: 'resume a DaemonSet', run: () => runAction('resume', 'daemonset/agent', flags, resume), exit: 3, error: /^daemonsets\.apps "agent" resuming is not supported$/ },
+      { name: 'not a workload type', run: () => runAction('restart', 'configmap/x', flags, resume), exit: 3, error: /^rollscope restart does not support type "configmap" \(in configmap\/x\)$/ },
     ];
-    await Promise.all(
-      cases.map(async (k) => {
-        const r = await c.rollscope([...k.args, '-n', ROLLSCOPE_NS]);
-        assert.equal(r.code, k.code, `${k.args.join(' ')}: ${r.stderr}`);
-        assert.match(r.stderr, k.error, k.args.join(' '));
-      }),
-    );
+    for (const k of cases)
+      await assert.rejects(k.run(), (e: unknown) => {
+        assert.ok(isTrackerError(e), k.name);
+        assert.match(e.message, k.error, k.name);
+        assert.equal(exitCodeFor[e.code], k.exit, k.name);
+        assert.ok((e.details.hint ?? '').length > 10, `${k.name}: a hint`);
+        return true;
+      });
+    const cli = await c.rollscope(['set-image', 'deployment/web', 'nope=x:1', '-n', ROLLSCOPE_NS]);
+    assert.equal(cli.code, 3);
+    assert.match(cli.stderr, /^error: deployment by-rollscope\/web has no container named "nope"\nhint: containers: web;/);
     const remove = c.sim.faults.fail({ resource: 'deployments.apps', verb: 'patch' }, { code: 403 });
     try {
       const r = await c.rollscope(['restart', 'deployment/web', '-n', ROLLSCOPE_NS]);

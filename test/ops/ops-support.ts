@@ -80,17 +80,47 @@ export async function startOpsCluster(t: TestContext, speed = 40): Promise<OpsCl
   };
 }
 
-/** spawnRollscope starts the CLI without waiting (for tmux-free streaming checks); the caller awaits `done`. */
-export function spawnRollscope(c: OpsCluster, args: readonly string[]): { readonly done: Promise<Run> } {
+/** Spawned is a running rollscope process. */
+export interface Spawned {
+  readonly done: Promise<Run>;
+  /** when resolves (with the real time) once stderr matches `pattern`: e.g. the first progress line, which says the watches have synced. */
+  when(pattern: RegExp, timeoutMs?: number): Promise<number>;
+}
+
+/**
+ * spawnRollscope starts the CLI without waiting for it. Tests that time it wait for its first
+ * progress line (`when`) before changing the cluster, so Node's start-up time (long on a loaded
+ * machine) is not counted against it.
+ */
+export function spawnRollscope(c: OpsCluster, args: readonly string[]): Spawned {
   const started = Date.now();
   const child = spawn(process.execPath, [MAIN, ...args, '--kubeconfig', c.kubeconfig], { env: { ...process.env, KUBECONFIG: c.kubeconfig } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code: code ?? 124, stdout, stderr, endedAt: Date.now(), durationMs: Date.now() - started })));
-  return { done };
+  let closed = false;
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (code) => {
+      closed = true;
+      resolve({ code: code ?? 124, stdout, stderr, endedAt: Date.now(), durationMs: Date.now() - started });
+    }),
+  );
+  return {
+    done,
+    async when(pattern, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(stderr)) {
+        if (closed || Date.now() > deadline) throw new Error(`rollscope ${args.join(' ')} never printed ${String(pattern)}; stderr:\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return Date.now();
+    },
+  };
 }
+
+/** READY is the first line a waiting `rollscope wait` prints once its watches have synced. */
+export const READY = /^Waiting for /m;
 
 /** WorkloadSpec describes a test workload manifest. */
 export interface WorkloadSpec {

@@ -3,7 +3,7 @@
 // paused, superseded by a newer revision, and RBAC refusals (exit 5 with the rule to grant).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { manifest, spawnRollscope, startOpsCluster, type OpsCluster, type Run } from './ops-support.ts';
+import { manifest, READY, spawnRollscope, startOpsCluster, type OpsCluster, type Run } from './ops-support.ts';
 
 /** usage sums the simulator's requests per verb since the last reset (discovery excluded). */
 function usage(c: OpsCluster): Record<string, number> {
@@ -13,7 +13,6 @@ function usage(c: OpsCluster): Record<string, number> {
 }
 
 const json = (r: Run): { result: string; workloads: { state: string; reason: string; superseded: boolean; diagnosis: { code: string } | null }[] } => JSON.parse(r.stdout) as never;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 test('rollscope wait through a workload lifecycle', async (t) => {
   const c = await startOpsCluster(t);
@@ -47,7 +46,7 @@ test('rollscope wait through a workload lifecycle', async (t) => {
     assert.equal(missing.code, 4);
     assert.match(missing.stderr, /^error: deployment later not found in namespace default\nhint: .*--grace/m);
     const waiting = spawnRollscope(c, ['wait', 'deployment/later', '--grace', '30s', '--timeout', '60s']);
-    await sleep(1500);
+    await waiting.when(READY);
     await c.kubectlOk(['apply', '-f', '-'], { input: manifest({ kind: 'Deployment', name: 'later', image: 'app:1', replicas: 1 }) });
     const r = await waiting.done;
     assert.equal(r.code, 0, r.stderr);
@@ -57,7 +56,7 @@ test('rollscope wait through a workload lifecycle', async (t) => {
   await t.test('deleted during the wait → exit 1, reason Deleted', async () => {
     await c.kubectlOk(['apply', '-f', '-'], { input: manifest({ kind: 'Deployment', name: 'doomed', image: 'app:1', container: 'resources: {requests: {cpu: "64"}}' }) });
     const waiting = spawnRollscope(c, ['wait', 'deployment/doomed', '--fail-fast', 'none', '-o', 'json']);
-    await sleep(1500);
+    await waiting.when(READY);
     await c.kubectlOk(['delete', 'deployment', 'doomed', '--wait=false']);
     const r = await waiting.done;
     assert.equal(r.code, 1, r.stderr);
@@ -81,7 +80,7 @@ test('rollscope wait through a workload lifecycle', async (t) => {
   await t.test('superseded by a newer revision during the wait → waits for the newest and says so', async () => {
     await c.kubectlOk(['apply', '-f', '-'], { input: manifest({ kind: 'Deployment', name: 'next', image: 'app:1', container: 'resources: {requests: {cpu: "64"}}' }) });
     const waiting = spawnRollscope(c, ['wait', 'deployment/next', '--fail-fast', 'none', '-o', 'json']);
-    await sleep(1500);
+    await waiting.when(READY);
     await c.kubectlOk(['patch', 'deployment', 'next', '--type=json', '-p', '[{"op":"remove","path":"/spec/template/spec/containers/0/resources"}]']);
     const r = await waiting.done;
     assert.equal(r.code, 0, r.stderr);

@@ -28,7 +28,7 @@ export async function runAction(command: string, arg: string, flags: ActionFlags
   const done = await act({ client: conn.client, signal, now: () => realClock.now() }, resolved);
   (flags.wait && parseOutput(flags.output) === 'json' ? process.stderr : process.stdout).write(`${done.message}\n`);
   if (!flags.wait) return EXIT.ok;
-  return runWait(conn.kubeConfig, [resolved.target], flags);
+  return runWait(conn.kubeConfig, [resolved.target], flags, command === 'pause');
 }
 
 /** actionCommand declares a write command with the common flags; the caller adds its own and the action. */

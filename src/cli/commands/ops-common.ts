@@ -8,7 +8,7 @@ import type { WorkloadTarget } from '../../ops/workload-target.ts';
 import { formatDuration, parseDuration } from '../../track/status/duration.ts';
 import { parseFailFastRules, type FailFastRules } from '../../track/status/fail-fast.ts';
 import { EXIT } from '../exit-codes.ts';
-import { displayFor, silentDisplay } from '../progress/display.ts';
+import { displayFor } from '../progress/display.ts';
 import { humanResult, jsonResult } from '../progress/result.ts';
 
 /** ClusterFlags are the connection flags every cluster command takes. */
@@ -87,16 +87,16 @@ export function exitFor(r: WaitResult): number {
 
 /**
  * runWait waits for `targets`, shows live progress on stderr (redrawn in place on a terminal, plain
- * lines otherwise), prints the result (text, or the JSON document on stdout) and returns the exit code.
- * Flags are validated before any request.
+ * lines otherwise — also with -o json, whose document alone goes to stdout), prints the result (text, or the JSON document on stdout) and returns the exit code.
+ * Flags are validated before any request. `pausedIsDone` (for `pause --wait`) counts an observed pause as done.
  */
-export async function runWait(kubeConfig: KubeConfig, targets: readonly WorkloadTarget[], flags: WaitFlags): Promise<number> {
+export async function runWait(kubeConfig: KubeConfig, targets: readonly WorkloadTarget[], flags: WaitFlags, pausedIsDone = false): Promise<number> {
   const timeoutMs = parseDurationFlag(flags.timeout, '--timeout');
   const notFoundGraceMs = parseDurationFlag(flags.grace ?? '0s', '--grace');
   const format = parseOutput(flags.output);
   const rules = parseRules(flags.failFast);
-  const display = format === 'json' && process.stderr.isTTY !== true ? silentDisplay : displayFor(process.stderr);
-  const result = await waitForRollouts({ kubeConfig, targets, timeoutMs, notFoundGraceMs, ...(rules ? { rules } : {}), onUpdate: (s) => display.update(s) });
+  const display = displayFor(process.stderr);
+  const result = await waitForRollouts({ kubeConfig, targets, timeoutMs, notFoundGraceMs, ...(rules ? { rules } : {}), pausedIsDone, onUpdate: (s) => display.update(s) });
   display.finish();
   const human = humanResult(result);
   process.stdout.write(format === 'json' ? jsonResult(result) : human.stdout);

@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { jsonLogger } from '../../lib/log.ts';
 import { defaultLedgerUrl, openLedger } from '../../store/open.ts';
 import { DEFAULT_LISTEN, loadConfigFile } from '../../daemon/config.ts';
+import { simClockFromEnv } from '../../daemon/sim-clock-env.ts';
 
 /** ServeFlags are the parsed flags of `rollscope serve`. */
 interface ServeFlags {
@@ -49,6 +50,7 @@ export function registerServe(program: Command): void {
       const { startDaemon } = await import('../../daemon/main.ts');
       const logger = jsonLogger({ level: flags.logLevel });
       const config = loadConfigFile(flags.config);
+      const clock = simClockFromEnv();
       const ledger = await openLedger(flags.db ?? config.db ?? defaultLedgerUrl());
       let daemon;
       try {
@@ -61,6 +63,7 @@ export function registerServe(program: Command): void {
           ledger,
           config,
           logger,
+          ...(clock ? { clock } : {}),
         });
       } catch (e) {
         await ledger.close();

@@ -38,6 +38,10 @@ export function humanResult(r: WaitResult): { readonly stdout: string; readonly 
       stdout += `${w.kind === 'DaemonSet' ? 'daemon set' : w.kind.toLowerCase()} "${w.name}" successfully rolled out (${formatDuration(Math.round(w.durationMs / 1000) * 1000)})${w.superseded ? ' — superseded during the wait; this is the newest revision' : ''}\n`;
       continue;
     }
+    if (w.state === 'Paused' && r.result === 'succeeded') {
+      stdout += `${w.kind.toLowerCase()} "${w.name}" paused (observed by the controller)\n`;
+      continue;
+    }
     if (w.state === 'InProgress' && r.result === 'failed') {
       stderr += `note: ${subject(w)} was still rolling out (${w.message})\n`;
       continue;

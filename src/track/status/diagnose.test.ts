@@ -63,6 +63,12 @@ const rows: readonly Row[] = [
     want: { code: 'CrashLoop', reason: 'Error', exitCode: 3 },
   },
   {
+    name: 'running again, not ready, after a non-zero exit (between back-offs), long not ready → CrashLoop, not ReadinessFailing',
+    pods: [podRecord({ status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: at(2) }], containerStatuses: [{ name: 'app', ready: false, started: true, restartCount: 3, state: { running: { startedAt: at(100) } }, lastState: { terminated: { reason: 'Error', exitCode: 1, finishedAt: at(90) } } }] } })],
+    nowS: 300,
+    want: { code: 'CrashLoop', reason: 'Error', exitCode: 1 },
+  },
+  {
     name: 'CreateContainerConfigError → ConfigError with the missing ConfigMap',
     pods: [podRecord(waiting('CreateContainerConfigError', 'configmap "web-config" not found'))],
     want: { code: 'ConfigError', reason: 'CreateContainerConfigError', message: 'configmap "web-config" not found' },

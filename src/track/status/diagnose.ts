@@ -54,7 +54,8 @@ const FAILED_CREATE_WINDOW_MS = 10 * 60_000;
  * Rules (first by PRIORITY, then the earliest `since`):
  * - ImagePullFailed: a container waiting with ErrImagePull, ImagePullBackOff, InvalidImageName or
  *   ErrImageNeverPull; the message is the kubelet's `Failed to pull image …` event when present.
- * - CrashLoop: a container waiting in CrashLoopBackOff, or terminated non-zero after a restart;
+ * - CrashLoop: a container waiting in CrashLoopBackOff, or terminated non-zero after a restart, or
+ *   running again but not ready after a restart whose last exit was non-zero;
  *   exitCode and reason come from the last termination (e.g. 137, OOMKilled).
  * - ConfigError: CreateContainerConfigError / CreateContainerError, with the kubelet's message.
  * - Unschedulable: PodScheduled=False/Unschedulable, or a FailedScheduling event on an unbound pod;
@@ -104,7 +105,10 @@ function diagnoseContainer(c: ContainerStatusRecord, events: readonly EventRecor
     const message = s.message || `container ${c.name} cannot be created (${s.reason})`;
     return finding('ConfigError', s.reason, message, object, earliestSeen(events.filter((e) => e.reason === 'Failed')));
   }
-  const crashLooping = (s.kind === 'waiting' && s.reason === 'CrashLoopBackOff') || (s.kind === 'terminated' && s.exitCode !== 0 && c.restartCount > 0);
+  // A crash-looping container spends part of each back-off cycle running (not ready) again: while
+  // it last exited non-zero it is still crash-looping, not merely failing readiness.
+  const restartedAfterCrash = s.kind === 'running' && !c.ready && c.restartCount > 0 && c.lastTerminated !== null && c.lastTerminated.exitCode !== 0;
+  const crashLooping = (s.kind === 'waiting' && s.reason === 'CrashLoopBackOff') || (s.kind === 'terminated' && s.exitCode !== 0 && c.restartCount > 0) || restartedAfterCrash;
   if (!crashLooping) return null;
   const last = c.lastTerminated ?? (s.kind === 'terminated' ? s : null);
   const exitCode = last?.exitCode;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, subscribe, type ApiRelease } from '../api.ts';
+import { api, serverNow, subscribe, type ApiRelease } from '../api.ts';
 import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { fmtDuration, shortImage } from '../format.ts';
 import { useT } from '../i18n.ts';
@@ -20,10 +20,14 @@ export function LivePage() {
   const t = useT();
   const [items, setItems] = useState<ApiRelease[]>([]);
   const [tick, setTick] = useState(0);
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => { api.active().then((r) => setItems(r.items), () => undefined); }, [tick]);
+  useEffect(() => {
+    let current = true; // ignore an older answer that arrives after a newer request
+    api.active().then((r) => { if (current) setItems(r.items); }, () => undefined);
+    return () => { current = false; };
+  }, [tick]);
   useEffect(() => subscribe(() => setTick((n) => n + 1)), []);
-  useEffect(() => { const h = setInterval(() => { setNow(Date.now()); setTick((n) => n + 1); }, 5000); return () => clearInterval(h); }, []);
+  useEffect(() => { const h = setInterval(() => setTick((n) => n + 1), 5000); return () => clearInterval(h); }, []);
+  const now = serverNow();
   return (
     <div className="panel">
       <h2>{t.live}</h2>

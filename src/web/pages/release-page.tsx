@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, storedToken, type ApiReleaseDetail } from '../api.ts';
+import { api, ApiError, serverNow, storedToken, type ApiReleaseDetail } from '../api.ts';
 import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { PhaseWaterfall } from '../components/phase-waterfall.tsx';
 import { fmtDuration, fmtTime } from '../format.ts';
@@ -44,7 +44,7 @@ export function ReleasePage({ id }: { readonly id: string }) {
         </tbody></table>
         <ActionButtons ns={r.namespace} kind={r.kind} name={r.name} />
       </div>
-      <div className="panel"><h2>{t.phases}</h2><PhaseWaterfall release={r} now={Date.now()} /></div>
+      <div className="panel"><h2>{t.phases}</h2><PhaseWaterfall release={r} now={serverNow()} /></div>
       <div className="panel">
         <h2>{t.events}</h2>
         <table data-table="events"><tbody>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, subscribe, type ApiRelease } from '../api.ts';
+import { api, serverNow, subscribe, type ApiRelease } from '../api.ts';
 import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { ReleaseTimeline } from '../components/release-timeline.tsx';
 import { fmtDuration, fmtTime, shortImage } from '../format.ts';
@@ -17,7 +17,9 @@ export function ReleasesPage() {
   const [error, setError] = useState('');
   const [tick, setTick] = useState(0);
   useEffect(() => {
-    api.releases({ ...filters, limit: '200' }).then((r) => { setItems(r.items); setError(''); }, (e: Error) => setError(e.message));
+    let current = true; // a slower answer to an older query (filters or tick) must not overwrite a newer one
+    api.releases({ ...filters, limit: '200' }).then((r) => { if (current) { setItems(r.items); setError(''); } }, (e: Error) => { if (current) setError(e.message); });
+    return () => { current = false; };
   }, [filters, tick]);
   useEffect(() => subscribe(() => setTick((n) => n + 1)), []);
   const field = (k: keyof Filters, label: string, placeholder = '') => (
@@ -45,7 +47,7 @@ export function ReleasesPage() {
         </form>
       </div>
       {error && <p className="error">{error}</p>}
-      <div className="panel"><h2>{t.timeline}</h2>{items.length ? <ReleaseTimeline releases={items} now={Date.now()} /> : <p className="muted">{t.noReleases}</p>}</div>
+      <div className="panel"><h2>{t.timeline}</h2>{items.length ? <ReleaseTimeline releases={items} now={serverNow()} /> : <p className="muted">{t.noReleases}</p>}</div>
       <div className="panel">
         <table data-table="releases">
           <thead><tr><th>{t.workload}</th><th>#</th><th>{t.revision}</th><th>{t.trigger}</th><th>{t.images}</th><th>{t.actor}</th><th>{t.started}</th><th>{t.duration}</th><th>{t.outcome}</th><th>{t.reason}</th></tr></thead>
