@@ -277,3 +277,29 @@ test('on relist, an object that turned malformed keeps its last good record (it 
   assert.equal(s.informer.store.has('ns/b' as never), false);
   await s.stop();
 });
+
+test('a projection that throws (a broken contract) skips the object instead of failing the watch forever', async () => {
+  const lw = new FakeListerWatcher();
+  const clock = new InstantClock();
+  const logger = recordingLogger();
+  const informer = new Informer<Thing>(lw, {
+    project: (o) => {
+      if ((o as { color?: unknown }).color === 'boom') throw new RangeError('Maximum call stack size exceeded');
+      return projectThing(o);
+    },
+    description: 'Thing in ns',
+    logger,
+    clock,
+  });
+  lw.upsert('ns', 'a', { color: 'red' });
+  const ac = new AbortController();
+  const done = informer.run(ac.signal);
+  await settle(() => lw.openWatches === 1, 'watching');
+  lw.upsert('ns', 'b', { color: 'boom' });
+  lw.upsert('ns', 'c', { color: 'blue' });
+  await settle(() => informer.store.size === 2, 'kept going');
+  assert.ok(logger.lines.some((l) => l.msg === 'skipping malformed object' && String(l.fields.error).includes('projection threw Maximum call stack size exceeded on ns/b')));
+  assert.deepEqual(clock.sleeps, []);
+  ac.abort();
+  await done;
+});

@@ -174,7 +174,7 @@ export class Reflector<T extends Keyed> {
         continue;
       }
       for (const item of page.items) {
-        const r = this.#o.project(item);
+        const r = this.#project(item);
         if (r.ok) {
           fresh.set(keyOf(r.value.namespace, r.value.name), r.value);
           continue;
@@ -236,7 +236,7 @@ export class Reflector<T extends Keyed> {
     }
     this.#stats.events++;
     this.#advance(rawResourceVersion(item.object));
-    const r = this.#o.project(item.object);
+    const r = this.#project(item.object);
     if (!r.ok) {
       this.#malformed(r.error, item.type);
       if (item.type === 'DELETED') this.#deleteByRawKey(item.object);
@@ -256,6 +256,19 @@ export class Reflector<T extends Keyed> {
     if (last === undefined) return;
     this.#o.queue.add(key, { type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last } });
     this.#o.onQueued();
+  }
+
+  /**
+   * #project applies the projection. Projections never throw by contract; should one break it,
+   * the object is treated as malformed rather than failing the watch, which would otherwise
+   * re-deliver the same object from the same resourceVersion forever.
+   */
+  #project(obj: unknown): Result<T, string> {
+    try {
+      return this.#o.project(obj);
+    } catch (e) {
+      return { ok: false, error: `${this.#o.description}: projection threw ${e instanceof Error ? e.message : String(e)} on ${tryObjectKey(obj) ?? '<no name>'}` };
+    }
   }
 
   #advance(rv: string): void {

@@ -134,6 +134,21 @@ export function checkKind(o: JsonObject, want: string): Result<true, string> {
   return err(`kind is ${clip(JSON.stringify(o.kind) ?? 'undefined')}, expected ${want}`);
 }
 
+/**
+ * MAX_DEPTH bounds how deeply nested an object may be before projections that walk it (template
+ * fingerprints, redaction) refuse it: real objects nest about 15 levels; JSON.parse accepts
+ * 100 000, which would overflow the stack of any recursive walk.
+ */
+export const MAX_DEPTH = 64;
+
+/** exceedsDepth tells whether a JSON value nests deeper than `limit` levels; its own recursion stops at `limit`. */
+export function exceedsDepth(v: unknown, limit: number = MAX_DEPTH): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (limit <= 0) return true;
+  for (const k in v) if (exceedsDepth((v as Record<string, unknown>)[k], limit - 1)) return true;
+  return false;
+}
+
 /** clip shortens a string for an error message (at most 64 characters). */
 export function clip(s: string): string {
   return s.length > 64 ? `${s.slice(0, 61)}...` : s;

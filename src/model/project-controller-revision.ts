@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../lib/result.ts';
-import { checkKind, clip, describeType, isJsonObject, objectSubject, readIdentity, type JsonObject } from './fields.ts';
+import { checkKind, clip, describeType, exceedsDepth, MAX_DEPTH, isJsonObject, objectSubject, readIdentity, type JsonObject } from './fields.ts';
 import type { ControllerRevisionRecord } from './records.ts';
 import { projectTemplate } from './template.ts';
 
@@ -18,6 +18,7 @@ export function projectControllerRevision(obj: unknown): Result<ControllerRevisi
 function project(obj: unknown): Result<ControllerRevisionRecord, string> {
   const id = readIdentity(obj);
   if (!id.ok) return id;
+  if (exceedsDepth(obj)) return err(`nested deeper than ${MAX_DEPTH} levels`);
   const o = obj as JsonObject;
   const kindOk = checkKind(o, 'ControllerRevision');
   if (!kindOk.ok) return kindOk;

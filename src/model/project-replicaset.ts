@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../lib/result.ts';
-import { all, checkKind, objectSubject, readConditions, readIdentity, readInt, readObject, readStringMap, type JsonObject } from './fields.ts';
+import { all, checkKind, exceedsDepth, MAX_DEPTH, objectSubject, readConditions, readIdentity, readInt, readObject, readStringMap, type JsonObject } from './fields.ts';
 import { withoutDropped } from './project-workload.ts';
 import type { ReplicaSetRecord } from './records.ts';
 import { projectTemplate } from './template.ts';
@@ -24,6 +24,7 @@ export function projectReplicaSet(obj: unknown): Result<ReplicaSetRecord, string
 function project(obj: unknown): Result<ReplicaSetRecord, string> {
   const id = readIdentity(obj);
   if (!id.ok) return id;
+  if (exceedsDepth(obj)) return err(`nested deeper than ${MAX_DEPTH} levels`);
   const o = obj as JsonObject;
   const kindOk = checkKind(o, 'ReplicaSet');
   if (!kindOk.ok) return kindOk;

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../lib/result.ts';
-import { all, checkKind, objectSubject, readBool, readConditions, readIdentity, readInt, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
+import { all, checkKind, exceedsDepth, MAX_DEPTH, objectSubject, readBool, readConditions, readIdentity, readInt, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
 import { fingerprint } from './fingerprint.ts';
 import { projectManagers } from './managed-fields.ts';
 import type { WorkloadRecord } from './records.ts';
@@ -37,6 +37,7 @@ export function projectWorkload(obj: unknown, kind: WorkloadRecordKind): Result<
 function project(obj: unknown, kind: WorkloadRecordKind): Result<WorkloadRecord, string> {
   const id = readIdentity(obj);
   if (!id.ok) return id;
+  if (exceedsDepth(obj)) return err(`nested deeper than ${MAX_DEPTH} levels`);
   const o = obj as JsonObject;
   const kindOk = checkKind(o, kind);
   if (!kindOk.ok) return kindOk;

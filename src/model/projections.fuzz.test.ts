@@ -101,6 +101,15 @@ for (const p of PROJECTORS) {
     );
   });
 
+  test(`${p.kind}: 20 000 levels of nesting never throw`, () => {
+    const deep = JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`) as unknown;
+    for (const path of [['spec', 'template', 'deep'], ['spec', 'deep'], ['data', 'spec', 'template', 'deep'], ['status', 'deep'], ['metadata', 'deep']]) {
+      const input = setPath(base, path.slice(0, 1), { ...((base as Record<string, object>)[path[0]!] ?? {}) });
+      const nested = setPath(input, path, deep);
+      assertWellBehaved(p, nested, p.project(nested));
+    }
+  });
+
   test(`${p.kind}: 1 MiB of annotations is refused with an error naming the object`, () => {
     const input = setPath(base, ['metadata', 'annotations'], { huge: 'x'.repeat(1024 * 1024) });
     const r = p.project(input);

@@ -18,11 +18,12 @@ export interface Viewport {
   readonly height: number;
 }
 
+/** DESKTOP is a laptop screen. */
+export const DESKTOP: Viewport = { name: 'desktop', width: 1280, height: 800 };
+/** MOBILE is a phone screen. */
+export const MOBILE: Viewport = { name: 'mobile', width: 390, height: 844 };
 /** VIEWPORTS are the sizes the dashboard must work at: a laptop and a phone. */
-export const VIEWPORTS: readonly Viewport[] = [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'mobile', width: 390, height: 844 },
-];
+export const VIEWPORTS: readonly Viewport[] = [DESKTOP, MOBILE];
 
 /** BrowserSession is a running Chromium with a fresh profile. */
 export interface BrowserSession {

@@ -12,7 +12,7 @@ import type { ApiRelease } from '../../src/web/api.ts';
 import { STRINGS } from '../../src/web/i18n.ts';
 import { DIAGNOSIS_CODES } from '../../src/model/diagnosis.ts';
 import { needComponent } from '../support/services.ts';
-import { CHROMIUM_CANDIDATES, VIEWPORTS, checkLayout, launchChromium, screenshot, type BrowserSession, type Viewport } from './browser-session.ts';
+import { CHROMIUM_CANDIDATES, DESKTOP, MOBILE, VIEWPORTS, checkLayout, launchChromium, screenshot, type BrowserSession, type Viewport } from './browser-session.ts';
 import { launchDemo, type RunningDemo } from './demo-process.ts';
 import { eventually } from './wait.ts';
 
@@ -34,7 +34,14 @@ async function apiGet<T>(demo: RunningDemo, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** ROOT_CAUSES are the diagnoses the demo's failure round produces (a missing image, a crash loop, a CPU request no node fits). */
+const ROOT_CAUSES = ['ImagePullFailed', 'CrashLoop', 'Unschedulable'] as const;
+
 const releasesOf = async (demo: RunningDemo, query: string): Promise<ApiRelease[]> => (await apiGet<{ items: ApiRelease[] }>(demo, `/api/v1/releases?${query}`)).items;
+
+/** rootCauseFailures lists the failed releases diagnosed with one of ROOT_CAUSES. */
+const rootCauseFailures = async (demo: RunningDemo): Promise<ApiRelease[]> =>
+  (await releasesOf(demo, 'outcome=failed')).filter((r) => (ROOT_CAUSES as readonly string[]).includes(r.failure?.code ?? ''));
 
 /** open navigates to a dashboard route and waits for `ready` to show. */
 async function open(page: Page, demo: RunningDemo, hash: string, ready: string): Promise<void> {
@@ -68,7 +75,7 @@ interface Scope {
   readonly problems: string[];
 }
 
-async function newPage(s: Scope, viewport: Viewport = VIEWPORTS[0]!): Promise<Page> {
+async function newPage(s: Scope, viewport: Viewport = DESKTOP): Promise<Page> {
   return (await s.browser.newPage(viewport, s.problems)).page;
 }
 
@@ -127,6 +134,7 @@ async function releasesPageAndFilters(s: Scope): Promise<void> {
   assert.deepEqual([...new Set(outcomes)], ['failed'], 'outcome filter');
   const reasons = await page.locator('table[data-table="releases"] tbody td.reason').allInnerTexts();
   for (const reason of reasons) assert.match(reason, new RegExp(`^(${DIAGNOSIS_CODES.join('|')}): \\S`), 'every failed row says why');
+  assert.ok(reasons.some((r) => ROOT_CAUSES.some((c) => r.startsWith(`${c}: `))), `a failed row names its root cause: ${reasons.join(' | ')}`);
 
   await applyFilters(page, { outcome: '', image: 'checkout' });
   const images = await page.locator('table[data-table="releases"] tbody tr td:nth-child(5)').allInnerTexts();
@@ -136,8 +144,8 @@ async function releasesPageAndFilters(s: Scope): Promise<void> {
 }
 
 async function failedReleasePage(s: Scope): Promise<ApiRelease> {
-  const failed = (await releasesOf(s.demo, 'outcome=failed'))[0];
-  assert.ok(failed?.failure, 'the demo has a failed release');
+  const failed = (await rootCauseFailures(s.demo))[0];
+  assert.ok(failed?.failure, 'the demo has a release failed for a root cause');
   const page = await newPage(s);
   await open(page, s.demo, `#/release/${failed.id}`, `[data-release="${failed.id}"]`);
   const diagnosis = page.locator(`td[data-failure="${failed.failure.code}"]`);
@@ -239,7 +247,7 @@ async function viewportsAndThemes(s: Scope, failedId: string): Promise<void> {
 }
 
 async function simplifiedChinese(s: Scope): Promise<void> {
-  const page = await newPage(s, VIEWPORTS[1]!);
+  const page = await newPage(s, MOBILE);
   await open(page, s.demo, '#/', 'table[data-table="releases"] tbody tr');
   await page.locator('header select').selectOption('zh-CN');
   assert.equal(await page.locator('header nav a').first().innerText(), STRINGS['zh-CN'].timeline);
@@ -269,7 +277,10 @@ test('dashboard against a running demo', { timeout: 180_000 }, async (t: TestCon
     await demo.kubectl('-n', 'default', 'create', 'deployment', 'e2e-live', `--image=${LIVE_IMAGE}:1.0`, '--replicas=3');
     await t.test('the API answers problem+json 400 for bad parameters and 401/403 for missing or weak tokens', () => apiAnswersProblems(s));
     await t.test('a live rollout appears with its progress and then succeeds', () => liveRolloutAppearsAndCompletes(s));
-    await eventually('the demo to fail a release', async () => ((await releasesOf(demo, 'outcome=failed')).length > 0 ? true : undefined), 60_000, 500);
+    await eventually(`the demo to fail releases with ${ROOT_CAUSES.join(', ')}`, async () => {
+      const codes = new Set((await rootCauseFailures(demo)).map((r) => r.failure?.code));
+      return ROOT_CAUSES.every((c) => codes.has(c)) ? true : undefined;
+    }, 60_000, 500);
     await t.test('the releases page shows the timeline and the table, and its filters work', () => releasesPageAndFilters(s));
     let failedId = '';
     await t.test('a failed release page shows its reason, phase waterfall, events and template diff', async () => {

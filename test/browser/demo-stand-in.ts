@@ -49,7 +49,7 @@ const operatorToken = randomBytes(18).toString('base64url');
 const viewerToken = randomBytes(18).toString('base64url');
 const ledger = openSqliteLedger({ path: join(values.dir, 'ledger.db') });
 const daemon = await startDaemon({
-  kubeconfig, namespaces: [], cluster: 'demo', listen: '127.0.0.1:0', ledger, config: {}, logger, minWatchTimeoutSeconds: 30, clock: { now: () => sim.clock.now(), sleep: realClock.sleep },
+  kubeconfig, namespaces: [], cluster: 'demo', listen: '127.0.0.1:0', ledger, config: {}, logger, minWatchTimeoutSeconds: 30, clock: { now: () => sim.clock.now(), sleep: (ms, signal) => realClock.sleep(ms, signal) },
   tokens: [{ subject: 'demo-operator', role: 'operator', token: operatorToken }, { subject: 'demo-viewer', role: 'viewer', token: viewerToken }],
   actions: patchActions(kubeconfig),
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
-import { defaultBehaviour } from '../../src/sim/behaviour.ts';
+import { defaultBehaviour, type ImageRule } from '../../src/sim/behaviour.ts';
 import { startSim, type Sim } from '../../src/sim/index.ts';
 import { needComponent } from '../support/services.ts';
 
@@ -17,10 +17,15 @@ export const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.u
 
 /**
  * STEADY_IMAGE_RULES adds `*:steady`: healthy, but each pod takes 30 s (simulated) to pull and
- * 20 s more to become ready, so a 3-replica rollout lasts a few real seconds at speed 40 — long
+ * 20 s more to become ready (and `*:crashfast`, below), so a 3-replica rollout lasts a few real seconds at speed 40 — long
  * enough that process start-up does not decide who finishes first.
  */
-const STEADY_IMAGE_RULES = [{ image: '*:steady', behaviour: { pullMs: 30_000, readyAfterMs: 20_000 } }];
+const STEADY_IMAGE_RULES: readonly ImageRule[] = [
+  { image: '*:steady', behaviour: { pullMs: 30_000, readyAfterMs: 20_000 } },
+  // `*:crash` may pass readiness before its first exit (the rollout then completes, rightly);
+  // `*:crashfast` exits with code 3 well before it could become ready.
+  { image: '*:crashfast', behaviour: { crashAfterMs: 500, readyAfterMs: 5_000, exitCode: 3, terminationReason: 'Error' } },
+];
 
 /** Run is one finished child process, with when it ended (real ms). */
 export interface Run {

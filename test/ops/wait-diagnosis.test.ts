@@ -57,8 +57,8 @@ interface FailureCase {
 const FAILURES: readonly FailureCase[] = [
   { name: 'deployment: image cannot be pulled → ImagePullFailed', workload: { kind: 'Deployment', name: 'pull', image: 'web:missing' }, code: 'ImagePullFailed', withKubectl: true,
     check: (w) => assert.match(w.diagnosis?.message ?? '', /Failed to pull image "web:missing"/) },
-  { name: 'deployment: crash loop → CrashLoop with the exit code', workload: { kind: 'Deployment', name: 'crash', image: 'app:crash' }, code: 'CrashLoop',
-    check: (w) => assert.equal(w.diagnosis?.exitCode, 1) },
+  { name: 'deployment: crash loop → CrashLoop with the exit code', workload: { kind: 'Deployment', name: 'crash', image: 'app:crashfast' }, code: 'CrashLoop',
+    check: (w) => assert.equal(w.diagnosis?.exitCode, 3) },
   { name: 'deployment: too big for any node → Unschedulable with the scheduler message', workload: { kind: 'Deployment', name: 'huge', image: 'app:1', container: 'resources: {requests: {cpu: "64"}}' }, flags: ['--fail-fast', 'Unschedulable=0s'], code: 'Unschedulable',
     check: (w) => assert.match(w.diagnosis?.message ?? '', /^0\/3 nodes are available: .*Insufficient cpu/) },
   { name: 'deployment: readiness probe keeps failing → ReadinessFailing', workload: { kind: 'Deployment', name: 'unready', image: 'app:unready' }, flags: ['--fail-fast', 'ReadinessFailing=1s'], code: 'ReadinessFailing',

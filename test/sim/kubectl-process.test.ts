@@ -92,7 +92,7 @@ test('rollscope demo: the demo namespaces appear; SIGTERM exits 0', async (t) =>
   if (!bin) return;
   const dir = tempDir(t);
   const kubeconfig = join(dir, 'demo.kubeconfig');
-  const demo = await startCli(['demo', '--kubeconfig-out', kubeconfig], dir);
+  const demo = await startCli(['demo', '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig], dir);
   t.after(() => demo.child.kill('SIGKILL'));
   await eventually('the kubectl hint on stderr', () => (demo.stderr().includes(`export KUBECONFIG=${kubeconfig}`) ? true : undefined));
   const ns = await kubectl(bin, kubeconfig, ['get', 'namespaces', '-o', 'name']);

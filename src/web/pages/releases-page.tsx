@@ -63,7 +63,7 @@ export function ReleasesPage() {
                 <td>{fmtTime(r.startedAt)}</td>
                 <td>{fmtDuration(r.durationMs)}</td>
                 <td><OutcomeBadge outcome={r.outcome} /></td>
-                <td className="reason">{r.failure ? `${r.failure.code}: ${r.failure.message}` : ''}</td>
+                <td className="reason">{r.failure && <span className="clamp" title={r.failure.message}>{r.failure.code}: {r.failure.message}</span>}</td>
               </tr>
             ))}
           </tbody>

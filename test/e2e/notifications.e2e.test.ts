@@ -1,0 +1,119 @@
+// Issue 5, "Done when" 3 and 4 end to end: `rollscope serve` routes one message per release state
+// change to a webhook and to every vendor sink (signatures checked by local receivers); SIGKILLed
+// while a slow receiver is mid-delivery and restarted, it still delivers every message exactly
+// once when deduplicated by its idempotency key, and loses none.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { eventually, startCluster } from '../sim/kubectl-support.ts';
+import { fetchReleases, simClockEnv, startServe, waitReady, type ReleaseJson, type ServeProcess } from './fixtures/daemon.ts';
+import { SINK_SECRETS, startNotifyReceivers } from './fixtures/notify-receiver.ts';
+import { waitSettled } from './fixtures/scripted-day.ts';
+
+/** expectedKeys are the notification keys a release's history calls for: started, then each final state it entered. */
+function expectedKeys(releases: readonly ReleaseJson[]): string[] {
+  const keys: string[] = [];
+  for (const r of releases) {
+    if (r.backfilled) continue;
+    keys.push(`${r.id}:started`);
+    // In this day a rolled-back release had succeeded before it was rolled back.
+    if (r.outcome === 'rolled-back') keys.push(`${r.id}:succeeded`, `${r.id}:rolled-back`);
+    else if (r.outcome === 'succeeded' || r.outcome === 'failed') keys.push(`${r.id}:${r.outcome}`);
+  }
+  return keys.sort();
+}
+
+test('notifications: one per state change to every sink, exactly once across SIGKILLs mid-delivery', { timeout: 120_000 }, async (t) => {
+  // Given receivers for every sink type (the webhook slow to answer) and serve configured to use them
+  const cluster = await startCluster(t, { speed: 40 });
+  if (!cluster) return;
+  const rx = await startNotifyReceivers({ webhookDelayMs: 300 });
+  const dir = mkdtempSync(join(tmpdir(), 'rollscope-notify-e2e-'));
+  const config = join(dir, 'rollscope.yaml');
+  writeFileSync(config, `notifications:
+  sinks:
+    - {type: webhook, name: hook, url: "${rx.base}/webhook", secret: "${SINK_SECRETS.webhook}"}
+    - {type: slack, name: slack, url: "${rx.base}/slack"}
+    - {type: dingtalk, name: ding, url: "${rx.base}/dingtalk?access_token=t", secret: "${SINK_SECRETS.dingtalk}", language: zh-CN}
+    - {type: feishu, name: feishu, url: "${rx.base}/feishu", secret: "${SINK_SECRETS.feishu}", language: zh-CN}
+    - {type: wecom, name: wecom, url: "${rx.base}/wecom"}
+  routes:
+    - {sinks: [hook, slack, ding, feishu, wecom], namespaces: [day]}
+`);
+  const start = (): Promise<ServeProcess> => startServe({ kubeconfig: cluster.kubeconfig, db: `sqlite:${join(dir, 'ledger.db')}`, config, env: simClockEnv(cluster.sim) });
+  let serve = await start();
+  await waitReady(serve.url);
+  t.after(async () => {
+    await serve.kill();
+    await rx.close();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // SIGKILL the tracker while the webhook receiver holds a delivery open (at most 3 times), then restart it.
+  let kills = 0;
+  let restarting: Promise<void> = Promise.resolve();
+  rx.onWebhook = () => {
+    if (kills >= 3 || rx.received.filter((r) => r.sink === 'webhook').length % 3 !== 1) return;
+    kills++;
+    restarting = (async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      await serve.kill();
+      serve = await start();
+      await waitReady(serve.url);
+    })();
+  };
+
+  // When a short day runs: creates, an image change, a failing image and an undo
+  const n = ['-n', 'day'];
+  const step = async (fn: () => Promise<unknown>): Promise<void> => {
+    await fn();
+    await restarting;
+  };
+  await step(() => cluster.kubectlOk(['create', 'namespace', 'day']));
+  await step(async () => {
+    await cluster.kubectlOk([...n, 'create', 'deployment', 'web', '--image=nginx:1.25']);
+    await waitSettled(cluster, 'deployments.apps', 'web');
+  });
+  await step(async () => {
+    await cluster.kubectlOk([...n, 'set', 'image', 'deployment/web', 'nginx=nginx:1.26']);
+    await waitSettled(cluster, 'deployments.apps', 'web');
+  });
+  await step(async () => {
+    await cluster.kubectlOk([...n, 'create', 'deployment', 'api', '--image=api:1.0']);
+    await waitSettled(cluster, 'deployments.apps', 'api');
+  });
+  await step(() => cluster.kubectlOk([...n, 'set', 'image', 'deployment/api', 'api=api:missing']));
+  await step(async () => {
+    await cluster.kubectlOk([...n, 'rollout', 'undo', 'deployment/web']);
+    await waitSettled(cluster, 'deployments.apps', 'web');
+  });
+  const releases = await eventually('all 5 releases to be final', async () => {
+    await restarting;
+    const rs = await fetchReleases(serve.url).catch(() => []);
+    return rs.length === 5 && rs.every((r) => !['progressing', 'paused'].includes(r.outcome)) ? rs : undefined;
+  }, 30_000);
+  const want = expectedKeys(releases);
+  assert.equal(want.length, 11, `the day has 11 state changes: ${want.join(', ')}`);
+
+  // Then, once the outbox drains, the webhook got every expected key (deduplicated, exactly the expected set)
+  const hookKeys = (sink: string): string[] => rx.received.filter((r) => r.sink === sink).map((r) => r.key ?? '(no key)');
+  await eventually('every message to reach every sink', async () => {
+    await restarting;
+    const counts = ['webhook', 'slack', 'dingtalk', 'feishu', 'wecom'].map((s) => rx.received.filter((r) => r.sink === s).length);
+    return new Set(hookKeys('webhook')).size >= want.length && new Set(hookKeys('slack')).size >= want.length && counts.every((c) => c >= want.length) ? true : undefined;
+  }, 30_000);
+  await new Promise((r) => setTimeout(r, 2_000)); // nothing more may arrive
+  t.diagnostic(`SIGKILLs during delivery: ${kills}; webhook requests ${hookKeys('webhook').length} for ${want.length} messages`);
+  assert.ok(kills >= 1, 'the tracker was killed during a delivery at least once');
+  for (const sink of ['webhook', 'slack']) assert.deepEqual([...new Set(hookKeys(sink))].sort(), want, `${sink}: every message exactly once after deduplication by key`);
+  // And every vendor got as many messages, each with a valid signature and payload
+  const bad = rx.received.filter((r) => !r.valid);
+  assert.deepEqual(bad.map((r) => `${r.sink}: ${r.why}`), [], 'every request is correctly signed and shaped');
+  for (const sink of ['dingtalk', 'feishu', 'wecom']) {
+    const got = rx.received.filter((r) => r.sink === sink).length;
+    assert.ok(got >= want.length && got <= want.length + kills, `${sink}: ${got} requests for ${want.length} messages (redeliveries bounded by the kills)`);
+  }
+});
