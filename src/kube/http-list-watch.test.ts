@@ -196,3 +196,17 @@ test('a silent watch is closed once the server timeout plus the grace period has
   t.mock.timers.tick(1000 + 30_000);
   assert.deepEqual(await items, []);
 });
+
+test('a list body that is not JSON is MALFORMED_OBJECT; one cut off mid-way is KUBE_UNAVAILABLE', async () => {
+  handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('<html>proxy error</html>');
+  };
+  await assert.rejects(lwFor().list({}, AbortSignal.timeout(10_000)), (e) => isTrackerError(e) && e.code === 'MALFORMED_OBJECT' && /is not JSON/.test(e.message));
+  handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
+    res.write('{"items":[');
+    setImmediate(() => res.destroy());
+  };
+  await assert.rejects(lwFor().list({}, AbortSignal.timeout(10_000)), (e) => isTrackerError(e) && e.code === 'KUBE_UNAVAILABLE' && /connection broke/.test(e.message));
+});

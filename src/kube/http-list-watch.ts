@@ -48,7 +48,18 @@ export class HttpListerWatcher implements ListerWatcher {
     if (opts.resourceVersion !== undefined) query.resourceVersion = opts.resourceVersion;
     const subject = this.#subject('list');
     const res = await this.#http.get(this.#options.path, query, subject, signal);
-    const body: unknown = await res.json();
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      if (e instanceof SyntaxError) throw malformedList(subject, 'is not JSON');
+      throw new TrackerError('KUBE_UNAVAILABLE', `list ${subject.resource}${subject.namespace ? ` in ${subject.namespace}` : ''}: the connection broke while reading the response: ${e instanceof Error ? e.message : String(e)}`, {
+        subject: subject.resource,
+        hint: 'retrying with backoff; if it repeats, check proxies between here and the API server',
+        cause: e,
+      });
+    }
     return parseListPage(body, subject);
   }
 

@@ -41,5 +41,8 @@ test('all returns the first error or every value', () => {
 
 test('checkKind accepts a missing kind (list items) and names a wrong one', () => {
   assert.deepEqual(checkKind({}, 'Pod'), ok(true));
-  assert.deepEqual(checkKind({ kind: { x: 1 } }, 'Pod'), err('kind is {"x":1}, expected Pod'));
+  assert.deepEqual(checkKind({ kind: 'Node' }, 'Pod'), err('kind is "Node", expected Pod'));
+  assert.deepEqual(checkKind({ kind: { x: 1 } }, 'Pod'), err('kind is object, expected Pod'));
+  const deep = JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`) as unknown;
+  assert.deepEqual(checkKind({ kind: deep }, 'Pod'), err('kind is array, expected Pod')); // no JSON.stringify of a 20 000-deep value
 });

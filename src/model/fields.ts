@@ -127,11 +127,11 @@ export function readStringMap(o: JsonObject, key: string, path: string): Result<
 
 /**
  * checkKind verifies an object's `kind` when it has one (list items carry none, watch events do).
- * Example: checkKind({kind: 'Pod'}, 'Deployment') → err('kind is "Pod", expected Deployment').
+ * Example: checkKind({kind: 'Pod'}, 'Deployment') → err('kind is "Pod", expected Deployment'); a non-string kind is named by its type.
  */
 export function checkKind(o: JsonObject, want: string): Result<true, string> {
   if (o.kind === undefined || o.kind === want) return ok(true);
-  return err(`kind is ${clip(JSON.stringify(o.kind) ?? 'undefined')}, expected ${want}`);
+  return err(`kind is ${typeof o.kind === 'string' ? JSON.stringify(clip(o.kind)) : describeType(o.kind)}, expected ${want}`);
 }
 
 /**

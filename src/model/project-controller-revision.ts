@@ -24,7 +24,7 @@ function project(obj: unknown): Result<ControllerRevisionRecord, string> {
   if (!kindOk.ok) return kindOk;
   const revision = o.revision;
   if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0)
-    return err(`revision is ${describeType(revision)} ${clip(JSON.stringify(revision) ?? '')}, expected a non-negative integer`);
+    return err(`revision is ${typeof revision === 'number' || typeof revision === 'string' ? `${describeType(revision)} ${clip(JSON.stringify(revision))}` : describeType(revision)}, expected a non-negative integer`);
   const data = o.data;
   if (data !== undefined && data !== null && !isJsonObject(data)) return err(`data is ${describeType(data)}, expected object`);
   const template = isJsonObject(data) && isJsonObject(data.spec) && data.spec.template !== undefined ? projectTemplate(data.spec.template, 'data.spec.template') : ok(null);

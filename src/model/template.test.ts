@@ -66,3 +66,8 @@ test('errors name the field path', () => {
   const r = projectTemplate({ spec: { initContainers: [null] } }, 'data.spec.template');
   assert.deepEqual(r, { ok: false, error: 'data.spec.template.spec.initContainers[0] is null, expected object' });
 });
+
+test('equal templates share one record (a Deployment and its current ReplicaSet)', () => {
+  assert.equal(project(deployment.spec.template), project(replicaSet.spec.template));
+  assert.notEqual(project(deployment.spec.template), project(withPath(deployment.spec.template, 'metadata.labels', { app: 'other' })));
+});

@@ -1,7 +1,7 @@
 import { err, ok, type Result } from '../lib/result.ts';
 import { describeType, isJsonObject, readArray, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
 import { fingerprint } from './fingerprint.ts';
-import { internString } from './intern.ts';
+import { internString, Interner } from './intern.ts';
 import type { ContainerRecord, PodTemplateRecord } from './records.ts';
 
 /** REDACTED replaces every env `value` in a stored template: values may be secrets, and we never keep them. */
@@ -44,17 +44,26 @@ export function projectTemplate(template: unknown, path: string): Result<PodTemp
   const refs = collectConfigRefs(spec.value, `${path}.spec`);
   if (!refs.ok) return refs;
   const redacted = redactTemplate(template, meta.value, labels.value, spec.value);
+  const print = fingerprint(redacted);
+  // A Deployment and its current ReplicaSet (a StatefulSet and its ControllerRevision) carry equal
+  // templates: they share one record, since equal fingerprints mean equal templates everywhere in
+  // the tracker anyway.
   return ok(
-    Object.freeze({
-      fingerprint: fingerprint(redacted),
-      containers: containers.value,
-      initContainers: initContainers.value,
-      annotations: annotations.value,
-      redacted,
-      configRefs: refs.value,
-    }),
+    templates.intern(
+      print,
+      Object.freeze({
+        fingerprint: print,
+        containers: containers.value,
+        initContainers: initContainers.value,
+        annotations: annotations.value,
+        redacted,
+        configRefs: refs.value,
+      }),
+    ),
   );
 }
+
+const templates = new Interner<PodTemplateRecord>(4096);
 
 function readContainers(spec: JsonObject, key: string, path: string): Result<readonly ContainerRecord[], string> {
   const arr = readArray(spec, key, path);

@@ -1,10 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createKubeHttp, type KubeHttp } from '../kube/client.ts';
-import { createClusterInformers } from '../kube/cluster-informers.ts';
-import { HttpListerWatcher } from '../kube/http-list-watch.ts';
-import { Informer } from '../kube/informer.ts';
-import { keyOf } from '../kube/keys.ts';
-import { collectionPath, resourceName, type TrackedKind } from '../kube/resources.ts';
 import { realClock, type Clock, type Instant } from '../lib/clock.ts';
 import { TrackerError, ERROR_CODES, type ErrorCode } from '../lib/errors.ts';
 import { silentLogger, type LogFields, type Logger } from '../lib/log.ts';
@@ -13,11 +8,11 @@ import type { Diagnosis } from '../model/diagnosis.ts';
 import type { WorkloadKind } from '../model/release.ts';
 import { DEFAULT_FAIL_FAST_RULES, type FailFastRules } from '../track/status/fail-fast.ts';
 import { formatDuration } from '../track/status/duration.ts';
-import { isUnstructured, stringField, type Unstructured } from '../track/status/fields.ts';
 import type { Progress } from '../track/status/verdict.ts';
 import { newTrack, stepTarget, type TargetTrack } from './wait-step.ts';
 import { describeTarget, type WorkloadTarget } from './workload-target.ts';
-import { viewOf, type ClusterRecords, type StuckPod } from './workload-view.ts';
+import { buildWatches, type Watches } from './wait-watches.ts';
+import { viewOf, type StuckPod } from './workload-view.ts';
 
 /** WaitOptions configures waitForRollouts. */
 export interface WaitOptions {
@@ -82,7 +77,7 @@ export interface WorkloadResult {
   readonly superseded: boolean;
 }
 
-/** WaitOutcome is how a wait ended. `notFound` lists the workloads that never appeared (exit 4). */
+/** WaitResult is how a wait ended. `notFound` lists the workloads that never appeared (exit 4). */
 export interface WaitResult {
   readonly result: 'succeeded' | 'failed' | 'timeout';
   readonly workloads: readonly WorkloadResult[];
@@ -99,12 +94,6 @@ const SYNC_POLL_MS = 20;
 /** FATAL_CODES end a wait at once when a LIST/WATCH fails with them: retrying cannot help. */
 const FATAL_CODES: ReadonlySet<ErrorCode> = new Set(['KUBE_FORBIDDEN', 'KUBE_UNAUTHORIZED']);
 
-interface RawWorkload {
-  readonly namespace: string;
-  readonly name: string;
-  readonly resourceVersion: string;
-  readonly object: Unstructured;
-}
 
 /**
  * waitForRollouts blocks until every target has rolled out (Current), one has failed (including
@@ -211,53 +200,6 @@ function resultOf(result: WaitResult['result'], tracks: readonly TargetTrack[], 
     return { ...base, state: v.state, reason: v.reason, message: v.message, diagnosis: v.diagnosis };
   });
   return { result, workloads, durationMs: now - startedAt, notFound: tracks.filter((t) => t.status === 'notfound').map((t) => t.target) };
-}
-
-/** Watches is the waiter's view of the cluster: whole workload objects plus the records of their helpers. */
-interface Watches {
-  start(signal: AbortSignal): Promise<void>;
-  hasSynced(): boolean;
-  onChange(fn: () => void): void;
-  workload(t: WorkloadTarget): Unstructured | null;
-  records(): ClusterRecords;
-}
-
-function buildWatches(http: KubeHttp, targets: readonly WorkloadTarget[], logger: Logger, clock: Clock): Watches {
-  const namespaces = [...new Set(targets.map((t) => t.namespace))];
-  const kinds = [...new Set(targets.map((t) => t.kind))];
-  const helperKinds: TrackedKind[] = [...(kinds.includes('Deployment') ? (['ReplicaSet'] as const) : []), ...(kinds.some((k) => k !== 'Deployment') ? (['ControllerRevision'] as const) : []), 'Pod', 'Event'];
-  const helpers = createClusterInformers({ http, namespaces, kinds: helperKinds, logger, clock });
-  const raw = new Map<string, Informer<RawWorkload>>();
-  for (const kind of kinds)
-    for (const namespace of namespaces.filter((ns) => targets.some((t) => t.kind === kind && t.namespace === ns)))
-      raw.set(`${kind}/${namespace}`, rawInformer(http, kind, namespace, logger, clock));
-  return {
-    async start(signal) {
-      await Promise.all([helpers.start(signal), ...[...raw.values()].map((i) => i.run(signal))]);
-    },
-    hasSynced: () => helpers.hasSynced() && [...raw.values()].every((i) => i.hasSynced()),
-    onChange(fn) {
-      helpers.onDelta(fn);
-      for (const i of raw.values()) i.addHandler(fn);
-    },
-    workload(t) {
-      return raw.get(`${t.kind}/${t.namespace}`)?.store.get(keyOf(t.namespace, t.name))?.object ?? null;
-    },
-    records: () => ({ replicaSets: helpers.list('ReplicaSet'), revisions: helpers.list('ControllerRevision'), pods: helpers.list('Pod'), events: helpers.list('Event') }),
-  };
-}
-
-function rawInformer(http: KubeHttp, kind: WorkloadKind, namespace: string, logger: Logger, clock: Clock): Informer<RawWorkload> {
-  const lw = new HttpListerWatcher(http, { path: collectionPath(kind, namespace), resource: resourceName(kind), namespace, clock });
-  return new Informer<RawWorkload>(lw, {
-    description: `${kind} in ${namespace}`,
-    logger: logger.child({ kind, namespace }),
-    clock,
-    project: (obj) => {
-      if (!isUnstructured(obj) || stringField(obj, 'metadata.name') === '') return err(`${kind} without metadata.name`);
-      return ok({ namespace: stringField(obj, 'metadata.namespace'), name: stringField(obj, 'metadata.name'), resourceVersion: stringField(obj, 'metadata.resourceVersion'), object: { ...obj, kind, apiVersion: 'apps/v1' } });
-    },
-  });
 }
 
 /** fatalLogger is a silent Logger that hands every list/watch failure (as a TrackerError) to `onFailure`. */

@@ -89,11 +89,12 @@ test('a restart seeded from the ledger continues numbering and duplicates nothin
   assert.deepEqual(h2.table().at(-1), '#3 rev3 image nginx:1.2 by kubectl-set → succeeded');
 });
 
-test('revisions made while the tracker was down are backfilled after restart', () => {
+test('revisions made while the tracker was down are backfilled after restart; the newest keeps its proven author', () => {
   const h = new Harness();
   const d = new FakeWorkload();
   h.apply([{ type: 'synced' }, ...d.create(img('1.0')), ...rollOut(d)]);
   const ledger = h.ledger();
+  d.time += 10 * 60_000;
   // while down: two template changes, the last one complete
   d.setTemplate(img('1.1'), 'kubectl-set');
   d.sync();
@@ -105,7 +106,7 @@ test('revisions made while the tracker was down are backfilled after restart', (
   assert.deepEqual(h2.table(), [
     '#1 rev1 create nginx:1.0 by kubectl-create → succeeded',
     '#2 rev2 image nginx:1.1 by unknown → superseded [backfilled]',
-    '#3 rev3 image nginx:1.2 by unknown → succeeded [backfilled]',
+    '#3 rev3 image nginx:1.2 by kubectl-set → succeeded',
   ]);
 });
 

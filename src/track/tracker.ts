@@ -2,7 +2,7 @@ import type { Instant } from '../lib/clock.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import type { TrackedRecord } from '../model/records.ts';
 import type { Release } from '../model/release.ts';
-import { activateRevisions, newRevisionsOf } from './release/activate.ts';
+import { activateRevisions, ACTIVATION_WAIT_MS } from './release/activate.ts';
 import { UNKNOWN_ACTOR } from './release/actor.ts';
 import type { Fact } from './release/facts.ts';
 import { onEventUpsert, onPodDeleted, onPodUpsert } from './release/on-pod-event.ts';
@@ -10,7 +10,7 @@ import { onRevisionDeleted, onRevisionUpsert } from './release/on-revision.ts';
 import { onWorkloadDeleted, onWorkloadUpsert } from './release/on-workload.ts';
 import { emptyPMap } from './release/persistent-map.ts';
 import { dropHeld, expireHeld, putWorkload, removeWorkload, takeHeld, unchanged, type Step, type TrackerState } from './release/tracker-state.ts';
-import { pendingFor, seedWorkloadState, type WorkloadState } from './release/workload-state.ts';
+import { seedWorkloadState, type WorkloadState } from './release/workload-state.ts';
 import { advance } from './rollout/machine.ts';
 import { isWatching } from './rollout/state.ts';
 import { DEFAULT_FAIL_FAST_RULES, type FailFastRules } from './status/fail-fast.ts';
@@ -80,7 +80,6 @@ export function initialTrackerState(config: TrackerConfig, seed: readonly Releas
     held: emptyPMap(),
     heldCount: 0,
     droppedHeld: 0,
-    ...(seed.length > 0 ? { seenUntil: Math.max(...seed.map((r) => r.startedAt)) } : {}),
   };
 }
 
@@ -167,7 +166,8 @@ function replayArrivals(step: Step, now: Instant): TrackerStep {
 /**
  * onFirstSync runs once the first full list is in: seeded workloads that did not show up were
  * deleted while we were away; every listed workload gets its missing releases backfilled from
- * the revisions that still exist, and its current rollout sees the workload's status.
+ * the revisions that still exist — the newest with its author and start when the workload still
+ * proves them (release/proven-write.ts) — and its current rollout sees the workload's status.
  */
 function onFirstSync(s0: TrackerState, now: Instant): Step {
   let s: TrackerState = { ...s0, synced: true };
@@ -183,7 +183,7 @@ function onFirstSync(s0: TrackerState, now: Instant): Step {
       s = removeWorkload(s, ws, now);
       continue;
     }
-    const a = activateRevisions(ws, { now, rules: s.rules, live: oneChangeAway(s, ws) });
+    const a = activateRevisions(ws, { now, rules: s.rules, live: false });
     facts.push(...a.facts);
     let next = a.ws;
     if (next.rollout !== null) {
@@ -197,30 +197,22 @@ function onFirstSync(s0: TrackerState, now: Instant): Step {
 }
 
 /**
- * oneChangeAway tells whether a workload missed exactly one template change while the tracker was
- * away (a restart) — a known workload changed once, or a new one created and not changed since:
- * its only unrecorded revision carries the live template, whose writer the first sight remembered (the newest template writer on the object,
- * the same rule as for a workload first seen before Kubernetes activated its template). That
- * release is then recorded live, with its actor, as an uninterrupted tracker would have; with more
- * than one missed change the older ones cannot be attributed and everything is backfilled.
+ * onTick activates revisions that waited ACTIVATION_WAIT_MS for a missing record, re-evaluates rollouts
+ * waiting out a fail-fast grace period, expires held records and old tombstones.
  */
-function oneChangeAway(s: TrackerState, ws: WorkloadState): boolean {
-  const fresh = newRevisionsOf(ws);
-  const only = fresh.length === 1 ? fresh[0] : undefined;
-  const record = ws.record;
-  if (only === undefined || record === null || only.template.fingerprint !== record.template.fingerprint || pendingFor(ws, only.template.fingerprint) === null) return false;
-  if (ws.lastNumber > 0) return true;
-  // Unknown to the ledger: created while we were away (at or after the newest release we had
-  // recorded) and never changed since — its create is that one change. On a first start
-  // (nothing recorded) every workload is backfilled instead.
-  return only.revision === 1 && s.seenUntil !== undefined && record.creationTimestamp !== null && record.creationTimestamp >= s.seenUntil;
-}
-
-/** onTick re-evaluates rollouts waiting out a fail-fast grace period, expires held records and old tombstones. */
 function onTick(s0: TrackerState, now: Instant): Step {
   let s = s0;
   const facts: Fact[] = [];
-  for (const ws of s0.workloads.values()) {
+  const arrived: string[] = [];
+  for (const ws0 of s0.workloads.values()) {
+    let ws = ws0;
+    if (ws.waitingSince !== null && now - ws.waitingSince >= ACTIVATION_WAIT_MS) {
+      const a = activateRevisions(ws, { now, rules: s.rules, live: true });
+      facts.push(...a.facts);
+      arrived.push(...a.started);
+      ws = a.ws;
+      s = putWorkload(s, ws0, ws);
+    }
     const r = ws.rollout;
     // Waiting out a grace period, or a settle window that has just ended (prune its pods).
     if (r === null || (r.suspect === null && (r.pods.size === 0 || isWatching(r, now)))) continue;
@@ -232,5 +224,5 @@ function onTick(s0: TrackerState, now: Instant): Step {
   s = expireHeld(s, now);
   let gone = s.gone;
   for (const [uid, at] of s.gone.entries()) if (at <= now - s.holdMs) gone = gone.delete(uid);
-  return { state: gone === s.gone ? s : { ...s, gone }, facts, arrived: [] };
+  return { state: gone === s.gone ? s : { ...s, gone }, facts, arrived };
 }

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { manifest, READY, spawnRollscope, startOpsCluster, typeOf, type OpsCluster, type Run, type Spawned, type WorkloadSpec } from './ops-support.ts';
 
 /** KUBECTL_TIMEOUT_S is kubectl's --timeout for failing rollouts: it can only give up then. */
-const KUBECTL_TIMEOUT_S = 15;
+const KUBECTL_TIMEOUT_S = 10;
 
 interface JsonWorkload {
   readonly state: string;

@@ -3,13 +3,14 @@
 // stderr is not a terminal, it writes plain kubectl-style lines without escape codes.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { needComponent } from '../support/services.ts';
 import { MAIN, manifest, startOpsCluster } from './ops-support.ts';
 
 function tmux(bin: string, socket: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(bin, ['-L', socket, ...args], { timeout: 10_000 }, (err, stdout, stderr) => (err ? reject(new Error(`tmux ${args.join(' ')}: ${stderr}`)) : resolve(stdout)));
+    execFile(bin, ['-S', socket, ...args], { timeout: 10_000 }, (err, stdout, stderr) => (err ? reject(new Error(`tmux ${args.join(' ')}: ${stderr}`)) : resolve(stdout)));
   });
 }
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -20,21 +21,28 @@ test('rollscope wait progress display', async (t) => {
   const c = await startOpsCluster(t);
   if (!c) return;
   t.after(() => c.stop());
-  await c.kubectlOk(['apply', '-f', '-'], { input: manifest({ kind: 'Deployment', name: 'web', image: 'web:steady', replicas: 3 }) + '---\n' + manifest({ kind: 'Deployment', name: 'bad', image: 'web:missing', replicas: 2 }) });
-  const args = ['wait', 'deployment/web', 'deployment/bad', '--fail-fast', 'ImagePullFailed=never', '--timeout', '5s', '--kubeconfig', c.kubeconfig];
+  const apply = (): Promise<string> =>
+    c.kubectlOk(['apply', '-f', '-'], { input: manifest({ kind: 'Deployment', name: 'web', image: 'web:steady', replicas: 3 }) + '---\n' + manifest({ kind: 'Deployment', name: 'bad', image: 'web:missing', replicas: 2 }) });
+  const args = ['wait', 'deployment/web', 'deployment/bad', '--fail-fast', 'ImagePullFailed=never', '--grace', '30s', '--timeout', '8s', '--kubeconfig', c.kubeconfig];
 
   await t.test('in a terminal: redrawn in place, no duplicated lines, no debris', async (tt) => {
     const bin = needComponent(tt, 'tmux', ['/usr/bin/tmux', '/usr/local/bin/tmux'], 'apt-get install tmux');
     if (!bin) return;
-    const socket = `rollscope-test-${process.pid}`;
+    const socket = join(c.dir, 'tmux.sock'); // removed with the cluster's temp dir
     const command = [process.execPath, MAIN, ...args].map((a) => `'${a}'`).join(' ');
     await tmux(bin, socket, ['new-session', '-d', '-x', '120', '-y', '30', `${command}; echo EXIT=$?; sleep 60`]);
     tt.after(() => tmux(bin, socket, ['kill-server']).catch(() => undefined));
     const frames: string[] = [];
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
+    let applied = false;
     for (;;) {
       const screen = await tmux(bin, socket, ['capture-pane', '-p']);
       if (frames.at(-1) !== screen) frames.push(screen);
+      // Create the workloads once the display is up, so the rollout happens on screen.
+      if (!applied && screen.includes('deployment default/web')) {
+        applied = true;
+        await apply();
+      }
       if (/EXIT=\d+/.test(screen) || Date.now() > deadline) break;
       await sleep(100);
     }
@@ -43,6 +51,8 @@ test('rollscope wait progress display', async (t) => {
     assert.match(last, /EXIT=2/, 'timed out as asked (exit 2)');
     const progressFrames = frames.filter((f) => f.includes('deployment default/web'));
     assert.ok(progressFrames.length >= 3, `the display updated (${progressFrames.length} frames)`);
+    const counts = new Set(progressFrames.map((f) => /^deployment default\/web .*?(updated \d\/\d)/m.exec(f)?.[1]));
+    assert.ok(counts.size >= 2, `web's counts changed on screen: ${[...counts].join(', ')}`);
     for (const f of frames) {
       assert.doesNotMatch(f, DEBRIS, `escape-code debris on screen:\n${f}`);
       const lines = f.split('\n');
@@ -55,7 +65,8 @@ test('rollscope wait progress display', async (t) => {
   });
 
   await t.test('piped: plain kubectl-style lines, no escape codes', async () => {
-    const r = await c.rollscope(args.slice(0, -2));
+    await apply(); // idempotent; the terminal case may have been skipped
+    const r = await c.rollscope(args.slice(0, -2).map((a) => (a === '8s' ? '3s' : a)));
     assert.equal(r.code, 2, r.stderr);
     assert.ok(!(r.stderr + r.stdout).includes('\x1b'), 'no escape codes when piped');
     const lines = r.stderr.trimEnd().split('\n');

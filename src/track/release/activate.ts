@@ -1,4 +1,5 @@
 import type { Instant } from '../../lib/clock.ts';
+import type { PodRecord } from '../../model/records.ts';
 import type { Release } from '../../model/release.ts';
 import { advance } from '../rollout/machine.ts';
 import { newRolloutState } from '../rollout/state.ts';
@@ -7,7 +8,8 @@ import { changeCauseOf, UNKNOWN_ACTOR } from './actor.ts';
 import { backfillReleases, type BackfillKnown } from './backfill.ts';
 import { buildRelease } from './build.ts';
 import type { Fact } from './facts.ts';
-import type { RevisionSource } from './revision-source.ts';
+import { provenTemplateWrite } from './proven-write.ts';
+import { podMatches, type RevisionSource } from './revision-source.ts';
 import { triggerOf } from './template-trigger.ts';
 import { pendingFor, rememberRelease, sourceKeyOf, type WorkloadState } from './workload-state.ts';
 
@@ -17,16 +19,37 @@ export interface ActivateOptions {
   readonly rules: FailFastRules;
   /**
    * live: the newest new revision was activated while we watched — it becomes a tracked release
-   * with the actor seen on the workload. Otherwise (first list, after a gap) every new revision is
-   * backfilled.
+   * with the actor seen on the workload. Otherwise (the first list after a start) every new
+   * revision is backfilled, except that the newest gets its author and start when the workload
+   * still proves them (`provenTemplateWrite`).
    */
   readonly live: boolean;
 }
 
-/** Activation is the workload state after activating new revisions, and the facts that produced. */
+/**
+ * ACTIVATION_WAIT_MS is how long live activation waits for what it is missing, so that a relist
+ * (after a 410 or a dropped watch) records the same releases as uninterrupted watching:
+ * - a missing revision: the lowest new revision is not the next one (revision 5 arrives, 4 has
+ *   not). A LIST is delivered in name order, not revision order, so 4 may be on its way — or gone
+ *   for good (cleaned up). Without waiting, 4 would be lost under 5;
+ * - the workload watch behind: the newest revision's template is neither the workload's nor a
+ *   pending change, so its author and write time (the release start, hence its id) are still to
+ *   come with the workload's own update.
+ * Activation then happens when the missing record arrives, or on the first `tick` at least this
+ * long after the wait began. Watching without gaps, in the usual order (the workload's update
+ * before the revision it causes), never waits.
+ */
+export const ACTIVATION_WAIT_MS = 1_000;
+
+/**
+ * Activation is the workload state after activating new revisions, and the facts that produced.
+ * `started` lists the uids of the revisions whose releases started (records held for them, such
+ * as pods that arrived while activation waited, can now be replayed).
+ */
 export interface Activation {
   readonly ws: WorkloadState;
   readonly facts: readonly Fact[];
+  readonly started: readonly string[];
 }
 
 /**
@@ -51,10 +74,11 @@ export function newRevisionsOf(ws: WorkloadState): readonly RevisionSource[] {
 export function activateRevisions(ws: WorkloadState, options: ActivateOptions): Activation {
   const record = ws.record;
   const fresh = newRevisionsOf(ws);
-  if (record === null || fresh.length === 0) return { ws, facts: [] };
+  if (record === null || fresh.length === 0) return { ws: ws.waitingSince === null || record === null ? ws : { ...ws, waitingSince: null }, facts: [], started: [] };
+  if (options.live && awaitsMissing(ws, fresh, options.now)) return { ws: ws.waitingSince === null ? { ...ws, waitingSince: options.now } : ws, facts: [], started: [] };
   const facts: Fact[] = [];
   const backfilled = options.live ? fresh.slice(0, -1) : fresh;
-  let cur = ws;
+  let cur: WorkloadState = ws.waitingSince === null ? ws : { ...ws, waitingSince: null };
   if (backfilled.length > 0) {
     const releases = backfillReleases({
       workload: record,
@@ -63,6 +87,7 @@ export function activateRevisions(ws: WorkloadState, options: ActivateOptions): 
       pods: [],
       now: options.now,
       known: knownOf(ws),
+      proven: options.live ? null : provenTemplateWrite(record, fresh.at(-1)!, ws.revisions.values()),
     });
     for (const r of releases) {
       const src = backfilled.find((s) => String(s.revision) === r.revision)!;
@@ -72,7 +97,29 @@ export function activateRevisions(ws: WorkloadState, options: ActivateOptions): 
     }
   }
   if (options.live) cur = adopt(cur, liveRelease(cur, fresh.at(-1)!, options.now), fresh.at(-1)!, facts, options);
-  return { ws: cur, facts };
+  return { ws: cur, facts, started: fresh.map((f) => f.uid) };
+}
+
+/**
+ * waitingRevisionOf names the new revision a pod belongs to while its workload's activation waits
+ * (ACTIVATION_WAIT_MS), so the pod can be held until that release starts; null otherwise.
+ */
+export function waitingRevisionOf(ws: WorkloadState, pod: PodRecord): string | null {
+  if (ws.waitingSince === null) return null;
+  return newRevisionsOf(ws).find((src) => podMatches(src, pod))?.uid ?? null;
+}
+
+/**
+ * awaitsMissing tells whether live activation should wait (see ACTIVATION_WAIT_MS): a revision is
+ * skipped, or the workload record lags behind the newest revision — and the wait began less than
+ * ACTIVATION_WAIT_MS ago.
+ */
+function awaitsMissing(ws: WorkloadState, fresh: readonly RevisionSource[], now: Instant): boolean {
+  const newest = fresh.at(-1)!.template.fingerprint;
+  const skipped = fresh[0]!.revision > ws.maxRevision + 1;
+  const behind = ws.record !== null && ws.record.template.fingerprint !== newest && pendingFor(ws, newest) === null;
+  if (!skipped && !behind) return false;
+  return ws.waitingSince === null || now - ws.waitingSince < ACTIVATION_WAIT_MS;
 }
 
 function knownOf(ws: WorkloadState): BackfillKnown {

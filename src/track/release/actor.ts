@@ -38,11 +38,17 @@ function writerOf(prev: WorkloadRecord | undefined, next: WorkloadRecord, filter
   return newest(changed);
 }
 
-const withUser = (writer: ManagerRecord | null, next: WorkloadRecord): Actor => {
+/**
+ * actorOfWriter names the actor of a write: the managedFields entry's manager (`unknown` without
+ * one) plus the optional `rollscope.io/actor` annotation of the workload as `user`.
+ */
+export function actorOfWriter(writer: ManagerRecord | null, next: WorkloadRecord): Actor {
   const user = next.annotations[ACTOR_ANNOTATION];
   const m = writer?.manager ?? UNKNOWN_ACTOR.manager;
   return user === undefined || user === '' ? { manager: m } : { manager: m, user };
-};
+}
+
+const withUser = actorOfWriter;
 
 /**
  * templateActorOf names who changed the pod template between `prev` and `next`: the managedFields

@@ -75,3 +75,16 @@ test('backfillReleases reads StatefulSet history from ControllerRevisions', () =
   const got = backfillReleases({ workload: s, ref: workloadRefOf('c', s), revisions: revs, pods: [], now: T0 });
   assert.deepEqual(got.map((r) => `${r.revision} ${r.trigger} ${r.outcome}`), ['1 create superseded', '2 image succeeded']);
 });
+
+test('backfillReleases: a proven write gives the newest release its author, start and change-cause, as tracked', () => {
+  const w = workload({ template: v2, generation: 4, status: complete, annotations: { 'kubernetes.io/change-cause': 'bump' } });
+  const revs = sources([w, 1, v1, { created: T0 }], [w, 2, v2, { created: T0 + HOUR }]);
+  const at = T0 + HOUR - 1000;
+  const proven = { revisionUid: revs[1]!.uid, actor: { manager: 'kubectl-set' }, at, changeCause: 'bump' };
+  const got = backfillReleases({ workload: w, ref: workloadRefOf('c', w), revisions: revs, pods: [], now: T0 + 10 * HOUR, proven });
+  assert.deepEqual(summary(got), ['#1 rev1 create nginx:1.0 unknown superseded started+0h', `#2 rev2 image nginx:1.1 kubectl-set succeeded started+${(at - T0) / HOUR}h`]);
+  assert.deepEqual([got[0]!.backfilled, got[1]!.backfilled, got[1]!.changeCause, got[1]!.startedAt], [true, false, 'bump', at]);
+  // A proof about another revision than the newest changes nothing.
+  const other = backfillReleases({ workload: w, ref: workloadRefOf('c', w), revisions: revs, pods: [], now: T0 + 10 * HOUR, proven: { ...proven, revisionUid: revs[0]!.uid } });
+  assert.ok(other.every((r) => r.backfilled && r.actor.manager === 'unknown'));
+});

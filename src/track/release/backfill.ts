@@ -5,6 +5,7 @@ import type { Diagnosis } from '../../model/diagnosis.ts';
 import { changeCauseOf, UNKNOWN_ACTOR } from './actor.ts';
 import { buildRelease } from './build.ts';
 import { naturalKeyString } from './identity.ts';
+import type { ProvenWrite } from './proven-write.ts';
 import { podMatches, type RevisionSource } from './revision-source.ts';
 import { triggerOf } from './template-trigger.ts';
 import { digestOf, progressOf } from '../rollout/progress.ts';
@@ -33,6 +34,11 @@ export interface BackfillInput {
   readonly pods: readonly PodRecord[];
   readonly now: Instant;
   readonly known?: BackfillKnown;
+  /**
+   * The template write proven to have made the newest revision (`provenTemplateWrite`), if any: that
+   * release gets its actor, start and change-cause, and is not marked backfilled.
+   */
+  readonly proven?: ProvenWrite | null;
 }
 
 /**
@@ -40,7 +46,10 @@ export interface BackfillInput {
  * after a gap), oldest revision first, skipping what the ledger already holds (same natural key,
  * or a revision at or below `floorRevision`) — so it is idempotent with the ledger. What cannot be
  * known is not invented:
- * - `actor` is `unknown`, `backfilled` is true; `changeCause` is the ReplicaSet's copy, if any;
+ * - `actor` is `unknown`, `backfilled` is true; `changeCause` is the ReplicaSet's copy, if any —
+ *   except for the newest revision when `input.proven` names the write that made it: then its
+ *   author, `startedAt` = the write's server time (as the live tracker records it, so the same id),
+ *   the workload's change-cause, and `backfilled: false` (every field is proven; see README);
  * - `startedAt` is the revision's creation time; for a re-promoted ReplicaSet (rollback) its
  *   creation time predates the releases it follows, so the previous release's start is used as a
  *   lower bound; with no creation time at all, `now`;
@@ -69,7 +78,8 @@ export function backfillReleases(input: BackfillInput): readonly Release[] {
     const isLast = i === sorted.length - 1;
     const rollback = s.rePromoted || (templates.has(s.template.fingerprint) && prev?.template.fingerprint !== s.template.fingerprint);
     const trigger = rollback ? 'rollback' : s.revision === 1 ? 'create' : prev ? triggerOf(prev.template, s.template) : 'config';
-    const startedAt = Math.max(s.createdAt ?? now, s.rePromoted && prev ? prev.startedAt : -Infinity);
+    const write = isLast && input.proven?.revisionUid === s.uid ? input.proven : null;
+    const startedAt = write !== null ? Math.min(write.at, now) : Math.max(s.createdAt ?? now, s.rePromoted && prev ? prev.startedAt : -Infinity);
     const current = isLast ? currentOutcome(w, s) : null;
     number += 1;
     const release = buildRelease({
@@ -78,14 +88,14 @@ export function backfillReleases(input: BackfillInput): readonly Release[] {
       revision: s.revision,
       template: s.template,
       trigger,
-      actor: UNKNOWN_ACTOR,
-      changeCause: changeCauseOf(s.annotations),
+      actor: write?.actor ?? UNKNOWN_ACTOR,
+      changeCause: write?.changeCause ?? changeCauseOf(s.annotations),
       previousReleaseId: prev?.id ?? null,
       startedAt,
-      phases: { templateObserved: startedAt, revisionCreated: startedAt },
+      phases: { templateObserved: startedAt, revisionCreated: write !== null ? Math.max(startedAt, s.createdAt ?? startedAt) : startedAt },
       outcome: current?.outcome ?? 'superseded',
       failure: current?.failure ?? null,
-      backfilled: true,
+      backfilled: write === null,
     });
     const pods = input.pods.filter((p) => podMatches(s, p));
     out.push(withDigests(release, pods));

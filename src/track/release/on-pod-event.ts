@@ -3,6 +3,7 @@ import type { EventRecord, PodRecord } from '../../model/records.ts';
 import { advance } from '../rollout/machine.ts';
 import type { RolloutEvent } from '../rollout/events.ts';
 import { isWatching } from '../rollout/state.ts';
+import { waitingRevisionOf } from './activate.ts';
 import { podMatches } from './revision-source.ts';
 import { dropHeld, hold, putWorkload, unchanged, type Step, type TrackerState } from './tracker-state.ts';
 
@@ -24,7 +25,8 @@ function feed(s: TrackerState, wuid: string, event: RolloutEvent, now: Instant, 
 /**
  * onPodUpsert handles an added/updated pod. Only NEW pods of an active rollout matter (owned by
  * its ReplicaSet, or carrying its controller-revision-hash); others change nothing, and events
- * held for them are dropped. A pod whose owner has not arrived yet is held.
+ * held for them are dropped. A pod whose owner has not arrived yet, or whose revision's release
+ * waits to start, is held.
  */
 export function onPodUpsert(s: TrackerState, pod: PodRecord, now: Instant): Step {
   const owner = pod.owner;
@@ -34,7 +36,11 @@ export function onPodUpsert(s: TrackerState, pod: PodRecord, now: Instant): Step
     if (s.gone.has(owner.uid)) return unchanged(s);
     return { state: hold(s, pod, owner.uid, now), facts: [], arrived: [] };
   }
-  const r = s.workloads.get(wuid)?.rollout;
+  const ws = s.workloads.get(wuid);
+  // A new pod of a revision whose release waits to start (activate.ts): hold it until it starts.
+  const waitingFor = ws === undefined ? null : waitingRevisionOf(ws, pod);
+  if (waitingFor !== null) return { state: hold(s, pod, waitingFor, now), facts: [], arrived: [] };
+  const r = ws?.rollout;
   const isNew = r !== null && r !== undefined && isWatching(r, now) && podMatches({ uid: r.revisionUid, name: r.revisionName, podHash: r.podHash }, pod);
   if (!isNew) return unchanged(dropHeld(s, pod.uid));
   return feed(s, wuid, { kind: 'podObserved', pod }, now, [pod.uid]);

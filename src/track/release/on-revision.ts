@@ -25,13 +25,15 @@ export function onRevisionUpsert(s: TrackerState, rec: ReplicaSetRecord | Contro
   if (r !== null && r.revisionUid === '' && releaseKeyOf(r.release) === sourceKeyOf(ws.ref.uid, src))
     ws = { ...ws, rollout: { ...r, revisionUid: src.uid, revisionName: src.name, podHash: src.podHash } };
   let facts: Step['facts'] = [];
+  let started: readonly string[] = [];
   if (s.synced) {
     const a = activateRevisions(ws, { now, rules: s.rules, live: true });
     ws = a.ws;
     facts = a.facts;
+    started = a.started;
   }
   const state = putWorkload({ ...s, owners: s.owners.set(src.uid, src.ownerUid) }, before, ws);
-  return { state, facts, arrived: [src.uid] };
+  return { state, facts, arrived: [...new Set([src.uid, ...started])] };
 }
 
 /** onRevisionDeleted forgets a ReplicaSet/ControllerRevision (history clean-up, GC). Its releases stay. */

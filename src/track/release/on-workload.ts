@@ -51,13 +51,15 @@ export function onWorkloadUpsert(s: TrackerState, w: WorkloadRecord, now: Instan
     }
   }
   ws = { ...ws, record: w };
+  let started: readonly string[] = [];
   if (s.synced) {
     const a = activateRevisions(ws, { now, rules: s.rules, live: true });
     ws = a.ws;
     facts.push(...a.facts);
+    started = a.started;
   }
   ws = observeStatus(ws, w, now, facts);
-  return { state: putWorkload(s, before, ws), facts, arrived: [w.uid] };
+  return { state: putWorkload(s, before, ws), facts, arrived: [w.uid, ...started] };
 }
 
 function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {

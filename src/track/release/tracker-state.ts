@@ -40,11 +40,6 @@ export interface TrackerState {
   readonly heldCount: number;
   /** How many held records were dropped (full, or their owner never came): a health counter. */
   readonly droppedHeld: number;
-  /**
-   * The newest release start the ledger held when the tracker (re)started, if any: a workload
-   * created at or after it that the ledger does not know was created while the tracker was away.
-   */
-  readonly seenUntil?: Instant;
 }
 
 /**

@@ -32,7 +32,9 @@ export interface PendingTemplate {
  * - `currentTemplate` and `rollout`: the latest release's template and rollout state;
  * - `pending`: template changes seen but not yet activated, oldest first (at most MAX_PENDING):
  *   several, because the workload watch may run ahead of the ReplicaSet watch;
- * - `deleteRecorded`: a `delete` workload event was already emitted (deletionTimestamp seen).
+ * - `deleteRecorded`: a `delete` workload event was already emitted (deletionTimestamp seen);
+ * - `waitingSince`: when live activation began waiting for a missing revision or workload update
+ *   (activate.ts ACTIVATION_WAIT_MS), null when not waiting.
  */
 export interface WorkloadState {
   readonly ref: WorkloadRef;
@@ -46,6 +48,7 @@ export interface WorkloadState {
   readonly rollout: RolloutState | null;
   readonly pending: readonly PendingTemplate[];
   readonly deleteRecorded: boolean;
+  readonly waitingSince: Instant | null;
 }
 
 /**
@@ -74,6 +77,7 @@ export function newWorkloadState(ref: WorkloadRef): WorkloadState {
     rollout: null,
     pending: [],
     deleteRecorded: false,
+    waitingSince: null,
   };
 }
 

@@ -16,7 +16,7 @@ export function PhaseWaterfall({ release, now }: { readonly release: ApiRelease;
   const x = (t: number): number => label + ((Math.min(Math.max(t, start), end) - start) / span) * (width - label - 70);
   let prev = start;
   return (
-    <svg role="img" aria-label="phase waterfall" viewBox={`0 0 ${width} ${Math.max(1, reached.length) * rowH + 6}`} style={{ width: '100%', minWidth: 320 }}>
+    <svg role="img" aria-label="phase waterfall" viewBox={`0 0 ${width} ${Math.max(1, reached.length) * rowH + 6}`} className="waterfall" style={{ width: '100%', minWidth: 560 }}>
       {reached.length === 0 && <text x={4} y={16}>–</text>}
       {reached.map(([p, t], i) => {
         const from = prev;

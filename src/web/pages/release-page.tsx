@@ -35,7 +35,7 @@ export function ReleasePage({ id }: { readonly id: string }) {
     <>
       <div className="panel" data-release={r.id}>
         <h2><a href={`#/workload/${r.namespace}/${r.kind.toLowerCase()}/${r.name}`}>{r.kind} {r.namespace}/{r.name}</a> · {t.release} #{r.releaseNumber} <OutcomeBadge outcome={r.outcome} /></h2>
-        <table><tbody>
+        <table className="stack"><tbody>
           <tr><th>{t.revision}</th><td>{r.revision ?? '–'}</td><th>{t.trigger}</th><td>{r.trigger}</td></tr>
           <tr><th>{t.started}</th><td>{fmtTime(r.startedAt)}</td><th>{t.duration}</th><td>{fmtDuration(r.durationMs)}</td></tr>
           <tr><th>{t.actor}</th><td>{r.actor.user ?? r.actor.manager}</td><th>{t.changeCause}</th><td>{r.changeCause ?? '–'}</td></tr>
@@ -47,7 +47,7 @@ export function ReleasePage({ id }: { readonly id: string }) {
       <div className="panel"><h2>{t.phases}</h2><PhaseWaterfall release={r} now={serverNow()} /></div>
       <div className="panel">
         <h2>{t.events}</h2>
-        <table data-table="events"><tbody>
+        <table className="stack" data-table="events"><tbody>
           {[...r.events].sort((a, b) => a.time.localeCompare(b.time)).map((e, i) => (
             <tr key={i}><td>{fmtTime(e.time)}</td><td className={e.type === 'Warning' ? 'error' : ''}>{e.reason}{e.count > 1 ? ` ×${e.count}` : ''}</td><td>{e.object}</td><td className="reason">{e.message}</td></tr>
           ))}
@@ -56,7 +56,7 @@ export function ReleasePage({ id }: { readonly id: string }) {
       <div className="panel">
         <h2>{t.diff}</h2>
         {d.diff.length === 0 ? <p className="muted">{t.noDiff}</p> : (
-          <table data-table="diff"><tbody>
+          <table className="stack" data-table="diff"><tbody>
             {d.diff.map((c) => (
               <tr key={c.path}><td><code>{c.path}</code></td><td className="diff-del">{c.before === undefined ? '' : JSON.stringify(c.before)}</td><td className="diff-add">{c.after === undefined ? '' : JSON.stringify(c.after)}</td></tr>
             ))}

@@ -54,12 +54,12 @@ export function ReleasesPage() {
           <tbody>
             {items.map((r) => (
               <tr key={r.id} data-release-row={r.id}>
-                <td><a href={`#/workload/${r.namespace}/${r.kind.toLowerCase()}/${r.name}`}>{r.namespace}/{r.name}</a> <span className="muted">{r.kind}</span></td>
+                <td><a href={`#/workload/${r.namespace}/${r.kind.toLowerCase()}/${r.name}`}>{r.namespace}/{r.name}</a> <span className="muted kind">{r.kind}</span></td>
                 <td><a href={`#/release/${r.id}`}>#{r.releaseNumber}</a></td>
                 <td>{r.revision ?? '–'}</td>
                 <td>{r.trigger}</td>
                 <td>{r.images.map((i) => shortImage(i.image)).join(', ')}</td>
-                <td>{r.actor.user ?? r.actor.manager}</td>
+                <td className="wrap">{r.actor.user ?? r.actor.manager}</td>
                 <td>{fmtTime(r.startedAt)}</td>
                 <td>{fmtDuration(r.durationMs)}</td>
                 <td><OutcomeBadge outcome={r.outcome} /></td>

@@ -35,7 +35,7 @@ export function StatsPage() {
             <div className="kpi">{t.durationP}<b>{fmtDuration(s.total.durationMs?.p50)} / {fmtDuration(s.total.durationMs?.p90)}</b></div>
           </div>
           <div className="panel">
-            <svg role="img" aria-label="releases per group" viewBox={`0 0 600 ${s.groups.length * 22 + 4}`} style={{ width: '100%', minWidth: 300 }}>
+            <svg role="img" aria-label="releases per group" viewBox={`0 0 600 ${s.groups.length * 22 + 4}`} className="group-bars">
               {s.groups.map((g, i) => (
                 <g key={`${g.namespace}/${g.name ?? ''}`}>
                   <text x={4} y={i * 22 + 15}>{g.name ? `${g.namespace}/${g.name}` : g.namespace}</text>

@@ -50,8 +50,9 @@ export class FakeWorkload {
     return [this.#write({ template: template(spec), generation: this.w.generation + 1, managers: this.#managers(by, { template: true }), annotations })];
   }
 
-  scale(replicas: number, by = 'horizontal-pod-autoscaler'): TrackerDelta[] {
-    return [this.#write({ replicas, generation: this.w.generation + 1, managers: this.#managers(by, { replicas: true, subresource: 'scale' }) })];
+  /** scale: replicas change, through the scale subresource unless `subresource` is '' (a plain Update of spec.replicas). */
+  scale(replicas: number, by = 'horizontal-pod-autoscaler', subresource = 'scale'): TrackerDelta[] {
+    return [this.#write({ replicas, generation: this.w.generation + 1, managers: this.#managers(by, { replicas: true, subresource }) })];
   }
 
   pause(paused: boolean, by = 'kubectl-rollout'): TrackerDelta[] {
