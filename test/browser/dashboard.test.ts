@@ -81,22 +81,26 @@ async function apiAnswersProblems(s: Scope): Promise<void> {
 
 async function liveRolloutAppearsAndCompletes(s: Scope): Promise<void> {
   await eventually('the first release of default/e2e-live to succeed', async () => ((await releasesOf(s.demo, 'namespace=default&name=e2e-live&outcome=succeeded')).length > 0 ? true : undefined));
-  const page = await newPage(s);
-  await open(page, s.demo, '#/live', 'main .panel h2');
+  // Two pages open before the rollout starts: they must learn of it from the SSE stream, without a reload.
+  const live = await newPage(s);
+  await open(live, s.demo, '#/live', 'main .panel h2');
+  const list = await newPage(s);
+  await open(list, s.demo, '#/', 'table[data-table="releases"] tbody tr');
+  await applyFilters(list, { name: 'e2e-live' });
   await s.demo.kubectl('-n', 'default', 'set', 'image', 'deployment/e2e-live', `web=${LIVE_IMAGE}:slow`);
-  const card = page.locator('[data-live]', { hasText: 'default/e2e-live' });
+
+  const card = live.locator('[data-live]', { hasText: 'default/e2e-live' });
   await card.waitFor({ state: 'visible', timeout: 15_000 });
   assert.match(await card.innerText(), /e2e\/web:slow · \d+(m\d+)?s$/m, 'the card says how long it has been rolling, on the cluster clock');
   assert.equal(await card.locator('.bar').count(), 1, 'the live card shows a progress bar');
   assert.match(await card.innerText(), new RegExp(`\\d+ ${EN.updated} · \\d+ ${EN.ready} · \\d+/3 ${EN.available}`));
-  await screenshot(page, 'live-desktop-rolling');
+  await screenshot(live, 'live-desktop-rolling');
   await card.waitFor({ state: 'detached', timeout: 30_000 });
-  await open(page, s.demo, '#/', 'table[data-table="releases"]');
-  await applyFilters(page, { name: 'e2e-live' });
-  const row = page.locator('table[data-table="releases"] tbody tr', { hasText: 'e2e/web:slow' });
+
+  const row = list.locator('table[data-table="releases"] tbody tr', { hasText: 'e2e/web:slow' });
   await row.waitFor({ state: 'visible', timeout: 10_000 });
-  assert.equal(await row.locator('[data-outcome]').getAttribute('data-outcome'), 'succeeded');
-  await page.context().close();
+  await row.locator('[data-outcome="succeeded"]').waitFor({ state: 'visible', timeout: 10_000 });
+  await Promise.all([live.context().close(), list.context().close()]);
 }
 
 async function releasesPageAndFilters(s: Scope): Promise<void> {
@@ -258,7 +262,7 @@ test('dashboard against a running demo', { timeout: 180_000 }, async (t: TestCon
   try {
     await demo.kubectl('-n', 'default', 'create', 'deployment', 'e2e-live', `--image=${LIVE_IMAGE}:1.0`, '--replicas=3');
     await t.test('the API answers problem+json 400 for bad parameters and 401/403 for missing or weak tokens', () => apiAnswersProblems(s));
-    await t.test('a live rollout appears with its progress and then succeeds', () => liveRolloutAppearsAndCompletes(s));
+    await t.test('a live rollout appears with its progress and then succeeds, pushed to open pages over SSE', () => liveRolloutAppearsAndCompletes(s));
     await eventually(`the demo to fail releases with ${ROOT_CAUSES.join(', ')}`, async () => {
       const codes = new Set((await rootCauseFailures(demo)).map((r) => r.failure?.code));
       return ROOT_CAUSES.every((c) => codes.has(c)) ? true : undefined;
