@@ -8,7 +8,6 @@ import { startSim } from '../sim/index.ts';
 import { findScenario } from '../sim/scenarios/index.ts';
 import { openSqliteLedger } from '../store/sqlite/store.ts';
 import { startDaemon, type RunningDaemon } from './main.ts';
-import type { OperatorActions } from '../api/deps.ts';
 
 /** DemoOptions configures `rollscope demo`. */
 export interface DemoOptions {
@@ -22,8 +21,6 @@ export interface DemoOptions {
   readonly scenario: string;
   /** The demo's ledger file; recreated at each start. */
   readonly ledgerPath: string;
-  /** Builds the cluster write operations for the dashboard's buttons, given the kubeconfig path. */
-  readonly actions?: (kubeconfig: string) => OperatorActions;
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -61,7 +58,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     stopScenario = findScenario(o.scenario).start({ store: sim.store, clock: sim.clock, log: logger.child({ component: 'scenario' }) });
     const operatorToken = randomBytes(18).toString('base64url');
     const clock: Clock = { now: () => sim.clock.now(), sleep: (ms, signal) => realClock.sleep(ms, signal) };
-    const base = { kubeconfig, namespaces: [], cluster: 'demo', ledger, config: {}, logger, clock, tokens: [{ subject: 'demo-operator', role: 'operator' as const, token: operatorToken }], ...(o.actions ? { actions: o.actions(kubeconfig) } : {}) };
+    const base = { kubeconfig, namespaces: [], cluster: 'demo', ledger, config: {}, logger, clock, tokens: [{ subject: 'demo-operator', role: 'operator' as const, token: operatorToken }] };
     try {
       daemon = await startDaemon({ ...base, listen: o.listen });
     } catch (e) {

@@ -16,6 +16,7 @@ import { TrackerError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Release } from '../model/release.ts';
 import type { LedgerStore } from '../store/ledger.ts';
+import { KubeOperatorActions } from '../ops/operator-actions.ts';
 import { initialTrackerState } from '../track/tracker.ts';
 import type { FileConfig } from './config.ts';
 import { FactSink } from './fact-sink.ts';
@@ -34,7 +35,7 @@ export interface DaemonOptions {
   readonly clock?: Clock;
   /** Extra tokens (e.g. the demo's generated operator token). */
   readonly tokens?: readonly TokenSpec[];
-  /** Cluster writes for operator actions; if unset, actions answer 503. */
+  /** Cluster writes for operator actions. If unset, KubeOperatorActions on the same kubeconfig (RBAC decides what is allowed). */
   readonly actions?: OperatorActions;
   /** Watch timeout lower bound (tests use short ones). If unset, 300 s. */
   readonly minWatchTimeoutSeconds?: number;
@@ -101,7 +102,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     detail: () => ({ synced: ingest.synced, backlog: ingest.backlog, factsApplied: ingest.applied, watches: informers.stats() }),
   };
   const dir = dashboardDir();
-  const app = createApi({ ledger: o.ledger, bus, auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, ...(o.actions ? { actions: o.actions } : {}), ...(dir ? { dashboardDir: dir } : {}) });
+  const actions = o.actions ?? new KubeOperatorActions({ kubeConfig });
+  const app = createApi({ ledger: o.ledger, bus, auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, actions, ...(dir ? { dashboardDir: dir } : {}) });
   let api: ListeningApi;
   try {
     api = await listenApi(app, host, port);

@@ -39,8 +39,6 @@ export function registerDemo(program: Command): void {
       const speed = parseSpeed(flags.speed);
       parseNodes(flags.nodes);
       const { startDemo } = await import('../../daemon/demo.ts');
-      const { KubeOperatorActions } = await import('../../ops/operator-actions.ts');
-      const { loadKubeConfig } = await import('../../kube/client.ts');
       const demo = await startDemo({
         listen: flags.listen,
         simListen,
@@ -49,7 +47,6 @@ export function registerDemo(program: Command): void {
         nodes: flags.nodes,
         scenario: 'demo',
         ledgerPath: DEMO_LEDGER,
-        actions: (kubeconfig) => new KubeOperatorActions({ kubeConfig: loadKubeConfig({ kubeconfig }) }),
       });
       process.stderr.write(
         [
