@@ -30,6 +30,7 @@ export interface RunningDemo {
   readonly simUrl: string;
   readonly kubeconfig: string;
   readonly operatorToken: string;
+  readonly viewerToken: string;
   readonly ledgerPath: string;
   stop(): Promise<void>;
 }
@@ -57,8 +58,9 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     sim.writeKubeconfig(kubeconfig);
     stopScenario = findScenario(o.scenario).start({ store: sim.store, clock: sim.clock, log: logger.child({ component: 'scenario' }) });
     const operatorToken = randomBytes(18).toString('base64url');
+    const viewerToken = randomBytes(18).toString('base64url');
     const clock: Clock = { now: () => sim.clock.now(), sleep: (ms, signal) => realClock.sleep(ms, signal) };
-    const base = { kubeconfig, namespaces: [], cluster: 'demo', ledger, config: {}, logger, clock, tokens: [{ subject: 'demo-operator', role: 'operator' as const, token: operatorToken }] };
+    const base = { kubeconfig, namespaces: [], cluster: 'demo', ledger, config: {}, logger, clock, tokens: [{ subject: 'demo-operator', role: 'operator' as const, token: operatorToken }, { subject: 'demo-viewer', role: 'viewer' as const, token: viewerToken }] };
     try {
       daemon = await startDaemon({ ...base, listen: o.listen });
     } catch (e) {
@@ -71,6 +73,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       simUrl: sim.url,
       kubeconfig,
       operatorToken,
+      viewerToken,
       ledgerPath,
       async stop() {
         stopScenario();

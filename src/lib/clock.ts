@@ -7,8 +7,8 @@ export type Instant = number;
  * - `sleep` resolves after `ms` of this clock's time, or rejects with the signal's reason when aborted.
  */
 export interface Clock {
-  now(): Instant;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  readonly now: () => Instant;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** realClock reads the wall clock and waits with timers. */

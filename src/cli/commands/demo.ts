@@ -55,6 +55,7 @@ export function registerDemo(program: Command): void {
           `                  export KUBECONFIG=${demo.kubeconfig}   # then: kubectl get deploy -A -w`,
           `                  try: kubectl -n shop set image deploy/frontend frontend=registry.acme.io/shop/frontend:9.9.9`,
           `  operator token: ${demo.operatorToken}   (paste it into the dashboard to undo/pause/resume/restart)`,
+          `  viewer token:   ${demo.viewerToken}   (read-only; the buttons answer 403 with it)`,
           `  ledger:         ${demo.ledgerPath}   (rollscope history -A --db sqlite:${demo.ledgerPath})`,
           '  stop with Ctrl-C',
           '',
