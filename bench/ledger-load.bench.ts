@@ -22,7 +22,7 @@ const random = (): number => {
   seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
   return seed / 2 ** 31;
 };
-const sim = await startSim({ speed: SPEED, random, nodes: '20x64cpu256Gi' });
+const sim = await startSim({ speed: SPEED, nodes: '20x64cpu256Gi' });
 const names: [string, string][] = [];
 for (let n = 0; n < NAMESPACES; n++) sim.store.create('namespaces', { metadata: { name: `team-${n}` } });
 for (let i = 0; i < DEPLOYMENTS; i++) {

@@ -1,18 +1,13 @@
 import { z } from 'zod';
+import { workloadKindFromName } from '../model/kind-names.ts';
 import type { WorkloadKind } from '../model/release.ts';
 
 const OUTCOMES = ['progressing', 'succeeded', 'failed', 'superseded', 'rolled-back', 'paused'] as const;
 const TRIGGERS = ['create', 'image', 'config', 'restart', 'rollback'] as const;
 
-const KIND_ALIASES: Readonly<Record<string, WorkloadKind>> = {
-  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
-  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet',
-  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
-};
-
 /** parseKind accepts kubectl's spellings of a workload kind (`deploy`, `deployments`, `Deployment`…). */
 export function parseKind(s: string): WorkloadKind | undefined {
-  return KIND_ALIASES[s.toLowerCase()];
+  return workloadKindFromName(s);
 }
 
 const DURATION = /^(\d+)(ms|s|m|h|d|w)$/;

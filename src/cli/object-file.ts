@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { TrackerError } from '../lib/errors.ts';
+import { rfc3339 } from '../lib/timestamps.ts';
 import { isUnstructured, type Unstructured } from '../track/status/fields.ts';
 
 /**
@@ -26,7 +27,7 @@ export function loadObjectsFromFile(path: string, now: number): readonly Unstruc
       cause,
     });
   }
-  const objects = parseObjects(text.replaceAll(NOW_PLACEHOLDER, rfc3339Seconds(now)), path);
+  const objects = parseObjects(text.replaceAll(NOW_PLACEHOLDER, rfc3339(now)), path);
   if (objects.length === 0)
     throw new TrackerError('USAGE', `file ${path} holds no Kubernetes object`, { subject: path, hint: 'the file needs at least one document with apiVersion, kind and metadata' });
   return objects;
@@ -54,8 +55,4 @@ export function parseObjects(text: string, path: string): Unstructured[] {
     else out.push(value);
   }
   return out;
-}
-
-function rfc3339Seconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -1,16 +1,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Clock } from '../lib/clock.ts';
 import { silentLogger, type Logger } from '../lib/log.ts';
-import type { BackoffPolicy } from './backoff.ts';
 import { createKubeHttp, type KubeHttp } from './client.ts';
 import { HttpListerWatcher } from './http-list-watch.ts';
 import { Informer, type InformerDelta } from './informer.ts';
 import { keyOf, splitKey, type ObjectKey } from './keys.ts';
-import type { ReflectorStats } from './reflector.ts';
+import type { ReflectorStats, ReflectorTuning } from './reflector.ts';
 import { collectionPath, RESOURCES, resourceName, TRACKED_KINDS, type RecordByKind, type TrackedKind } from './resources.ts';
 
 /** ClusterInformersOptions configures createClusterInformers. */
-export interface ClusterInformersOptions {
+export interface ClusterInformersOptions extends ReflectorTuning {
   /** The cluster to watch: a KubeConfig (from loadKubeConfig), or a ready KubeHttp. One is required. */
   readonly kubeConfig?: KubeConfig;
   readonly http?: KubeHttp;
@@ -18,17 +16,6 @@ export interface ClusterInformersOptions {
   readonly namespaces?: readonly string[];
   /** Kinds to watch. If unset, all of TRACKED_KINDS. */
   readonly kinds?: readonly TrackedKind[];
-  /** If unset, a silent logger. */
-  readonly logger?: Logger;
-  /** If unset, the real clock. */
-  readonly clock?: Clock;
-  /** Jitter source in [0, 1). If unset, Math.random. */
-  readonly random?: () => number;
-  /** If unset, 300 s (see ReflectorOptions). */
-  readonly minWatchTimeoutSeconds?: number;
-  /** If unset, 500. */
-  readonly pageSize?: number;
-  readonly backoff?: BackoffPolicy;
 }
 
 /** ClusterDelta is one applied change of any tracked kind, discriminated by `kind`. */

@@ -1,10 +1,8 @@
-import type { Clock } from '../lib/clock.ts';
 import { silentLogger, type Logger } from '../lib/log.ts';
-import type { BackoffPolicy } from './backoff.ts';
 import { DeltaQueue, isTombstone, type Delta } from './delta-queue.ts';
 import type { ObjectKey } from './keys.ts';
 import type { ListerWatcher } from './list-watch.ts';
-import { Reflector, type Keyed, type ProjectFn, type ReflectorStats } from './reflector.ts';
+import { Reflector, type Keyed, type ProjectFn, type ReflectorStats, type ReflectorTuning } from './reflector.ts';
 import { MemoryStore, type Store } from './store.ts';
 
 /** InformerDelta is one applied change as handlers see it: the key, the delta, and the record held before it. */
@@ -19,16 +17,10 @@ export interface InformerDelta<T> {
 export type DeltaHandlerFn<T> = (change: InformerDelta<T>) => void;
 
 /** InformerOptions configures an Informer; the reflector options not listed default as in ReflectorOptions. */
-export interface InformerOptions<T extends Keyed> {
+export interface InformerOptions<T extends Keyed> extends ReflectorTuning {
   readonly project: ProjectFn<T>;
   /** Kind and scope for log lines, e.g. `Deployment in shop`. */
   readonly description: string;
-  readonly logger?: Logger;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  readonly minWatchTimeoutSeconds?: number;
-  readonly pageSize?: number;
-  readonly backoff?: BackoffPolicy;
 }
 
 /**

@@ -46,6 +46,12 @@ export interface ReflectorOptions<T extends Keyed> {
   readonly backoff?: BackoffPolicy;
 }
 
+/**
+ * ReflectorTuning is the part of ReflectorOptions that code building reflectors (an Informer, the
+ * cluster informers) takes from its own caller and passes through unchanged; each defaults as documented there.
+ */
+export type ReflectorTuning = Pick<ReflectorOptions<Keyed>, 'logger' | 'clock' | 'random' | 'minWatchTimeoutSeconds' | 'pageSize' | 'backoff'>;
+
 /** ReflectorStats counts what a reflector did, for metrics and tests. */
 export interface ReflectorStats {
   readonly events: number;

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../lib/result.ts';
-import { all, clip, describeType, isJsonObject, objectSubject, readArray, readBool, readConditions, readIdentity, readInt, readObject, readString, readTime, type JsonObject } from './fields.ts';
+import { all, checkKind, describeType, isJsonObject, objectSubject, readArray, readBool, readConditions, readIdentity, readInt, readObject, readString, readTime, type JsonObject } from './fields.ts';
 import type { ContainerRecord, ContainerStatusRecord, PodRecord } from './records.ts';
 
 /** ProjectPodOptions tune how strict projectPod is. */
@@ -26,7 +26,8 @@ function project(obj: unknown): Result<PodRecord, string> {
   const id = readIdentity(obj);
   if (!id.ok) return id;
   const o = obj as JsonObject;
-  if (o.kind !== undefined && o.kind !== 'Pod') return err(`kind is ${typeof o.kind === 'string' ? JSON.stringify(clip(o.kind)) : describeType(o.kind)}, expected Pod`);
+  const kindOk = checkKind(o, 'Pod');
+  if (!kindOk.ok) return kindOk;
   const spec = readObject(o, 'spec', '');
   if (!spec.ok) return spec;
   const status = readObject(o, 'status', '');

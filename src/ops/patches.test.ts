@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deployment } from '../track/status/testing/fixtures.ts';
-import { parseImageAssignments, restartPatch, rfc3339, setImagePatch } from './patches.ts';
+import { rfc3339 } from '../lib/timestamps.ts';
+import { parseImageAssignments, restartPatch, setImagePatch } from './patches.ts';
 
 const web = deployment({
   spec: { template: { metadata: { labels: { app: 'web' } }, spec: { initContainers: [{ name: 'migrate', image: 'web:1' }], containers: [{ name: 'web', image: 'web:1' }, { name: 'proxy', image: 'envoy:1' }] } } },

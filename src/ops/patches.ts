@@ -1,5 +1,6 @@
 import { TrackerError } from '../lib/errors.ts';
 import { err, ok, type Result } from '../lib/result.ts';
+import { rfc3339 } from '../lib/timestamps.ts';
 import { fieldAt, isUnstructured, stringField, type Unstructured } from '../track/status/fields.ts';
 
 /** CHANGE_CAUSE is the annotation `kubectl rollout history` shows as CHANGE-CAUSE. */
@@ -97,7 +98,3 @@ export function restartPatch(now: number): Unstructured {
   return { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: rfc3339(now) } } } } };
 }
 
-/** rfc3339 formats epoch ms as RFC 3339 UTC with second precision, as Go's time.RFC3339 does for UTC. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}

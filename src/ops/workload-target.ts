@@ -1,5 +1,6 @@
 import { collectionPath, resourceName } from '../kube/resources.ts';
 import { TrackerError } from '../lib/errors.ts';
+import { workloadKindFromName } from '../model/kind-names.ts';
 import type { WorkloadKind } from '../model/release.ts';
 
 /** WorkloadTarget names one workload in a namespace. */
@@ -8,13 +9,6 @@ export interface WorkloadTarget {
   readonly namespace: string;
   readonly name: string;
 }
-
-/** WORKLOAD_ALIASES maps what users type (kubectl's names, short names, plurals, group-qualified) to a workload kind. */
-const WORKLOAD_ALIASES: Readonly<Record<string, WorkloadKind>> = {
-  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment', 'deployment.apps': 'Deployment', 'deployments.apps': 'Deployment',
-  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet', 'statefulset.apps': 'StatefulSet', 'statefulsets.apps': 'StatefulSet',
-  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet', 'daemonset.apps': 'DaemonSet', 'daemonsets.apps': 'DaemonSet',
-};
 
 /** WORKLOAD_KINDS lists the kinds the write operations and `wait` accept. */
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
@@ -45,7 +39,7 @@ export function parseWorkloadRef(arg: string, command: string): WorkloadRef {
   const name = arg.slice(slash + 1);
   if (type === '' || name === '' || name.includes('/'))
     throw new TrackerError('USAGE', `rollscope ${command}: cannot read "${arg}" as TYPE/NAME`, { subject: arg, hint: `name a workload, e.g. rollscope ${command} deployment/web -n shop` });
-  const kind = WORKLOAD_ALIASES[type.toLowerCase()];
+  const kind = workloadKindFromName(type);
   if (!kind) throw unsupportedType(type, name, command, WORKLOAD_KINDS);
   return { kind, name };
 }

@@ -1,8 +1,8 @@
 import type { KubeObject } from '../kube/types.ts';
+import { microTime, rfc3339 } from '../lib/timestamps.ts';
 import type { SimClock } from './clock.ts';
 import type { EventInput, EventSink } from './context.ts';
 import type { SimStore } from './store-api.ts';
-import { microTime, rfc3339 } from './timestamps.ts';
 
 /** EventSinkOptions tunes the recorder; every field defaults to the Kubernetes value. */
 export interface EventSinkOptions {

@@ -1,8 +1,8 @@
 import type { Instant } from '../lib/clock.ts';
+import { rfc3339 } from '../lib/timestamps.ts';
 import { setCondition } from './conditions.ts';
 import type { Fields } from './fields.ts';
 import { normalizeImage } from './kubelet-messages.ts';
-import { rfc3339 } from './timestamps.ts';
 
 /** Terminated is one finished run of a container (`state.terminated` / `lastState.terminated`). */
 export interface Terminated {

@@ -1,8 +1,8 @@
 import type { Instant } from '../lib/clock.ts';
 import type { KubeObject } from '../kube/types.ts';
+import { rfc3339 } from '../lib/timestamps.ts';
 import type { NodeSpec, SimContext } from './context.ts';
 import { formatCpu, formatMemory } from './quantity.ts';
-import { rfc3339 } from './timestamps.ts';
 
 /** KUBELET_VERSION is the version the simulated nodes report (matches the kubectl on the machines). */
 export const KUBELET_VERSION = 'v1.32.0';

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../kube/types.ts';
+import { rfc3339 } from '../lib/timestamps.ts';
 import { setCondition } from './conditions.ts';
 import type { SimContext } from './context.ts';
 import { record, text } from './fields.ts';
@@ -7,7 +8,6 @@ import type { PodRequests } from './pod-resources.ts';
 import { filterNode, fitErrorMessage } from './scheduler-fit.ts';
 import type { FilterResult, NodeUsage } from './scheduler-fit.ts';
 import { cpuMillis, memoryBytes } from './quantity.ts';
-import { rfc3339 } from './timestamps.ts';
 
 /** SCHEDULER_NAME is the name pods select with `spec.schedulerName` (the default). */
 export const SCHEDULER_NAME = 'default-scheduler';

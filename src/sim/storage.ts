@@ -1,4 +1,5 @@
 import type { KubeObject } from '../kube/types.ts';
+import { rfc3339 } from '../lib/timestamps.ts';
 import { alreadyExists, conflict, invalid, notFound, SimApiError, failureStatus } from './api-error.ts';
 import { ChangeLog, rewind, type ChangesSince } from './change-log.ts';
 import { ObjectIndex } from './object-index.ts';
@@ -12,7 +13,6 @@ import { apiVersionOf, resourceInfo, type ResourceInfo } from './resources.ts';
 import { normaliseStatus } from './omitempty.ts';
 import { matchesLabels, parseLabelSelector } from './selectors.ts';
 import type { DeleteOptions, ResourceName, SimStore, StoredChange, WriteOptions } from './store-api.ts';
-import { rfc3339 } from './timestamps.ts';
 import { validateObject } from './validation.ts';
 import { checkPreconditions, eventsView, hasItems, isNoop, mergeStatusWrite, prepareStatusForCreate, withMeta, type Mutable } from './storage-rules.ts';
 

@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { rfc3339Millis } from '../../lib/timestamps.ts';
 import type { Release, ReleaseId } from '../../model/release.ts';
 import { diffTemplates } from '../../model/template-diff.ts';
 import type { ReleaseFilter } from '../../store/ledger.ts';
@@ -9,18 +10,17 @@ import { parseOrProblem, sendProblem, type ApiEnv } from '../server.ts';
 
 /** releaseJson is the API's view of a release: times as RFC 3339, everything else as stored. */
 export function releaseJson(r: Release): Record<string, unknown> {
-  const iso = (t: number | null | undefined): string | null => (t === null || t === undefined ? null : new Date(t).toISOString());
   return {
     ...r,
     cluster: r.workload.cluster,
     namespace: r.workload.namespace,
     kind: r.workload.kind,
     name: r.workload.name,
-    startedAt: iso(r.startedAt),
-    finishedAt: iso(r.finishedAt),
+    startedAt: rfc3339Millis(r.startedAt),
+    finishedAt: rfc3339Millis(r.finishedAt),
     durationMs: r.finishedAt === null ? null : r.finishedAt - r.startedAt,
-    phases: Object.fromEntries(Object.entries(r.phases).map(([k, v]) => [k, iso(v)])),
-    events: r.events.map((e) => ({ ...e, time: iso(e.time) })),
+    phases: Object.fromEntries(Object.entries(r.phases).map(([k, v]) => [k, rfc3339Millis(v)])),
+    events: r.events.map((e) => ({ ...e, time: rfc3339Millis(e.time) })),
   };
 }
 

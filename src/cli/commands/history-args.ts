@@ -1,5 +1,7 @@
 import type { Instant } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
+import { workloadKindFromName } from '../../model/kind-names.ts';
+import { splitTypeName } from '../type-name-args.ts';
 import type { Outcome, WorkloadKind } from '../../model/release.ts';
 
 /** WorkloadTarget names one workload by kind and name (the namespace comes from -n). */
@@ -8,12 +10,6 @@ export interface WorkloadTarget {
   readonly name: string;
 }
 
-const WORKLOAD_ALIASES: Readonly<Record<string, WorkloadKind>> = {
-  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment', 'deployment.apps': 'Deployment', 'deployments.apps': 'Deployment',
-  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet', 'statefulset.apps': 'StatefulSet', 'statefulsets.apps': 'StatefulSet',
-  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet', 'daemonset.apps': 'DaemonSet', 'daemonsets.apps': 'DaemonSet',
-};
-
 /**
  * parseWorkloadTarget reads `TYPE/NAME` (or `TYPE NAME` as two arguments) for a workload kind,
  * accepting kubectl's names, short names, plurals and group-qualified forms.
@@ -21,12 +17,11 @@ const WORKLOAD_ALIASES: Readonly<Record<string, WorkloadKind>> = {
  * Throws USAGE naming the argument and the accepted types.
  */
 export function parseWorkloadTarget(args: readonly string[], command: string): WorkloadTarget {
-  const [first = '', second] = args;
-  const slash = first.indexOf('/');
-  const [type, name] = second !== undefined && slash < 0 ? [first, second] : [first.slice(0, Math.max(0, slash)), first.slice(slash + 1)];
-  if (args.length > 2 || (second !== undefined && slash >= 0) || type === '' || name === '' || name.includes('/'))
+  const parts = splitTypeName(args);
+  if (parts === undefined)
     throw new TrackerError('USAGE', `cannot read "${args.join(' ')}" as TYPE/NAME`, { subject: args.join(' '), hint: `name one workload, e.g. rollscope ${command} deployment/web -n shop` });
-  const kind = WORKLOAD_ALIASES[type.toLowerCase()];
+  const { type, name } = parts;
+  const kind = workloadKindFromName(type);
   if (!kind)
     throw new TrackerError('USAGE', `rollscope ${command} does not track type "${type}" (in ${type}/${name})`, {
       subject: `${type}/${name}`,

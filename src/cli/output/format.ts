@@ -22,8 +22,3 @@ export function formatItems(items: readonly unknown[], format: 'json' | 'yaml'):
   const doc = { items };
   return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { lineWidth: 0 });
 }
-
-/** rfc3339 renders an epoch-ms instant as an RFC 3339 UTC timestamp with milliseconds, or null. */
-export function rfc3339(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
-}

@@ -1,6 +1,6 @@
 import type { Instant } from '../../lib/clock.ts';
 import type { Release } from '../../model/release.ts';
-import { rfc3339 } from './format.ts';
+import { rfc3339Millis } from '../../lib/timestamps.ts';
 
 /**
  * ReleaseJson is a release as `-o json|yaml` (and any other machine output) shows it: times as
@@ -35,7 +35,7 @@ export interface ReleaseJson {
 /** releaseToJson converts a release for machine output. */
 export function releaseToJson(r: Release): ReleaseJson {
   const phases: Record<string, string> = {};
-  for (const [name, at] of Object.entries(r.phases) as [string, Instant | undefined][]) if (at !== undefined) phases[name] = rfc3339(at) ?? '';
+  for (const [name, at] of Object.entries(r.phases) as [string, Instant | undefined][]) if (at !== undefined) phases[name] = rfc3339Millis(at);
   return {
     id: r.id,
     releaseNumber: r.releaseNumber,
@@ -51,8 +51,8 @@ export function releaseToJson(r: Release): ReleaseJson {
     actor: { manager: r.actor.manager, user: r.actor.user ?? null },
     changeCause: r.changeCause,
     previousReleaseId: r.previousReleaseId,
-    startedAt: rfc3339(r.startedAt) ?? '',
-    finishedAt: rfc3339(r.finishedAt),
+    startedAt: rfc3339Millis(r.startedAt),
+    finishedAt: rfc3339Millis(r.finishedAt),
     durationSeconds: r.finishedAt === null ? null : (r.finishedAt - r.startedAt) / 1000,
     outcome: r.outcome,
     failure:

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Instant } from '../../lib/clock.ts';
+import { rfc3339Millis } from '../../lib/timestamps.ts';
 import { formatNotification, type Language } from './format.ts';
 import type { Notification } from './message.ts';
 import { acceptedIf2xx, acceptedIfCodeZero, type NotificationSink, type SinkRequest } from './sink.ts';
@@ -43,8 +44,8 @@ export function webhookPayload(n: Notification, lang: Language): Record<string, 
       images: r.images.map((i) => i.image),
       actor: r.actor.user ?? r.actor.manager,
       changeCause: r.changeCause,
-      startedAt: new Date(r.startedAt).toISOString(),
-      finishedAt: r.finishedAt === null ? null : new Date(r.finishedAt).toISOString(),
+      startedAt: rfc3339Millis(r.startedAt),
+      finishedAt: rfc3339Millis(r.finishedAt),
       outcome: r.outcome,
       failure: r.failure ? { code: r.failure.code, reason: r.failure.reason, message: r.failure.message } : null,
     },

@@ -6,12 +6,12 @@ import type { SimContext } from '../context.ts';
 import { createEventSink } from '../events.ts';
 import { registerNodes } from '../nodes.ts';
 import { createSimStorage } from '../storage.ts';
-import { seeded } from '../testing/cluster.ts';
+import { seededRandom } from '../../lib/seeded-random.ts';
 import { startControllers } from './index.ts';
 
 const world = () => {
   const clock = new ManualClock();
-  const random = seeded(1);
+  const random = seededRandom(1);
   const store = createSimStorage(clock, { random });
   const ctx: SimContext = { store, clock, behaviour: createBehaviour(), events: createEventSink(store, clock), random };
   registerNodes(ctx);

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../kube/types.ts';
+import { rfc3339 } from '../../lib/timestamps.ts';
 import { templateContainers } from './objects.ts';
 import type { ScenarioScript } from './script.ts';
 
@@ -56,7 +57,7 @@ export function scale(script: ScenarioScript, ref: WorkloadRef, replicas: number
 
 /** restart sets the `kubectl.kubernetes.io/restartedAt` template annotation, as `kubectl rollout restart` does. */
 export function restart(script: ScenarioScript, ref: WorkloadRef): boolean {
-  const at = new Date(script.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const at = rfc3339(script.clock.now());
   return script.edit(ref.resource, ref.namespace, ref.name, 'kubectl-rollout', (obj) => {
     const template = (obj.spec as { template: { metadata?: { annotations?: Record<string, string> } } }).template;
     template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, 'kubectl.kubernetes.io/restartedAt': at } };

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../kube/types.ts';
+import { seededRandom } from '../../lib/seeded-random.ts';
 import { ManualClock } from '../clock.ts';
 import { createSimStorage } from '../storage.ts';
 import { rollbackDeployment } from './actions.ts';
 import { SCENARIOS, runScenario } from './index.ts';
 import { bumpPatch, withTag } from './objects.ts';
-import { ScenarioScript, seededRandom } from './script.ts';
+import { ScenarioScript } from './script.ts';
 
 // Scenarios run here on the bare store (no controllers), so these tests see exactly the scripted writes.
 const MINUTE = 60_000;

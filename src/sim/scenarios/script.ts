@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../kube/types.ts';
 import type { Logger } from '../../lib/log.ts';
+import { seededRandom } from '../../lib/seeded-random.ts';
 import type { SimClock } from '../clock.ts';
 import type { ResourceName, SimStore } from '../store-api.ts';
 import type { ScenarioContext } from './types.ts';
@@ -89,14 +90,5 @@ export class ScenarioScript {
   }
 }
 
-/** seededRandom is a small deterministic generator (mulberry32) for reproducible scenarios. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** seededRandom is re-exported for scenario callers; see lib/seeded-random.ts. */
+export { seededRandom };

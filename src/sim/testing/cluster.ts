@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../kube/types.ts';
+import { seededRandom } from '../../lib/seeded-random.ts';
 import { createBehaviour } from '../behaviour.ts';
 import type { BehaviourConfig } from '../behaviour.ts';
 import { ManualClock } from '../clock.ts';
@@ -21,25 +22,13 @@ export interface TestCluster {
   stop(): void;
 }
 
-/** seeded returns a deterministic source of numbers in [0, 1) (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * startTestCluster creates storage, nodes, the event sink, and starts the scheduler and kubelet
  * (plus any `extra` components, such as controllers). Call `stop()` at the end of the test.
  */
 export function startTestCluster(config: BehaviourConfig = {}, extra: readonly ((ctx: SimContext) => () => void)[] = []): TestCluster {
   const clock = new ManualClock();
-  const random = seeded(42);
+  const random = seededRandom(42);
   const store = createSimStorage(clock, { random });
   const ctx: SimContext = { store, clock, behaviour: createBehaviour(config), events: createEventSink(store, clock), random };
   registerNodes(ctx);

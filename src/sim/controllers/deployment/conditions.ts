@@ -1,6 +1,6 @@
 import type { Condition } from '../../../kube/types.ts';
 import type { Instant } from '../../../lib/clock.ts';
-import { rfc3339 } from '../../timestamps.ts';
+import { rfc3339 } from '../../../lib/timestamps.ts';
 
 /**
  * Deployment conditions: the exact types, reasons and messages of the Kubernetes Deployment

@@ -2,7 +2,7 @@
 // scaling, iterative rollouts, pause/resume, the progress deadline, minReadySeconds.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { seeded } from '../../testing/cluster.ts';
+import { seededRandom } from '../../../lib/seeded-random.ts';
 import { isPodActive } from '../pods.ts';
 import { imageOf, startDeploymentWorld, type DeploymentWorld } from '../testing/deployments.ts';
 import { Annotation, revisionNumber } from './revision.ts';
@@ -73,7 +73,7 @@ describe('proportional scaling', () => {
 
 describe('iterative rollouts', () => {
   it('eventually complete after a random mix of rollouts, scaling and pause/resume', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     w.createDeployment('web', { replicas: 5 });
     w.waitFor('first rollout', () => w.rolledOut('web'), { name: 'web' });
     for (let i = 0; i < 12; i++) {

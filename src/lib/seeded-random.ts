@@ -1,0 +1,15 @@
+/**
+ * seededRandom returns a small deterministic source of numbers in [0, 1) (mulberry32), so that
+ * simulations and tests that need randomness are reproducible from a seed.
+ * Example: two calls of seededRandom(7) yield the same sequence.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
