@@ -56,7 +56,10 @@ interface FailureCase {
 
 const FAILURES: readonly FailureCase[] = [
   { name: 'deployment: image cannot be pulled → ImagePullFailed', workload: { kind: 'Deployment', name: 'pull', image: 'web:missing' }, code: 'ImagePullFailed', withKubectl: true,
-    check: (w) => assert.match(w.diagnosis?.message ?? '', /Failed to pull image "web:missing"/) },
+    // The kubelet's event (`Failed to pull image "web:missing": rpc error…`) or the container's waiting
+    // message (`rpc error… "docker.io/library/web:missing"…`, `Back-off pulling image "web:missing"`),
+    // whichever the diagnosis saw first: both name the image and the pull.
+    check: (w) => assert.match(w.diagnosis?.message ?? '', /pull.*web:missing/i) },
   { name: 'deployment: crash loop → CrashLoop with the exit code', workload: { kind: 'Deployment', name: 'crash', image: 'app:crashfast' }, code: 'CrashLoop',
     check: (w) => assert.equal(w.diagnosis?.exitCode, 3) },
   { name: 'deployment: too big for any node → Unschedulable with the scheduler message', workload: { kind: 'Deployment', name: 'huge', image: 'app:1', container: 'resources: {requests: {cpu: "64"}}' }, flags: ['--fail-fast', 'Unschedulable=0s'], code: 'Unschedulable',
