@@ -110,6 +110,37 @@ test('revisions made while the tracker was down are backfilled after restart; th
   ]);
 });
 
+test('one template change missed during a restart is recorded live with its author, not backfilled', () => {
+  const h = new Harness();
+  const d = new FakeWorkload();
+  h.apply([{ type: 'synced' }, ...d.create(img('1.0')), ...rollOut(d)]);
+  const ledger = h.ledger();
+  d.time += 5_000;
+  // killed right after this write, before recording it; back a few seconds later
+  d.setTemplate(img('1.1'), 'kubectl-set');
+  d.sync();
+  const h2 = new Harness({ seed: ledger, now: h.now + 10_000 });
+  h2.apply(d.relist());
+  h2.apply([...d.pods(1, { ready: true }), ...d.complete()]);
+  assert.deepEqual(h2.table(), [
+    '#1 rev1 create nginx:1.0 by kubectl-create → succeeded',
+    '#2 rev2 image nginx:1.1 by kubectl-set → succeeded',
+  ]);
+});
+
+test('a workload created during a restart is recorded live, with its author', () => {
+  const h = new Harness();
+  const a = new FakeWorkload({ name: 'a' });
+  h.apply([{ type: 'synced' }, ...a.create(img('1.0')), ...rollOut(a)]);
+  const b = new FakeWorkload({ name: 'b', uid: 'uid-b', time: a.time + 5_000 });
+  b.create(img('2.0'));
+  b.sync();
+  const h2 = new Harness({ seed: h.ledger(), now: b.time + 5_000 });
+  h2.apply([...a.relist().filter((x) => x.type !== 'synced'), ...b.relist()]);
+  const all = h2.ledger('uid-b').map((r) => `${r.workload.name} #${r.releaseNumber} ${r.trigger} ${r.images[0]?.image} by ${r.actor.manager}${r.backfilled ? ' [backfilled]' : ''}`);
+  assert.ok(all.includes('b #1 create nginx:2.0 by kubectl-create'), all.join('\n'));
+});
+
 test('deltas in any order across watches give the same releases (held until the owner arrives)', () => {
   const d = new FakeWorkload();
   const created = d.create(img('1.0'));
