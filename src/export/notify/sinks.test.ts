@@ -78,6 +78,7 @@ test('DingTalk: markdown message; timestamp (ms) and sign = Base64(HMAC-SHA256(s
   assert.equal(ts, String(now));
   const expected = createHmac('sha256', secret).update(`${ts}\n${secret}`).digest('base64');
   assert.equal(got.url.searchParams.get('sign'), expected);
+  assert.equal(got.headers['idempotency-key'], failedN!.idempotencyKey, 'every sink shows the receiver the idempotency key');
   const payload = JSON.parse(got.body);
   assert.equal(payload.msgtype, 'markdown');
   assert.match(payload.markdown.title, /发布失败/);

@@ -129,7 +129,7 @@ export function dingtalkSink(o: ChatSinkOptions): NotificationSink {
         url.searchParams.set('sign', dingtalkSign(o.secret, now));
       }
       const body = JSON.stringify({ msgtype: 'markdown', markdown: { title: msg.title, text: msg.markdown } });
-      return { url: url.toString(), headers: { ...JSON_HEADERS }, body };
+      return { url: url.toString(), headers: { ...JSON_HEADERS, 'idempotency-key': n.idempotencyKey }, body };
     },
     accepted: acceptedIfCodeZero('errcode'),
   };
@@ -155,7 +155,7 @@ export function feishuSink(o: ChatSinkOptions): NotificationSink {
       const ts = Math.floor(now / 1000);
       const signed = o.secret ? { timestamp: String(ts), sign: feishuSign(o.secret, ts) } : {};
       const body = JSON.stringify({ ...signed, msg_type: 'text', content: { text: msg.plain } });
-      return { url: o.url, headers: { ...JSON_HEADERS }, body };
+      return { url: o.url, headers: { ...JSON_HEADERS, 'idempotency-key': n.idempotencyKey }, body };
     },
     accepted: acceptedIfCodeZero('code'),
   };
@@ -171,7 +171,7 @@ export function wecomSink(o: ChatSinkOptions): NotificationSink {
     build(n) {
       const msg = formatNotification(n, language);
       const body = JSON.stringify({ msgtype: 'markdown', markdown: { content: msg.markdown } });
-      return { url: o.url, headers: { ...JSON_HEADERS }, body };
+      return { url: o.url, headers: { ...JSON_HEADERS, 'idempotency-key': n.idempotencyKey }, body };
     },
     accepted: acceptedIfCodeZero('errcode'),
   };
