@@ -103,7 +103,8 @@ export class Ingest {
       const step = trackDelta(this.#state, delta, this.#o.clock.now());
       this.#state = step.state;
       if (step.facts.length > 0) {
-        this.#queue.push(...step.facts);
+        // A loop, not push(...facts): a first sync of a large cluster yields more facts than a call may take arguments.
+        for (const f of step.facts) this.#queue.push(f);
         this.#wake?.();
       }
     } catch (e) {
