@@ -293,8 +293,8 @@ function internMap(r: Result<Readonly<Record<string, string>>, string>): Result<
   return ok(labelMaps.intern(key, r.value));
 }
 
-/** readConditions reads `status.conditions` (or any conditions array) into frozen records. */
-export function readConditions(status: JsonObject, path: string): Result<readonly ConditionRecord[], string> {
+/** readConditions reads `status.conditions` (or any conditions array) into frozen records; with `keep`, only conditions of those types are kept (all are validated). */
+export function readConditions(status: JsonObject, path: string, keep?: ReadonlySet<string>): Result<readonly ConditionRecord[], string> {
   const arr = readArray(status, 'conditions', path);
   if (!arr.ok) return arr;
   const out: ConditionRecord[] = [];
@@ -313,6 +313,7 @@ export function readConditions(status: JsonObject, path: string): Result<readonl
     const s = r.value.status;
     if (s !== 'True' && s !== 'False' && s !== 'Unknown') return err(`${p}.status is ${JSON.stringify(clip(s))}, expected True, False or Unknown`);
     const v = r.value;
+    if (keep !== undefined && !keep.has(v.type)) continue; // validated, not kept
     out.push(shareCondition({ type: v.type, status: s, reason: v.reason, message: v.message, lastTransitionTime: v.lastTransitionTime, lastUpdateTime: v.lastUpdateTime }));
   }
   return ok(out.length === 0 ? NO_CONDITIONS : Object.freeze(out));

@@ -72,3 +72,18 @@ test('projectPod with requireIdentity:false accepts file objects without uid/res
   assert.ok(r.ok);
   assert.equal(r.value.uid, '-');
 });
+
+test('projectPod keeps only the PodScheduled and Ready conditions, and still validates the others', () => {
+  const conditions = [
+    { type: 'PodReadyToStartContainers', status: 'True' },
+    { type: 'Initialized', status: 'True' },
+    { type: 'Ready', status: 'True' },
+    { type: 'ContainersReady', status: 'True' },
+    { type: 'PodScheduled', status: 'True' },
+  ];
+  const r = projectPod({ ...wire, status: { ...wire.status, conditions } });
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.deepEqual(r.value.conditions.map((c) => c.type), ['Ready', 'PodScheduled']);
+  const bad = projectPod({ ...wire, status: { ...wire.status, conditions: [{ type: 'Initialized', status: 'Maybe' }] } });
+  assert.equal(bad.ok, false, 'a mistyped condition is an error even when it would not be kept');
+});

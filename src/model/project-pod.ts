@@ -22,6 +22,14 @@ export function projectPod(obj: unknown, options: ProjectPodOptions = {}): Resul
   return r.ok ? r : err(`${objectSubject('Pod', obj)}: ${r.error}`);
 }
 
+/**
+ * POD_CONDITIONS_KEPT are the pod conditions the tracker reads (scheduled: Unschedulable and its
+ * message, firstPodScheduled; Ready: firstPodReady, readiness diagnosis). The others
+ * (Initialized, ContainersReady, PodReadyToStartContainers) are validated but not kept: pods are
+ * most of what the tracker holds, and each condition costs a record.
+ */
+const POD_CONDITIONS_KEPT: ReadonlySet<string> = new Set(['PodScheduled', 'Ready']);
+
 function project(obj: unknown): Result<PodRecord, string> {
   const id = readIdentity(obj);
   if (!id.ok) return id;
@@ -37,7 +45,7 @@ function project(obj: unknown): Result<PodRecord, string> {
     restartPolicy: readString(spec.value, 'restartPolicy', 'spec'),
     containers: readContainers(spec.value),
     phase: readString(status.value, 'phase', 'status'),
-    conditions: readConditions(status.value, 'status'),
+    conditions: readConditions(status.value, 'status', POD_CONDITIONS_KEPT),
     initStatuses: readContainerStatuses(status.value, 'initContainerStatuses', true),
     statuses: readContainerStatuses(status.value, 'containerStatuses', false),
   });

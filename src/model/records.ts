@@ -59,6 +59,7 @@ export interface PodRecord extends ObjectIdentity {
   readonly phase: string;
   /** `pod-template-hash` or `controller-revision-hash` label, '' if none. */
   readonly templateHash: string;
+  /** Only the PodScheduled and Ready conditions (what the tracker reads). */
   readonly conditions: readonly ConditionRecord[];
   readonly containers: readonly ContainerRecord[];
   readonly containerStatuses: readonly ContainerStatusRecord[];
