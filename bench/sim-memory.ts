@@ -2,9 +2,9 @@
 // measures holds nothing but the store: creates 10,000 Deployments and 100,000 Pods directly
 // through the store and prints heap/RSS deltas, against the objects' JSON size as the anchor.
 import type { KubeObject } from '../src/kube/types.ts';
-import { ManualClock } from '../src/sim/clock.ts';
+import { ManualClock } from '../src/sim/core/clock.ts';
 import { seededRandom } from '../src/sim/scenarios/script.ts';
-import { createSimStorage } from '../src/sim/storage.ts';
+import { createSimStorage } from '../src/sim/apiserver/storage.ts';
 
 const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 10_000);
 const PODS_PER_DEPLOYMENT = 10; // 100,000 pods in all

@@ -5,6 +5,8 @@
 // 3. Shell folders may import the core, never the reverse (covered by 2).
 // 4. sim/ never imports our list-watch client (kube/reflector, kube/informer, kube/http-list-watch…).
 // 5. Nothing imports daemon/ (except cli/, which starts it).
+// 6. Inside sim/, parts depend downwards only: core/ ← apiserver/ ← node/ ← controllers/ ← scenarios/ (a part never
+//    imports one to its right; network/ sits beside node/).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -33,6 +35,9 @@ const isTest = (f: string): boolean => /\.test\.tsx?$/.test(f) || f.includes('/t
 const isPure = (f: string): boolean =>
   f.startsWith('model/') || f.startsWith('track/') || /^canary\/(steps|plan)\.ts$/.test(f) || f.startsWith('canary/analysis/');
 
+// sim/ parts in dependency order: each may import only itself and the parts before it.
+const SIM_PARTS = ['core', 'apiserver', 'node', 'network', 'controllers', 'scenarios'];
+
 const files = walk(root).map((abs) => ({ abs, path: rel(abs), source: readFileSync(abs, 'utf8') }));
 
 test('source tree is not empty (the rules below check something)', () => {
@@ -53,6 +58,9 @@ for (const f of files) {
     }
     if (f.path.startsWith('sim/') && /^kube\/(reflector|informer|http-list-watch|list-watch|delta-queue|store)\.ts$/.test(target))
       violations.push(`${f.path}: sim/ must not import our list-watch client (${target})`);
+    const simPart = (p: string): number => SIM_PARTS.indexOf(p.split('/')[1] ?? '');
+    if (f.path.startsWith('sim/') && target.startsWith('sim/') && simPart(f.path) >= 0 && simPart(target) > simPart(f.path))
+      violations.push(`${f.path}: sim/${f.path.split('/')[1]}/ must not import ${target} (sim parts depend downwards only)`);
     if (target.startsWith('daemon/') && !f.path.startsWith('daemon/') && !f.path.startsWith('cli/'))
       violations.push(`${f.path}: nothing but cli/ imports daemon/ (${target})`);
   }

@@ -1,22 +1,31 @@
+// The simulated cluster, composed. Its parts, each a folder, depend downwards only
+// (test/import-rules.test.ts enforces it):
+//   core/        clock, context, events, selectors, quantities, the storage contract and API errors
+//   apiserver/   storage with watch history, validation and defaults, garbage collection, the HTTP API
+//                (apiserver/http/), patch formats (apiserver/patch/), request accounting and fault injection
+//   node/        the scheduler and the kubelet (image behaviours, pod status, messages)
+//   network/     pod addresses, Services and traffic (where present)
+//   controllers/ Deployment, ReplicaSet, StatefulSet, DaemonSet and the rest, on a work queue
+//   scenarios/   the scripted demo and the small scenarios
 import { writeFileSync } from 'node:fs';
 import type { Instant } from '../lib/clock.ts';
-import { RequestAccounting } from './accounting.ts';
-import { startApiServer } from './apiserver.ts';
-import { defaultBehaviour } from './behaviour.ts';
-import { ScaledClock, type SimClock } from './clock.ts';
-import type { SimBehaviour, SimContext } from './context.ts';
+import { RequestAccounting } from './apiserver/accounting.ts';
+import { startApiServer } from './apiserver/apiserver.ts';
+import { defaultBehaviour } from './node/behaviour.ts';
+import { ScaledClock, type SimClock } from './core/clock.ts';
+import type { SimBehaviour, SimContext } from './core/context.ts';
 import { startControllers } from './controllers/index.ts';
-import { createEventSink, type EventSinkOptions } from './events.ts';
-import { SimFaults } from './faults.ts';
-import { kubeconfigYaml } from './kubeconfig.ts';
-import { registerNodes } from './nodes.ts';
-import { createSimStorage, type SimStorage } from './storage.ts';
+import { createEventSink, type EventSinkOptions } from './core/events.ts';
+import { SimFaults } from './apiserver/faults.ts';
+import { kubeconfigYaml } from './apiserver/kubeconfig.ts';
+import { registerNodes } from './node/nodes.ts';
+import { createSimStorage, type SimStorage } from './apiserver/storage.ts';
 
-export { ManualClock, ScaledClock, type SimClock } from './clock.ts';
-export { RequestAccounting } from './accounting.ts';
-export { SimFaults } from './faults.ts';
-export { SimStorage, createSimStorage } from './storage.ts';
-export { SimApiError, isSimApiError } from './api-error.ts';
+export { ManualClock, ScaledClock, type SimClock } from './core/clock.ts';
+export { RequestAccounting } from './apiserver/accounting.ts';
+export { SimFaults } from './apiserver/faults.ts';
+export { SimStorage, createSimStorage } from './apiserver/storage.ts';
+export { SimApiError, isSimApiError } from './core/api-error.ts';
 
 /** SYSTEM_NAMESPACES exist in every cluster from the start. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
-import { defaultBehaviour, type ImageRule } from '../../src/sim/behaviour.ts';
+import { defaultBehaviour, type ImageRule } from '../../src/sim/node/behaviour.ts';
 import { startSim, type Sim } from '../../src/sim/index.ts';
 import { needComponent } from '../support/services.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_NODES_SPEC } from '../../sim/behaviour.ts';
+import { DEFAULT_NODES_SPEC } from '../../sim/node/behaviour.ts';
 import { DEFAULT_KUBECONFIG_OUT, parseListen, parseNodes, parseSpeed } from './sim-options.ts';
 import { waitForSignal } from './serve.ts';
 

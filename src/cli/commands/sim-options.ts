@@ -1,6 +1,6 @@
 import { isTrackerError, TrackerError } from '../../lib/errors.ts';
-import type { NodeSpec } from '../../sim/context.ts';
-import { parseNodesSpec } from '../../sim/behaviour.ts';
+import type { NodeSpec } from '../../sim/core/context.ts';
+import { parseNodesSpec } from '../../sim/node/behaviour.ts';
 import { findScenario, type Scenario } from '../../sim/scenarios/index.ts';
 
 /**

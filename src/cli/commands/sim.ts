@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TrackerError } from '../../lib/errors.ts';
 import { jsonLogger } from '../../lib/log.ts';
-import { DEFAULT_NODES_SPEC } from '../../sim/behaviour.ts';
+import { DEFAULT_NODES_SPEC } from '../../sim/node/behaviour.ts';
 import { startSim } from '../../sim/index.ts';
 import { scenarioNames } from '../../sim/scenarios/index.ts';
 import { DEFAULT_KUBECONFIG_OUT, parseListen, parseNodes, parseScenario, parseSpeed } from './sim-options.ts';

@@ -1,6 +1,6 @@
 import type { Condition, KubeObject, OwnerReference } from '../../kube/types.ts';
 import { TrackerError } from '../../lib/errors.ts';
-import { isPlainObject } from '../deep.ts';
+import { isPlainObject } from '../core/deep.ts';
 
 /**
  * Typed views of the apps/v1 and core/v1 objects the simulated controllers read and write. Objects

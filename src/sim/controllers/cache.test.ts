@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../clock.ts';
-import { createSimStorage } from '../storage.ts';
+import { ManualClock } from '../core/clock.ts';
+import { createSimStorage } from '../apiserver/storage.ts';
 import { ObjectCache } from './cache.ts';
 
 const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-uid', controller: true };

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../kube/types.ts';
-import type { ResourceName, SimStore, StoredChange } from '../store-api.ts';
+import type { ResourceName, SimStore, StoredChange } from '../core/store-api.ts';
 import { controllerOf } from './apps.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../kube/types.ts';
 import type { Instant } from '../../lib/clock.ts';
-import { int, record, records, text } from '../fields.ts';
-import { filterNode } from '../scheduler-fit.ts';
+import { int, record, records, text } from '../core/fields.ts';
+import { filterNode } from '../node/scheduler-fit.ts';
 import type { IntOrString, Pod, PodTemplateSpec } from './apps.ts';
 import { controllerRefTo, creationOrder, omitZero } from './apps.ts';
 import { CONTROLLER_REVISION_HASH } from './history.ts';

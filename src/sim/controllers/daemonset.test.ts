@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { KubeObject } from '../../kube/types.ts';
-import { parseNodesSpec } from '../behaviour.ts';
-import { record } from '../fields.ts';
+import { parseNodesSpec } from '../node/behaviour.ts';
+import { record } from '../core/fields.ts';
 import { startTestCluster } from '../testing/cluster.ts';
 import type { TestCluster } from '../testing/cluster.ts';
 import { startDaemonSetController } from './daemonset.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock } from '../clock.ts';
-import { createSimStorage } from '../storage.ts';
+import { ManualClock } from '../core/clock.ts';
+import { createSimStorage } from '../apiserver/storage.ts';
 import type { PodTemplateSpec } from './apps.ts';
 import { computeTemplateHash } from './deployment/hash.ts';
 import { controlledRevisions, revisionNumber, STATEFULSET_REVISION_HASH, syncRevision, templateOf, truncateHistory } from './history.ts';

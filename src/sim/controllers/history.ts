@@ -1,8 +1,8 @@
 import type { KubeObject } from '../../kube/types.ts';
 import { TrackerError } from '../../lib/errors.ts';
-import { isSimApiError } from '../api-error.ts';
-import { int, record } from '../fields.ts';
-import type { SimStore } from '../store-api.ts';
+import { isSimApiError } from '../core/api-error.ts';
+import { int, record } from '../core/fields.ts';
+import type { SimStore } from '../core/store-api.ts';
 import { controllerOf, controllerRefTo } from './apps.ts';
 import type { PodTemplateSpec } from './apps.ts';
 import { canonicalJson, computeTemplateHash } from './deployment/hash.ts';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createBehaviour } from '../behaviour.ts';
-import { ManualClock } from '../clock.ts';
-import type { SimContext } from '../context.ts';
-import { createEventSink } from '../events.ts';
-import { registerNodes } from '../nodes.ts';
-import { createSimStorage } from '../storage.ts';
+import { createBehaviour } from '../node/behaviour.ts';
+import { ManualClock } from '../core/clock.ts';
+import type { SimContext } from '../core/context.ts';
+import { createEventSink } from '../core/events.ts';
+import { registerNodes } from '../node/nodes.ts';
+import { createSimStorage } from '../apiserver/storage.ts';
 import { seededRandom } from '../../lib/seeded-random.ts';
 import { startControllers } from './index.ts';
 

@@ -1,6 +1,6 @@
-import type { SimContext } from '../context.ts';
-import { startKubelet } from '../kubelet.ts';
-import { startScheduler } from '../scheduler.ts';
+import type { SimContext } from '../core/context.ts';
+import { startKubelet } from '../node/kubelet.ts';
+import { startScheduler } from '../node/scheduler.ts';
 import { startDaemonSetController } from './daemonset.ts';
 import { startDeploymentController } from './deployment/controller.ts';
 import { startReplicaSetController } from './replicaset.ts';

@@ -1,10 +1,10 @@
 import type { KubeObject } from '../../kube/types.ts';
 import { rfc3339 } from '../../lib/timestamps.ts';
-import { isSimApiError } from '../api-error.ts';
-import type { SimContext } from '../context.ts';
-import { deepEqual } from '../deep.ts';
-import { labelSelectorFromSpec, matchesLabels } from '../selectors.ts';
-import type { StoredChange } from '../store-api.ts';
+import { isSimApiError } from '../core/api-error.ts';
+import type { SimContext } from '../core/context.ts';
+import { deepEqual } from '../core/deep.ts';
+import { labelSelectorFromSpec, matchesLabels } from '../core/selectors.ts';
+import type { StoredChange } from '../core/store-api.ts';
 import { asPod, asReplicaSet, controllerOf, controllerRefTo, isTerminating, objectKey, specReplicas, splitObjectKey, type Pod, type ReplicaSet } from './apps.ts';
 import { isPodActive, podAvailableFrom } from './pods.ts';
 import { podFromTemplate, podsToDelete, replicaSetStatus } from './replicaset-pods.ts';

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../kube/types.ts';
 import type { Instant } from '../../lib/clock.ts';
-import { int, record, text } from '../fields.ts';
+import { int, record, text } from '../core/fields.ts';
 import type { Pod, PodTemplateSpec } from './apps.ts';
 import { controllerRefTo, omitZero } from './apps.ts';
 import { CONTROLLER_REVISION_HASH } from './history.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { KubeObject } from '../../kube/types.ts';
-import { record } from '../fields.ts';
+import { record } from '../core/fields.ts';
 import { startTestCluster } from '../testing/cluster.ts';
 import type { TestCluster } from '../testing/cluster.ts';
 import { revisionNumber } from './history.ts';

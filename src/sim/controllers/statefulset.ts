@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../kube/types.ts';
-import type { SimContext } from '../context.ts';
-import { int, record } from '../fields.ts';
+import type { SimContext } from '../core/context.ts';
+import { int, record } from '../core/fields.ts';
 import { asPod, controllerOf, objectKey, splitObjectKey } from './apps.ts';
 import type { Pod } from './apps.ts';
 import { STATEFULSET_REVISION_HASH, syncRevision, templateOf, truncateHistory } from './history.ts';

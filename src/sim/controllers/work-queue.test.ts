@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../clock.ts';
+import { ManualClock } from '../core/clock.ts';
 import { WorkQueue } from './work-queue.ts';
 
 const setup = (process: (key: string, q: WorkQueue) => void = () => undefined, opts: { maxRetries?: number } = {}) => {

@@ -1,4 +1,4 @@
-import type { SimClock } from '../clock.ts';
+import type { SimClock } from '../core/clock.ts';
 
 /**
  * A keyed work queue for the simulated controllers, after client-go's `workqueue`:

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../kube/types.ts';
 import { seededRandom } from '../../lib/seeded-random.ts';
-import { ManualClock } from '../clock.ts';
+import { ManualClock } from '../core/clock.ts';
 import { startSim } from '../index.ts';
 import { runScenario } from './index.ts';
 

@@ -1,8 +1,8 @@
 import type { KubeObject } from '../../kube/types.ts';
 import type { Logger } from '../../lib/log.ts';
 import { seededRandom } from '../../lib/seeded-random.ts';
-import type { SimClock } from '../clock.ts';
-import type { ResourceName, SimStore } from '../store-api.ts';
+import type { SimClock } from '../core/clock.ts';
+import type { ResourceName, SimStore } from '../core/store-api.ts';
 import type { ScenarioContext } from './types.ts';
 
 /** Mutable is a deep, writable copy type for objects read from the (frozen) store. */

@@ -1,6 +1,6 @@
 import type { Logger } from '../../lib/log.ts';
-import type { SimClock } from '../clock.ts';
-import type { SimStore } from '../store-api.ts';
+import type { SimClock } from '../core/clock.ts';
+import type { SimStore } from '../core/store-api.ts';
 
 /**
  * ScenarioContext is what a scenario needs from a running simulated cluster: the store it writes

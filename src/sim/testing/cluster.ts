@@ -1,14 +1,14 @@
 import type { KubeObject } from '../../kube/types.ts';
 import { seededRandom } from '../../lib/seeded-random.ts';
-import { createBehaviour } from '../behaviour.ts';
-import type { BehaviourConfig } from '../behaviour.ts';
-import { ManualClock } from '../clock.ts';
-import type { SimContext } from '../context.ts';
-import { createEventSink } from '../events.ts';
-import { startKubelet } from '../kubelet.ts';
-import { registerNodes } from '../nodes.ts';
-import { startScheduler } from '../scheduler.ts';
-import { createSimStorage } from '../storage.ts';
+import { createBehaviour } from '../node/behaviour.ts';
+import type { BehaviourConfig } from '../node/behaviour.ts';
+import { ManualClock } from '../core/clock.ts';
+import type { SimContext } from '../core/context.ts';
+import { createEventSink } from '../core/events.ts';
+import { startKubelet } from '../node/kubelet.ts';
+import { registerNodes } from '../node/nodes.ts';
+import { startScheduler } from '../node/scheduler.ts';
+import { createSimStorage } from '../apiserver/storage.ts';
 
 /** TestCluster is an in-process simulated cluster on a ManualClock, for tests of sim/ components. */
 export interface TestCluster {

@@ -1,4 +1,4 @@
-import { isSimApiError } from '../../api-error.ts';
+import { isSimApiError } from '../../core/api-error.ts';
 import { creationOrder, isTerminating, type Deployment, type ReplicaSet } from '../apps.ts';
 import { Resource, type DeploymentEnv } from './env.ts';
 import { compareRevisions } from './revision.ts';

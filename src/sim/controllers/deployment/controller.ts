@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../../kube/types.ts';
-import type { SimContext } from '../../context.ts';
-import { labelSelectorFromSpec, matchesLabels } from '../../selectors.ts';
-import type { StoredChange } from '../../store-api.ts';
+import type { SimContext } from '../../core/context.ts';
+import { labelSelectorFromSpec, matchesLabels } from '../../core/selectors.ts';
+import type { StoredChange } from '../../core/store-api.ts';
 import { asDeployment, controllerOf, objectKey } from '../apps.ts';
 import { ObjectCache } from '../cache.ts';
 import { WorkQueue } from '../work-queue.ts';

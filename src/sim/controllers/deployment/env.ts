@@ -1,6 +1,6 @@
-import type { SimClock } from '../../clock.ts';
-import type { EventSink } from '../../context.ts';
-import type { SimStore } from '../../store-api.ts';
+import type { SimClock } from '../../core/clock.ts';
+import type { EventSink } from '../../core/context.ts';
+import type { SimStore } from '../../core/store-api.ts';
 import { asDeployment, type Deployment, type DeploymentStatus } from '../apps.ts';
 import type { ObjectCache } from '../cache.ts';
 

@@ -1,4 +1,4 @@
-import { isSimApiError } from '../../api-error.ts';
+import { isSimApiError } from '../../core/api-error.ts';
 import { asReplicaSet, controllerOf, controllerRefTo, type ReplicaSet } from '../apps.ts';
 import { Message, Reason, getCondition, newCondition, setCondition } from './conditions.ts';
 import { FIELD_MANAGER, Resource, recordEvent, writeDeploymentStatus, type DeploymentEnv, type DeploymentRef } from './env.ts';

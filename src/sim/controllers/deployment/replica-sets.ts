@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../../kube/types.ts';
-import { deepEqual, isPlainObject } from '../../deep.ts';
-import { labelSelectorFromSpec, matchesLabels } from '../../selectors.ts';
+import { deepEqual, isPlainObject } from '../../core/deep.ts';
+import { labelSelectorFromSpec, matchesLabels } from '../../core/selectors.ts';
 import {
   asPod,
   asReplicaSet,

@@ -1,4 +1,4 @@
-import { deepEqual } from '../../deep.ts';
+import { deepEqual } from '../../core/deep.ts';
 import { objectKey, type ReplicaSet } from '../apps.ts';
 import { writeDeploymentStatus, type DeploymentEnv, type DeploymentRef } from './env.ts';
 import { calculateStatus, rolloutStatus, stuckRequeueDelay } from './status.ts';

@@ -1,7 +1,7 @@
 // Test support for the Deployment and ReplicaSet controllers: an in-process cluster on a
 // ManualClock with the real scheduler and kubelet, plus Given/When/Then style helpers.
 import type { KubeObject } from '../../../kube/types.ts';
-import type { BehaviourConfig } from '../../behaviour.ts';
+import type { BehaviourConfig } from '../../node/behaviour.ts';
 import { startTestCluster, type TestCluster } from '../../testing/cluster.ts';
 import { asDeployment, asPod, asReplicaSet, controllerOf, type Deployment, type DeploymentSpec, type Pod, type ReplicaSet } from '../apps.ts';
 import { startDeploymentController } from '../deployment/controller.ts';

@@ -1,0 +1,60 @@
+import type { Verb } from './faults.ts';
+import type { ResourceName } from '../core/store-api.ts';
+
+/** UsageRow is the traffic of one verb on one resource. */
+export interface UsageRow {
+  readonly verb: Verb;
+  readonly resource: ResourceName;
+  readonly requests: number;
+  /** Response body bytes sent (for watches: every byte streamed so far). */
+  readonly bytes: number;
+}
+
+/**
+ * RequestAccounting counts the simulated API server's requests and response bytes by verb and
+ * resource (issue 2, item 6), so tests can assert how much a client asked for (e.g. "one LIST,
+ * then only WATCHes"). Non-resource requests (discovery, /version) are counted under resource ''.
+ */
+export class RequestAccounting {
+  readonly #rows = new Map<string, { verb: Verb; resource: ResourceName; requests: number; bytes: number }>();
+
+  #row(verb: Verb, resource: ResourceName): { verb: Verb; resource: ResourceName; requests: number; bytes: number } {
+    const key = `${verb} ${resource}`;
+    let row = this.#rows.get(key);
+    if (!row) this.#rows.set(key, (row = { verb, resource, requests: 0, bytes: 0 }));
+    return row;
+  }
+
+  /** countRequest records one request. */
+  countRequest(verb: Verb, resource: ResourceName): void {
+    this.#row(verb, resource).requests++;
+  }
+
+  /** countBytes adds response bytes to a verb and resource. */
+  countBytes(verb: Verb, resource: ResourceName, bytes: number): void {
+    this.#row(verb, resource).bytes += bytes;
+  }
+
+  /** requests sums requests, optionally of one verb and/or resource. */
+  requests(filter: { readonly verb?: Verb; readonly resource?: ResourceName } = {}): number {
+    return this.rows(filter).reduce((n, r) => n + r.requests, 0);
+  }
+
+  /** bytes sums response bytes, optionally of one verb and/or resource. */
+  bytes(filter: { readonly verb?: Verb; readonly resource?: ResourceName } = {}): number {
+    return this.rows(filter).reduce((n, r) => n + r.bytes, 0);
+  }
+
+  /** rows lists the counters (copies), sorted by resource then verb. */
+  rows(filter: { readonly verb?: Verb; readonly resource?: ResourceName } = {}): UsageRow[] {
+    return [...this.#rows.values()]
+      .filter((r) => (filter.verb === undefined || r.verb === filter.verb) && (filter.resource === undefined || r.resource === filter.resource))
+      .map((r) => ({ ...r }))
+      .sort((a, b) => a.resource.localeCompare(b.resource) || a.verb.localeCompare(b.verb));
+  }
+
+  /** reset zeroes every counter. */
+  reset(): void {
+    this.#rows.clear();
+  }
+}

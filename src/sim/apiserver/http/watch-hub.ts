@@ -1,0 +1,96 @@
+import type { KubeObject } from '../../../kube/types.ts';
+import { matchesLabels, type LabelSelector } from '../../core/selectors.ts';
+import type { SimStorage } from '../storage.ts';
+import type { ChangeType, ResourceName, StoredChange } from '../../core/store-api.ts';
+import { watchLine } from './serialize.ts';
+
+/** WatchFilter is what one watcher selects: a namespace, a label selector and a field predicate. */
+export interface WatchFilter {
+  readonly namespace: string | undefined;
+  readonly labels: LabelSelector;
+  readonly fields: (obj: KubeObject) => boolean;
+}
+
+/** WatchSink is one open watch: its filter and where its bytes go. */
+export interface WatchSink {
+  readonly filter: WatchFilter;
+  write(line: Buffer): void;
+  /** A per-watcher encoding (server-side printed Tables for `kubectl get -w`); if unset, the shared JSON line. */
+  readonly encode?: (type: ChangeType, obj: KubeObject) => Buffer;
+}
+
+/** matchesFilter tells whether an object is selected by a watch filter. */
+export function matchesFilter(filter: WatchFilter, obj: KubeObject): boolean {
+  if (filter.namespace !== undefined && obj.metadata.namespace !== filter.namespace) return false;
+  return matchesLabels(filter.labels, obj.metadata.labels) && filter.fields(obj);
+}
+
+/**
+ * eventTypeFor is the event a watcher sees for a change, as the watch cache filters: an object
+ * that starts matching is ADDED, one that stops matching is DELETED, undefined if neither state matches.
+ */
+export function eventTypeFor(filter: WatchFilter, change: StoredChange): ChangeType | undefined {
+  const now = matchesFilter(filter, change.object);
+  if (change.type !== 'MODIFIED') return now ? change.type : undefined;
+  const before = change.previous !== undefined && matchesFilter(filter, change.previous);
+  if (now) return before ? 'MODIFIED' : 'ADDED';
+  return before ? 'DELETED' : undefined;
+}
+
+interface Hub {
+  readonly sinks: Set<WatchSink>;
+  readonly unsubscribe: () => void;
+}
+
+/**
+ * WatchHubs fans committed changes out to open watches: one store subscription per resource, and
+ * each change is serialised at most once per event type and the same bytes are written to every
+ * watcher it selects (never a per-watcher copy).
+ */
+export class WatchHubs {
+  readonly #store: SimStorage;
+  readonly #hubs = new Map<ResourceName, Hub>();
+
+  constructor(store: SimStorage) {
+    this.#store = store;
+  }
+
+  /** attach starts delivering a resource's changes to `sink`; returns the detach function. */
+  attach(resource: ResourceName, sink: WatchSink): () => void {
+    let hub = this.#hubs.get(resource);
+    if (!hub) {
+      const sinks = new Set<WatchSink>();
+      const unsubscribe = this.#store.subscribe(resource, (c) => dispatch(sinks, c));
+      hub = { sinks, unsubscribe };
+      this.#hubs.set(resource, hub);
+    }
+    const h = hub;
+    h.sinks.add(sink);
+    return () => {
+      h.sinks.delete(sink);
+      if (h.sinks.size === 0 && this.#hubs.get(resource) === h) {
+        h.unsubscribe();
+        this.#hubs.delete(resource);
+      }
+    };
+  }
+
+  /** watchers counts attached sinks (for tests). */
+  watchers(resource: ResourceName): number {
+    return this.#hubs.get(resource)?.sinks.size ?? 0;
+  }
+}
+
+function dispatch(sinks: ReadonlySet<WatchSink>, change: StoredChange): void {
+  const lines: Partial<Record<ChangeType, Buffer>> = {};
+  for (const sink of sinks) {
+    const type = eventTypeFor(sink.filter, change);
+    if (type === undefined) continue;
+    if (sink.encode) {
+      sink.write(sink.encode(type, change.object));
+      continue;
+    }
+    const line = (lines[type] ??= watchLine(type, change.object));
+    sink.write(line);
+  }
+}

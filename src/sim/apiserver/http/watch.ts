@@ -1,0 +1,100 @@
+import type { KubeObject } from '../../../kube/types.ts';
+import { badRequest, failureStatus } from '../../core/api-error.ts';
+import { apiVersionOf } from '../resources.ts';
+import { compileFieldSelector, parseFieldSelector, parseLabelSelector } from '../../core/selectors.ts';
+import type { ChangeType } from '../../core/store-api.ts';
+import type { ApiCall } from './context.ts';
+import { currentObjects } from './list-get.ts';
+import { watchLine } from './serialize.ts';
+import { tableFor, wantsTable } from './table.ts';
+import { eventTypeFor, type WatchFilter, type WatchSink } from './watch-hub.ts';
+
+/** INITIAL_EVENTS_END is the annotation on the BOOKMARK that ends the initial events of a streaming list. */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+
+// Without timeoutSeconds a real server ends a watch after --min-request-timeout (1800 s) × (1 + rand).
+const DEFAULT_MIN_TIMEOUT_S = 1800;
+
+/** expiredWatchStatus is the Status of the ERROR event for a watch from a compacted resourceVersion (kubernetes.md §8.2). */
+export function expiredWatchStatus(requested: number, oldest: number): unknown {
+  return failureStatus({ code: 410, reason: 'Expired', message: `too old resource version: ${requested} (${oldest})` });
+}
+
+function bookmark(call: ApiCall, annotate: boolean): Buffer {
+  const { info } = call.route;
+  const metadata = { resourceVersion: call.state.store.currentResourceVersion(), ...(annotate ? { annotations: { [INITIAL_EVENTS_END]: 'true' } } : {}) };
+  return watchLine('BOOKMARK', { kind: info.kind, apiVersion: apiVersionOf(info), metadata });
+}
+
+function parseResourceVersion(rv: string): number {
+  if (!/^\d+$/.test(rv)) throw badRequest(`resourceVersion: Invalid value: "${rv}": must be a non-negative integer`);
+  return Number(rv);
+}
+
+/**
+ * serveWatch answers `?watch=1`: a chunked 200 stream of one JSON event per line. RV unset/"0"
+ * starts with synthetic ADDED events; RV=N replays the change window after N (or sends an ERROR
+ * 410 `too old resource version` and ends); `sendInitialEvents=true` adds the initial-events-end
+ * BOOKMARK; `allowWatchBookmarks` adds periodic BOOKMARKs and one before a `timeoutSeconds` end.
+ */
+export function serveWatch(call: ApiCall): void {
+  const { query, route, state, res } = call;
+  const key = route.info.key;
+  const filter: WatchFilter = {
+    namespace: route.namespace,
+    labels: parseLabelSelector(query.get('labelSelector') ?? undefined),
+    fields: compileFieldSelector(key, parseFieldSelector(query.get('fieldSelector') ?? undefined)),
+  };
+  const rv = query.get('resourceVersion') ?? '';
+  const initialEvents = query.get('sendInitialEvents') === 'true';
+  const bookmarks = query.get('allowWatchBookmarks') === 'true' || query.get('allowWatchBookmarks') === '1';
+  const resumeFrom = rv !== '' && rv !== '0' && !initialEvents ? parseResourceVersion(rv) : undefined;
+  const table = wantsTable(call.req.headers.accept);
+  const encode = table
+    ? (type: ChangeType | 'ADDED', obj: KubeObject): Buffer => watchLine(type, tableFor(route.info, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, query.get('includeObject') ?? 'Metadata', state.clock.now()))
+    : (type: ChangeType, obj: KubeObject): Buffer => watchLine(type, obj);
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  const write = (line: Buffer): void => {
+    state.accounting.countBytes('watch', key, line.length);
+    res.write(line);
+  };
+
+  if (resumeFrom !== undefined) {
+    const got = state.faults.takeExpiredResume(key)
+      ? { expired: true as const, oldest: Number(state.store.currentResourceVersion()) }
+      : state.store.changesSince(key, resumeFrom);
+    if (got.expired) {
+      write(watchLine('ERROR', expiredWatchStatus(resumeFrom, got.oldest)));
+      res.end();
+      return;
+    }
+    for (const c of got.changes) {
+      const type = eventTypeFor(filter, c);
+      if (type !== undefined) write(encode(type, c.object));
+    }
+  } else {
+    for (const o of currentObjects(call)) write(encode('ADDED', o));
+    if (initialEvents && bookmarks) write(bookmark(call, true));
+  }
+
+  const sink: WatchSink = { filter, write, ...(table ? { encode } : {}) };
+  const detach = state.hubs.attach(key, sink);
+  const unregister = state.faults.registerWatch(key, () => res.destroy());
+  const timeoutS = query.get('timeoutSeconds') !== null ? Number(query.get('timeoutSeconds')) : DEFAULT_MIN_TIMEOUT_S * (1 + state.random());
+  const timers: NodeJS.Timeout[] = [];
+  if (bookmarks) timers.push(setInterval(() => write(bookmark(call, false)), state.bookmarkIntervalMs));
+  timers.push(
+    setTimeout(() => {
+      if (bookmarks) write(bookmark(call, false));
+      res.end();
+    }, Math.max(0, timeoutS * 1000)),
+  );
+  const cleanup = (): void => {
+    detach();
+    unregister();
+    for (const t of timers) clearTimeout(t);
+  };
+  res.on('close', cleanup);
+}

@@ -1,0 +1,121 @@
+import type { ResourceName } from '../core/store-api.ts';
+
+/** ResourceInfo describes one API resource the simulated server serves (what discovery lists). */
+export interface ResourceInfo {
+  /** Store key: `resource.group`, or `resource` for the core group. */
+  readonly key: ResourceName;
+  /** Plural resource name, e.g. `deployments`. */
+  readonly resource: string;
+  readonly singular: string;
+  /** API group, '' for core. */
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly shortNames: readonly string[];
+  readonly categories: readonly string[];
+  readonly verbs: readonly string[];
+  /** Subresources served: `status`, `scale`. */
+  readonly subresources: readonly ('status' | 'scale')[];
+  /** The server maintains `metadata.generation` (workloads). */
+  readonly hasGeneration: boolean;
+  /** An annotations change also bumps generation (Deployments only: annotations are copied to ReplicaSets). */
+  readonly generationOnAnnotations: boolean;
+  /** Where the objects are stored: another key if this resource is a view (events.k8s.io events). */
+  readonly storedAs: ResourceName;
+}
+
+/** apiVersionOf renders `apps/v1`, or `v1` for the core group. */
+export function apiVersionOf(info: Pick<ResourceInfo, 'group' | 'version'>): string {
+  return info.group === '' ? info.version : `${info.group}/${info.version}`;
+}
+
+// Verbs as the real server lists them in discovery.
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+
+interface Row {
+  readonly resource: string;
+  readonly singular: string;
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly shortNames?: readonly string[];
+  readonly categories?: readonly string[];
+  readonly subresources?: readonly ('status' | 'scale')[];
+  readonly generation?: 'spec' | 'spec+annotations';
+  readonly storedAs?: ResourceName;
+  readonly verbs?: readonly string[];
+}
+
+// The resource table (issue 2, item 3). shortNames/categories as a 1.32 cluster lists them.
+const ROWS: readonly Row[] = [
+  { resource: 'namespaces', singular: 'namespace', group: '', version: 'v1', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
+  { resource: 'nodes', singular: 'node', group: '', version: 'v1', kind: 'Node', namespaced: false, shortNames: ['no'], subresources: ['status'] },
+  { resource: 'pods', singular: 'pod', group: '', version: 'v1', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status'] },
+  { resource: 'events', singular: 'event', group: '', version: 'v1', kind: 'Event', namespaced: true, shortNames: ['ev'] },
+  { resource: 'services', singular: 'service', group: '', version: 'v1', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] },
+  { resource: 'configmaps', singular: 'configmap', group: '', version: 'v1', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] },
+  { resource: 'secrets', singular: 'secret', group: '', version: 'v1', kind: 'Secret', namespaced: true },
+  { resource: 'deployments', singular: 'deployment', group: 'apps', version: 'v1', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'], generation: 'spec+annotations' },
+  { resource: 'replicasets', singular: 'replicaset', group: 'apps', version: 'v1', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], generation: 'spec' },
+  { resource: 'statefulsets', singular: 'statefulset', group: 'apps', version: 'v1', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'], generation: 'spec' },
+  { resource: 'daemonsets', singular: 'daemonset', group: 'apps', version: 'v1', kind: 'DaemonSet', namespaced: true, shortNames: ['ds'], categories: ['all'], subresources: ['status'], generation: 'spec' },
+  { resource: 'controllerrevisions', singular: 'controllerrevision', group: 'apps', version: 'v1', kind: 'ControllerRevision', namespaced: true },
+  { resource: 'leases', singular: 'lease', group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', namespaced: true },
+  { resource: 'events', singular: 'event', group: 'events.k8s.io', version: 'v1', kind: 'Event', namespaced: true, shortNames: ['ev'], storedAs: 'events' },
+];
+
+function toInfo(row: Row): ResourceInfo {
+  const key = row.group === '' ? row.resource : `${row.resource}.${row.group}`;
+  return {
+    key,
+    resource: row.resource,
+    singular: row.singular,
+    group: row.group,
+    version: row.version,
+    kind: row.kind,
+    namespaced: row.namespaced,
+    shortNames: row.shortNames ?? [],
+    categories: row.categories ?? [],
+    verbs: row.verbs ?? ALL_VERBS,
+    subresources: row.subresources ?? [],
+    hasGeneration: row.generation !== undefined,
+    generationOnAnnotations: row.generation === 'spec+annotations',
+    storedAs: row.storedAs ?? key,
+  };
+}
+
+/** RESOURCES lists every resource the simulated server serves, in discovery order. */
+export const RESOURCES: readonly ResourceInfo[] = ROWS.map(toInfo);
+
+const BY_KEY: ReadonlyMap<ResourceName, ResourceInfo> = new Map(RESOURCES.map((r) => [r.key, r]));
+
+/** resourceInfo finds a resource by store key (`deployments.apps`, `pods`); undefined if not served. */
+export function resourceInfo(key: ResourceName): ResourceInfo | undefined {
+  return BY_KEY.get(key);
+}
+
+/** resourceByPath finds a resource by URL parts (group '' for core, version, plural). */
+export function resourceByPath(group: string, version: string, plural: string): ResourceInfo | undefined {
+  const info = BY_KEY.get(group === '' ? plural : `${plural}.${group}`);
+  return info?.version === version ? info : undefined;
+}
+
+/** resourceForKind finds the resource of a kind in an apiVersion (`apps/v1`, `Deployment`). */
+export function resourceForKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => r.kind === kind && apiVersionOf(r) === apiVersion);
+}
+
+/** GroupVersion is one served API group version. */
+export interface GroupVersion {
+  readonly group: string;
+  readonly version: string;
+}
+
+/** groupVersions lists the served named groups (not core), in discovery order. */
+export function groupVersions(): readonly GroupVersion[] {
+  const seen = new Map<string, GroupVersion>();
+  for (const r of RESOURCES) if (r.group !== '' && !seen.has(r.group)) seen.set(r.group, { group: r.group, version: r.version });
+  return [...seen.values()];
+}
