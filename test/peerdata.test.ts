@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { evaluateStatus, snapshotFromFile } from '../src/cli/commands/status.ts';
 import { renderStatus } from '../src/cli/status-format.ts';
 
-const PEERDATA = new URL('../../shared/peerdata', import.meta.url);
+const PEERDATA = new URL('../../shared/peerdata/', import.meta.url);
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const PEERS = ['kstatus', 'argocd', 'kubectl'] as const;
 type Peer = (typeof PEERS)[number];

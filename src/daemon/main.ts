@@ -54,7 +54,7 @@ const SEED_PER_WORKLOAD = 20;
 
 /** dashboardDir finds the built dashboard (dist/web), if it was built. */
 export function dashboardDir(): string | undefined {
-  const dir = fileURLToPath(new URL('../../dist/web', import.meta.url));
+  const dir = fileURLToPath(new URL('../../dist/web/', import.meta.url));
   return existsSync(`${dir}index.html`) ? dir : undefined;
 }
 

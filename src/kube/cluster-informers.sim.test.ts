@@ -5,7 +5,7 @@
 // simulator's objects. Controllers are off, so every change is one the test makes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigFromYaml } from './kubeconfig.ts';
 import type { KubeObject } from './types.ts';
 import { startSim, type Sim } from '../sim/index.ts';
 import { createClusterInformers, type ClusterDelta, type ClusterInformers } from './cluster-informers.ts';
@@ -64,8 +64,7 @@ before(async () => {
   for (let i = 0; i < 5; i++) sim.store.create('pods', pod('shop', `web-pod-${i}`));
   sim.store.create('deployments.apps', deployment('blog', 'wp', 'wordpress:6'));
   sim.store.create('deployments.apps', deployment('other', 'ignored', 'x:1'));
-  const kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfigYaml());
+  const kc = kubeConfigFromYaml(sim.kubeconfigYaml());
   informers = createClusterInformers({
     kubeConfig: kc,
     namespaces: ['shop', 'blog'],

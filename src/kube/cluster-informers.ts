@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './kubeconfig.ts';
 import { silentLogger, type Logger } from '../lib/log.ts';
 import { createKubeHttp, type KubeHttp } from './client.ts';
 import { HttpListerWatcher } from './http-list-watch.ts';
@@ -9,8 +9,8 @@ import { collectionPath, RESOURCES, resourceName, TRACKED_KINDS, type RecordByKi
 
 /** ClusterInformersOptions configures createClusterInformers. */
 export interface ClusterInformersOptions extends ReflectorTuning {
-  /** The cluster to watch: a KubeConfig (from loadKubeConfig), or a ready KubeHttp. One is required. */
-  readonly kubeConfig?: KubeConfig;
+  /** The cluster to watch: a ClusterAccess (from loadKubeConfig), or a ready KubeHttp. One is required. */
+  readonly kubeConfig?: ClusterAccess;
   readonly http?: KubeHttp;
   /** Namespaces to watch, one watch per kind and namespace. If unset or empty, cluster-wide (one watch per kind). */
   readonly namespaces?: readonly string[];

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { isTrackerError } from '../lib/errors.ts';
 import { createKubeHttp, loadKubeConfig } from './client.ts';
+import { kubeConfigFromYaml } from './kubeconfig.ts';
 import { apiFailureOf } from './http-errors.ts';
 import { HttpListerWatcher } from './http-list-watch.ts';
 import type { WatchItem } from './list-watch.ts';
@@ -48,7 +49,7 @@ function kubeConfig(p = port): KubeConfig {
 }
 
 const lwFor = (namespace = 'shop', p = port): HttpListerWatcher =>
-  new HttpListerWatcher(createKubeHttp(kubeConfig(p)), { path: `/apis/apps/v1/namespaces/${namespace}/deployments`, resource: 'deployments.apps', namespace });
+  new HttpListerWatcher(createKubeHttp(kubeConfigFromYaml(kubeConfig(p).exportConfig())), { path: `/apis/apps/v1/namespaces/${namespace}/deployments`, resource: 'deployments.apps', namespace });
 
 async function collect(it: AsyncIterable<WatchItem>): Promise<WatchItem[]> {
   const out: WatchItem[] = [];
@@ -179,7 +180,7 @@ test('loadKubeConfig: an unknown context is a CONFIG_INVALID error listing the k
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'config');
   writeFileSync(file, kubeConfig().exportConfig());
-  assert.equal(loadKubeConfig({ kubeconfig: file, context: 'sim' }).getCurrentContext(), 'sim');
+  assert.equal(loadKubeConfig({ kubeconfig: file, context: 'sim' }).contextName, 'sim');
   assert.throws(() => loadKubeConfig({ kubeconfig: file, context: 'prod' }), (e) => isTrackerError(e) && e.code === 'CONFIG_INVALID' && /choose one of: sim/.test(e.details.hint ?? ''));
   assert.throws(() => loadKubeConfig({ kubeconfig: join(dir, 'missing') }), (e) => isTrackerError(e) && e.code === 'CONFIG_INVALID');
 });

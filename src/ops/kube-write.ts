@@ -1,6 +1,4 @@
-import { RequestContext, type KubeConfig } from '@kubernetes/client-node';
-import { fetch } from 'undici';
-import { createKubeHttp, type KubeHttp } from '../kube/client.ts';
+import { connectionFailure, createKubeHttp, type ClusterAccess, type KubeHttp } from '../kube/client.ts';
 import { httpFailure, type RequestSubject } from '../kube/http-errors.ts';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { TrackerError } from '../lib/errors.ts';
@@ -40,11 +38,11 @@ export interface KubeClientOptions {
 }
 
 /**
- * createKubeClient builds a KubeClient: GETs go through kube/client.ts's KubeHttp; PATCHes use the
- * same client-node authentication and TLS dispatcher (applySecurityAuthentication per request).
+ * createKubeClient builds a KubeClient: GETs go through kube/client.ts's KubeHttp; PATCHes through
+ * the same transport (TLS settings and credentials of the context).
  * No I/O happens until the first request.
  */
-export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}): KubeClient {
+export function createKubeClient(kc: ClusterAccess, options: KubeClientOptions = {}): KubeClient {
   const clock = options.clock ?? realClock;
   const http = createKubeHttp(kc, { clock });
   const getJson = async (path: string, query: Readonly<Record<string, string>>, subject: RequestSubject, signal: AbortSignal): Promise<Unstructured> => {
@@ -71,29 +69,14 @@ export function createKubeClient(kc: KubeConfig, options: KubeClientOptions = {}
     async patch(path, type, body, subject, signal) {
       const url = new URL(http.server + path);
       url.searchParams.set('fieldManager', FIELD_MANAGER);
-      const ctx = new RequestContext(url.toString(), 'PATCH');
-      try {
-        await kc.applySecurityAuthentication(ctx);
-      } catch (cause) {
-        throw new TrackerError('KUBE_UNAUTHORIZED', `cannot authenticate to ${http.server}: ${String(cause)}`, {
-          subject: http.server,
-          hint: 'check the user entry of the kubeconfig context (exec plugin, token, client certificate)',
-          cause,
-        });
-      }
-      const headers = { ...ctx.getHeaders(), Accept: 'application/json', 'Content-Type': CONTENT_TYPE[type], 'User-Agent': 'rollscope' };
-      const dispatcher = ctx.getDispatcher();
-      const init = { method: 'PATCH', headers, body: JSON.stringify(body), signal };
+      const headers = { Accept: 'application/json', 'Content-Type': CONTENT_TYPE[type], 'User-Agent': 'rollscope' };
       let res;
       try {
-        res = await fetch(url, dispatcher === undefined ? init : { ...init, dispatcher });
+        res = await http.transport.send('PATCH', url, headers, JSON.stringify(body), signal);
       } catch (cause) {
         if (signal.aborted) throw signal.reason;
-        throw new TrackerError('KUBE_UNAVAILABLE', `cannot reach the API server ${http.server} to patch ${subject.resource}: ${cause instanceof Error ? cause.message : String(cause)}`, {
-          subject: http.server,
-          hint: 'check that the cluster is up and the kubeconfig server address is reachable from here',
-          cause,
-        });
+        if (cause instanceof TrackerError) throw cause;
+        throw connectionFailure(http.server, subject, cause);
       }
       const text = await res.text();
       if (!res.ok) throw httpFailure({ status: res.status, body: text, subject, retryAfter: res.headers.get('retry-after'), now: clock.now() });

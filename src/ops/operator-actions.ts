@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from '../kube/kubeconfig.ts';
 import type { OperatorActionName, OperatorActions, WorkloadTarget } from '../api/deps.ts';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { pause, restart, resume, undo, type ActionContext, type ActionResult } from './actions.ts';
@@ -7,8 +7,8 @@ import { resolveWorkload } from './resolve.ts';
 
 /** KubeOperatorActionsOptions configures KubeOperatorActions. */
 export interface KubeOperatorActionsOptions {
-  /** The cluster: a KubeConfig, or a ready KubeClient. One is required. */
-  readonly kubeConfig?: KubeConfig;
+  /** The cluster: a ClusterAccess (from loadKubeConfig), or a ready KubeClient. One is required. */
+  readonly kubeConfig?: ClusterAccess;
   readonly client?: KubeClient;
   /** If unset, the real clock. */
   readonly clock?: Clock;

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from '../kube/kubeconfig.ts';
 import { createKubeHttp, type KubeHttp } from '../kube/client.ts';
 import { realClock, type Clock, type Instant } from '../lib/clock.ts';
 import { TrackerError, ERROR_CODES, type ErrorCode } from '../lib/errors.ts';
@@ -16,8 +16,8 @@ import { viewOf, type StuckPod } from './workload-view.ts';
 
 /** WaitOptions configures waitForRollouts. */
 export interface WaitOptions {
-  /** The cluster: a KubeConfig, or a ready KubeHttp. One is required. */
-  readonly kubeConfig?: KubeConfig;
+  /** The cluster: a ClusterAccess (from loadKubeConfig), or a ready KubeHttp. One is required. */
+  readonly kubeConfig?: ClusterAccess;
   readonly http?: KubeHttp;
   readonly targets: readonly WorkloadTarget[];
   /** How long to wait in all. If unset, 10 minutes. */

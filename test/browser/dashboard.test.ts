@@ -18,7 +18,7 @@ import { applyFilters, open, readReleaseRows, restartClicker, rowsWhere, rowText
 import { eventually } from './wait.ts';
 
 const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** SPEED makes the demo's first failure round (minutes 6–10 of simulated time) play within ~20 s. */
 const SPEED = 30;
 const EN = STRINGS.en;

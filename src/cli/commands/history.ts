@@ -127,7 +127,7 @@ async function kubeconfigNamespace(flags: HistoryFlags): Promise<string> {
   try {
     const { loadKubeConfig } = await import('../../kube/client.ts');
     const kc = loadKubeConfig({ ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }), ...(flags.context === undefined ? {} : { context: flags.context }) });
-    return kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
+    return kc.namespace;
   } catch (e) {
     if (explicit) throw e;
     return 'default';

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from '../../kube/kubeconfig.ts';
 import type { Command } from 'commander';
 import { loadKubeConfig } from '../../kube/client.ts';
 import { TrackerError } from '../../lib/errors.ts';
@@ -28,7 +28,7 @@ export interface WaitFlags {
 
 /** Connection is a loaded kubeconfig, the namespace to act in, and a client. */
 export interface Connection {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: ClusterAccess;
   readonly namespace: string;
   readonly client: KubeClient;
 }
@@ -36,7 +36,7 @@ export interface Connection {
 /** connect loads the kubeconfig (CONFIG_INVALID when unusable) and picks the namespace: -n, else the context's, else default. */
 export function connect(flags: ClusterFlags): Connection {
   const kubeConfig = loadKubeConfig({ ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }), ...(flags.context === undefined ? {} : { context: flags.context }) });
-  const namespace = flags.namespace ?? (kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace || 'default');
+  const namespace = flags.namespace ?? kubeConfig.namespace;
   return { kubeConfig, namespace, client: createKubeClient(kubeConfig) };
 }
 
@@ -90,7 +90,7 @@ export function exitFor(r: WaitResult): number {
  * lines otherwise — also with -o json, whose document alone goes to stdout), prints the result (text, or the JSON document on stdout) and returns the exit code.
  * Flags are validated before any request. `pausedIsDone` (for `pause --wait`) counts an observed pause as done.
  */
-export async function runWait(kubeConfig: KubeConfig, targets: readonly WorkloadTarget[], flags: WaitFlags, pausedIsDone = false): Promise<number> {
+export async function runWait(kubeConfig: ClusterAccess, targets: readonly WorkloadTarget[], flags: WaitFlags, pausedIsDone = false): Promise<number> {
   const timeoutMs = parseDurationFlag(flags.timeout, '--timeout');
   const notFoundGraceMs = parseDurationFlag(flags.grace ?? '0s', '--grace');
   const format = parseOutput(flags.output);

@@ -145,7 +145,7 @@ function pushOk<T>(into: T[], r: { readonly ok: true; readonly value: T } | { re
 async function snapshotFromCluster(target: StatusTarget | undefined, flags: StatusFlags): Promise<StatusSnapshot> {
   if (!target) throw new TrackerError('USAGE', 'rollscope status needs TYPE/NAME or --file', { hint: 'e.g. rollscope status deployment/web -n shop, or rollscope status --file web.yaml' });
   const kc = loadKubeConfig({ ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }), ...(flags.context === undefined ? {} : { context: flags.context }) });
-  const namespace = flags.namespace ?? (kc.getContextObject(kc.getCurrentContext())?.namespace || 'default');
+  const namespace = flags.namespace ?? kc.namespace;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new TrackerError('KUBE_UNAVAILABLE', 'the API server did not answer within 30s', { hint: 'check the cluster and the kubeconfig server address' })), 30_000);
   try {
