@@ -4,7 +4,7 @@ import { parseRetryAfter } from './backoff.ts';
 
 /** RequestSubject says what a request was doing, for error messages and RBAC hints: `list deployments.apps in shop`. */
 export interface RequestSubject {
-  readonly verb: 'list' | 'watch' | 'get' | 'patch';
+  readonly verb: 'list' | 'watch' | 'get' | 'patch' | 'create' | 'delete';
   /** Resource with its group, e.g. `deployments.apps`, `pods`. */
   readonly resource: string;
   /** Namespace, or '' for cluster-wide. */

@@ -31,5 +31,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'undo', summary: 'roll back to the previous or a chosen revision or release', load: async () => (await import('./undo.ts')).registerUndo },
   { name: 'pause', summary: 'pause a Deployment rollout', load: async () => (await import('./pause.ts')).registerPause },
   { name: 'resume', summary: 'resume a paused Deployment rollout', load: async () => (await import('./resume.ts')).registerResume },
+  { name: 'migrate-selector', summary: 'change a Deployment’s immutable selector with zero downtime: planned, backed up, resumable', load: async () => (await import('./migrate-selector.ts')).registerMigrateSelector },
   { name: 'restart', summary: 'restart a workload’s pods with a rolling update', load: async () => (await import('./restart.ts')).registerRestart },
 ];
