@@ -1,4 +1,3 @@
-import type { Response } from 'undici';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { TrackerError } from '../lib/errors.ts';
 import { httpFailure, type RequestSubject } from './http-errors.ts';

@@ -80,7 +80,7 @@ export class HttpListerWatcher implements ListerWatcher {
       };
       let body: ReadableStream<Uint8Array> | null;
       try {
-        body = (await this.#http.get(this.#options.path, query, subject, local.signal)).body as ReadableStream<Uint8Array> | null;
+        body = (await this.#http.get(this.#options.path, query, subject, local.signal)).body;
       } catch (e) {
         if (signal.aborted) return;
         throw e;

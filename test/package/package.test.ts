@@ -26,9 +26,9 @@ after(() => rmSync(work, { recursive: true, force: true }));
 test('the tarball holds compiled code, the dashboard and no sources or tests', async () => {
   const { stdout } = await run('tar', ['-tzf', tarball]);
   const files = stdout.split('\n').filter(Boolean);
-  assert.ok(files.includes('package/dist/cli/main.js'), 'compiled CLI');
+  assert.ok(files.includes('package/dist/cli/main.js'), 'bundled CLI');
   assert.ok(files.includes('package/dist/web/index.html'), 'built dashboard');
-  assert.ok(files.some((f) => /^package\/dist\/store\/.*\.sql$/.test(f)), 'SQL migrations beside the compiled store');
+  assert.ok(files.some((f) => /^package\/dist\/migrations\/sqlite\/.*\.sql$/.test(f)), 'SQL migrations where the bundled store reads them');
   assert.deepEqual(files.filter((f) => /\.test\.|^package\/(src|test|bench)\//.test(f) || /\.tsx?$/.test(f)), [], 'no sources or tests');
   const manifest = readFileSync(join(dirname(tarball), 'rollscope.krew.yaml'), 'utf8');
   assert.match(manifest, /kind: Plugin/);
