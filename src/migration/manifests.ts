@@ -1,3 +1,4 @@
+import { CONTINUES_ANNOTATION } from '../model/release.ts';
 import { fieldAt, intField, isUnstructured, mapField, stringField, type Unstructured } from '../track/status/fields.ts';
 import { COPY_LABEL, encodeRecord, RECORD_ANNOTATION, type MigrationRecord } from './record.ts';
 import { readSelector, selectorToWire, type LabelSelector, type Labels } from './selector.ts';
@@ -71,7 +72,8 @@ function metaWith(base: Unstructured, name: string, labels: Labels, annotations:
 export function recreatedManifest(r: MigrationRecord, replicas: number): Unstructured {
   const o = r.original;
   const spec = isUnstructured(o.spec) ? o.spec : {};
-  const annotations = { ...annotationsOf(o), [RECORD_ANNOTATION]: encodeRecord(r) };
+  // CONTINUES_ANNOTATION stays after the migration: the tracker continues the release numbers of the original.
+  const annotations = { ...annotationsOf(o), [CONTINUES_ANNOTATION]: r.originalUid, [RECORD_ANNOTATION]: encodeRecord(r) };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

@@ -123,8 +123,16 @@ export interface Release {
   readonly backfilled: boolean;
 }
 
-/** WorkloadEventType is a change to a workload that is not a release. */
-export type WorkloadEventType = 'scale' | 'pause' | 'resume' | 'spec' | 'metadata' | 'delete';
+/** WorkloadEventType is a change to a workload that is not a release (`migrate`: recreated by a selector migration, see CONTINUES_ANNOTATION). */
+export type WorkloadEventType = 'scale' | 'pause' | 'resume' | 'spec' | 'metadata' | 'delete' | 'migrate';
+
+/**
+ * CONTINUES_ANNOTATION, on a workload, names the UID of the workload it replaces under the same name
+ * (set by `rollscope migrate-selector`, which must delete and recreate a Deployment to change its
+ * immutable selector). The tracker continues the predecessor's release numbers and records a
+ * `migrate` workload event, so one history spans the recreate.
+ */
+export const CONTINUES_ANNOTATION = 'rollscope.io/continues-uid';
 
 /** WorkloadEvent records a non-release change (scaling, pause, resume, spec-only, metadata-only, delete). */
 export interface WorkloadEvent {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CONTINUES_ANNOTATION } from '../model/release.ts';
 import { event } from './release/testing/builders.ts';
 import { FakeWorkload } from './release/testing/fake-workload.ts';
 import { Harness } from './release/testing/harness.ts';
@@ -171,6 +172,21 @@ test('delete and re-create under the same name is a new workload numbered from 1
   assert.deepEqual(h.table('uid-web-2'), ['#1 rev1 create nginx:2.0 by kubectl-create → succeeded']);
   // a second tombstone for the same workload (relist) changes nothing
   assert.deepEqual(h.apply([{ type: 'deleted', record: d.w, finalStateUnknown: true }]), []);
+});
+
+test('a Deployment recreated by a selector migration continues the release numbers of the one it replaces', () => {
+  const h = new Harness();
+  const d = new FakeWorkload();
+  h.apply([{ type: 'synced' }, ...d.create(img('1.0')), ...rollOut(d), ...d.setTemplate(img('1.1'), 'kubectl-set'), ...rollOut(d)]);
+  h.apply(d.delete());
+  const again = new FakeWorkload({ uid: 'uid-web-2' });
+  again.w = { ...again.w, annotations: { ...again.w.annotations, [CONTINUES_ANNOTATION]: 'uid-web' } };
+  h.apply([...again.create(img('1.1'), 'rollscope'), ...rollOut(again)]);
+  assert.deepEqual(h.table('uid-web-2'), ['#3 rev1 create nginx:1.1 by rollscope → succeeded']);
+  const migrate = h.events.find((e) => e.type === 'migrate');
+  assert.equal(migrate?.workload.uid, 'uid-web-2');
+  assert.deepEqual(migrate?.detail, { previousUid: 'uid-web', lastReleaseNumber: 2 });
+  // without the annotation a re-created namesake starts afresh (previous test): the link is explicit, never guessed by name.
 });
 
 test('an unschedulable rollout fails only after its grace period, on a tick', () => {

@@ -77,6 +77,7 @@ export function initialTrackerState(config: TrackerConfig, seed: readonly Releas
     owners: emptyPMap(),
     pods: emptyPMap(),
     gone: emptyPMap(),
+    goneNumbers: emptyPMap(),
     held: emptyPMap(),
     heldCount: 0,
     droppedHeld: 0,
@@ -223,6 +224,11 @@ function onTick(s0: TrackerState, now: Instant): Step {
   }
   s = expireHeld(s, now);
   let gone = s.gone;
-  for (const [uid, at] of s.gone.entries()) if (at <= now - s.holdMs) gone = gone.delete(uid);
-  return { state: gone === s.gone ? s : { ...s, gone }, facts, arrived };
+  let goneNumbers = s.goneNumbers;
+  for (const [uid, at] of s.gone.entries())
+    if (at <= now - s.holdMs) {
+      gone = gone.delete(uid);
+      goneNumbers = goneNumbers.delete(uid);
+    }
+  return { state: gone === s.gone ? s : { ...s, gone, goneNumbers }, facts, arrived };
 }

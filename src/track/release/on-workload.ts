@@ -1,6 +1,6 @@
 import type { Instant } from '../../lib/clock.ts';
 import type { WorkloadRecord } from '../../model/records.ts';
-import type { WorkloadEventType } from '../../model/release.ts';
+import { CONTINUES_ANNOTATION, type WorkloadEventType } from '../../model/release.ts';
 import { advance } from '../rollout/machine.ts';
 import { activateRevisions } from './activate.ts';
 import { changeCauseOf, scaleActorOf, specActorOf, templateWriteOf, UNKNOWN_ACTOR } from './actor.ts';
@@ -33,6 +33,13 @@ export function onWorkloadUpsert(s: TrackerState, w: WorkloadRecord, now: Instan
   const prev = ws.record ?? undefined;
   if (prev === undefined) {
     facts.push(observed(ws, w, null));
+    const predecessor = w.annotations[CONTINUES_ANNOTATION];
+    if (before === undefined && predecessor !== undefined && predecessor !== w.uid) {
+      // Recreated by a selector migration: numbering continues after the predecessor's last release.
+      const last = s.workloads.get(predecessor)?.lastNumber ?? s.goneNumbers.get(predecessor) ?? 0;
+      if (last > ws.lastNumber) ws = { ...ws, lastNumber: last };
+      facts.push({ kind: 'workloadEvent', event: { workload: ws.ref, type: 'migrate', time: now, resourceVersion: w.resourceVersion, actor: specActorOf(undefined, w), detail: { previousUid: predecessor, lastReleaseNumber: last } } });
+    }
     // First sight: if Kubernetes has not activated this template yet (a workload created just now,
     // or while the list was still running), its release is live and its author is the newest
     // template writer. If it is already active, backfill adopts it and this is forgotten.

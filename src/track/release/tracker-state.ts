@@ -36,6 +36,8 @@ export interface TrackerState {
   readonly owners: PMap<string>;
   readonly pods: PMap<string>;
   readonly gone: PMap<Instant>;
+  /** The last release number of each workload in `gone` (a recreated successor continues from it, CONTINUES_ANNOTATION). */
+  readonly goneNumbers: PMap<number>;
   readonly held: PMap<readonly HeldRecord[]>;
   readonly heldCount: number;
   /** How many held records were dropped (full, or their owner never came): a health counter. */
@@ -120,5 +122,5 @@ export function removeWorkload(s: TrackerState, ws: WorkloadState, now: Instant)
   for (const uid of ws.revisions.keys()) owners = owners.delete(uid);
   let pods = s.pods;
   for (const uid of ws.rollout?.pods.keys() ?? []) pods = pods.delete(uid);
-  return { ...s, workloads: s.workloads.delete(ws.ref.uid), owners, pods, gone: s.gone.set(ws.ref.uid, now) };
+  return { ...s, workloads: s.workloads.delete(ws.ref.uid), owners, pods, gone: s.gone.set(ws.ref.uid, now), goneNumbers: s.goneNumbers.set(ws.ref.uid, ws.lastNumber) };
 }
