@@ -8,6 +8,9 @@ import type { Outcome } from './release.ts';
 /** OUTCOMES lists every outcome, non-final first. */
 export const OUTCOMES = ['progressing', 'paused', 'succeeded', 'failed', 'superseded', 'rolled-back'] as const satisfies readonly Outcome[];
 
+// Compile-time check that OUTCOMES names every Outcome.
+const _everyOutcome: readonly (typeof OUTCOMES)[number][] = [] as Outcome[];
+
 /**
  * FINAL_OUTCOMES end a rollout: everything but `progressing` and `paused`. A release with a final
  * outcome has a `finishedAt`; a later non-final write never replaces a final outcome (store/merge.ts).

@@ -20,6 +20,10 @@ export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as cons
 /** TRIGGERS are the reasons a pod template changed (see model/release.ts Trigger). */
 export const TRIGGERS = ['create', 'image', 'config', 'restart', 'rollback'] as const satisfies readonly Trigger[];
 
+// Compile-time checks that the lists above name every Trigger and WorkloadKind.
+const _everyTrigger: readonly (typeof TRIGGERS)[number][] = [] as Trigger[];
+const _everyKind: readonly (typeof WORKLOAD_KINDS)[number][] = [] as WorkloadKind[];
+
 const time = z.iso.datetime().describe('RFC 3339 UTC time with milliseconds');
 
 /** workloadRefView names a workload: cluster, namespace, kind, name and uid (a re-created workload has a new uid). */

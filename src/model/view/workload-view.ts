@@ -47,7 +47,10 @@ export const workloadView = z
   .describe('A tracked workload with its latest release');
 
 /** WORKLOAD_EVENT_TYPES are the non-release changes recorded for a workload. */
-export const WORKLOAD_EVENT_TYPES = ['scale', 'pause', 'resume', 'spec', 'metadata', 'delete'] as const satisfies readonly WorkloadEvent['type'][];
+export const WORKLOAD_EVENT_TYPES = ['scale', 'pause', 'resume', 'spec', 'metadata', 'delete', 'migrate'] as const satisfies readonly WorkloadEvent['type'][];
+
+// Compile-time check that the list above names every WorkloadEventType (a new type must be added there).
+const _everyWorkloadEventType: readonly (typeof WORKLOAD_EVENT_TYPES)[number][] = [] as WorkloadEvent['type'][];
 
 /** workloadEventView is one non-release change of a workload. */
 export const workloadEventView = z
