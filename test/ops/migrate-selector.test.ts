@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { startInProcessTracker } from '../e2e/fixtures/daemon.ts';
 import { MAIN, startOpsCluster, type OpsCluster, type Run } from './ops-support.ts';
 
 let c: OpsCluster | undefined;
@@ -306,4 +307,48 @@ test('--all -A -l app.kubernetes.io/part-of=shop --concurrency 3 migrates 20 Dep
   assert.match(text.stdout, /20 deployment\(s\): 0 migrated, 20 unchanged/);
   const unrelated = (await getJson('/apis/apps/v1/namespaces/shop-a/deployments/unrelated')) as { spec: { selector: { matchLabels: Record<string, string> } } } | null;
   assert.deepEqual(unrelated?.spec.selector.matchLabels, { app: 'unrelated' }, 'a Deployment outside -l is untouched');
+});
+
+/** waitFor polls `check` until it returns true (real time). */
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('rollscope history shows the releases continuing across the recreate, on both paths', async () => {
+  if (!c) return;
+  const db = `sqlite:${join(c.dir, 'ledger.db')}`;
+  const tracker = await startInProcessTracker(c.sim, c.kubeconfig, { db });
+  try {
+    for (const [ns, flags] of [['hist-adopt', ['--add-label', 'tier=frontend']], ['hist-copy', ['--set-selector', 'app=web,version=v2']]] as const) {
+      await setup(ns, app(ns, 'web'));
+      await c.kubectlOk(['set', 'image', 'deploy/web', '-n', ns, 'app=web:2']);
+      await c.kubectlOk(['rollout', 'status', 'deploy/web', '-n', ns, '--timeout', '60s']);
+      const before = (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items;
+      await waitFor(`${ns}: two releases recorded`, async () => (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items.length >= 2);
+      const oldUid = before[0]?.workload.uid ?? (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items[0]!.workload.uid;
+      const { run } = await migrate(['deploy/web', '-n', ns, ...flags]);
+      assert.equal(run.code, 0, run.stderr);
+      const d = (await getJson(`/apis/apps/v1/namespaces/${ns}/deployments/web`)) as unknown as Item;
+      assert.notEqual(d.metadata.uid, oldUid, 'the Deployment was recreated (new UID)');
+      assert.equal(d.metadata.annotations?.['rollscope.io/continues-uid'], oldUid, 'the recreated Deployment names the one it continues');
+      await waitFor(`${ns}: a release of the recreated Deployment`, async () => (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items.some((r) => r.workload.uid === d.metadata.uid));
+      const hist = await c.rollscope(['history', 'deploy/web', '-n', ns, '--db', db, '-o', 'json']);
+      assert.equal(hist.code, 0, hist.stderr);
+      const items = (JSON.parse(hist.stdout) as { items: { releaseNumber: number; workloadUid: string }[] }).items;
+      const numbers = items.map((r) => r.releaseNumber).sort((a, b) => a - b);
+      assert.deepEqual(numbers, [...new Set(numbers)], `${ns}: no release number twice (${numbers.join(',')})`);
+      const oldMax = Math.max(...items.filter((r) => r.workloadUid === oldUid).map((r) => r.releaseNumber));
+      const newMin = Math.min(...items.filter((r) => r.workloadUid === d.metadata.uid).map((r) => r.releaseNumber));
+      assert.ok(oldMax >= 2, `${ns}: the original's releases are listed`);
+      assert.equal(newMin, oldMax + 1, `${ns}: the recreated Deployment's first release continues at #${oldMax + 1}`);
+      const events = await tracker.ledger.workloadEvents(d.metadata.uid);
+      assert.ok(events.some((e) => e.type === 'migrate' && e.detail.previousUid === oldUid), `${ns}: the migration is a workload event`);
+    }
+  } finally {
+    await tracker.stop();
+  }
 });
