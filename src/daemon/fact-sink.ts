@@ -3,11 +3,13 @@ import type { Logger } from '../lib/log.ts';
 import type { Release, ReleaseId } from '../model/release.ts';
 import type { LedgerStore } from '../store/ledger.ts';
 import type { Fact } from '../track/tracker.ts';
-import { releaseJson } from '../api/routes/reads.ts';
+import { toReleaseView } from '../model/view/release-view.ts';
+import { toWorkloadEventView } from '../model/view/workload-view.ts';
+import { releaseEvent, workloadEvent } from '../model/view/live-event-view.ts';
 import type { LiveBus } from '../api/bus.ts';
 import type { NotificationDispatcher } from '../export/notify/dispatcher.ts';
 import { notificationsFor } from '../export/notify/message.ts';
-import { FINAL_OUTCOMES } from '../export/metrics/transition.ts';
+import { FINAL_OUTCOMES } from '../model/outcome.ts';
 import type { RolloutMetrics } from '../export/metrics/registry.ts';
 import type { ReleaseTracer } from '../export/traces/exporter.ts';
 import { assertNever } from '../lib/assert-never.ts';
@@ -48,7 +50,7 @@ export class FactSink {
       case 'workloadEvent': {
         const e = fact.event;
         await this.#write(() => this.#d.ledger.appendWorkloadEvent(e), signal, `workload event ${e.type} of ${e.workload.namespace}/${e.workload.name}`);
-        this.#d.bus?.publish({ type: 'workload-event', data: { ...e, time: new Date(e.time).toISOString() } });
+        this.#d.bus?.publish(workloadEvent(toWorkloadEventView(e)));
         return;
       }
       case 'workloadObserved': {
@@ -73,7 +75,7 @@ export class FactSink {
     if (FINAL_OUTCOMES.has(stored.outcome) && !(before && FINAL_OUTCOMES.has(before.outcome)) && !stored.backfilled) this.#d.tracer?.exportRelease(stored);
     const notes = notificationsFor(before, stored, this.#labels.get(stored.workload.uid) ?? {});
     if (notes.length > 0 && this.#d.notifier) await this.#write(() => this.#d.notifier!.enqueue(notes), signal, `notifications for ${subject}`);
-    this.#d.bus?.publish({ type: 'release', data: releaseJson(stored) });
+    this.#d.bus?.publish(releaseEvent(toReleaseView(stored)));
   }
 
   /** #write runs one ledger operation, timing it and retrying with back-off (0.2 s doubling to 5 s) while the ledger fails. */

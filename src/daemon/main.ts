@@ -9,6 +9,7 @@ import { RolloutMetrics } from '../export/metrics/registry.ts';
 import { buildNotificationSetup } from '../export/notify/config.ts';
 import { NotificationDispatcher } from '../export/notify/dispatcher.ts';
 import { ReleaseTracer } from '../export/traces/exporter.ts';
+import { traceSettings } from '../export/traces/otel-env.ts';
 import { createClusterInformers } from '../kube/cluster-informers.ts';
 import { loadKubeConfig } from '../kube/client.ts';
 import { realClock, type Clock } from '../lib/clock.ts';
@@ -39,6 +40,8 @@ export interface DaemonOptions {
   readonly actions?: OperatorActions;
   /** Watch timeout lower bound (tests use short ones). If unset, 300 s. */
   readonly minWatchTimeoutSeconds?: number;
+  /** Environment for the OpenTelemetry variables (OTEL_*). If unset, process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** RunningDaemon is a started tracker. */
@@ -78,7 +81,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     throw new TrackerError('CONFIG_INVALID', `refusing to listen on ${host} without tokens: the API would be open to the network`, { hint: 'add tokens (viewer/operator) to the config file, or listen on 127.0.0.1' });
   const kubeConfig = loadKubeConfig({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}) });
   const metrics = new RolloutMetrics({ perWorkloadLabels: o.config.metrics?.perWorkloadLabels ?? false });
-  const tracer = new ReleaseTracer({ ...(o.config.traces?.endpoint ? { endpoint: o.config.traces.endpoint } : {}), ...(o.config.traces?.headers ? { headers: o.config.traces.headers } : {}) });
+  const traces = traceSettings(o.env ?? process.env, o.config.traces);
+  const tracer = new ReleaseTracer({ ...(traces.endpoint === undefined ? {} : { endpoint: traces.endpoint }), headers: traces.headers, serviceName: traces.serviceName, resourceAttributes: traces.resourceAttributes });
   const setup = buildNotificationSetup(o.config.notifications ?? {});
   const notifier = new NotificationDispatcher({ ledger: o.ledger, setup, clock, logger: o.logger.child({ component: 'notify' }) });
   const bus = new LiveBus();

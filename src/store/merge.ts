@@ -1,13 +1,10 @@
 import type { Instant } from '../lib/clock.ts';
-import type { ContainerImage, Outcome, Phases, Release, ReleaseEvent } from '../model/release.ts';
+import type { ContainerImage, Phases, Release, ReleaseEvent } from '../model/release.ts';
 import { PHASE_NAMES } from '../model/release.ts';
 
-const FINAL: ReadonlySet<Outcome> = new Set(['succeeded', 'failed', 'superseded', 'rolled-back']);
+import { isFinalOutcome } from '../model/outcome.ts';
 
-/** isFinalOutcome tells whether an outcome ends a rollout (everything but `progressing` and `paused`). */
-export function isFinalOutcome(outcome: Outcome): boolean {
-  return FINAL.has(outcome);
-}
+export { isFinalOutcome };
 
 /** mergePhases keeps, for each phase, the earliest instant either side reached it (phases are "first reached"). */
 export function mergePhases(a: Phases, b: Phases): Phases {

@@ -1,28 +1,15 @@
 // The dashboard's only way to the server: typed wrappers over the HTTP API (ARCHITECTURE.md).
+import type { ReleaseView } from '../model/view/release-view.ts';
+import type { WorkloadEventView, WorkloadView } from '../model/view/workload-view.ts';
 
-/** ApiRelease is a release as the API returns it (times as RFC 3339 strings). */
-export interface ApiRelease {
-  readonly id: string;
-  readonly releaseNumber: number;
-  readonly cluster: string;
-  readonly namespace: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly revision: string | null;
-  readonly trigger: string;
-  readonly images: readonly { readonly container: string; readonly image: string; readonly digest?: string }[];
-  readonly actor: { readonly manager: string; readonly user?: string };
-  readonly changeCause: string | null;
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-  readonly durationMs: number | null;
-  readonly outcome: string;
-  readonly failure: { readonly code: string; readonly reason: string; readonly message: string; readonly object?: string } | null;
-  readonly phases: Readonly<Record<string, string | null>>;
-  readonly replicas: { readonly desired: number; readonly updated: number; readonly ready: number; readonly available: number };
-  readonly events: readonly { readonly time: string; readonly type: string; readonly reason: string; readonly message: string; readonly object: string; readonly count: number }[];
-  readonly backfilled: boolean;
-}
+/** ApiRelease is a release as the API returns it: the public view defined once in model/view (times as RFC 3339 strings). */
+export type ApiRelease = ReleaseView;
+
+/** ApiWorkload is a workload as `GET /api/v1/workloads` returns it. */
+export type ApiWorkload = WorkloadView;
+
+/** ApiWorkloadEvent is the data of the SSE `workload-event`. */
+export type ApiWorkloadEvent = WorkloadEventView;
 
 /** ApiReleaseDetail is `GET /api/v1/releases/{id}`. */
 export interface ApiReleaseDetail {

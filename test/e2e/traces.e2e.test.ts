@@ -53,3 +53,36 @@ test('serve sends one trace per finished release over OTLP, failed ones with err
   assert.equal(failed.size, 3);
   for (const r of roots) assert.equal(r.status === 2, failed.has(r.attrs['rollscope.release.id'] ?? ''), `status of ${r.name} (${r.attrs['rollscope.release.id']})`);
 });
+
+test('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT alone (no config file) makes serve send traces, with the OTEL headers and resource', { timeout: 60_000 }, async (t) => {
+  const cluster = await startCluster(t, { speed: 40 });
+  if (!cluster) return;
+  const receiver = await startOtlpReceiver();
+  const dir = mkdtempSync(join(tmpdir(), 'rollscope-otlp-env-'));
+  const serve = await startServe({
+    kubeconfig: cluster.kubeconfig,
+    db: `sqlite:${join(dir, 'ledger.db')}`,
+    env: {
+      ...simClockEnv(cluster.sim),
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20collector-token',
+      OTEL_SERVICE_NAME: 'rollscope-eu',
+      OTEL_RESOURCE_ATTRIBUTES: 'k8s.cluster.name=eu-1,deployment.environment=prod',
+    },
+  });
+  t.after(async () => {
+    await serve.kill();
+    await receiver.close();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await waitReady(serve.url);
+  await cluster.kubectlOk(['create', 'deployment', 'web', '--image=web:1', '--replicas=2']);
+  await eventually('the release to finish', async () => ((await fetchReleases(serve.url)).some((r) => r.outcome === 'succeeded') ? true : undefined), 20_000);
+  assert.equal(await serve.stop(), 0, 'serve exits 0 on SIGTERM (flushing its exporter)');
+  const root = receiver.spans.find((s) => s.parentSpanId === '');
+  assert.ok(root, 'a release trace arrived at the endpoint from the environment');
+  assert.equal(root.resource['service.name'], 'rollscope-eu');
+  assert.equal(root.resource['k8s.cluster.name'], 'eu-1');
+  assert.equal(root.headers.authorization, 'Bearer collector-token');
+});

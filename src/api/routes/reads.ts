@@ -1,28 +1,13 @@
 import type { Context, Hono } from 'hono';
-import { rfc3339Millis } from '../../lib/timestamps.ts';
-import type { Release, ReleaseId } from '../../model/release.ts';
+import type { ReleaseId } from '../../model/release.ts';
+import { toReleaseView } from '../../model/view/release-view.ts';
+import { toWorkloadView } from '../../model/view/workload-view.ts';
 import { diffTemplates } from '../../model/template-diff.ts';
 import type { ReleaseFilter } from '../../store/ledger.ts';
 import type { ApiDeps } from '../deps.ts';
 import { problem } from '../problem.ts';
 import { parseTime, releasesQuery, statsQuery, workloadPath, workloadsQuery } from '../schemas.ts';
 import { parseOrProblem, sendProblem, type ApiEnv } from '../server.ts';
-
-/** releaseJson is the API's view of a release: times as RFC 3339, everything else as stored. */
-export function releaseJson(r: Release): Record<string, unknown> {
-  return {
-    ...r,
-    cluster: r.workload.cluster,
-    namespace: r.workload.namespace,
-    kind: r.workload.kind,
-    name: r.workload.name,
-    startedAt: rfc3339Millis(r.startedAt),
-    finishedAt: rfc3339Millis(r.finishedAt),
-    durationMs: r.finishedAt === null ? null : r.finishedAt - r.startedAt,
-    phases: Object.fromEntries(Object.entries(r.phases).map(([k, v]) => [k, rfc3339Millis(v)])),
-    events: r.events.map((e) => ({ ...e, time: rfc3339Millis(e.time) })),
-  };
-}
 
 /** registerReadRoutes adds the read-only ledger endpoints. */
 export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
@@ -50,7 +35,7 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
       ...(q.value.limit ? { limit: q.value.limit } : {}),
     };
     const page = await deps.ledger.queryReleases(filter);
-    return c.json({ items: page.items.map(releaseJson), nextCursor: page.nextCursor });
+    return c.json({ items: page.items.map(toReleaseView), nextCursor: page.nextCursor });
   });
 
   app.get('/api/v1/releases/:id', async (c) => {
@@ -60,8 +45,8 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     if (!release) return sendProblem(c, problem(404, 'NOT_FOUND', `release ${id} not found`, { hint: 'list releases with GET /api/v1/releases', instance: c.req.path }));
     const previous = release.previousReleaseId ? await deps.ledger.getRelease(release.previousReleaseId) : null;
     return c.json({
-      release: releaseJson(release),
-      previous: previous ? releaseJson(previous) : null,
+      release: toReleaseView(release),
+      previous: previous ? toReleaseView(previous) : null,
       diff: previous ? diffTemplates(previous.template, release.template) : [],
     });
   });
@@ -75,19 +60,19 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
       ...(q.value.name ? { name: q.value.name } : {}),
       includeDeleted: q.value.includeDeleted === 'true',
     });
-    return c.json({ items });
+    return c.json({ items: items.map(toWorkloadView) });
   });
 
   app.get('/api/v1/workloads/:ns/:kind/:name/releases', async (c) => {
     const p = parseOrProblem(c, workloadPath, c.req.param());
     if (!p.ok) return p.response;
     const page = await deps.ledger.queryReleases({ namespaces: [p.value.ns], kind: p.value.kind, name: p.value.name, limit: 200 });
-    return c.json({ items: page.items.map(releaseJson), nextCursor: page.nextCursor });
+    return c.json({ items: page.items.map(toReleaseView), nextCursor: page.nextCursor });
   });
 
   app.get('/api/v1/rollouts/active', async (c) => {
     const items = await deps.ledger.activeReleases(deps.cluster);
-    return c.json({ items: items.map(releaseJson) });
+    return c.json({ items: items.map(toReleaseView) });
   });
 
   app.get('/api/v1/stats', async (c) => {

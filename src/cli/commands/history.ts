@@ -5,7 +5,7 @@ import type { Release } from '../../model/release.ts';
 import { MAX_PAGE_LIMIT, type LedgerStore, type ReleaseFilter } from '../../store/ledger.ts';
 import { DEFAULT_LEDGER_PATH, LEDGER_URL_ENV, defaultLedgerUrl, openLedger } from '../../store/open.ts';
 import { formatItems, parseOutputFormat, type OutputFormat } from '../output/format.ts';
-import { releaseToJson } from '../output/release-json.ts';
+import { toReleaseView } from '../../model/view/release-view.ts';
 import { formatReleaseTable, resourceName } from '../output/release-table.ts';
 import { parseLimit, parseOutcomes, parseTimeArg, parseWorkloadTarget, type WorkloadTarget } from './history-args.ts';
 
@@ -84,7 +84,7 @@ export async function fetchNewest(ledger: LedgerStore, filter: ReleaseFilter, li
  * workload. JSON and YAML list newest first, like the HTTP API.
  */
 export function renderHistory(req: HistoryRequest, releases: readonly Release[], now: Instant): string {
-  if (req.format === 'json' || req.format === 'yaml') return formatItems(releases.map(releaseToJson), req.format);
+  if (req.format === 'json' || req.format === 'yaml') return formatItems(releases.map(toReleaseView), req.format);
   const chronological = [...releases].reverse();
   const multiNs = req.namespace === null;
   const table = formatReleaseTable(chronological, { wide: req.format === 'wide', workloadColumn: req.target === null, namespaceColumn: multiNs, now });

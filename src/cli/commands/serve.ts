@@ -1,6 +1,7 @@
 import type { Command} from 'commander';
 import { Option } from 'commander';
 import { jsonLogger } from '../../lib/log.ts';
+import { addEnvTwins } from '../env-twins.ts';
 import { defaultLedgerUrl, openLedger } from '../../store/open.ts';
 import { DEFAULT_LISTEN, loadConfigFile } from '../../daemon/config.ts';
 import { simClockFromEnv } from '../../daemon/sim-clock-env.ts';
@@ -34,12 +35,12 @@ export function waitForSignal(): Promise<NodeJS.Signals> {
 
 /** registerServe adds `rollscope serve`: the tracker daemon with its API, metrics and dashboard. */
 export function registerServe(program: Command): void {
-  program
+  const serve = program
     .command('serve')
     .description('run the release tracker: watch the cluster, keep the ledger, serve the API, /metrics and the dashboard')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context')
-    .option('-n, --namespace <ns>', 'watch only this namespace (repeatable); default: all namespaces', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('-n, --namespace <ns>', 'watch only this namespace (repeatable, or comma-separated); default: all namespaces', (v: string, acc: string[]) => [...acc, ...v.split(',').filter((n) => n !== '')], [] as string[])
     .option('--db <url>', 'ledger: sqlite:PATH or postgres://… (default: $ROLLSCOPE_DB or sqlite:~/.rollscope/ledger.db)')
     .option('--listen <host:port>', `API, metrics and dashboard address (default ${DEFAULT_LISTEN})`)
     .option('--cluster <name>', 'name of this cluster in the ledger (default: the kubeconfig context name)')
@@ -75,4 +76,6 @@ export function registerServe(program: Command): void {
       await daemon.stop();
       await ledger.close();
     });
+  // Every flag has an environment twin (ROLLSCOPE_LISTEN, ROLLSCOPE_LEADER_ELECT, …): see README "Configuration".
+  addEnvTwins(serve);
 }

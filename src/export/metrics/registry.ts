@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Release } from '../../model/release.ts';
-import { FINAL_OUTCOMES, releaseTransition } from './transition.ts';
+import { FINAL_OUTCOMES } from '../../model/outcome.ts';
+import { releaseTransition } from './transition.ts';
 
 /** RolloutMetricsOptions configures the metrics registry. */
 export interface RolloutMetricsOptions {

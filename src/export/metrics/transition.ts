@@ -1,7 +1,5 @@
+import { FINAL_OUTCOMES } from '../../model/outcome.ts';
 import { PHASE_NAMES, type Outcome, type PhaseName, type Release } from '../../model/release.ts';
-
-/** FINAL_OUTCOMES are the outcomes after which a release's rollout is over. */
-export const FINAL_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['succeeded', 'failed', 'superseded', 'rolled-back']);
 
 /** ReleaseTransition is what one release change means for metrics. */
 export interface ReleaseTransition {

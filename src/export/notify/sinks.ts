@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Instant } from '../../lib/clock.ts';
-import { rfc3339Millis } from '../../lib/timestamps.ts';
+import { toReleaseView } from '../../model/view/release-view.ts';
 import { formatNotification, type Language } from './format.ts';
 import type { Notification } from './message.ts';
 import { acceptedIf2xx, acceptedIfCodeZero, type NotificationSink, type SinkRequest } from './sink.ts';
@@ -23,32 +23,15 @@ export interface WebhookSinkOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** webhookPayload is the generic webhook's JSON body: the state, the key and the release's final state. */
+/** webhookPayload is the generic webhook's JSON body: the state, the key, the rendered text and the release in its public view (model/view/release-view.ts). */
 export function webhookPayload(n: Notification, lang: Language): Record<string, unknown> {
-  const r = n.release;
   const msg = formatNotification(n, lang);
   return {
     idempotencyKey: n.idempotencyKey,
     state: n.state,
     title: msg.title,
     text: msg.plain,
-    release: {
-      id: r.id,
-      releaseNumber: r.releaseNumber,
-      cluster: r.workload.cluster,
-      namespace: r.workload.namespace,
-      kind: r.workload.kind,
-      name: r.workload.name,
-      revision: r.revision,
-      trigger: r.trigger,
-      images: r.images.map((i) => i.image),
-      actor: r.actor.user ?? r.actor.manager,
-      changeCause: r.changeCause,
-      startedAt: rfc3339Millis(r.startedAt),
-      finishedAt: rfc3339Millis(r.finishedAt),
-      outcome: r.outcome,
-      failure: r.failure ? { code: r.failure.code, reason: r.failure.reason, message: r.failure.message } : null,
-    },
+    release: toReleaseView(n.release),
   };
 }
 

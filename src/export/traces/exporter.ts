@@ -14,6 +14,8 @@ export interface ReleaseTracerOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** service.name of the resource. If unset, `rollscope`. */
   readonly serviceName?: string;
+  /** Further resource attributes (OTEL_RESOURCE_ATTRIBUTES); service.name comes from `serviceName`. */
+  readonly resourceAttributes?: Readonly<Record<string, string>>;
   /** For tests: export to this exporter instead of OTLP. */
   readonly exporter?: SpanExporter;
 }
@@ -34,7 +36,7 @@ export class ReleaseTracer {
     this.enabled = exporter !== undefined;
     if (!exporter) return;
     this.#provider = new TracerProvider({
-      resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'rollscope' }),
+      resource: resourceFromAttributes({ ...options.resourceAttributes, 'service.name': options.serviceName ?? 'rollscope' }),
       idGenerator: this.#ids,
       spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 500 })],
     });

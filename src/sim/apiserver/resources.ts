@@ -57,6 +57,7 @@ const ROWS: readonly Row[] = [
   { resource: 'services', singular: 'service', group: '', version: 'v1', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] },
   { resource: 'configmaps', singular: 'configmap', group: '', version: 'v1', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] },
   { resource: 'secrets', singular: 'secret', group: '', version: 'v1', kind: 'Secret', namespaced: true },
+  { resource: 'serviceaccounts', singular: 'serviceaccount', group: '', version: 'v1', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'] },
   { resource: 'deployments', singular: 'deployment', group: 'apps', version: 'v1', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'], generation: 'spec+annotations' },
   { resource: 'replicasets', singular: 'replicaset', group: 'apps', version: 'v1', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], generation: 'spec' },
   { resource: 'statefulsets', singular: 'statefulset', group: 'apps', version: 'v1', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'], generation: 'spec' },
@@ -64,8 +65,16 @@ const ROWS: readonly Row[] = [
   { resource: 'controllerrevisions', singular: 'controllerrevision', group: 'apps', version: 'v1', kind: 'ControllerRevision', namespaced: true },
   { resource: 'poddisruptionbudgets', singular: 'poddisruptionbudget', group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'], subresources: ['status'] },
   { resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'], subresources: ['status'] },
+  { resource: 'clusterrolebindings', singular: 'clusterrolebinding', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRoleBinding', namespaced: false },
+  { resource: 'clusterroles', singular: 'clusterrole', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', namespaced: false },
+  { resource: 'rolebindings', singular: 'rolebinding', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', namespaced: true },
+  { resource: 'roles', singular: 'role', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', namespaced: true },
   { resource: 'leases', singular: 'lease', group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', namespaced: true },
   { resource: 'events', singular: 'event', group: 'events.k8s.io', version: 'v1', kind: 'Event', namespaced: true, shortNames: ['ev'], storedAs: 'events' },
+  // The Prometheus Operator's kinds, served as if its CRDs were installed (the simulator has no CRD
+  // support yet), so monitoring manifests (deploy/kustomize/overlays/monitoring) can be applied to it.
+  { resource: 'servicemonitors', singular: 'servicemonitor', group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', namespaced: true, categories: ['prometheus-operator'], shortNames: ['smon'] },
+  { resource: 'prometheusrules', singular: 'prometheusrule', group: 'monitoring.coreos.com', version: 'v1', kind: 'PrometheusRule', namespaced: true, categories: ['prometheus-operator'], shortNames: ['promrule'] },
 ];
 
 function toInfo(row: Row): ResourceInfo {

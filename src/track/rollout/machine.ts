@@ -10,7 +10,8 @@ import { attachEvent, eventTimeOf } from './attach-event.ts';
 import type { Effect } from './effects.ts';
 import type { RolloutEvent } from './events.ts';
 import { digestOf, hasPulledImage, isReady, isScheduled, progressOf } from './progress.ts';
-import { isClosed, isWatching, type RolloutState } from './state.ts';
+import { isClosedOutcome } from '../../model/outcome.ts';
+import { isWatching, type RolloutState } from './state.ts';
 
 /** Transition is the result of one `advance`: the next state and what changed. */
 export interface Transition {
@@ -55,7 +56,7 @@ const same = (state: RolloutState): Transition => ({ state, effects: [] });
  * `superseded` and `rolled-back` are final: later observations change nothing.
  */
 export function advance(state: RolloutState, event: RolloutEvent, now: Instant): Transition {
-  if (isClosed(state.release.outcome)) return same(state);
+  if (isClosedOutcome(state.release.outcome)) return same(state);
   switch (event.kind) {
     case 'workloadObserved': {
       const w = state.workload;

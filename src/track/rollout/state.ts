@@ -1,7 +1,7 @@
 import type { Instant } from '../../lib/clock.ts';
 import type { DiagnosisCode } from '../../model/diagnosis.ts';
 import type { EventRecord, PodRecord, WorkloadRecord } from '../../model/records.ts';
-import type { Outcome, Release } from '../../model/release.ts';
+import type { Release } from '../../model/release.ts';
 import { DEFAULT_FAIL_FAST_RULES, type FailFastRules } from '../status/fail-fast.ts';
 
 /**
@@ -68,14 +68,6 @@ export function newRolloutState(release: Release, options: RolloutOptions = {}):
     settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
     verdicts: release.outcome === 'succeeded' || release.outcome === 'failed' ? 1 : 0,
   };
-}
-
-/** FINAL_OUTCOMES end a rollout for good: nothing observed later changes them. */
-const FINAL_OUTCOMES: ReadonlySet<Outcome> = new Set(['superseded', 'rolled-back']);
-
-/** isClosed tells whether a release can no longer change outcome through observations of its own. */
-export function isClosed(outcome: Outcome): boolean {
-  return FINAL_OUTCOMES.has(outcome);
 }
 
 /**
