@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { createKubeHttp, loadKubeConfig } from '../../src/kube/client.ts';
 import { needComponent } from '../support/services.ts';
 import { eventually, KUBECTL_CANDIDATES } from './kubectl-support.ts';
 
@@ -61,7 +62,7 @@ test('rollscope sim: URL line, kubectl works, SIGTERM exits 0', async (t) => {
   const kubeconfig = join(dir, 'sim.kubeconfig');
   const sim = await startCli(['sim', '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig, '--scenario', 'web', '--speed', '40'], dir);
   t.after(() => sim.child.kill('SIGKILL'));
-  assert.match(sim.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'one line: the URL');
+  assert.match(sim.url, /^https:\/\/127\.0\.0\.1:\d+$/, 'one line: the URL');
   assert.ok(existsSync(kubeconfig));
   await eventually('the kubectl hint on stderr', () => (sim.stderr().includes(`export KUBECONFIG=${kubeconfig}`) ? true : undefined));
   const version = await kubectl(bin, kubeconfig, ['version', '-o', 'json']);
@@ -81,7 +82,9 @@ test('rollscope sim: SIGINT also exits 0; default kubeconfig path is ./.rollscop
   const sim = await startCli(['sim'], dir);
   t.after(() => sim.child.kill('SIGKILL'));
   assert.ok(existsSync(join(dir, '.rollscope', 'sim.kubeconfig')));
-  const res = await fetch(`${sim.url}/version`);
+  // HTTPS: the server's certificate verifies against the CA written into the kubeconfig.
+  const http = createKubeHttp(loadKubeConfig({ kubeconfig: join(dir, '.rollscope', 'sim.kubeconfig') }));
+  const res = await http.get('/version', {}, { verb: 'get', resource: 'version', namespace: '' }, AbortSignal.timeout(5000));
   assert.equal(res.status, 200);
   sim.child.kill('SIGINT');
   assert.deepEqual(await sim.exited, { code: 0, signal: null });
