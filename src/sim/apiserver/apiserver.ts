@@ -9,6 +9,7 @@ import { failureStatus, methodNotAllowed, SimApiError } from '../core/api-error.
 import type { SimClock } from '../core/clock.ts';
 import { SimFaults, type Rejection, type Verb } from './faults.ts';
 import { readBody } from './http/body.ts';
+import { queryBool } from './http/query.ts';
 import type { ApiCall, ServerState } from './http/context.ts';
 import { discoveryDocument } from './http/discovery.ts';
 import { serveGet, serveList } from './http/list-get.ts';
@@ -61,8 +62,7 @@ function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): V
   switch (method) {
     case 'GET': {
       if (route.name !== undefined) return 'get';
-      const w = query.get('watch');
-      return w === 'true' || w === '1' ? 'watch' : 'list';
+      return queryBool(query, 'watch') ? 'watch' : 'list';
     }
     case 'POST':
       return 'create';
@@ -139,7 +139,8 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
       return;
     }
   }
-  if (route.kind === 'discovery') return serveNonResource(state, req, res, url.pathname, address);
+  // Discovery paths with a trailing slash (`/apis/`, `/apis/apps/v1/`) are the same documents (the Python client asks so).
+  if (route.kind === 'discovery') return serveNonResource(state, req, res, route.path, address);
   if (route.kind === 'unknown') return serveNonResource(state, { ...req, method: 'NONE' } as IncomingMessage, res, url.pathname, address);
   let verb: Verb;
   try {

@@ -112,6 +112,7 @@ export class SimStorage implements SimStore {
     meta['creationTimestamp'] = rfc3339(this.#clock.now());
     if (info.hasGeneration) meta['generation'] = 1;
     prepareStatusForCreate(info, obj);
+    normaliseStatus(info.kind, obj);
     if (opts.fieldManager !== undefined) {
       const present = fieldSetOf(obj);
       const fields = opts.operation === 'Apply' && opts.appliedFields ? opts.appliedFields : present;
