@@ -5,6 +5,7 @@ import type { Principal, Role } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { PROBLEM_CONTENT_TYPE, problem, problemFromError, type Problem } from './problem.ts';
 import { registerActionRoutes } from './routes/actions.ts';
+import { registerMigrationRoutes } from './routes/migrations.ts';
 import { registerDashboard } from './routes/dashboard.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerReadRoutes } from './routes/reads.ts';
@@ -71,6 +72,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   registerReadRoutes(app, deps);
   registerStreamRoute(app, deps);
   registerActionRoutes(app, deps);
+  registerMigrationRoutes(app, deps);
   registerDashboard(app, deps);
   return app;
 }
