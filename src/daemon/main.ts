@@ -107,7 +107,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   };
   const dir = dashboardDir();
   const actions = o.actions ?? new KubeOperatorActions({ kubeConfig });
-  const app = createApi({ ledger: o.ledger, bus, auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, actions, ...(dir ? { dashboardDir: dir } : {}) });
+  const app = createApi({ ledger: o.ledger, bus, logger: o.logger.child({ component: 'api' }), auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, actions, ...(dir ? { dashboardDir: dir } : {}) });
   let api: ListeningApi;
   try {
     api = await listenApi(app, host, port);
