@@ -40,6 +40,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'POST', path: '/api/v1/workloads/{ns}/{kind}/{name}/pause', access: 'operator' },
   { method: 'POST', path: '/api/v1/workloads/{ns}/{kind}/{name}/resume', access: 'operator' },
   { method: 'POST', path: '/api/v1/workloads/{ns}/{kind}/{name}/restart', access: 'operator' },
+  { method: 'POST', path: '/api/v1/migrations/{ns}/{name}', access: 'operator' },
   { method: 'GET', path: '/{dashboard files}', access: 'none' },
 ];
 

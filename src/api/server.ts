@@ -6,6 +6,7 @@ import { exposure } from './exposure.ts';
 import { REQUEST_ID_HEADER, SERVER_NOW_HEADER, sendError, sendProblem, type ApiEnv } from './http.ts';
 import { problem } from './problem.ts';
 import { registerActionRoutes } from './routes/actions.ts';
+import { registerMigrationRoutes } from './routes/migrations.ts';
 import { registerDashboard } from './routes/dashboard.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerReadRoutes } from './routes/reads.ts';
@@ -45,6 +46,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   registerReadRoutes(app, deps);
   registerStreamRoute(app, deps);
   registerActionRoutes(app, deps);
+  registerMigrationRoutes(app, deps);
   registerDashboard(app, deps);
   return app;
 }

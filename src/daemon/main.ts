@@ -18,6 +18,11 @@ import type { Logger } from '../lib/log.ts';
 import type { Release } from '../model/release.ts';
 import type { LedgerStore } from '../store/ledger.ts';
 import { KubeOperatorActions } from '../ops/operator-actions.ts';
+import { createKubeClient } from '../ops/kube-write.ts';
+import { migrationApi } from '../controllers/migration/api.ts';
+import { defaultBackupDir } from '../controllers/migration/backup.ts';
+import { migrationRunnable } from '../controllers/migration/runnable.ts';
+import { migrationStarter } from '../controllers/migration/starter.ts';
 import { initialTrackerState } from '../track/tracker.ts';
 import type { FileConfig } from './config.ts';
 import { FactSink } from './fact-sink.ts';
@@ -107,13 +112,22 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   };
   const dir = dashboardDir();
   const actions = o.actions ?? new KubeOperatorActions({ kubeConfig });
-  const app = createApi({ ledger: o.ledger, bus, logger: o.logger.child({ component: 'api' }), auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, actions, ...(dir ? { dashboardDir: dir } : {}) });
+  // Selector migrations: the API starts them (pre-flight, backup, record on the Deployment); this
+  // Runnable drives every one recorded on the cluster to its end. Leader-only in the manager of
+  // controllers/runtime; until leader election composes it, one serve per cluster runs it.
+  const migrations = migrationApi(createKubeClient(kubeConfig));
+  const backupDir = (): string => defaultBackupDir(process.cwd(), new Date(clock.now()));
+  const migrationDriver = migrationRunnable({ api: migrations, namespaces: o.namespaces, backupDir: backupDir(), logger: o.logger.child({ component: 'migrate-selector' }), clock });
+  const migrationDone = migrationDriver
+    .run(stop.signal)
+    .catch((e: unknown) => o.logger.error('selector migration driver stopped', { error: String(e) }));
+  const app = createApi({ ledger: o.ledger, bus, logger: o.logger.child({ component: 'api' }), auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, actions, migrations: migrationStarter(migrations, backupDir, () => migrationDriver.poke()), ...(dir ? { dashboardDir: dir } : {}) });
   let api: ListeningApi;
   try {
     api = await listenApi(app, host, port);
   } catch (e) {
     stop.abort();
-    await Promise.all([ingestDone, notifyDone]);
+    await Promise.all([ingestDone, notifyDone, migrationDone]);
     throw e;
   }
   o.logger.info('rollscope serve started', { url: api.url, cluster: o.cluster, namespaces: o.namespaces.length ? o.namespaces : 'all', seededReleases: seed.length, dashboard: dir !== undefined });
@@ -124,7 +138,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       clearInterval(cursorTimer);
       stop.abort();
       await api.close();
-      await Promise.all([ingestDone, notifyDone]);
+      await Promise.all([ingestDone, notifyDone, migrationDone]);
       await tracer.shutdown().catch(() => undefined);
       o.logger.info('rollscope serve stopped', { factsApplied: ingest.applied });
     },

@@ -17,6 +17,8 @@ import type { SimBehaviour, SimContext } from './core/context.ts';
 import { startControllers } from './controllers/index.ts';
 import { createEventSink, type EventSinkOptions } from './core/events.ts';
 import { SimFaults } from './apiserver/faults.ts';
+import { createSimAuth, type SimAuth } from './apiserver/auth.ts';
+import { generateServingCerts } from './apiserver/certs.ts';
 import { kubeconfigYaml } from './apiserver/kubeconfig.ts';
 import { registerNodes } from './node/nodes.ts';
 import { createSimStorage, type SimStorage } from './apiserver/storage.ts';
@@ -63,6 +65,10 @@ export interface StartSimOptions {
   /** Changes kept per resource for watch resumption. If unset, 102 400. */
   readonly changeWindow?: number;
   readonly eventSink?: EventSinkOptions;
+  /** Serve HTTPS with a CA and serving certificate made at start (written into the kubeconfig). If unset, plain HTTP. */
+  readonly tls?: boolean;
+  /** Check bearer tokens and RBAC like kube-apiserver (the kubeconfig gets an admin token). If unset, every request is allowed. */
+  readonly auth?: boolean;
 }
 
 /** Sim is a running simulated cluster. */
@@ -75,6 +81,10 @@ export interface Sim {
   readonly accounting: RequestAccounting;
   /** The context the controllers run on (for scenarios and tests). */
   readonly context: SimContext;
+  /** The CA of an HTTPS simulator (PEM), for clients configured by hand (a pod's ca.crt). */
+  readonly caPem: string | undefined;
+  /** Tokens, when started with `auth`: the admin token and service-account tokens as pods get them. */
+  readonly auth: SimAuth | undefined;
   /** kubeconfigYaml renders a kubeconfig for kubectl and @kubernetes/client-node. */
   kubeconfigYaml(): string;
   /** writeKubeconfig writes that kubeconfig to `path` (mode 0600). */
@@ -100,7 +110,12 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   registerNodes(context);
   const faults = new SimFaults();
   const accounting = new RequestAccounting();
+  const host = options.host ?? '127.0.0.1';
+  const tls = options.tls === true ? generateServingCerts([...new Set([host, '127.0.0.1', '::1', 'localhost'])]) : undefined;
+  const auth = options.auth === true ? createSimAuth(random) : undefined;
   const server = await startApiServer({
+    ...(tls === undefined ? {} : { tls }),
+    ...(auth === undefined ? {} : { auth }),
     store,
     clock,
     faults,
@@ -112,7 +127,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   });
   const stopControllers = options.controllers === false ? () => undefined : startControllers(context);
   let stopped: Promise<void> | undefined;
-  const yaml = (): string => kubeconfigYaml({ server: server.url });
+  const yaml = (): string => kubeconfigYaml({ server: server.url, ...(tls === undefined ? {} : { caPem: tls.caPem }), ...(auth === undefined ? {} : { token: auth.adminToken }) });
   return {
     url: server.url,
     store,
@@ -120,6 +135,8 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     faults,
     accounting,
     context,
+    caPem: tls?.caPem,
+    auth,
     kubeconfigYaml: yaml,
     writeKubeconfig: (path) => writeFileSync(path, yaml(), { mode: 0o600 }),
     stop: () => {

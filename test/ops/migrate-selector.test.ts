@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { startInProcessTracker } from '../e2e/fixtures/daemon.ts';
 import { MAIN, startOpsCluster, type OpsCluster, type Run } from './ops-support.ts';
 
 let c: OpsCluster | undefined;
 
 before(async (t) => {
-  c = await startOpsCluster(t as never, 40);
+  c = await startOpsCluster(t as never, 80);
 });
 after(async () => {
   await c?.stop();
@@ -57,7 +57,7 @@ async function readyEndpoints(ns: string, svc: string): Promise<number> {
   }).length;
 }
 
-/** Watch samples ready endpoints every 20 ms and, if the Service has a loopback cluster IP, sends requests through it. */
+/** Watch samples ready endpoints every 40 ms (at 80x a dip lasting one simulated pod start-up spans several samples) and, if the Service has a loopback cluster IP, sends requests through it. */
 class Watch {
   lowest = Number.POSITIVE_INFINITY;
   samples = 0;
@@ -73,7 +73,7 @@ class Watch {
     while (!this.#stop) {
       this.lowest = Math.min(this.lowest, await readyEndpoints(ns, svc));
       this.samples++;
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 40));
     }
   }
   async #traffic(ns: string, svc: string): Promise<void> {
@@ -156,7 +156,10 @@ async function finalState(ns: string, name: string): Promise<string> {
   const deployments = await list(`/apis/apps/v1/namespaces/${ns}/deployments`);
   assert.deepEqual(deployments.map((x) => x.metadata.name).filter((n) => n.endsWith('-migrating')), [], 'no temporary copy left');
   for (const r of rs) assert.equal(r.metadata.ownerReferences?.find((o) => o.controller)?.uid, d.metadata.uid, `replicaset ${r.metadata.name} is owned by the Deployment (no orphan left)`);
-  for (const r of [d, ...rs]) assert.equal(r.metadata.annotations?.['rollscope.io/migrate-selector'], undefined, `no migration record left on ${r.metadata.name}`);
+  for (const r of [d, ...rs]) {
+    assert.equal(r.metadata.annotations?.['rollscope.io/migrate-selector'], undefined, `no migration record left on ${r.metadata.name}`);
+    assert.equal(r.metadata.labels?.['rollscope.io/migration'], undefined, `no migration label left on ${r.metadata.name}`);
+  }
   assert.equal(pods.filter((p) => p.metadata.labels?.['rollscope.io/migration-copy'] !== undefined).length, 0, 'no copy pod left');
   const status = d.status as { readyReplicas?: number; replicas?: number };
   return JSON.stringify({ selector: (d.spec as { selector: unknown }).selector, ready: status.readyReplicas, replicas: (d.spec as { replicas: number }).replicas, template: ((d.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels) });
@@ -168,6 +171,7 @@ const cases = [
   { ns: 'change', flags: ['--set-selector', 'app=web,version=v2'], path: 'copy', selector: { app: 'web', version: 'v2' } },
 ];
 
+describe('one Deployment per kind of change (run side by side, one namespace each)', { concurrency: true }, () => {
 for (const k of cases) {
   test(`migrate-selector ${k.flags.join(' ')}: ${k.path} path, same name, new selector, 3 ready, floor kept, no leftovers, backup`, async () => {
     if (!c) return;
@@ -192,10 +196,11 @@ for (const k of cases) {
     assert.match(readFileSync(m.backups[0]!, 'utf8'), /kind: Deployment[\s\S]*version: v1/);
   });
 }
+});
 
 /** The writes of each path, in order, as the CLI prints them (one progress line each). */
 const WRITES: Record<string, readonly string[]> = {
-  adopt: ['start', 'orphan-original', 'recreate', 'delete-leftovers', 'finalize'],
+  adopt: ['start', 'mark-carrier', 'orphan-original', 'recreate', 'delete-leftovers', 'finalize'],
   copy: ['start', 'create-copy', 'delete-original', 'recreate', 'delete-copy', 'finalize'],
 };
 
@@ -302,9 +307,7 @@ test('--all -A -l app.kubernetes.io/part-of=shop --concurrency 3 migrates 20 Dep
   assert.equal(run.code, 0, run.stderr);
   assert.equal(doc?.migrations.length, 20);
   assert.ok(doc?.migrations.every((m) => m.result === 'migrated'), JSON.stringify(doc?.migrations.map((m) => [m.name, m.result, m.reason])));
-  const text = await c.rollscope(['migrate-selector', '--all', '-A', '-l', 'app.kubernetes.io/part-of=shop', '--add-label', 'tier=frontend']);
-  assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /20 deployment\(s\): 0 migrated, 20 unchanged/);
+  assert.match(run.stderr, /svc0: migrated/, 'a progress line per Deployment');
   const unrelated = (await getJson('/apis/apps/v1/namespaces/shop-a/deployments/unrelated')) as { spec: { selector: { matchLabels: Record<string, string> } } } | null;
   assert.deepEqual(unrelated?.spec.selector.matchLabels, { app: 'unrelated' }, 'a Deployment outside -l is untouched');
 });
@@ -319,24 +322,25 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 }
 
 test('rollscope history shows the releases continuing across the recreate, on both paths', async () => {
-  if (!c) return;
-  const db = `sqlite:${join(c.dir, 'ledger.db')}`;
-  const tracker = await startInProcessTracker(c.sim, c.kubeconfig, { db });
+  const cl = c;
+  if (!cl) return;
+  const db = `sqlite:${join(cl.dir, 'ledger.db')}`;
+  const tracker = await startInProcessTracker(cl.sim, cl.kubeconfig, { db });
   try {
-    for (const [ns, flags] of [['hist-adopt', ['--add-label', 'tier=frontend']], ['hist-copy', ['--set-selector', 'app=web,version=v2']]] as const) {
+    const paths = [['hist-adopt', ['--add-label', 'tier=frontend']], ['hist-copy', ['--set-selector', 'app=web,version=v2']]] as const;
+    await Promise.all(paths.map(async ([ns, flags]) => {
       await setup(ns, app(ns, 'web'));
-      await c.kubectlOk(['set', 'image', 'deploy/web', '-n', ns, 'app=web:2']);
-      await c.kubectlOk(['rollout', 'status', 'deploy/web', '-n', ns, '--timeout', '60s']);
-      const before = (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items;
+      await cl.kubectlOk(['set', 'image', 'deploy/web', '-n', ns, 'app=web:2']);
+      await cl.kubectlOk(['rollout', 'status', 'deploy/web', '-n', ns, '--timeout', '60s']);
       await waitFor(`${ns}: two releases recorded`, async () => (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items.length >= 2);
-      const oldUid = before[0]?.workload.uid ?? (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items[0]!.workload.uid;
+      const oldUid = (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items[0]!.workload.uid;
       const { run } = await migrate(['deploy/web', '-n', ns, ...flags]);
       assert.equal(run.code, 0, run.stderr);
       const d = (await getJson(`/apis/apps/v1/namespaces/${ns}/deployments/web`)) as unknown as Item;
       assert.notEqual(d.metadata.uid, oldUid, 'the Deployment was recreated (new UID)');
       assert.equal(d.metadata.annotations?.['rollscope.io/continues-uid'], oldUid, 'the recreated Deployment names the one it continues');
       await waitFor(`${ns}: a release of the recreated Deployment`, async () => (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items.some((r) => r.workload.uid === d.metadata.uid));
-      const hist = await c.rollscope(['history', 'deploy/web', '-n', ns, '--db', db, '-o', 'json']);
+      const hist = await cl.rollscope(['history', 'deploy/web', '-n', ns, '--db', db, '-o', 'json']);
       assert.equal(hist.code, 0, hist.stderr);
       const items = (JSON.parse(hist.stdout) as { items: { releaseNumber: number; workloadUid: string }[] }).items;
       const numbers = items.map((r) => r.releaseNumber).sort((a, b) => a - b);
@@ -347,7 +351,47 @@ test('rollscope history shows the releases continuing across the recreate, on bo
       assert.equal(newMin, oldMax + 1, `${ns}: the recreated Deployment's first release continues at #${oldMax + 1}`);
       const events = await tracker.ledger.workloadEvents(d.metadata.uid);
       assert.ok(events.some((e) => e.type === 'migrate' && e.detail.previousUid === oldUid), `${ns}: the migration is a workload event`);
-    }
+    }));
+  } finally {
+    await tracker.stop();
+  }
+});
+
+test('started through the API, serve drives the migration to the end; a dry run plans, the pre-flight refuses with 409', async () => {
+  const cl = c;
+  if (!cl) return;
+  const token = 'operator-token-for-migrations';
+  const tracker = await startInProcessTracker(cl.sim, cl.kubeconfig, { config: { tokens: [{ subject: 'ops', role: 'operator', token }] } });
+  try {
+    const ns = 'via-api';
+    await setup(ns, app(ns, 'web'));
+    const post = (name: string, body: unknown, auth = true): Promise<Response> =>
+      fetch(`${tracker.daemon.url}/api/v1/migrations/${ns}/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    assert.equal((await post('web', { addLabel: ['tier=frontend'] }, false)).status, 401, 'an operator token is required');
+    const dry = await post('web', { setSelector: 'app=web,version=v2', dryRun: true });
+    assert.equal(dry.status, 200);
+    const plan = (await dry.json()) as { result: string; path: string; plan: string };
+    assert.deepEqual([plan.result, plan.path], ['planned', 'copy']);
+    assert.match(plan.plan, /DELETE \/apis\/apps\/v1\/namespaces\/via-api\/deployments\/web \(propagationPolicy=Background/);
+    await cl.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: ${ns}}\nspec:\n  minAvailable: 2\n  selector: {matchLabels: {app: web}}\n` });
+    const refused = await post('web', { setSelector: 'app=web,version=v2' });
+    assert.equal(refused.status, 409);
+    assert.match(((await refused.json()) as { reason: string }).reason, /poddisruptionbudget\/web/);
+    const watch = new Watch(ns, 'web');
+    const started = await post('web', { addLabel: ['tier=frontend'] });
+    assert.equal(started.status, 202, await started.clone().text());
+    assert.equal(((await started.json()) as { result: string }).result, 'started');
+    await waitFor('serve to finish the migration', async () => {
+      const d = (await getJson(`/apis/apps/v1/namespaces/${ns}/deployments/web`)) as unknown as Item | null;
+      return d !== null && (d.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels.tier === 'frontend' && d.metadata.labels?.['rollscope.io/migration'] === undefined;
+    }, 60_000);
+    await watch.stop();
+    const state = JSON.parse(await finalState(ns, 'web')) as { ready: number };
+    assert.equal(state.ready, 3);
+    assert.ok(watch.lowest >= 3, `ready endpoints fell to ${watch.lowest}`);
+    assert.deepEqual(watch.failures, []);
+    const actions = await tracker.ledger.listActions({ namespace: ns });
+    assert.ok(actions.some((a) => a.action === 'migrate-selector' && a.who === 'ops' && a.result === 'ok'), 'the start is in the audit trail');
   } finally {
     await tracker.stop();
   }

@@ -61,7 +61,7 @@ test('rollscope sim: URL line, kubectl works, SIGTERM exits 0', async (t) => {
   const kubeconfig = join(dir, 'sim.kubeconfig');
   const sim = await startCli(['sim', '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig, '--scenario', 'web', '--speed', '40'], dir);
   t.after(() => sim.child.kill('SIGKILL'));
-  assert.match(sim.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'one line: the URL');
+  assert.match(sim.url, /^https:\/\/127\.0\.0\.1:\d+$/, 'one line: the URL');
   assert.ok(existsSync(kubeconfig));
   await eventually('the kubectl hint on stderr', () => (sim.stderr().includes(`export KUBECONFIG=${kubeconfig}`) ? true : undefined));
   const version = await kubectl(bin, kubeconfig, ['version', '-o', 'json']);

@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
 import { ulid } from 'ulid';
-import { migrationApi, type MigrationApi } from '../../controllers/migration/api.ts';
+import { migrationApi } from '../../controllers/migration/api.ts';
+import { listScope, selectedTargets, type Target } from '../../controllers/migration/targets.ts';
 import { defaultBackupDir } from '../../controllers/migration/backup.ts';
 import { exitCodeOf, migrateDeployment, type MigrationEvent, type MigrationOutcome } from '../../controllers/migration/controller.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import { describeChange, parseChange, type SelectorChange } from '../../migration/change.ts';
-import { labelsOf, nameOfObj } from '../../migration/manifests.ts';
 import { parseMinReady, type MinReady } from '../../migration/min-ready.ts';
 import { refuseKind } from '../../migration/preflight.ts';
-import { COPY_LABEL, recordOf } from '../../migration/record.ts';
 import { resolveWorkload } from '../../ops/resolve.ts';
 import { parseWorkloadRef } from '../../ops/workload-target.ts';
 import { parseFailFastRules } from '../../track/status/fail-fast.ts';
-import { stringField } from '../../track/status/fields.ts';
 import { addClusterOptions, connect, parseDurationFlag, parseOutput, type ClusterFlags } from './ops-common.ts';
 
 /** MigrateFlags are the raw flag values of `rollscope migrate-selector`. */
@@ -34,38 +32,6 @@ export interface MigrateFlags extends ClusterFlags {
   readonly output?: string;
 }
 
-interface Target {
-  readonly namespace: string;
-  readonly name: string;
-}
-
-/**
- * findTargets lists the Deployments `--all` means: those matching -l in the namespace (or every
- * namespace with -A), plus any whose migration is in progress (found by the record on its copy or
- * on an orphaned ReplicaSet, for a rerun after a crash while no Deployment of that name existed).
- * Temporary copies themselves are never targets.
- */
-async function findTargets(api: MigrationApi, namespace: string | null, selector: string | undefined, signal: AbortSignal): Promise<Target[]> {
-  const scope = namespace === null ? '' : `/namespaces/${namespace}`;
-  const ns = namespace ?? '';
-  const query = selector === undefined ? {} : { labelSelector: selector };
-  const [deployments, replicaSets] = await Promise.all([
-    api.list(`/apis/apps/v1${scope}/deployments`, { verb: 'list', resource: 'deployments.apps', namespace: ns }, signal, query),
-    api.list(`/apis/apps/v1${scope}/replicasets`, { verb: 'list', resource: 'replicasets.apps', namespace: ns }, signal),
-  ]);
-  const out = new Map<string, Target>();
-  for (const d of deployments) {
-    const rec = recordOf(d);
-    const name = labelsOf(d)[COPY_LABEL] ?? rec?.name ?? nameOfObj(d);
-    out.set(`${stringField(d, 'metadata.namespace')}/${name}`, { namespace: stringField(d, 'metadata.namespace'), name });
-  }
-  for (const rs of replicaSets) {
-    const rec = recordOf(rs);
-    if (rec !== null && labelsOf(rs)[COPY_LABEL] === undefined) out.set(`${rec.namespace}/${rec.name}`, { namespace: rec.namespace, name: rec.name });
-  }
-  return [...out.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
-}
-
 /** pool runs `work` over `items` with at most `n` at once; `stop()` true starts no more. */
 async function pool<T, R>(items: readonly T[], n: number, work: (t: T) => Promise<R>, stop: () => boolean): Promise<R[]> {
   const out: R[] = [];
@@ -84,6 +50,7 @@ const RESULT_WORD: Readonly<Record<MigrationOutcome['result'], string>> = {
   migrated: 'migrated',
   unchanged: 'unchanged',
   planned: 'planned',
+  started: 'started',
   failed: 'FAILED',
   blocked: 'BLOCKED',
   timeout: 'TIMEOUT',
@@ -129,7 +96,10 @@ export async function runMigrateSelector(args: readonly string[], flags: Migrate
   const signal = new AbortController().signal;
 
   let targets: Target[];
-  if (all) targets = await findTargets(api, flags.allNamespaces === true ? null : conn.namespace, flags.selector, signal);
+  if (all) {
+    const scope = await listScope(api, flags.allNamespaces === true ? null : conn.namespace, flags.selector, signal);
+    targets = selectedTargets(scope.deployments, scope.replicaSets);
+  }
   else {
     const ref = parseWorkloadRef(args[0] ?? '', 'migrate-selector');
     if (args.length > 1) throw new TrackerError('USAGE', 'name one Deployment, or use --all', { subject: args.join(' '), hint: 'e.g. rollscope migrate-selector deploy/web --add-label tier=frontend' });

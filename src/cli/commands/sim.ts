@@ -15,6 +15,8 @@ export interface SimRunOptions {
   readonly scenario: string;
   readonly speed: string;
   readonly nodes: string;
+  /** Plain HTTP without tokens (commander's `--insecure-http`); by default HTTPS with the CA and an admin token in the kubeconfig. */
+  readonly insecureHttp?: boolean;
 }
 
 /** SimRunHooks lets a caller (e.g. `rollscope demo`) add to the running cluster. */
@@ -36,7 +38,8 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
   const scenario = parseScenario(opts.scenario);
   const kubeconfig = resolve(opts.kubeconfigOut);
 
-  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes }).catch((e: unknown) => {
+  const secure = opts.insecureHttp !== true;
+  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes, tls: secure, auth: secure }).catch((e: unknown) => {
     throw listenError(e, opts.listen);
   });
   let stopScenario: () => void = () => {};
@@ -105,5 +108,6 @@ export function registerSim(program: Command): void {
     .option('--scenario <name>', `scripted cluster activity: ${scenarioNames().join(', ')}`, 'empty')
     .option('--speed <n>', 'simulated time runs N times faster than real time', '1')
     .option('--nodes <spec>', 'node pool, e.g. 3x4cpu8Gi,1x2cpu4Gi', DEFAULT_NODES_SPEC)
+    .option('--insecure-http', 'serve plain HTTP and accept any request (default: HTTPS with a generated CA, bearer tokens and RBAC)')
     .action(async (opts: SimRunOptions) => runSimulatedCluster(opts));
 }

@@ -1,4 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { authorize, forbidden, type SimAuth } from './auth.ts';
+import type { ServingCerts } from './certs.ts';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestAccounting } from './accounting.ts';
@@ -31,6 +34,10 @@ export interface ApiServerOptions {
   readonly port?: number;
   /** Real ms between watch BOOKMARKs. If unset, 60 000 (the watch cache sends them about every minute). */
   readonly bookmarkIntervalMs?: number;
+  /** Serve HTTPS with these certificates. If unset, plain HTTP. */
+  readonly tls?: ServingCerts;
+  /** Check bearer tokens and RBAC (401/403 as kube-apiserver answers). If unset, every request is allowed. */
+  readonly auth?: SimAuth;
   /** Random source in [0, 1) (default watch timeouts). If unset, Math.random. */
   readonly random?: () => number;
 }
@@ -116,9 +123,22 @@ function serveNonResource(state: ServerState, req: IncomingMessage, res: ServerR
   state.accounting.countBytes('get', '', bytes);
 }
 
-async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse, address: string): Promise<void> {
+/** OPEN_PATHS answer without a token (kube-apiserver's system:public-info-viewer role, bound to everyone). */
+const OPEN_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
+
+async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse, address: string, auth: SimAuth | undefined): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sim.invalid');
   const route = routeOf(url.pathname);
+  const kubernetesPath = /^\/(api|apis|openapi)(\/|$)/.test(url.pathname);
+  let user;
+  if (auth !== undefined && kubernetesPath && !OPEN_PATHS.has(url.pathname)) {
+    try {
+      user = auth.authenticate(req.headers.authorization);
+    } catch (e) {
+      writeJson(res, 401, (e as SimApiError).status);
+      return;
+    }
+  }
   if (route.kind === 'discovery') return serveNonResource(state, req, res, url.pathname, address);
   if (route.kind === 'unknown') return serveNonResource(state, { ...req, method: 'NONE' } as IncomingMessage, res, url.pathname, address);
   let verb: Verb;
@@ -127,6 +147,13 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   } catch (e) {
     writeJson(res, 405, (e as SimApiError).status);
     return;
+  }
+  if (user !== undefined) {
+    const attrs = { verb, group: route.info.group, resource: route.info.resource, subresource: route.subresource, namespace: route.namespace, name: route.name };
+    if (!authorize(state.store, user, attrs)) {
+      writeJson(res, 403, forbidden(user, attrs).status);
+      return;
+    }
   }
   state.accounting.countRequest(verb, route.info.key);
   const decision = state.faults.decide(verb, route.info.key);
@@ -164,8 +191,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     random: options.random ?? Math.random,
   };
   let address = '';
-  const server = createServer((req, res) => {
-    handle(state, req, res, address).catch((e: unknown) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(state, req, res, address, options.auth).catch((e: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
@@ -173,7 +200,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const err = e instanceof SimApiError ? e : undefined;
       writeJson(res, err?.status.code ?? 500, err?.status ?? failureStatus({ code: 500, reason: 'InternalError', message: `Internal error occurred: ${e instanceof Error ? e.message : String(e)}` }));
     });
-  });
+  };
+  const server = options.tls === undefined ? createServer(onRequest) : createTlsServer({ key: options.tls.keyPem, cert: options.tls.certPem }, onRequest);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -183,7 +211,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
   address = `${host}:${a.port}`;
   return {
-    url: `http://${address}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://${address}`,
     faults,
     accounting,
     close: () =>
