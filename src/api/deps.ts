@@ -41,7 +41,7 @@ export interface MigrationRequest {
  * rejects with a TrackerError (USAGE for a bad change).
  */
 export interface MigrationStarter {
-  start(namespace: string, name: string, request: MigrationRequest): Promise<Readonly<Record<string, unknown>> & { readonly result: string }>;
+  start(namespace: string, name: string, request: MigrationRequest, who: string): Promise<Readonly<Record<string, unknown>> & { readonly result: string }>;
 }
 
 /** Readiness reports whether the tracker has synced its watches and can serve current data. */

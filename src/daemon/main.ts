@@ -23,6 +23,7 @@ import { migrationApi } from '../controllers/migration/api.ts';
 import { defaultBackupDir } from '../controllers/migration/backup.ts';
 import { migrationRunnable } from '../controllers/migration/runnable.ts';
 import { migrationStarter } from '../controllers/migration/starter.ts';
+import { ledgerJournal } from '../controllers/migration/journal.ts';
 import { initialTrackerState } from '../track/tracker.ts';
 import type { FileConfig } from './config.ts';
 import { FactSink } from './fact-sink.ts';
@@ -117,11 +118,11 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   // controllers/runtime; until leader election composes it, one serve per cluster runs it.
   const migrations = migrationApi(createKubeClient(kubeConfig));
   const backupDir = (): string => defaultBackupDir(process.cwd(), new Date(clock.now()));
-  const migrationDriver = migrationRunnable({ api: migrations, namespaces: o.namespaces, backupDir: backupDir(), logger: o.logger.child({ component: 'migrate-selector' }), clock });
+  const migrationDriver = migrationRunnable({ api: migrations, namespaces: o.namespaces, backupDir: backupDir(), logger: o.logger.child({ component: 'migrate-selector' }), clock, journal: ledgerJournal(o.ledger, o.cluster, 'rollscope serve', clock) });
   const migrationDone = migrationDriver
     .run(stop.signal)
     .catch((e: unknown) => o.logger.error('selector migration driver stopped', { error: String(e) }));
-  const app = createApi({ ledger: o.ledger, bus, logger: o.logger.child({ component: 'api' }), auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, actions, migrations: migrationStarter(migrations, backupDir, () => migrationDriver.poke()), ...(dir ? { dashboardDir: dir } : {}) });
+  const app = createApi({ ledger: o.ledger, bus, logger: o.logger.child({ component: 'api' }), auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, actions, migrations: migrationStarter(migrations, backupDir, () => migrationDriver.poke(), (who) => ledgerJournal(o.ledger, o.cluster, who, clock)), ...(dir ? { dashboardDir: dir } : {}) });
   let api: ListeningApi;
   try {
     api = await listenApi(app, host, port);

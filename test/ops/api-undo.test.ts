@@ -46,7 +46,7 @@ test('chunked POST undo {"toRevision":1} rolls back to revision 1; bad bodies ch
   await revisionIs('1');
   for (const [image, rev] of [['web:2', '2'], ['web:3', '3']] as const) {
     const d = get() as unknown as KubeObject;
-    sim.store.update('deployments.apps', { ...d, spec: { ...(d.spec as object), template: deployment(image).spec!.template } } as KubeObject);
+    sim.store.update('deployments.apps', { ...d, spec: { ...(d.spec as object), template: (deployment(image).spec as { template: unknown }).template } });
     await revisionIs(rev);
   }
 

@@ -334,7 +334,7 @@ test('rollscope history shows the releases continuing across the recreate, on bo
       await cl.kubectlOk(['rollout', 'status', 'deploy/web', '-n', ns, '--timeout', '60s']);
       await waitFor(`${ns}: two releases recorded`, async () => (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items.length >= 2);
       const oldUid = (await tracker.ledger.queryReleases({ namespaces: [ns], name: 'web' })).items[0]!.workload.uid;
-      const { run } = await migrate(['deploy/web', '-n', ns, ...flags]);
+      const { run } = await migrate(['deploy/web', '-n', ns, ...flags, '--db', db, '--cluster', 'sim']);
       assert.equal(run.code, 0, run.stderr);
       const d = (await getJson(`/apis/apps/v1/namespaces/${ns}/deployments/web`)) as unknown as Item;
       assert.notEqual(d.metadata.uid, oldUid, 'the Deployment was recreated (new UID)');
@@ -351,6 +351,13 @@ test('rollscope history shows the releases continuing across the recreate, on bo
       assert.equal(newMin, oldMax + 1, `${ns}: the recreated Deployment's first release continues at #${oldMax + 1}`);
       const events = await tracker.ledger.workloadEvents(d.metadata.uid);
       assert.ok(events.some((e) => e.type === 'migrate' && e.detail.previousUid === oldUid), `${ns}: the migration is a workload event`);
+      const actions = await tracker.ledger.listActions({ namespace: ns });
+      const started = actions.find((a) => a.action === 'migrate-selector' && a.detail?.phase === 'started');
+      const finished = actions.find((a) => a.action === 'migrate-selector' && a.detail?.phase === 'finished');
+      assert.equal((started?.detail?.original as { kind?: string } | undefined)?.kind, 'Deployment', `${ns}: the original is in the ledger`);
+      assert.ok(Array.isArray(started?.detail?.backups) && (started.detail.backups as string[]).length > 0, `${ns}: the backup files are named in the ledger`);
+      assert.equal(started?.workload.uid, oldUid);
+      assert.deepEqual([finished?.result, finished?.workload.uid, finished?.detail?.continuesUid], ['ok', d.metadata.uid, oldUid], `${ns}: the ledger links the recreated Deployment to the original`);
     }));
   } finally {
     await tracker.stop();

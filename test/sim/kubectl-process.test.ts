@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { createKubeHttp, loadKubeConfig } from '../../src/kube/client.ts';
 import { needComponent } from '../support/services.ts';
 import { eventually, KUBECTL_CANDIDATES } from './kubectl-support.ts';
 
@@ -81,7 +82,9 @@ test('rollscope sim: SIGINT also exits 0; default kubeconfig path is ./.rollscop
   const sim = await startCli(['sim'], dir);
   t.after(() => sim.child.kill('SIGKILL'));
   assert.ok(existsSync(join(dir, '.rollscope', 'sim.kubeconfig')));
-  const res = await fetch(`${sim.url}/version`);
+  // HTTPS: the server's certificate verifies against the CA written into the kubeconfig.
+  const http = createKubeHttp(loadKubeConfig({ kubeconfig: join(dir, '.rollscope', 'sim.kubeconfig') }));
+  const res = await http.get('/version', {}, { verb: 'get', resource: 'version', namespace: '' }, AbortSignal.timeout(5000));
   assert.equal(res.status, 200);
   sim.child.kill('SIGINT');
   assert.deepEqual(await sim.exited, { code: 0, signal: null });

@@ -47,8 +47,8 @@ export function registerMigrationRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void 
     const who = c.get('principal')?.subject ?? 'unknown';
     const workload = { cluster: deps.cluster, namespace: p.value.ns, kind: 'Deployment' as const, name: p.value.name };
     try {
-      const outcome = await deps.migrations.start(p.value.ns, p.value.name, body.value);
-      if (outcome.result === 'started') await deps.ledger.recordAction({ who, action: 'migrate-selector', workload, at: deps.clock.now(), result: 'ok', detail: { ...body.value, id: outcome.id, path: outcome.path, backups: outcome.backups } });
+      // A started migration is recorded by the starter (who, the original with its template redacted, the backups).
+      const outcome = await deps.migrations.start(p.value.ns, p.value.name, body.value, who);
       return c.json(outcome, STATUS[outcome.result] ?? 200);
     } catch (e) {
       const p2 = problemFromError(e, c.req.path);

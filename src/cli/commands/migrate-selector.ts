@@ -1,10 +1,17 @@
+import { existsSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ulid } from 'ulid';
 import { migrationApi } from '../../controllers/migration/api.ts';
 import { listScope, selectedTargets, type Target } from '../../controllers/migration/targets.ts';
 import { defaultBackupDir } from '../../controllers/migration/backup.ts';
 import { exitCodeOf, migrateDeployment, type MigrationEvent, type MigrationOutcome } from '../../controllers/migration/controller.ts';
+import { ledgerJournal } from '../../controllers/migration/journal.ts';
+import { realClock } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
+import type { LedgerStore } from '../../store/ledger.ts';
+import { DEFAULT_LEDGER_PATH, defaultLedgerUrl, LEDGER_URL_ENV, openLedger } from '../../store/open.ts';
 import { describeChange, parseChange, type SelectorChange } from '../../migration/change.ts';
 import { parseMinReady, type MinReady } from '../../migration/min-ready.ts';
 import { refuseKind } from '../../migration/preflight.ts';
@@ -30,6 +37,19 @@ export interface MigrateFlags extends ClusterFlags {
   readonly failFast?: boolean;
   readonly diagnoseRules?: string;
   readonly output?: string;
+  readonly db?: string;
+  readonly cluster?: string;
+}
+
+/**
+ * openJournalLedger opens the ledger a migration is recorded in: --db, else $ROLLSCOPE_DB, else the
+ * default ledger when it exists (serve's, on this machine); null when there is none.
+ */
+async function openJournalLedger(db: string | undefined): Promise<LedgerStore | null> {
+  const fromEnv = process.env[LEDGER_URL_ENV];
+  const url = db ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : existsSync(join(homedir(), '.rollscope', 'ledger.db')) ? defaultLedgerUrl() : undefined);
+  if (url === undefined) return null;
+  return openLedger(url);
 }
 
 /** pool runs `work` over `items` with at most `n` at once; `stop()` true starts no more. */
@@ -122,6 +142,9 @@ export async function runMigrateSelector(args: readonly string[], flags: Migrate
   }
 
   const backupDir = flags.backupDir ?? defaultBackupDir(process.cwd(), new Date());
+  const ledger = flags.dryRun === true ? null : await openJournalLedger(flags.db);
+  const journal = ledger === null ? undefined : ledgerJournal(ledger, flags.cluster ?? flags.context ?? 'default', userInfo().username, realClock);
+  if (ledger === null && flags.dryRun !== true) process.stderr.write(`not recorded in a ledger (no ${DEFAULT_LEDGER_PATH}; pass --db URL to record the migration and its originals)\n`);
   const many = targets.length > 1;
   const onEvent = (e: MigrationEvent): void => {
     process.stderr.write(`${e.namespace}/${e.name}: ${e.kind === 'warning' ? 'warning: ' : ''}${e.text}\n`);
@@ -142,6 +165,7 @@ export async function runMigrateSelector(args: readonly string[], flags: Migrate
         ...(rules?.ok ? { rules: rules.value } : {}),
         signal,
         onEvent,
+        ...(journal === undefined ? {} : { journal }),
       }).catch((e: unknown): MigrationOutcome => {
         if (!many) throw e;
         const message = e instanceof Error ? e.message : String(e);
@@ -153,6 +177,7 @@ export async function runMigrateSelector(args: readonly string[], flags: Migrate
     },
     () => flags.failFast === true && failed,
   );
+  await ledger?.close();
   outcomes.sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
   if (format === 'json') process.stdout.write(`${JSON.stringify({ change: describeChange(change), dryRun: flags.dryRun === true, backupDir, migrations: outcomes }, null, 2)}\n`);
   else {
@@ -187,7 +212,9 @@ export function registerMigrateSelector(program: Command): void {
     .option('--timeout <duration>', 'give up on a Deployment after this long (exit 2; rerun to continue)', '10m')
     .option('--fail-fast', 'with --all: start no further Deployment after one fails')
     .option('--diagnose-rules <rules>', 'fail-fast rules of the rollout waits, as rollscope wait --fail-fast')
-    .option('-o, --output <format>', 'result format: text or json', 'text');
+    .option('-o, --output <format>', 'result format: text or json', 'text')
+    .option('--db <url>', 'ledger to record the migration and its originals in (default: $ROLLSCOPE_DB, else ~/.rollscope/ledger.db if it exists)')
+    .option('--cluster <name>', 'name of this cluster in the ledger (default: the kubeconfig context name)');
   addClusterOptions(cmd).action(async (target: string[], flags: MigrateFlags) => {
     process.exitCode = await runMigrateSelector(target, flags);
   });

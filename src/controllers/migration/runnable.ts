@@ -3,7 +3,7 @@ import type { Logger } from '../../lib/log.ts';
 import { MIGRATION_LABEL } from '../../migration/record.ts';
 import { formatSelector } from '../../migration/selector.ts';
 import type { MigrationApi } from './api.ts';
-import { migrateDeployment } from './controller.ts';
+import { migrateDeployment, type MigrationJournal } from './controller.ts';
 import { inProgress, listScope } from './targets.ts';
 
 /**
@@ -32,6 +32,8 @@ export interface MigrationRunnableOptions {
   readonly concurrency?: number;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** Where a finished migration is recorded (the ledger). */
+  readonly journal?: MigrationJournal;
 }
 
 /**
@@ -60,7 +62,7 @@ export function migrationRunnable(o: MigrationRunnableOptions): Runnable & { pok
               if (running.has(key) || running.size >= (o.concurrency ?? 3)) continue;
               const change = { mode: 'set' as const, matchLabels: p.record.toSelector.matchLabels ?? {} };
               o.logger.info('driving selector migration', { namespace: p.namespace, name: p.name, id: p.record.id, path: p.record.path, to: formatSelector(p.record.toSelector) });
-              const work = migrateDeployment(p.namespace, p.name, { api: o.api, intent: { id: p.record.id, change }, dryRun: false, force: false, backupDir: o.backupDir, timeoutMs: o.timeoutMs ?? 600_000, clock, signal, onEvent: (e) => o.logger.info(e.text, { namespace: e.namespace, name: e.name, kind: e.kind }) })
+              const work = migrateDeployment(p.namespace, p.name, { api: o.api, intent: { id: p.record.id, change }, dryRun: false, force: false, backupDir: o.backupDir, ...(o.journal === undefined ? {} : { journal: o.journal }), timeoutMs: o.timeoutMs ?? 600_000, clock, signal, onEvent: (e) => o.logger.info(e.text, { namespace: e.namespace, name: e.name, kind: e.kind }) })
                 .then((r) => o.logger.info('selector migration ended', { namespace: r.namespace, name: r.name, result: r.result, reason: r.reason }))
                 .catch((e: unknown) => o.logger.warn('selector migration interrupted; it resumes on the next look', { namespace: p.namespace, name: p.name, error: e instanceof Error ? e.message : String(e) }))
                 .finally(() => running.delete(key));
