@@ -122,7 +122,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const migrationDone = migrationDriver
     .run(stop.signal)
     .catch((e: unknown) => o.logger.error('selector migration driver stopped', { error: String(e) }));
-  const app = createApi({ ledger: o.ledger, bus, auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, actions, migrations: migrationStarter(migrations, backupDir, () => migrationDriver.poke(), (who) => ledgerJournal(o.ledger, o.cluster, who, clock)), ...(dir ? { dashboardDir: dir } : {}) });
+  const app = createApi({ ledger: o.ledger, bus, logger: o.logger.child({ component: 'api' }), auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, actions, migrations: migrationStarter(migrations, backupDir, () => migrationDriver.poke(), (who) => ledgerJournal(o.ledger, o.cluster, who, clock)), ...(dir ? { dashboardDir: dir } : {}) });
   let api: ListeningApi;
   try {
     api = await listenApi(app, host, port);
