@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/log.ts';
 import type { WorkloadKind } from '../model/release.ts';
 import type { LedgerStore } from '../store/ledger.ts';
 import type { AuthPolicy } from './auth.ts';
@@ -59,6 +60,8 @@ export interface ApiDeps {
   readonly readiness: Readiness;
   readonly metrics?: { metrics(): Promise<string>; readonly contentType: string };
   readonly actions?: OperatorActions;
+  /** Where 5xx answers are logged with their request id. If unset, nowhere. */
+  readonly logger?: Logger;
   readonly migrations?: MigrationStarter;
   /** Directory of the built dashboard (index.html + assets). If unset, no dashboard is served. */
   readonly dashboardDir?: string;

@@ -73,5 +73,18 @@ export const workloadPath = z.object({
   name: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes object name').max(253),
 });
 
-/** actionBody validates the JSON body of operator actions. */
-export const actionBody = z.object({ toRevision: z.number().int().min(0).optional(), reason: z.string().max(500).optional() }).strict();
+const reason = z.string().max(500);
+
+/**
+ * actionBodies validate the JSON body of each operator action; unknown fields are rejected.
+ * `toRevision` follows `kubectl rollout undo --to-revision`: 0 or absent is the previous revision.
+ */
+export const actionBodies = {
+  undo: z.object({ toRevision: z.number().int().min(0).max(2 ** 53 - 1).optional(), reason: reason.optional() }).strict(),
+  pause: z.object({ reason: reason.optional() }).strict(),
+  resume: z.object({ reason: reason.optional() }).strict(),
+  restart: z.object({ reason: reason.optional() }).strict(),
+} as const;
+
+/** noParams is the query schema of endpoints that take no query parameters. */
+export const noParams = z.object({});

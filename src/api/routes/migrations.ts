@@ -2,7 +2,8 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
 import { problem, problemFromError } from '../problem.ts';
-import { parseOrProblem, requireRole, sendProblem, type ApiEnv } from '../server.ts';
+import { parseOrProblem, parseQuery, readJsonBody, sendProblem, type ApiEnv } from '../http.ts';
+import { noParams } from '../schemas.ts';
 
 const label = z.string().max(317);
 /** migrationBody validates `POST /api/v1/migrations/{ns}/{name}` (the CLI's flags of migrate-selector). */
@@ -25,7 +26,8 @@ const STATUS: Readonly<Record<string, 200 | 202 | 404 | 409>> = { planned: 200, 
 
 /**
  * registerMigrationRoutes adds `POST /api/v1/migrations/{ns}/{name}`: start `migrate-selector` for a
- * Deployment (operator token). The server runs the pre-flight, writes the backup and the migration
+ * Deployment (operator token, see exposure.ts; the body is read from the stream and validated
+ * before anything acts). The server runs the pre-flight, writes the backup and the migration
  * record, answers 202 with the plan, and its leader drives the migration to the end (resumable; the
  * record on the cluster is the source of truth). 200 for a dry run or nothing to do, 409 when the
  * pre-flight stops it (the body names the object and the fix), 404 for a missing Deployment.
@@ -33,13 +35,13 @@ const STATUS: Readonly<Record<string, 200 | 202 | 404 | 409>> = { planned: 200, 
  */
 export function registerMigrationRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.post('/api/v1/migrations/:ns/:name', async (c) => {
-    const denied = requireRole(c, 'operator');
-    if (denied) return denied;
     const p = parseOrProblem(c, migrationPath, c.req.param());
     if (!p.ok) return p.response;
-    const raw: unknown = await c.req.json().catch(() => Symbol('invalid'));
-    if (typeof raw === 'symbol') return sendProblem(c, problem(400, 'INVALID', 'request body is not valid JSON', { instance: c.req.path }));
-    const body = parseOrProblem(c, migrationBody, raw);
+    const q = parseQuery(c, noParams);
+    if (!q.ok) return q.response;
+    const raw = await readJsonBody(c);
+    if (!raw.ok) return raw.response;
+    const body = parseOrProblem(c, migrationBody, raw.value);
     if (!body.ok) return body.response;
     if (!deps.migrations) return sendProblem(c, problem(503, 'KUBE_UNAVAILABLE', 'selector migrations are not available on this server', { hint: 'start rollscope serve with a kubeconfig that can write Deployments', instance: c.req.path }));
     const who = c.get('principal')?.subject ?? 'unknown';
@@ -51,7 +53,7 @@ export function registerMigrationRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void 
     } catch (e) {
       const p2 = problemFromError(e, c.req.path);
       await deps.ledger.recordAction({ who, action: 'migrate-selector', workload, at: deps.clock.now(), result: 'error', detail: { error: p2.detail, ...body.value } }).catch(() => undefined);
-      return sendProblem(c, p2);
+      return sendProblem(c, p2, e);
     }
   });
 }

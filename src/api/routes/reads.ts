@@ -6,16 +6,16 @@ import { diffTemplates } from '../../model/template-diff.ts';
 import type { ReleaseFilter } from '../../store/ledger.ts';
 import type { ApiDeps } from '../deps.ts';
 import { problem } from '../problem.ts';
-import { parseTime, releasesQuery, statsQuery, workloadPath, workloadsQuery } from '../schemas.ts';
-import { parseOrProblem, sendProblem, type ApiEnv } from '../server.ts';
+import { invalid, parseOrProblem, parseQuery, sendProblem, type ApiEnv } from '../http.ts';
+import { noParams, parseTime, releasesQuery, statsQuery, workloadPath, workloadsQuery } from '../schemas.ts';
 
 /** registerReadRoutes adds the read-only ledger endpoints. */
 export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const badTime = (c: Context<ApiEnv>, name: string, value: string): Response =>
-    sendProblem(c, problem(400, 'INVALID', `invalid parameters: ${name}: "${value}" is neither an RFC 3339 time nor a duration like 2h or 7d`, { errors: [{ path: name, message: 'invalid time' }], instance: c.req.path }));
+    invalid(c, [{ path: name, message: `"${value}" is neither an RFC 3339 time nor a duration like 2h or 7d` }]);
 
   app.get('/api/v1/releases', async (c) => {
-    const q = parseOrProblem(c, releasesQuery, c.req.query());
+    const q = parseQuery(c, releasesQuery);
     if (!q.ok) return q.response;
     const now = deps.clock.now();
     const since = q.value.since === undefined ? undefined : parseTime(q.value.since, now);
@@ -39,6 +39,8 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   });
 
   app.get('/api/v1/releases/:id', async (c) => {
+    const q = parseQuery(c, noParams);
+    if (!q.ok) return q.response;
     const id = c.req.param('id');
     if (!/^[0-9A-Za-z_-]{1,64}$/.test(id)) return sendProblem(c, problem(400, 'INVALID', `invalid release id "${id.slice(0, 80)}"`, { instance: c.req.path }));
     const release = await deps.ledger.getRelease(id as ReleaseId);
@@ -52,7 +54,7 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   });
 
   app.get('/api/v1/workloads', async (c) => {
-    const q = parseOrProblem(c, workloadsQuery, c.req.query());
+    const q = parseQuery(c, workloadsQuery);
     if (!q.ok) return q.response;
     const items = await deps.ledger.listWorkloads({
       ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}),
@@ -66,24 +68,28 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.get('/api/v1/workloads/:ns/:kind/:name/releases', async (c) => {
     const p = parseOrProblem(c, workloadPath, c.req.param());
     if (!p.ok) return p.response;
+    const q = parseQuery(c, noParams);
+    if (!q.ok) return q.response;
     const page = await deps.ledger.queryReleases({ namespaces: [p.value.ns], kind: p.value.kind, name: p.value.name, limit: 200 });
     return c.json({ items: page.items.map(toReleaseView), nextCursor: page.nextCursor });
   });
 
   app.get('/api/v1/rollouts/active', async (c) => {
+    const q = parseQuery(c, noParams);
+    if (!q.ok) return q.response;
     const items = await deps.ledger.activeReleases(deps.cluster);
     return c.json({ items: items.map(toReleaseView) });
   });
 
   app.get('/api/v1/stats', async (c) => {
-    const q = parseOrProblem(c, statsQuery, c.req.query());
+    const q = parseQuery(c, statsQuery);
     if (!q.ok) return q.response;
     const now = deps.clock.now();
     const since = parseTime(q.value.since ?? '7d', now);
     if (since === undefined) return badTime(c, 'since', q.value.since ?? '');
     const until = parseTime(q.value.until ?? '0s', now);
     if (until === undefined) return badTime(c, 'until', q.value.until ?? '');
-    if (until <= since) return sendProblem(c, problem(400, 'INVALID', 'invalid parameters: until must be after since', { instance: c.req.path }));
+    if (until <= since) return invalid(c, [{ path: 'until', message: 'must be after since' }]);
     const report = await deps.ledger.stats({ since, until, cluster: deps.cluster, ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}), groupBy: q.value.groupBy ?? 'namespace' });
     return c.json(report);
   });

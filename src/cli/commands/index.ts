@@ -32,5 +32,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'pause', summary: 'pause a Deployment rollout', load: async () => (await import('./pause.ts')).registerPause },
   { name: 'resume', summary: 'resume a paused Deployment rollout', load: async () => (await import('./resume.ts')).registerResume },
   { name: 'migrate-selector', summary: 'change a Deployment’s immutable selector with zero downtime: planned, backed up, resumable', load: async () => (await import('./migrate-selector.ts')).registerMigrateSelector },
+  { name: 'canary', summary: 'replica-based canary of a Deployment, judged by Prometheus, promoted or aborted on evidence; resumable', load: async () => (await import('./canary.ts')).registerCanary },
   { name: 'restart', summary: 'restart a workload’s pods with a rolling update', load: async () => (await import('./restart.ts')).registerRestart },
 ];

@@ -12,6 +12,7 @@ import { readBody } from './http/body.ts';
 import { queryBool } from './http/query.ts';
 import type { ApiCall, ServerState } from './http/context.ts';
 import { discoveryDocument } from './http/discovery.ts';
+import { podTargets, PROMETHEUS_SD_PATH } from './http/prometheus-sd.ts';
 import { serveGet, serveList } from './http/list-get.ts';
 import { servePatch } from './http/patch.ts';
 import { sendError, writeJson } from './http/respond.ts';
@@ -138,6 +139,14 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
       writeJson(res, 401, (e as SimApiError).status);
       return;
     }
+  }
+  if (url.pathname === PROMETHEUS_SD_PATH && req.method === 'GET') {
+    // Prometheus http_sd_configs (apiserver/http/prometheus-sd.ts): open like /healthz, as Prometheus
+    // is configured with no API credentials.
+    const body = JSON.stringify(podTargets(state.store.list('pods')));
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(body);
+    return;
   }
   // Discovery paths with a trailing slash (`/apis/`, `/apis/apps/v1/`) are the same documents (the Python client asks so).
   if (route.kind === 'discovery') return serveNonResource(state, req, res, route.path, address);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KubeObject } from '../../kube/types.ts';
 import { ManualClock } from '../core/clock.ts';
 import { createSimStorage } from './storage.ts';
 
