@@ -32,7 +32,7 @@ export function isSecretName(name: string): boolean {
   return words.some((w) => SECRET_WORDS.has(w));
 }
 
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:)([^\s@/'"]+)@/gi;
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:)(?!\*\*\*@)([^\s@/'"]+)@/gi;
 const KEY_VALUE = /(^|[?&;\s,'"(-])([a-z][\w.-]*)=([^&;\s'",)]+)/gi;
 
 /** redactText masks credentials in connection strings and any message (see the file comment). */

@@ -32,8 +32,8 @@ test('defaultLedgerUrl prefers ROLLSCOPE_DB, else the per-user SQLite file', () 
 });
 
 test('redactUrl hides only the password, in the userinfo or the query', () => {
-  assert.equal(redactUrl('postgres://app:s3cret@db:5432/ledger'), 'postgres://app:<redacted>@db:5432/ledger');
+  assert.equal(redactUrl('postgres://app:s3cret@db:5432/ledger'), 'postgres://app:***@db:5432/ledger');
   assert.equal(redactUrl('postgres://app@db/ledger'), 'postgres://app@db/ledger');
-  assert.equal(redactUrl('postgres://app:s3cret@[bad/ledger'), 'postgres://app:<redacted>@[bad/ledger');
-  assert.equal(redactUrl('postgres://db/ledger?user=app&password=s3cret'), 'postgres://db/ledger?user=app&password=<redacted>');
+  assert.equal(redactUrl('postgres://app:s3cret@[bad/ledger'), 'postgres://app:***@[bad/ledger');
+  assert.equal(redactUrl('postgres://db/ledger?user=app&password=s3cret'), 'postgres://db/ledger?user=app&password=***');
 });
