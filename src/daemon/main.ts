@@ -6,6 +6,8 @@ import { LiveBus } from '../api/bus.ts';
 import type { OperatorActions } from '../api/deps.ts';
 import { listenApi, parseListen, type ListeningApi } from '../api/listen.ts';
 import { RolloutMetrics } from '../export/metrics/registry.ts';
+import { trackerReadiness } from '../api/readiness.ts';
+import { resourceName } from '../kube/resources.ts';
 import { buildNotificationSetup } from '../export/notify/config.ts';
 import { NotificationDispatcher } from '../export/notify/dispatcher.ts';
 import { ReleaseTracer } from '../export/traces/exporter.ts';
@@ -46,6 +48,8 @@ export interface DaemonOptions {
   readonly actions?: OperatorActions;
   /** Watch timeout lower bound (tests use short ones). If unset, 300 s. */
   readonly minWatchTimeoutSeconds?: number;
+  /** /readyz fails once a watch has been down (failing without reopening) this long. If unset, 30 s. */
+  readonly watchDownThresholdMs?: number;
   /** Environment for the OpenTelemetry variables (OTEL_*). If unset, process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -107,10 +111,14 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   }, 10_000);
   cursorTimer.unref();
 
-  const readiness = {
-    isReady: () => ingest.synced,
-    detail: () => ({ synced: ingest.synced, backlog: ingest.backlog, factsApplied: ingest.applied, watches: informers.stats() }),
-  };
+  const readiness = trackerReadiness({
+    synced: () => ingest.synced,
+    watches: () => informers.stats(),
+    now: () => clock.now(),
+    ...(o.watchDownThresholdMs === undefined ? {} : { thresholdMs: o.watchDownThresholdMs }),
+    extra: () => ({ backlog: ingest.backlog, factsApplied: ingest.applied, watches: informers.stats() }),
+  });
+  metrics.watchHealth(() => informers.stats().map((s) => ({ ...s, resource: resourceName(s.kind) })));
   const dir = dashboardDir();
   const actions = o.actions ?? new KubeOperatorActions({ kubeConfig });
   // Selector migrations: the API starts them (pre-flight, backup, record on the Deployment); this

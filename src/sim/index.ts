@@ -20,6 +20,7 @@ import { SimFaults } from './apiserver/faults.ts';
 import { createSimAuth, type SimAuth } from './apiserver/auth.ts';
 import { generateServingCerts } from './apiserver/certs.ts';
 import { kubeconfigYaml } from './apiserver/kubeconfig.ts';
+import { randomAddressBlock } from './core/addresses.ts';
 import { registerNodes } from './node/nodes.ts';
 import { createSimStorage, type SimStorage } from './apiserver/storage.ts';
 
@@ -101,13 +102,14 @@ export interface Sim {
 export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   const clock = options.clock ?? new ScaledClock({ speed: options.speed ?? 1, ...(options.start === undefined ? {} : { start: options.start }) });
   const random = options.random ?? Math.random;
-  const store = createSimStorage(clock, { random, ...(options.changeWindow === undefined ? {} : { changeWindow: options.changeWindow }) });
+  const addressBlock = randomAddressBlock();
+  const store = createSimStorage(clock, { random, addressBlock, ...(options.changeWindow === undefined ? {} : { changeWindow: options.changeWindow }) });
   for (const name of SYSTEM_NAMESPACES) store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   store.create('services', KUBERNETES_SERVICE);
   const behaviour = options.behaviour ?? defaultBehaviour(options.nodes === undefined ? {} : { nodes: options.nodes });
   const events = createEventSink(store, clock, options.eventSink ?? {});
   const context: SimContext = { store, clock, behaviour, events, random };
-  registerNodes(context);
+  registerNodes({ ...context, addressBlock });
   const faults = new SimFaults();
   const accounting = new RequestAccounting();
   const host = options.host ?? '127.0.0.1';

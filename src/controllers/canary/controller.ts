@@ -4,8 +4,9 @@ import { realClock, type Clock } from '../../lib/clock.ts';
 import { waitForRollouts } from '../../ops/waiter.ts';
 import type { PrometheusClient } from '../../prometheus/client.ts';
 import type { FailFastRules } from '../../track/status/fail-fast.ts';
-import type { Unstructured } from '../../track/status/fields.ts';
+import { stringField, type Unstructured } from '../../track/status/fields.ts';
 import type { MigrationApi } from '../migration/api.ts';
+import { waitForChange } from './change-watch.ts';
 import { measure } from './measure.ts';
 
 /**
@@ -37,7 +38,7 @@ export interface CanaryRunOptions {
   readonly proposed: CanaryRecord | null;
   readonly timeoutMs: number;
   readonly rules?: FailFastRules;
-  /** Longest sleep between observations while paused, pausing or held (commands are seen this fast). If unset, 1 s. */
+  /** Poll interval for waits that are not watched (a canary being deleted). If unset, 1 s. Pauses, analysis intervals and held canaries are watched instead (waitForChange): a command or another driver's write wakes them at once. */
   readonly pollMs?: number;
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
@@ -117,6 +118,12 @@ export async function runCanary(namespace: string, name: string, o: CanaryRunOpt
     durationMs: clock.now() - startedAt,
   });
   const nap = (ms: number): Promise<void> => clock.sleep(Math.max(1, Math.min(ms, deadline - clock.now())), signal).catch(() => undefined);
+  /** watchNap waits for a change of the stable Deployment or `ms`, whichever comes first (one request). */
+  const watchNap = (obs: Observed, ms: number): Promise<void> => {
+    apiRequests++;
+    const rv = stringField(obs.stable, 'metadata.resourceVersion');
+    return waitForChange(o.api, namespace, name, rv, Math.max(1, Math.min(ms, deadline - clock.now())), signal).catch(() => undefined);
+  };
 
   for (;;) {
     if (signal.aborted) return end('detached', 'detached; the canary stays where it is until a driver continues it', `rerun rollscope canary deployment/${name} (or let rollscope serve drive it)`);
@@ -172,15 +179,16 @@ export async function runCanary(namespace: string, name: string, o: CanaryRunOpt
       }
       case 'sleep':
         emit('wait', step.describe);
-        await nap(Math.min(step.until - clock.now(), pollMs));
+        await watchNap(obs, step.until - clock.now());
         break;
       case 'held':
         emit('info', `${step.describe}; following its progress`);
-        await nap(Math.min(step.until - clock.now() + 50, pollMs));
+        await watchNap(obs, step.until - clock.now() + 50);
         break;
       case 'paused':
         emit('info', `${step.reason} — rollscope canary promote|abort deployment/${name}`);
-        await nap(pollMs);
+        // a paused canary renews its claim every leaseMs / 2 (the planner asks for it)
+        await watchNap(obs, Math.max(pollMs, found!.status.holderUntil - clock.now() - o.driver.leaseMs / 2));
         break;
     }
   }

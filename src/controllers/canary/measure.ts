@@ -29,9 +29,9 @@ export async function measure(prom: PrometheusClient, rec: CanaryRecord, a: Anal
     try {
       const [value, canaryRate, stableValue, stableRate] = await Promise.all([
         prom.instant(query, signal),
-        prom.instant(trafficQueryFor(ctx, 'canary', m.intervalMs), signal),
+        a.trafficFloor > 0 ? prom.instant(trafficQueryFor(ctx, 'canary', m.intervalMs), signal) : Promise.resolve(null),
         stableQuery === null ? Promise.resolve(null) : prom.instant(stableQuery, signal),
-        compares ? prom.instant(trafficQueryFor(ctx, other, m.intervalMs), signal) : Promise.resolve(null),
+        compares && a.trafficFloor > 0 ? prom.instant(trafficQueryFor(ctx, other, m.intervalMs), signal) : Promise.resolve(null),
       ]);
       raw = { query, value, stableQuery, stableValue, canaryRate, stableRate, error: null };
     } catch (e) {

@@ -11,6 +11,7 @@ import { SimFaults, type Rejection, type Verb } from './faults.ts';
 import { readBody } from './http/body.ts';
 import type { ApiCall, ServerState } from './http/context.ts';
 import { discoveryDocument } from './http/discovery.ts';
+import { podTargets, PROMETHEUS_SD_PATH } from './http/prometheus-sd.ts';
 import { serveGet, serveList } from './http/list-get.ts';
 import { servePatch } from './http/patch.ts';
 import { sendError, writeJson } from './http/respond.ts';
@@ -138,6 +139,14 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
       writeJson(res, 401, (e as SimApiError).status);
       return;
     }
+  }
+  if (url.pathname === PROMETHEUS_SD_PATH && req.method === 'GET') {
+    // Prometheus http_sd_configs (apiserver/http/prometheus-sd.ts): open like /healthz, as Prometheus
+    // is configured with no API credentials.
+    const body = JSON.stringify(podTargets(state.store.list('pods')));
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(body);
+    return;
   }
   if (route.kind === 'discovery') return serveNonResource(state, req, res, url.pathname, address);
   if (route.kind === 'unknown') return serveNonResource(state, { ...req, method: 'NONE' } as IncomingMessage, res, url.pathname, address);

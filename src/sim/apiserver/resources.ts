@@ -55,6 +55,7 @@ const ROWS: readonly Row[] = [
   { resource: 'pods', singular: 'pod', group: '', version: 'v1', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status'] },
   { resource: 'events', singular: 'event', group: '', version: 'v1', kind: 'Event', namespaced: true, shortNames: ['ev'] },
   { resource: 'services', singular: 'service', group: '', version: 'v1', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] },
+  { resource: 'endpoints', singular: 'endpoints', group: '', version: 'v1', kind: 'Endpoints', namespaced: true, shortNames: ['ep'] },
   { resource: 'configmaps', singular: 'configmap', group: '', version: 'v1', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] },
   { resource: 'secrets', singular: 'secret', group: '', version: 'v1', kind: 'Secret', namespaced: true },
   { resource: 'serviceaccounts', singular: 'serviceaccount', group: '', version: 'v1', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'] },
@@ -69,6 +70,7 @@ const ROWS: readonly Row[] = [
   { resource: 'clusterroles', singular: 'clusterrole', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', namespaced: false },
   { resource: 'rolebindings', singular: 'rolebinding', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', namespaced: true },
   { resource: 'roles', singular: 'role', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', namespaced: true },
+  { resource: 'endpointslices', singular: 'endpointslice', group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', namespaced: true },
   { resource: 'leases', singular: 'lease', group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', namespaced: true },
   { resource: 'events', singular: 'event', group: 'events.k8s.io', version: 'v1', kind: 'Event', namespaced: true, shortNames: ['ev'], storedAs: 'events' },
   // The Prometheus Operator's kinds, served as if its CRDs were installed (the simulator has no CRD

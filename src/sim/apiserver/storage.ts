@@ -22,6 +22,8 @@ export interface SimStorageOptions {
   readonly random?: () => number;
   /** Changes kept per resource for watch resumption. If unset, 102 400 (the watch cache's maximum). */
   readonly changeWindow?: number;
+  /** This cluster's share of the loopback address ranges (core/addresses.ts). If unset, 0. */
+  readonly addressBlock?: number;
 }
 
 /** StorageWriteOptions extends WriteOptions for the HTTP layer: server-side apply records operation Apply. */
@@ -66,9 +68,11 @@ export class SimStorage implements SimStore {
   readonly #byUid = new Map<string, { resource: ResourceName; key: string }>();
   readonly #dependents = new Map<string, Set<string>>();
   readonly #gc: GcHost;
+  readonly #addressBlock: number;
 
   constructor(clock: SimClock, options: SimStorageOptions = {}) {
     this.#clock = clock;
+    this.#addressBlock = options.addressBlock ?? 0;
     this.#random = options.random ?? Math.random;
     this.#window = options.changeWindow ?? 102_400;
     this.#gc = this.#gcHost();
@@ -102,7 +106,7 @@ export class SimStorage implements SimStore {
     if ((meta['name'] === undefined || meta['name'] === '') && typeof meta['generateName'] === 'string') meta['name'] = this.#generateName(info, meta);
     obj['apiVersion'] = apiVersionOf(info);
     obj['kind'] = info.kind;
-    applyDefaults(info.kind, obj);
+    applyDefaults(info.kind, obj, this.#addressBlock);
     const name = typeof meta['name'] === 'string' ? meta['name'] : '';
     const errors = validateObject(info, obj, undefined);
     if (errors.length > 0) throw invalid(info, name, errors);
@@ -312,7 +316,7 @@ export class SimStorage implements SimStore {
       if (old['status'] === undefined) delete obj['status'];
       else obj['status'] = old['status'];
     }
-    applyDefaults(info.kind, obj);
+    applyDefaults(info.kind, obj, this.#addressBlock);
     const errors = validateObject(info, obj, old);
     if (errors.length > 0) throw invalid(info, old.metadata.name ?? '', errors);
     return obj;

@@ -1,7 +1,10 @@
 import type { SimContext } from '../core/context.ts';
 import { startKubelet } from '../node/kubelet.ts';
 import { startScheduler } from '../node/scheduler.ts';
+import { startPodNetwork } from '../network/pod-network.ts';
+import { startServiceProxy } from '../network/service-proxy.ts';
 import { startDaemonSetController } from './daemonset.ts';
+import { startEndpointSliceController } from './endpointslice.ts';
 import { startDeploymentController } from './deployment/controller.ts';
 import { startReplicaSetController } from './replicaset.ts';
 import { startStatefulSetController } from './statefulset.ts';
@@ -11,7 +14,8 @@ export type ComponentStarter = (ctx: SimContext) => () => void;
 
 /**
  * CONTROLLERS lists every component `startControllers` runs, in start order: workload controllers
- * first, then the scheduler and the kubelet.
+ * first, then the scheduler and the kubelet, then the endpoint-slice controller and the network (pods
+ * listening on their loopback IPs, the service proxy).
  */
 export const CONTROLLERS: readonly ComponentStarter[] = [
   startDeploymentController,
@@ -20,6 +24,9 @@ export const CONTROLLERS: readonly ComponentStarter[] = [
   startDaemonSetController,
   startScheduler,
   startKubelet,
+  startEndpointSliceController,
+  (ctx) => startPodNetwork(ctx),
+  (ctx) => startServiceProxy(ctx),
 ];
 
 /**

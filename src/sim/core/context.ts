@@ -45,6 +45,10 @@ export interface ImageBehaviour {
   readonly exitCode: number;
   /** Terminated reason on crash: `Error` or `OOMKilled`. */
   readonly terminationReason: 'Error' | 'OOMKilled' | 'Completed';
+  /** Share of HTTP requests the app answers with 500, in percent (0–100): tag suffix `-errorsN`. */
+  readonly errorPercent: number;
+  /** Real milliseconds added to every HTTP response: tag suffix `-slowN`. */
+  readonly extraLatencyMs: number;
 }
 
 /** NodeSpec is one node of the simulated node pool. */

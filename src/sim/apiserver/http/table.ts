@@ -178,6 +178,19 @@ const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
     age,
   ],
   Lease: [name, { name: 'Holder', type: 'string', cell: (o) => str(spec(o)['holderIdentity']) }, age],
+  // kubectl's printers (pkg/printers/internalversion): at most three endpoints, then "+ N more...".
+  EndpointSlice: [
+    name,
+    { name: 'AddressType', type: 'string', cell: (o) => str(o['addressType']) },
+    { name: 'Ports', type: 'string', cell: (o) => { const ps = Array.isArray(o['ports']) ? (o['ports'] as unknown[]).map(obj) : []; return ps.length ? ps.map((p) => String(num(p['port']))).join(',') : '<unset>'; } },
+    { name: 'Endpoints', type: 'string', cell: (o) => { const ips = (Array.isArray(o['endpoints']) ? (o['endpoints'] as unknown[]).map(obj) : []).flatMap((e) => (Array.isArray(e['addresses']) ? (e['addresses'] as unknown[]).map(str) : [])); return ips.length === 0 ? '<unset>' : ips.length > 3 ? `${ips.slice(0, 3).join(',')} + ${ips.length - 3} more...` : ips.join(','); } },
+    age,
+  ],
+  Endpoints: [
+    name,
+    { name: 'Endpoints', type: 'string', cell: (o) => { const pairs = (Array.isArray(o['subsets']) ? (o['subsets'] as unknown[]).map(obj) : []).flatMap((sub) => { const ports = Array.isArray(sub['ports']) ? (sub['ports'] as unknown[]).map(obj) : []; const addrs = Array.isArray(sub['addresses']) ? (sub['addresses'] as unknown[]).map(obj) : []; return addrs.flatMap((a) => (ports.length ? ports.map((p) => `${str(a['ip'])}:${num(p['port'])}`) : [str(a['ip'])])); }); return pairs.length === 0 ? '<none>' : pairs.length > 3 ? `${pairs.slice(0, 3).join(',')} + ${pairs.length - 3} more...` : pairs.join(','); } },
+    age,
+  ],
 };
 
 /** partialMetadata is the row object for `includeObject=Metadata`. */
