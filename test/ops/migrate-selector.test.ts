@@ -37,7 +37,7 @@ for (const k of cases) {
     assert.ok(watch.samples > 5, `sampled ${watch.samples} times`);
     assert.ok(watch.lowest >= 3, `ready endpoints fell to ${watch.lowest} (minimum 3)`);
     assert.deepEqual(watch.failures, [], `${watch.failures.length} of ${watch.requests} requests failed`);
-    if (watch.trafficTarget !== null) assert.ok(watch.requests > 20, `only ${watch.requests} requests went through ${watch.trafficTarget}`);
+    assert.ok(watch.trafficTarget !== null && watch.requests > 20, `only ${watch.requests} requests went through the cluster IP (${watch.trafficTarget ?? 'none'})`);
     assert.ok(m?.backups.some((b) => b.endsWith(`${k.ns}.deployment.web.yaml`) && existsSync(b)), 'backup written');
     assert.match(readFileSync(m.backups[0]!, 'utf8'), /kind: Deployment[\s\S]*version: v1/);
   });
