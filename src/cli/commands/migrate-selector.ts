@@ -128,8 +128,12 @@ export async function runMigrateSelector(args: readonly string[], flags: Migrate
       throw new TrackerError('UNSUPPORTED_KIND', refusal?.message ?? `${ref.kind} is not supported`, { subject: `${ref.kind.toLowerCase()}/${ref.name}`, hint: refusal?.fix ?? 'name a Deployment' });
     }
     if (ref.kind === null) {
-      const found = await resolveWorkload(conn.client, ref, conn.namespace, signal);
-      if (found.target.kind !== 'Deployment') {
+      // A bare name that names nothing may be a Deployment mid-migration (deleted, not yet recreated): the controller finds its record.
+      const found = await resolveWorkload(conn.client, ref, conn.namespace, signal).catch((e: unknown) => {
+        if (e instanceof TrackerError && e.code === 'NOT_FOUND') return null;
+        throw e;
+      });
+      if (found !== null && found.target.kind !== 'Deployment') {
         const refusal = refuseKind(found.target.kind, ref.name);
         throw new TrackerError('UNSUPPORTED_KIND', refusal?.message ?? `${found.target.kind} is not supported`, { subject: `${found.target.kind.toLowerCase()}/${ref.name}`, hint: refusal?.fix ?? 'name a Deployment' });
       }
