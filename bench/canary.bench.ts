@@ -14,7 +14,7 @@ import { buildSteps } from '../src/canary/steps.ts';
 import { runCanary } from '../src/controllers/canary/controller.ts';
 import { migrationApi } from '../src/controllers/migration/api.ts';
 import { loadKubeConfig } from '../src/kube/client.ts';
-import { createKubeClient } from '../src/ops/kube-write.ts';
+import { createKubeClient } from '../src/kube/api-client.ts';
 import { prometheusClient } from '../src/prometheus/client.ts';
 import { startSim } from '../src/sim/index.ts';
 import type { Unstructured } from '../src/track/status/fields.ts';

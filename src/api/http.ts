@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import type { Logger } from '../lib/log.ts';
+import { redactText } from '../lib/redact.ts';
 import type { Principal, Role } from './auth.ts';
 import { PROBLEM_CONTENT_TYPE, problem, problemFromError, type Problem } from './problem.ts';
 
@@ -33,7 +34,7 @@ export function sendProblem(c: Context<ApiEnv>, p: Problem, cause?: unknown): Re
   const requestId = c.get('requestId');
   if (p.status >= 500)
     c.get('log')?.error('request failed', { requestId, method: c.req.method, path: c.req.path, status: p.status, code: p.code, detail: p.detail, ...(cause === undefined ? {} : { error: describe(cause) }) });
-  const body = requestId ? { ...p, requestId } : p;
+  const body = { ...p, detail: redactText(p.detail), ...(requestId ? { requestId } : {}) };
   return c.body(JSON.stringify(body), p.status as ContentfulStatusCode, { 'content-type': PROBLEM_CONTENT_TYPE });
 }
 

@@ -150,3 +150,12 @@ test('SSE stream delivers live events over a real socket', async () => {
     await api.close();
   }
 });
+
+test('GET / without a built dashboard says how to build it', async () => {
+  const res = await get(local, '/');
+  assert.equal(res.status, 404);
+  const body = await res.json();
+  assert.match(body.hint, /npm run build:web/);
+  const api = await (await get(local, '/api/v1/nope')).json();
+  assert.doesNotMatch(api.hint, /build:web/, 'an unknown API path is not about the dashboard');
+});

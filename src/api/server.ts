@@ -27,7 +27,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const logger = deps.logger ?? silentLogger;
   app.onError((e, c) => sendError(c, e));
-  app.notFound((c) => sendProblem(c, problem(404, 'NOT_FOUND', `no such endpoint: ${c.req.method} ${c.req.path}`, { hint: 'the API lives under /api/v1; see the README', instance: c.req.path })));
+  app.notFound((c) => sendProblem(c, problem(404, 'NOT_FOUND', `no such endpoint: ${c.req.method} ${c.req.path}`, { hint: notFoundHint(c.req.path, deps.dashboardDir !== undefined), instance: c.req.path })));
   app.use('*', async (c, next) => {
     const sent = c.req.header(REQUEST_ID_HEADER);
     const requestId = sent !== undefined && SAFE_REQUEST_ID.test(sent) ? sent : randomUUID();
@@ -49,4 +49,14 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   registerMigrationRoutes(app, deps);
   registerDashboard(app, deps);
   return app;
+}
+
+/**
+ * notFoundHint says what to do after a 404: a page outside /api/ with no dashboard built means the
+ * dashboard was never built (`npm run build:web` writes dist/web, which `serve` picks up at start).
+ */
+function notFoundHint(path: string, dashboard: boolean): string {
+  if (!dashboard && !path.startsWith('/api/') && !path.startsWith('/metrics') && !path.startsWith('/healthz') && !path.startsWith('/readyz'))
+    return 'no dashboard is built: run `npm run build:web` (it writes dist/web), then restart rollscope serve; the API lives under /api/v1';
+  return 'the API lives under /api/v1; see the README';
 }

@@ -20,7 +20,7 @@ import type { Logger } from '../lib/log.ts';
 import type { Release } from '../model/release.ts';
 import type { LedgerStore } from '../store/ledger.ts';
 import { KubeOperatorActions } from '../ops/operator-actions.ts';
-import { createKubeClient } from '../ops/kube-write.ts';
+import { createKubeClient } from '../kube/api-client.ts';
 import { migrationApi } from '../controllers/migration/api.ts';
 import { defaultBackupDir } from '../controllers/migration/backup.ts';
 import { migrationRunnable } from '../controllers/migration/runnable.ts';

@@ -86,6 +86,8 @@ export interface Sim {
   readonly caPem: string | undefined;
   /** Tokens, when started with `auth`: the admin token and service-account tokens as pods get them. */
   readonly auth: SimAuth | undefined;
+  /** addMetrics adds a source of Prometheus text to the simulator's own /metrics (e.g. the load generator). */
+  addMetrics(source: () => string): void;
   /** kubeconfigYaml renders a kubeconfig for kubectl and @kubernetes/client-node. */
   kubeconfigYaml(): string;
   /** writeKubeconfig writes that kubeconfig to `path` (mode 0600). */
@@ -115,7 +117,9 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   const host = options.host ?? '127.0.0.1';
   const tls = options.tls === true ? generateServingCerts([...new Set([host, '127.0.0.1', '::1', 'localhost'])]) : undefined;
   const auth = options.auth === true ? createSimAuth(random) : undefined;
+  const metricSources: (() => string)[] = [];
   const server = await startApiServer({
+    metrics: () => metricSources.map((m) => m()).join(''),
     ...(tls === undefined ? {} : { tls }),
     ...(auth === undefined ? {} : { auth }),
     store,
@@ -139,6 +143,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     context,
     caPem: tls?.caPem,
     auth,
+    addMetrics: (source) => metricSources.push(source),
     kubeconfigYaml: yaml,
     writeKubeconfig: (path) => writeFileSync(path, yaml(), { mode: 0o600 }),
     stop: () => {

@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   readonly tls?: ServingCerts;
   /** Check bearer tokens and RBAC (401/403 as kube-apiserver answers). If unset, every request is allowed. */
   readonly auth?: SimAuth;
+  /** The simulator's own metrics (Prometheus text) served at /metrics, e.g. the load generator's counters. */
+  readonly metrics?: () => string;
   /** Random source in [0, 1) (default watch timeouts). If unset, Math.random. */
   readonly random?: () => number;
 }
@@ -127,7 +129,7 @@ function serveNonResource(state: ServerState, req: IncomingMessage, res: ServerR
 /** OPEN_PATHS answer without a token (kube-apiserver's system:public-info-viewer role, bound to everyone). */
 const OPEN_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
-async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse, address: string, auth: SimAuth | undefined): Promise<void> {
+async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse, address: string, auth: SimAuth | undefined, metrics?: () => string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sim.invalid');
   const route = routeOf(url.pathname);
   const kubernetesPath = /^\/(api|apis|openapi)(\/|$)/.test(url.pathname);
@@ -139,6 +141,11 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
       writeJson(res, 401, (e as SimApiError).status);
       return;
     }
+  }
+  if (url.pathname === '/metrics' && req.method === 'GET' && metrics !== undefined) {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end(metrics());
+    return;
   }
   if (url.pathname === PROMETHEUS_SD_PATH && req.method === 'GET') {
     // Prometheus http_sd_configs (apiserver/http/prometheus-sd.ts): open like /healthz, as Prometheus
@@ -202,7 +209,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
   let address = '';
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(state, req, res, address, options.auth).catch((e: unknown) => {
+    handle(state, req, res, address, options.auth, options.metrics).catch((e: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
