@@ -9,7 +9,8 @@ import { multiCluster, useClusterScope, workloadHref } from '../cluster-scope.ts
 /**
  * ActionButtons asks the server to undo/pause/resume/restart a workload (operator token required).
  * A server acts only on its own cluster: for a workload of another cluster of a shared ledger the
- * buttons give way to a note (and the server refuses such a request anyway, 409).
+ * buttons give way to a note; with several clusters the request names its cluster, which the server
+ * checks (409 for another cluster's workload).
  */
 export function ActionButtons({ ns, kind, name, cluster }: { readonly ns: string; readonly kind: string; readonly name: string; readonly cluster: string }) {
   const t = useT();
@@ -17,7 +18,7 @@ export function ActionButtons({ ns, kind, name, cluster }: { readonly ns: string
   const [msg, setMsg] = useState('');
   if (cluster && scope.current && cluster !== scope.current) return <p className="muted" data-actions-elsewhere={cluster}>{t.actionsElsewhere} {scope.current}.</p>;
   const act = (a: string) => () => {
-    api.act(ns, kind, name, a, cluster).then((r) => setMsg(r.message), (e: unknown) => setMsg(e instanceof ApiError && (e.status === 401 || e.status === 403) ? `${t.needToken} (${e.message})` : String(e instanceof Error ? e.message : e)));
+    api.act(ns, kind, name, a, multiCluster(scope) ? cluster : '').then((r) => setMsg(r.message), (e: unknown) => setMsg(e instanceof ApiError && (e.status === 401 || e.status === 403) ? `${t.needToken} (${e.message})` : String(e instanceof Error ? e.message : e)));
   };
   const actions = kind === 'Deployment' ? (['undo', 'pause', 'resume', 'restart'] as const) : (['undo', 'restart'] as const);
   return (
