@@ -29,6 +29,7 @@ import type { FileConfig } from './config.ts';
 import { FactSink } from '../controllers/tracker/fact-sink.ts';
 import { trackerRunnable, type TrackerTerm } from '../controllers/tracker/runnable.ts';
 import { Manager } from '../controllers/runtime/manager.ts';
+import type { FailFastRules } from '../track/status/fail-fast.ts';
 
 /** DaemonOptions are the resolved settings of `rollscope serve` (flags over config file). */
 export interface DaemonOptions {
@@ -51,6 +52,8 @@ export interface DaemonOptions {
   readonly watchDownThresholdMs?: number;
   /** Environment for the OpenTelemetry variables (OTEL_*). If unset, process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Fail-fast graces of the tracker (the sped-up demo shortens them). If unset, DEFAULT_FAIL_FAST_RULES. */
+  readonly failFastRules?: FailFastRules;
 }
 
 /** RunningDaemon is a started tracker. */
@@ -96,6 +99,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     logger: o.logger,
     metrics,
     informers: { kubeConfig, namespaces: o.namespaces, ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
+    ...(o.failFastRules === undefined ? {} : { rules: o.failFastRules }),
   });
   const watches = (): ReturnType<ClusterInformers['stats']> => tracker.current()?.informers.stats() ?? [];
   // Selector migrations: the API starts them (pre-flight, backup, record on the Deployment); this
