@@ -90,7 +90,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   if (!isLoopback(host) && tokens.length === 0)
     throw new TrackerError('CONFIG_INVALID', `refusing to listen on ${host} without tokens: the API would be open to the network`, { hint: 'add tokens (viewer/operator) to the config file, or listen on 127.0.0.1' });
   const kubeConfig = loadKubeConfig({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}) });
-  const metrics = new RolloutMetrics({ perWorkloadLabels: o.config.metrics?.perWorkloadLabels ?? false });
+  const metrics = new RolloutMetrics({ cluster: o.cluster, perWorkloadLabels: o.config.metrics?.perWorkloadLabels ?? false });
   const traces = traceSettings(o.env ?? process.env, o.config.traces);
   const tracer = new ReleaseTracer({ ...(traces.endpoint === undefined ? {} : { endpoint: traces.endpoint }), headers: traces.headers, serviceName: traces.serviceName, resourceAttributes: traces.resourceAttributes });
   const setup = buildNotificationSetup(o.config.notifications ?? {});

@@ -23,6 +23,7 @@ import { kubeconfigYaml } from './apiserver/kubeconfig.ts';
 import { randomAddressBlock } from './core/addresses.ts';
 import { registerNodes } from './node/nodes.ts';
 import { createSimStorage, type SimStorage } from './apiserver/storage.ts';
+import { startLoad, type LoadTarget, type RunningLoad } from './network/load.ts';
 
 export { ManualClock, ScaledClock, type SimClock } from './core/clock.ts';
 export { RequestAccounting } from './apiserver/accounting.ts';
@@ -88,6 +89,11 @@ export interface Sim {
   readonly auth: SimAuth | undefined;
   /** addMetrics adds a source of Prometheus text to the simulator's own /metrics (e.g. the load generator). */
   addMetrics(source: () => string): void;
+  /**
+   * load drives steady traffic through Services (network/load.ts) until the simulator stops; its
+   * outcome counts join the simulator's /metrics. Called again, it adds targets to the same generator.
+   */
+  load(targets: readonly LoadTarget[]): void;
   /** kubeconfigYaml renders a kubeconfig for kubectl and @kubernetes/client-node. */
   kubeconfigYaml(): string;
   /** writeKubeconfig writes that kubeconfig to `path` (mode 0600). */
@@ -133,6 +139,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   });
   const stopControllers = options.controllers === false ? () => undefined : startControllers(context);
   let stopped: Promise<void> | undefined;
+  let traffic: RunningLoad | undefined;
   const yaml = (): string => kubeconfigYaml({ server: server.url, ...(tls === undefined ? {} : { caPem: tls.caPem }), ...(auth === undefined ? {} : { token: auth.adminToken }) });
   return {
     url: server.url,
@@ -144,10 +151,19 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     caPem: tls?.caPem,
     auth,
     addMetrics: (source) => metricSources.push(source),
+    load: (targets) => {
+      if (traffic === undefined) {
+        const started = startLoad(store, []);
+        metricSources.push(() => started.metrics());
+        traffic = started;
+      }
+      for (const t of targets) traffic.add(t);
+    },
     kubeconfigYaml: yaml,
     writeKubeconfig: (path) => writeFileSync(path, yaml(), { mode: 0o600 }),
     stop: () => {
       stopped ??= (async () => {
+        await traffic?.stop();
         stopControllers();
         await server.close();
       })();

@@ -1,5 +1,7 @@
 // The dashboard's only way to the server: typed wrappers over the HTTP API (ARCHITECTURE.md).
 import type { ReleaseView } from '../model/view/release-view.ts';
+import type { ReleaseDetailView } from '../model/view/release-detail-view.ts';
+import type { ClusterListView } from '../model/view/cluster-view.ts';
 import type { WorkloadEventView, WorkloadView } from '../model/view/workload-view.ts';
 
 /** ApiRelease is a release as the API returns it: the public view defined once in model/view (times as RFC 3339 strings). */
@@ -11,12 +13,11 @@ export type ApiWorkload = WorkloadView;
 /** ApiWorkloadEvent is the data of the SSE `workload-event`. */
 export type ApiWorkloadEvent = WorkloadEventView;
 
-/** ApiReleaseDetail is `GET /api/v1/releases/{id}`. */
-export interface ApiReleaseDetail {
-  readonly release: ApiRelease;
-  readonly previous: ApiRelease | null;
-  readonly diff: readonly { readonly path: string; readonly op: string; readonly before?: unknown; readonly after?: unknown }[];
-}
+/** ApiReleaseDetail is `GET /api/v1/releases/{id}` (the public view in model/view). */
+export type ApiReleaseDetail = ReleaseDetailView;
+
+/** ApiClusters is `GET /api/v1/clusters`: the clusters of the ledger and the one this server acts on. */
+export type ApiClusters = ClusterListView;
 
 /** ApiStatsFigures are the delivery figures of one group or the total. */
 export interface ApiStatsFigures {

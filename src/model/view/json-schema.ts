@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { failureView, releaseEventView, releaseView, workloadRefView } from './release-view.ts';
 import { canaryMeasurementView, canaryStepView, canarySummaryView, canaryView, failingMetricView } from './canary-view.ts';
 import { liveEventView } from './live-event-view.ts';
+import { clusterListView } from './cluster-view.ts';
+import { releaseDetailView, templateChangeView } from './release-detail-view.ts';
 import { releaseSummaryView, workloadEventView, workloadView } from './workload-view.ts';
 
 /**
@@ -20,6 +22,9 @@ export function publicJsonSchema(): Record<string, unknown> {
     ['ReleaseSummary', releaseSummaryView],
     ['WorkloadEvent', workloadEventView],
     ['LiveEvent', liveEventView],
+    ['ReleaseDetail', releaseDetailView],
+    ['TemplateChange', templateChangeView],
+    ['ClusterList', clusterListView],
     ['Canary', canaryView],
     ['CanarySummary', canarySummaryView],
     ['CanaryStep', canaryStepView],

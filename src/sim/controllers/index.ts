@@ -25,7 +25,8 @@ export const CONTROLLERS: readonly ComponentStarter[] = [
   startScheduler,
   startKubelet,
   startEndpointSliceController,
-  (ctx) => startPodNetwork(ctx),
+  // Listen failures (an address taken, the open-file budget spent) surface as process warnings on stderr.
+  (ctx) => startPodNetwork(ctx, (message) => process.emitWarning(message, 'RollscopeSimWarning')),
   (ctx) => startServiceProxy(ctx),
 ];
 
