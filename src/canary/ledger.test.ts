@@ -1,31 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ModelCluster } from '../migration/testing/model-cluster.ts';
-import { foldCanary, trafficShareOf, type CanaryChange, type CanaryEntry } from './ledger.ts';
+import { foldCanary, trafficShareOf, type CanaryChange } from './ledger.ts';
 import { findCanary } from './plan.ts';
-import { ANALYSIS, cluster, drive, observe, propose, type Clock, type Script } from './testing/drive.ts';
+import { cluster, observe, type Clock, type Script } from './testing/drive.ts';
+import { runLedgered } from './testing/ledger-run.ts';
 
-/**
- * Runs a canary on the model cluster one write at a time and folds every observation of the
- * stable's annotations into the ledger entry, as the tracker does with each watch event.
- */
-function run(c: ModelCluster, clock: Clock, steps: string, script?: Script, every = 1): { entry: CanaryEntry | null; changes: CanaryChange[] } {
-  let entry: CanaryEntry | null = null;
-  const changes: CanaryChange[] = [];
-  let proposed = propose(c, { steps }, ANALYSIS, clock.now);
-  for (let i = 0; i < 500; i++) {
-    const r = drive(c, clock, { proposed, killAfterWrites: 1, ...(script ? { script } : {}) });
-    proposed = null as never;
-    const found = findCanary(observe(c, clock.now).stable);
-    if (found !== null && (i % every === 0 || !r.killed)) {
-      const f = foldCanary('sim', entry, found.record, found.status);
-      entry = f.entry;
-      changes.push(...f.changes);
-    }
-    if (!r.killed) break;
-  }
-  return { entry, changes };
-}
+const run = (c: ModelCluster, clock: Clock, steps: string, script?: Script, every = 1) => runLedgered(c, clock, steps, { ...(script ? { script } : {}), every });
 
 const summary = (cs: readonly CanaryChange[]): string[] =>
   cs.filter((c) => c.kind !== 'measurement').map((c) => (c.kind === 'step' ? `step ${c.step.weight}% ${c.step.canaryReplicas}/${c.step.stableReplicas}` : c.kind));

@@ -5,6 +5,7 @@ import { authPolicy, isLoopback, type TokenSpec } from '../api/auth.ts';
 import { LiveBus } from '../api/bus.ts';
 import type { OperatorActions } from '../api/deps.ts';
 import { listenApi, parseListen, type ListeningApi } from '../api/listen.ts';
+import { CanaryMetrics } from '../export/metrics/canary-metrics.ts';
 import { RolloutMetrics } from '../export/metrics/registry.ts';
 import { trackerReadiness } from '../api/readiness.ts';
 import { resourceName } from '../kube/resources.ts';
@@ -28,6 +29,7 @@ import { migrationStarter } from '../controllers/migration/starter.ts';
 import { ledgerJournal } from '../controllers/migration/journal.ts';
 import { initialTrackerState } from '../track/tracker.ts';
 import type { FileConfig } from './config.ts';
+import { CanaryLedger } from './canary-ledger.ts';
 import { FactSink } from './fact-sink.ts';
 import { Ingest } from './ingest.ts';
 
@@ -101,10 +103,15 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const informers = createClusterInformers({ kubeConfig, namespaces: o.namespaces, logger: o.logger.child({ component: 'watch' }), clock, ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) });
   const sink = new FactSink({ ledger: o.ledger, clock, logger: o.logger, metrics, tracer, notifier, bus });
   const ingest = new Ingest({ informers, sink, clock, logger: o.logger, metrics, initial: initialTrackerState({ cluster: o.cluster }, seed) });
+  // Canaries: their annotations on the stable Deployments, as the informers see them, go to the ledger (daemon/canary-ledger.ts).
+  const canaries = new CanaryLedger({ ledger: o.ledger, cluster: o.cluster, clock, logger: o.logger.child({ component: 'canary-ledger' }), bus, notifier, metrics: new CanaryMetrics(metrics.registry) });
+  await canaries.seed();
+  informers.onDelta((d) => canaries.observe(d));
 
   const stop = new AbortController();
   const ingestDone = ingest.run(stop.signal).catch((e: unknown) => o.logger.error('tracker stopped with an error', { error: e instanceof Error ? e.stack : String(e) }));
   const notifyDone = notifier.run(stop.signal).catch((e: unknown) => o.logger.error('notification dispatcher stopped', { error: String(e) }));
+  const canariesDone = canaries.run(stop.signal).catch((e: unknown) => o.logger.error('canary ledger stopped', { error: String(e) }));
   const cursorTimer = setInterval(() => {
     const savedAt = clock.now();
     for (const c of informers.cursors()) if (c.resourceVersion) void o.ledger.saveCursor({ cluster: o.cluster, resource: c.kind, namespace: c.namespace, resourceVersion: c.resourceVersion, savedAt }).catch(() => undefined);
@@ -136,7 +143,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     api = await listenApi(app, host, port);
   } catch (e) {
     stop.abort();
-    await Promise.all([ingestDone, notifyDone, migrationDone]);
+    await Promise.all([ingestDone, notifyDone, migrationDone, canariesDone]);
     throw e;
   }
   o.logger.info('rollscope serve started', { url: api.url, cluster: o.cluster, namespaces: o.namespaces.length ? o.namespaces : 'all', seededReleases: seed.length, dashboard: dir !== undefined });
@@ -147,7 +154,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       clearInterval(cursorTimer);
       stop.abort();
       await api.close();
-      await Promise.all([ingestDone, notifyDone, migrationDone]);
+      await Promise.all([ingestDone, notifyDone, migrationDone, canariesDone]);
       await tracer.shutdown().catch(() => undefined);
       o.logger.info('rollscope serve stopped', { factsApplied: ingest.applied });
     },
