@@ -1,15 +1,15 @@
-import type { LiveBus } from '../api/bus.ts';
-import { foldCanary, type CanaryEntry } from '../canary/ledger.ts';
-import { isFinal, malformedAnnotations, recordOf, statusOf, type CanaryRecord, type CanaryStatus } from '../canary/record.ts';
-import type { CanaryMetrics } from '../export/metrics/canary-metrics.ts';
-import { canaryNotificationsFor } from '../export/notify/canary-message.ts';
-import type { NotificationDispatcher } from '../export/notify/dispatcher.ts';
-import type { ClusterDelta } from '../kube/cluster-informers.ts';
-import type { Clock } from '../lib/clock.ts';
-import type { Logger } from '../lib/log.ts';
-import { canaryEvent } from '../model/view/live-event-view.ts';
-import { toCanarySummaryView } from '../model/view/canary-view.ts';
-import type { LedgerStore } from '../store/ledger.ts';
+import type { LiveBus } from '../../api/bus.ts';
+import { foldCanary, type CanaryEntry } from '../../canary/ledger.ts';
+import { isFinal, malformedAnnotations, recordOf, statusOf, type CanaryRecord, type CanaryStatus } from '../../canary/record.ts';
+import type { CanaryMetrics } from '../../export/metrics/canary-metrics.ts';
+import { canaryNotificationsFor } from '../../export/notify/canary-message.ts';
+import type { NotificationDispatcher } from '../../export/notify/dispatcher.ts';
+import type { ClusterDelta } from '../../kube/cluster-informers.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/log.ts';
+import { canaryEvent } from '../../model/view/live-event-view.ts';
+import { toCanarySummaryView } from '../../model/view/canary-view.ts';
+import type { LedgerStore } from '../../store/ledger.ts';
 
 /** CanaryLedgerDeps are where a canary's changes go; all but the ledger optional. */
 export interface CanaryLedgerDeps {
