@@ -45,7 +45,8 @@ export function registerCanaryRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     } else entry = (await deps.ledger.listCanaries({ ...(cluster ? { cluster } : {}), namespaces: [ns], name, limit: 1 }))[0];
     if (entry === undefined || entry === null)
       return sendProblem(c, problem(404, 'NOT_FOUND', `no canary${q.value.id ? ` ${q.value.id}` : ''} of deployment ${ns}/${name} in the ledger${cluster ? ` of cluster ${cluster}` : ''}`, { hint: 'list canaries with GET /api/v1/canaries; start one with rollscope canary deployment/NAME --image CONTAINER=IMAGE', instance: c.req.path }));
-    const page = entry.outcome === 'promoted' ? await deps.ledger.queryReleases({ cluster: entry.cluster, namespaces: [ns], kind: 'Deployment', name, since: entry.startedAt, limit: 200 }) : null;
+    const page = entry.outcome === 'promoted' ? await deps.ledger.queryReleases({ cluster: entry.cluster, namespaces: [ns], kind: 'Deployment', name, limit: 200 }) : null;
+    // by the change-cause the promotion wrote (not by time: the canary's times are its driver's clock, the release's the tracker's)
     const promote = page?.items.find((r) => r.changeCause?.startsWith(`${PROMOTE_CAUSE}${entry.id}`) === true);
     return c.json(toCanaryView(entry, promote?.id ?? null));
   });

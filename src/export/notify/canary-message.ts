@@ -45,14 +45,14 @@ export function canaryNotificationsFor(entry: CanaryEntry, changes: readonly Can
   return out;
 }
 
-const WORDS: Readonly<Record<Language, Readonly<Record<CanaryNotificationState, string>> & { canary: string; steps: string; service: string; analysis: string; none: string; reason: string; failing: string; threshold: string; value: string; stable: string; replicas: string; until: string }>> = {
+const WORDS: Readonly<Record<Language, Readonly<Record<CanaryNotificationState, string>> & { canary: string; steps: string; service: string; analysis: string; none: string; reason: string; failing: string; threshold: string; value: string; stable: string; replicas: string; until: string; at: string }>> = {
   en: {
     'canary-started': 'started', 'canary-step': 'at', 'canary-paused': 'PAUSED', 'canary-promoted': 'promoted', 'canary-aborted': 'ABORTED',
-    canary: 'canary of deployment', steps: 'Steps', service: 'Service', analysis: 'Analysis', none: 'none', reason: 'Reason', failing: 'Failing metric', threshold: 'threshold', value: 'value', stable: 'stable', replicas: 'replicas', until: 'Until',
+    canary: 'canary of deployment', steps: 'Steps', service: 'Service', analysis: 'Analysis', none: 'none', reason: 'Reason', failing: 'Failing metric', threshold: 'threshold', value: 'value', stable: 'stable', replicas: 'replicas', until: 'Until', at: 'at',
   },
   'zh-CN': {
     'canary-started': '开始', 'canary-step': '进入', 'canary-paused': '已暂停', 'canary-promoted': '已全量发布', 'canary-aborted': '已中止',
-    canary: '金丝雀发布 deployment', steps: '步骤', service: '服务', analysis: '分析', none: '无', reason: '原因', failing: '失败指标', threshold: '阈值', value: '值', stable: '稳定版', replicas: '副本', until: '直到',
+    canary: '金丝雀发布 deployment', steps: '步骤', service: '服务', analysis: '分析', none: '无', reason: '原因', failing: '失败指标', threshold: '阈值', value: '值', stable: '稳定版', replicas: '副本', until: '直到', at: '于',
   },
 };
 
@@ -69,7 +69,7 @@ export function formatCanaryNotification(n: CanaryNotification, lang: Language):
     n.state === 'canary-started' ? `${subject} ${w['canary-started']}: ${images}`
     : n.state === 'canary-step' ? `${subject} ${w['canary-step']}${at}`
     : n.state === 'canary-promoted' ? `${subject} ${w['canary-promoted']}: ${c.images.map((i) => i.to).join(', ')}`
-    : `${subject} ${w[n.state]}${at}`;
+    : `${subject} ${w[n.state]}${at === '' ? '' : ` ${w.at}${at}`}`;
   const lines: string[] = [];
   if (n.state === 'canary-started') {
     lines.push(`${w.steps}: ${n.plan ?? c.stepCount} (${c.totalReplicas} ${w.replicas})`, `${w.service}: ${c.service ?? w.none}`, `${w.analysis}: ${c.analysis ? 'Prometheus' : w.none}`);
