@@ -7,6 +7,7 @@
 //   network/     pod addresses, Services and traffic (where present)
 //   controllers/ Deployment, ReplicaSet, StatefulSet, DaemonSet and the rest, on a work queue
 //   scenarios/   the scripted demo and the small scenarios
+import { ContainerLogs } from './core/container-logs.ts';
 import { writeFileSync } from 'node:fs';
 import type { Instant } from '../lib/clock.ts';
 import { RequestAccounting } from './apiserver/accounting.ts';
@@ -23,6 +24,7 @@ import { kubeconfigYaml } from './apiserver/kubeconfig.ts';
 import { randomAddressBlock } from './core/addresses.ts';
 import { registerNodes } from './node/nodes.ts';
 import { createSimStorage, type SimStorage } from './apiserver/storage.ts';
+import { startLoad, type LoadTarget, type RunningLoad } from './network/load.ts';
 
 export { ManualClock, ScaledClock, type SimClock } from './core/clock.ts';
 export { RequestAccounting } from './apiserver/accounting.ts';
@@ -88,6 +90,11 @@ export interface Sim {
   readonly auth: SimAuth | undefined;
   /** addMetrics adds a source of Prometheus text to the simulator's own /metrics (e.g. the load generator). */
   addMetrics(source: () => string): void;
+  /**
+   * load drives steady traffic through Services (network/load.ts) until the simulator stops; its
+   * outcome counts join the simulator's /metrics. Called again, it adds targets to the same generator.
+   */
+  load(targets: readonly LoadTarget[]): void;
   /** kubeconfigYaml renders a kubeconfig for kubectl and @kubernetes/client-node. */
   kubeconfigYaml(): string;
   /** writeKubeconfig writes that kubeconfig to `path` (mode 0600). */
@@ -110,7 +117,8 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   store.create('services', KUBERNETES_SERVICE);
   const behaviour = options.behaviour ?? defaultBehaviour(options.nodes === undefined ? {} : { nodes: options.nodes });
   const events = createEventSink(store, clock, options.eventSink ?? {});
-  const context: SimContext = { store, clock, behaviour, events, random };
+  const logs = new ContainerLogs();
+  const context: SimContext = { store, clock, behaviour, events, random, logs };
   registerNodes({ ...context, addressBlock });
   const faults = new SimFaults();
   const accounting = new RequestAccounting();
@@ -127,12 +135,14 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     faults,
     accounting,
     random,
+    logs,
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.bookmarkIntervalMs === undefined ? {} : { bookmarkIntervalMs: options.bookmarkIntervalMs }),
   });
   const stopControllers = options.controllers === false ? () => undefined : startControllers(context);
   let stopped: Promise<void> | undefined;
+  let traffic: RunningLoad | undefined;
   const yaml = (): string => kubeconfigYaml({ server: server.url, ...(tls === undefined ? {} : { caPem: tls.caPem }), ...(auth === undefined ? {} : { token: auth.adminToken }) });
   return {
     url: server.url,
@@ -144,10 +154,19 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     caPem: tls?.caPem,
     auth,
     addMetrics: (source) => metricSources.push(source),
+    load: (targets) => {
+      if (traffic === undefined) {
+        const started = startLoad(store, []);
+        metricSources.push(() => started.metrics());
+        traffic = started;
+      }
+      for (const t of targets) traffic.add(t);
+    },
     kubeconfigYaml: yaml,
     writeKubeconfig: (path) => writeFileSync(path, yaml(), { mode: 0o600 }),
     stop: () => {
       stopped ??= (async () => {
+        await traffic?.stop();
         stopControllers();
         await server.close();
       })();

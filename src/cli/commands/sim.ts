@@ -6,7 +6,7 @@ import { jsonLogger } from '../../lib/log.ts';
 import { DEFAULT_NODES_SPEC } from '../../sim/node/behaviour.ts';
 import { startSim, type Sim } from '../../sim/index.ts';
 import { PROMETHEUS_SD_PATH } from '../../sim/apiserver/http/prometheus-sd.ts';
-import { parseLoadFlag, startLoad } from '../../sim/network/load.ts';
+import { parseLoadFlag } from '../../sim/network/load.ts';
 import { prometheusConfig } from '../../sim/network/prometheus-config.ts';
 import { scenarioNames } from '../../sim/scenarios/index.ts';
 import { DEFAULT_KUBECONFIG_OUT, parseListen, parseNodes, parseScenario, parseSpeed } from './sim-options.ts';
@@ -55,16 +55,12 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
     throw listenError(e, opts.listen);
   });
   let stopScenario: () => void = () => {};
-  let stopLoad: () => Promise<void> = () => Promise.resolve();
   try {
     writeKubeconfigTo(sim, kubeconfig);
     if (opts.prometheusConfigOut !== undefined) writePrometheusConfig(sim, resolve(opts.prometheusConfigOut));
-    const load = loadTargets.length > 0 ? startLoad(sim.store, loadTargets) : undefined;
-    if (load !== undefined) {
-      sim.addMetrics(() => load.metrics());
-      stopLoad = () => load.stop();
-    }
     stopScenario = scenario.start({ store: sim.store, clock: sim.clock, log: jsonLogger({ level: 'warn' }) });
+    // The scenario's own traffic (the demo's Services), then --load's.
+    sim.load([...(scenario.load ?? []), ...loadTargets]);
     const lines = [
       `rollscope sim: scenario ${scenario.name}, speed ${speed}x, ${nodes.length} node(s); kubeconfig written to ${kubeconfig}`,
       `  export KUBECONFIG=${kubeconfig}   # then: kubectl get deployments -A`,
@@ -76,7 +72,6 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
     await untilSignal(['SIGINT', 'SIGTERM']);
   } finally {
     stopScenario();
-    await stopLoad();
     await sim.stop();
   }
 }

@@ -21,8 +21,10 @@ export function parseLoadFlag(flag: string): LoadTarget | undefined {
   return m && rps > 0 && rps <= 1000 ? { namespace: m[1]!, service: m[3]!, rps } : undefined;
 }
 
-/** RunningLoad is started load: its counters as Prometheus text, and stop. */
+/** RunningLoad is started load: more targets, its counters as Prometheus text, and stop. */
 export interface RunningLoad {
+  /** add starts driving one more target (a target already driven gets a second, independent stream). */
+  add(target: LoadTarget): void;
   metrics(): string;
   stop(): Promise<void>;
 }
@@ -36,27 +38,33 @@ export function startLoad(store: SimStore, targets: readonly LoadTarget[]): Runn
   };
   let stopped = false;
   const inflight = new Set<Promise<void>>();
-  const timers = targets.map((t) =>
-    setInterval(() => {
-      if (stopped) return;
-      const svc = store.get('services', t.namespace, t.service);
-      const ip = text(record(svc?.spec).clusterIP);
-      const port = int(records(record(svc?.spec).ports).find((p) => (text(p.protocol) ?? 'TCP') === 'TCP')?.port);
-      if (ip === undefined || port === undefined) {
-        count(t, 'no-service');
-        return;
-      }
-      const p = fetch(`http://${ip}:${port}/`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(5000) })
-        .then(async (res) => {
-          await res.arrayBuffer();
-          count(t, String(res.status));
-        })
-        .catch((e: unknown) => count(t, (e as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED' ? 'refused' : 'error'))
-        .finally(() => inflight.delete(p));
-      inflight.add(p);
-    }, 1000 / t.rps),
-  );
+  const timers: ReturnType<typeof setInterval>[] = [];
+  const add = (t: LoadTarget): void => {
+    if (stopped) return;
+    timers.push(
+      setInterval(() => {
+        if (stopped) return;
+        const svc = store.get('services', t.namespace, t.service);
+        const ip = text(record(svc?.spec).clusterIP);
+        const port = int(records(record(svc?.spec).ports).find((p) => (text(p.protocol) ?? 'TCP') === 'TCP')?.port);
+        if (ip === undefined || port === undefined) {
+          count(t, 'no-service');
+          return;
+        }
+        const p = fetch(`http://${ip}:${port}/`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(5000) })
+          .then(async (res) => {
+            await res.arrayBuffer();
+            count(t, String(res.status));
+          })
+          .catch((e: unknown) => count(t, (e as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED' ? 'refused' : 'error'))
+          .finally(() => inflight.delete(p));
+        inflight.add(p);
+      }, 1000 / t.rps),
+    );
+  };
+  for (const t of targets) add(t);
   return {
+    add,
     metrics() {
       const lines = ['# HELP rollscope_sim_load_requests_total Requests sent by rollscope sim --load, by outcome (HTTP code, refused, error, no-service).', '# TYPE rollscope_sim_load_requests_total counter'];
       for (const [key, n] of [...counts].sort()) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { KubeObject } from '../../kube/types.ts';
 import type { SimContext } from '../core/context.ts';
@@ -12,7 +13,27 @@ import { PodApp } from './pod-app.ts';
  * directly; Services stop sending it traffic (service-proxy.ts reads EndpointSlices). A terminating
  * pod keeps answering until its containers stop, and a closing listener finishes requests in flight.
  * An address already taken on this machine (another simulator) is reported once and skipped.
+ *
+ * Each listening pod port costs one file descriptor (and about 2 KB of heap, 8 KB of RSS: `npm run
+ * bench -- pod-network`). The network listens for at most the process's open-file limit less a reserve
+ * for the API server's own connections (LISTENER_RESERVE); pods beyond that budget keep their IP but
+ * do not answer, and one warning says how many and what to raise. Pods without container ports never
+ * listen, so large simulated clusters for the tracker (no traffic) cost no sockets.
  */
+
+/** File descriptors kept free for the API server, watches and clients when the pod network is large. */
+export const LISTENER_RESERVE = 1024;
+
+/** openFileLimit is the soft RLIMIT_NOFILE of this process (Linux /proc/self/limits), or 1024 where it cannot be read. */
+export function openFileLimit(): number {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    return soft === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(soft) || 1024;
+  } catch {
+    return 1024;
+  }
+}
 
 interface PodListeners {
   readonly ip: string;
@@ -39,9 +60,11 @@ export function runningPorts(pod: KubeObject): { readonly port: number; readonly
 }
 
 /** startPodNetwork runs the pod network of a simulated cluster; the returned function closes every listener. */
-export function startPodNetwork(ctx: SimContext, log: (message: string) => void = () => {}): () => void {
+export function startPodNetwork(ctx: SimContext, log: (message: string) => void = () => {}, budget = openFileLimit() - LISTENER_RESERVE): () => void {
   const pods = new Map<string, PodListeners>();
   const warned = new Set<string>();
+  let listening = 0;
+  let overBudget = 0;
 
   const close = (uid: string, port?: number): void => {
     const l = pods.get(uid);
@@ -50,6 +73,7 @@ export function startPodNetwork(ctx: SimContext, log: (message: string) => void 
       if (port !== undefined && p !== port) continue;
       server.close();
       l.servers.delete(p);
+      listening--;
     }
     if (l.servers.size === 0 && port === undefined) pods.delete(uid);
   };
@@ -76,6 +100,10 @@ export function startPodNetwork(ctx: SimContext, log: (message: string) => void 
     const listeners = l;
     for (const w of wanted) {
       if (listeners.servers.has(w.port)) continue;
+      if (listening >= budget) {
+        if (overBudget++ % 1000 === 0) log(`pod network: ${overBudget} pod port(s) not listening — ${listening} listeners use the open-file budget (ulimit -n ${budget + LISTENER_RESERVE}, ${LISTENER_RESERVE} kept for the API server); raise ulimit -n to serve more pods`);
+        continue;
+      }
       let app = listeners.apps.get(w.container);
       if (!app) {
         const b = ctx.behaviour.imageBehaviour(w.image);
@@ -86,13 +114,14 @@ export function startPodNetwork(ctx: SimContext, log: (message: string) => void 
       const server = createServer((req, res) => served.handle(req, res));
       server.keepAliveTimeout = 5_000;
       server.on('error', (e: NodeJS.ErrnoException) => {
-        listeners.servers.delete(w.port);
+        if (listeners.servers.delete(w.port)) listening--;
         const key = `${ip}:${w.port}`;
         if (!warned.has(key)) log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: cannot listen on ${key}: ${e.code ?? e.message}`);
         warned.add(key);
       });
       server.listen(w.port, ip);
       listeners.servers.set(w.port, server);
+      listening++;
     }
   };
 
