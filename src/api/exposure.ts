@@ -35,6 +35,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v1/workloads/{ns}/{kind}/{name}/releases', access: 'viewer' },
   { method: 'GET', path: '/api/v1/rollouts/active', access: 'viewer' },
   { method: 'GET', path: '/api/v1/stats', access: 'viewer' },
+  { method: 'GET', path: '/api/v1/clusters', access: 'viewer' },
   { method: 'GET', path: '/api/v1/stream', access: 'viewer' },
   { method: 'POST', path: '/api/v1/workloads/{ns}/{kind}/{name}/undo', access: 'operator' },
   { method: 'POST', path: '/api/v1/workloads/{ns}/{kind}/{name}/pause', access: 'operator' },

@@ -7,6 +7,7 @@
 //   network/     pod addresses, Services and traffic (where present)
 //   controllers/ Deployment, ReplicaSet, StatefulSet, DaemonSet and the rest, on a work queue
 //   scenarios/   the scripted demo and the small scenarios
+import { ContainerLogs } from './core/container-logs.ts';
 import { writeFileSync } from 'node:fs';
 import type { Instant } from '../lib/clock.ts';
 import { RequestAccounting } from './apiserver/accounting.ts';
@@ -116,7 +117,8 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   store.create('services', KUBERNETES_SERVICE);
   const behaviour = options.behaviour ?? defaultBehaviour(options.nodes === undefined ? {} : { nodes: options.nodes });
   const events = createEventSink(store, clock, options.eventSink ?? {});
-  const context: SimContext = { store, clock, behaviour, events, random };
+  const logs = new ContainerLogs();
+  const context: SimContext = { store, clock, behaviour, events, random, logs };
   registerNodes({ ...context, addressBlock });
   const faults = new SimFaults();
   const accounting = new RequestAccounting();
@@ -133,6 +135,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     faults,
     accounting,
     random,
+    logs,
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.bookmarkIntervalMs === undefined ? {} : { bookmarkIntervalMs: options.bookmarkIntervalMs }),

@@ -98,7 +98,7 @@ test('API server stopped: /readyz 503 naming the watches within the threshold, r
   const during = await metrics();
   assert.ok(sample(during, 'rollscope_watch_restarts_total') > sample(before, 'rollscope_watch_restarts_total'), 'watch restarts grew');
   assert.ok(sample(during, 'rollscope_watch_errors_total') > 0, 'watch errors counted');
-  assert.match(during, /rollscope_watch_down_seconds\{resource="deployments\.apps"\} [1-9]/);
+  assert.match(during, /rollscope_watch_down_seconds\{resource="deployments\.apps",cluster="sim"\} [1-9]/);
 
   // It comes back on the same address without its watch cache: resuming watches get 410 and relist.
   sim.faults.expireNextWatch(undefined, 7);
@@ -107,5 +107,5 @@ test('API server stopped: /readyz 503 naming the watches within the threshold, r
   const afterText = await metrics();
   assert.ok(sample(afterText, 'rollscope_relists_total') > 0, 'relists grew');
   assert.ok(sample(afterText, 'rollscope_watch_restarts_total') >= sample(during, 'rollscope_watch_restarts_total'));
-  assert.match(afterText, /rollscope_watch_down_seconds\{resource="deployments\.apps"\} 0\n/);
+  assert.match(afterText, /rollscope_watch_down_seconds\{resource="deployments\.apps",cluster="sim"\} 0\n/);
 });

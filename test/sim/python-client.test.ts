@@ -55,4 +55,15 @@ test('the official Python client reads, watches and writes the simulated cluster
   assert.equal(r['patch_scale'], 2);
   assert.equal(r['read_status'], 2);
   assert.equal(r['patch_status'], true);
+
+  assert.deepEqual(r['job_watch'], { conditions: ['Complete'], succeeded: 1, completion_time: true });
+  assert.deepEqual(r['job_list'], ['py-job']);
+  assert.equal(r['job_status'], 1);
+  assert.deepEqual(r['batch_discovery'], ['jobs', 'jobs/status']);
+  assert.match(String(r['pod_log']), /level=info msg="all work items processed, exiting"/);
+  assert.equal(r['pod_log_tail'], 1);
+  const [code, message] = r['pod_log_previous_missing'] as [number, string];
+  assert.equal(code, 400);
+  assert.match(message, /^previous terminated container "work" in pod "py-job-[a-z0-9]{5}" not found$/);
+  assert.equal(r['can_i_list_pods'], true);
 });

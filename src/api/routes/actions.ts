@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { ApiDeps, OperatorActionName } from '../deps.ts';
 import { parseOrProblem, parseQuery, readJsonBody, sendProblem, type ApiEnv } from '../http.ts';
 import { problem, problemFromError } from '../problem.ts';
-import { actionBodies, noParams, workloadPath } from '../schemas.ts';
+import { actionBodies, clusterQuery, workloadPath } from '../schemas.ts';
 
 const ACTIONS: readonly OperatorActionName[] = ['undo', 'pause', 'resume', 'restart'];
 
@@ -11,15 +11,18 @@ const ACTIONS: readonly OperatorActionName[] = ['undo', 'pause', 'resume', 'rest
  * Each needs an operator token (exposure.ts). Path, query and body are validated in full before
  * anything touches the cluster; the body is read from the stream (chunked or not). Every attempt
  * that passed validation is recorded in the ledger's audit trail with who asked, exactly what was
- * asked (the parsed body) and how it ended.
+ * asked (the parsed body) and how it ended. A server acts on its own cluster only: `?cluster=NAME`
+ * naming another cluster of a shared ledger is a 409 before anything is read or written.
  */
 export function registerActionRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   for (const action of ACTIONS) {
     app.post(`/api/v1/workloads/:ns/:kind/:name/${action}`, async (c) => {
       const p = parseOrProblem(c, workloadPath, c.req.param());
       if (!p.ok) return p.response;
-      const q = parseQuery(c, noParams);
+      const q = parseQuery(c, clusterQuery);
       if (!q.ok) return q.response;
+      if (q.value.cluster !== undefined && q.value.cluster !== deps.cluster)
+        return sendProblem(c, problem(409, 'CONFLICT', `this server acts on cluster ${deps.cluster}, not ${q.value.cluster}: ${action} of ${p.value.kind.toLowerCase()} ${p.value.ns}/${p.value.name} refused`, { hint: `send the request to the rollscope serving cluster ${q.value.cluster}`, instance: c.req.path }));
       const raw = await readJsonBody(c);
       if (!raw.ok) return raw.response;
       const body = parseOrProblem(c, actionBodies[action], raw.value);

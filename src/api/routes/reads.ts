@@ -2,14 +2,18 @@ import type { Context, Hono } from 'hono';
 import type { ReleaseId } from '../../model/release.ts';
 import { toReleaseView } from '../../model/view/release-view.ts';
 import { toWorkloadView } from '../../model/view/workload-view.ts';
-import { diffTemplates } from '../../model/template-diff.ts';
+import { toClusterListView } from '../../model/view/cluster-view.ts';
+import { toReleaseDetailView } from '../../model/view/release-detail-view.ts';
 import type { ReleaseFilter } from '../../store/ledger.ts';
 import type { ApiDeps } from '../deps.ts';
 import { problem } from '../problem.ts';
 import { invalid, parseOrProblem, parseQuery, sendProblem, type ApiEnv } from '../http.ts';
-import { noParams, parseTime, releasesQuery, statsQuery, workloadPath, workloadsQuery } from '../schemas.ts';
+import { clusterQuery, noParams, parseTime, releasesQuery, statsQuery, workloadPath, workloadsQuery } from '../schemas.ts';
 
-/** registerReadRoutes adds the read-only ledger endpoints. */
+/**
+ * registerReadRoutes adds the read-only ledger endpoints. Every list takes `?cluster=NAME` (one
+ * cluster of a ledger several trackers share); without it, lists span every cluster in the ledger.
+ */
 export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const badTime = (c: Context<ApiEnv>, name: string, value: string): Response =>
     invalid(c, [{ path: name, message: `"${value}" is neither an RFC 3339 time nor a duration like 2h or 7d` }]);
@@ -23,6 +27,7 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const until = q.value.until === undefined ? undefined : parseTime(q.value.until, now);
     if (q.value.until !== undefined && until === undefined) return badTime(c, 'until', q.value.until);
     const filter: ReleaseFilter = {
+      ...(q.value.cluster ? { cluster: q.value.cluster } : {}),
       ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}),
       ...(q.value.kind ? { kind: q.value.kind } : {}),
       ...(q.value.name ? { name: q.value.name } : {}),
@@ -46,17 +51,14 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const release = await deps.ledger.getRelease(id as ReleaseId);
     if (!release) return sendProblem(c, problem(404, 'NOT_FOUND', `release ${id} not found`, { hint: 'list releases with GET /api/v1/releases', instance: c.req.path }));
     const previous = release.previousReleaseId ? await deps.ledger.getRelease(release.previousReleaseId) : null;
-    return c.json({
-      release: toReleaseView(release),
-      previous: previous ? toReleaseView(previous) : null,
-      diff: previous ? diffTemplates(previous.template, release.template) : [],
-    });
+    return c.json(toReleaseDetailView(release, previous));
   });
 
   app.get('/api/v1/workloads', async (c) => {
     const q = parseQuery(c, workloadsQuery);
     if (!q.ok) return q.response;
     const items = await deps.ledger.listWorkloads({
+      ...(q.value.cluster ? { cluster: q.value.cluster } : {}),
       ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}),
       ...(q.value.kind ? { kind: q.value.kind } : {}),
       ...(q.value.name ? { name: q.value.name } : {}),
@@ -68,17 +70,24 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.get('/api/v1/workloads/:ns/:kind/:name/releases', async (c) => {
     const p = parseOrProblem(c, workloadPath, c.req.param());
     if (!p.ok) return p.response;
-    const q = parseQuery(c, noParams);
+    const q = parseQuery(c, clusterQuery);
     if (!q.ok) return q.response;
-    const page = await deps.ledger.queryReleases({ namespaces: [p.value.ns], kind: p.value.kind, name: p.value.name, limit: 200 });
+    const page = await deps.ledger.queryReleases({ ...(q.value.cluster ? { cluster: q.value.cluster } : {}), namespaces: [p.value.ns], kind: p.value.kind, name: p.value.name, limit: 200 });
     return c.json({ items: page.items.map(toReleaseView), nextCursor: page.nextCursor });
   });
 
   app.get('/api/v1/rollouts/active', async (c) => {
+    const q = parseQuery(c, clusterQuery);
+    if (!q.ok) return q.response;
+    const items = await deps.ledger.activeReleases(q.value.cluster);
+    return c.json({ items: items.map(toReleaseView) });
+  });
+
+  app.get('/api/v1/clusters', async (c) => {
     const q = parseQuery(c, noParams);
     if (!q.ok) return q.response;
-    const items = await deps.ledger.activeReleases(deps.cluster);
-    return c.json({ items: items.map(toReleaseView) });
+    const items = await deps.ledger.listWorkloads({ includeDeleted: true });
+    return c.json(toClusterListView(deps.cluster, items.map((w) => w.workload.cluster)));
   });
 
   app.get('/api/v1/stats', async (c) => {
@@ -90,7 +99,8 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const until = parseTime(q.value.until ?? '0s', now);
     if (until === undefined) return badTime(c, 'until', q.value.until ?? '');
     if (until <= since) return invalid(c, [{ path: 'until', message: 'must be after since' }]);
-    const report = await deps.ledger.stats({ since, until, cluster: deps.cluster, ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}), groupBy: q.value.groupBy ?? 'namespace' });
+    const report = await deps.ledger.stats({ since, until, ...(q.value.cluster ? { cluster: q.value.cluster } : {}), ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}), groupBy: q.value.groupBy ?? 'namespace' });
     return c.json(report);
   });
 }
+

@@ -25,6 +25,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'sim', summary: 'run only the simulated cluster; write a kubeconfig for kubectl and others', load: async () => (await import('./sim.ts')).registerSim },
   { name: 'serve', summary: 'run the release tracker: watch the cluster, keep the ledger, serve the API, /metrics and the dashboard', load: async () => (await import('./serve.ts')).registerServe },
   { name: 'history', summary: 'list recorded releases from the ledger', load: async () => (await import('./history.ts')).registerHistory },
+  { name: 'show', summary: 'one release from the ledger: timeline, phases, diagnosis, events and template diff', load: async () => (await import('./show.ts')).registerShow },
   { name: 'status', summary: 'one rollout verdict now, from the cluster or a file', load: async () => (await import('./status.ts')).registerStatus },
   { name: 'wait', summary: 'block until workloads have rolled out, or fail fast with the reason', load: async () => (await import('./wait.ts')).registerWait },
   { name: 'set-image', summary: 'change container images (as kubectl set image)', load: async () => (await import('./set-image.ts')).registerSetImage },

@@ -5,17 +5,7 @@ import { formatSelector } from '../../migration/selector.ts';
 import type { MigrationApi } from './api.ts';
 import { migrateDeployment, type MigrationJournal } from './controller.ts';
 import { inProgress, listScope } from './targets.ts';
-
-/**
- * Runnable is a long-running piece of a controller manager: `run(signal)` works until the signal
- * aborts; a `leaderOnly` one runs only in the process that holds the leader lease (the shape the
- * manager of controllers/runtime runs; the CLI is a manager with one Runnable).
- */
-export interface Runnable {
-  readonly name: string;
-  readonly leaderOnly: boolean;
-  run(signal: AbortSignal): Promise<void>;
-}
+import type { Runnable } from '../runtime/runnable.ts';
 
 /** MigrationRunnableOptions configures the `serve` side of migrate-selector. */
 export interface MigrationRunnableOptions {

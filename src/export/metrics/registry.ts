@@ -5,6 +5,12 @@ import { releaseTransition } from './transition.ts';
 
 /** RolloutMetricsOptions configures the metrics registry. */
 export interface RolloutMetricsOptions {
+  /**
+   * The cluster the tracker watches (`serve --cluster`): every series, process metrics included,
+   * carries it as the `cluster` label, so trackers of several clusters can be scraped into one
+   * Prometheus and told apart without relabelling. If unset, no cluster label.
+   */
+  readonly cluster?: string;
   /** Add `namespace` and `workload` labels to release metrics (cardinality grows with workloads). If unset, false. */
   readonly perWorkloadLabels?: boolean;
   /** Include Node.js process metrics (`rollscope_process_*`). If unset, true. */
@@ -56,6 +62,8 @@ export class RolloutMetrics {
     this.#perWorkload = options.perWorkloadLabels ?? false;
     this.#now = options.now ?? Date.now;
     const wl = this.#perWorkload ? ['namespace', 'workload'] : [];
+    // Default labels apply at exposition to every metric of the registry, including those registered later.
+    if (options.cluster !== undefined) this.registry.setDefaultLabels({ cluster: options.cluster });
     const registers = [this.registry];
     this.#started = new Counter({ name: 'rollscope_releases_started_total', help: 'Releases seen starting, by trigger.', labelNames: ['trigger', ...wl], registers });
     this.#releases = new Counter({ name: 'rollscope_releases_total', help: 'Releases that reached a final outcome, by trigger and outcome.', labelNames: ['trigger', 'outcome', ...wl], registers });

@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { authorize, forbidden, type SimAuth } from './auth.ts';
+import { authorize, forbidden, impersonated, type SimAuth } from './auth.ts';
 import type { ServingCerts } from './certs.ts';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestAccounting } from './accounting.ts';
 import { failureStatus, methodNotAllowed, SimApiError } from '../core/api-error.ts';
 import type { SimClock } from '../core/clock.ts';
+import { ContainerLogs } from '../core/container-logs.ts';
 import { SimFaults, type Rejection, type Verb } from './faults.ts';
 import { readBody } from './http/body.ts';
 import { queryBool } from './http/query.ts';
@@ -15,6 +16,8 @@ import { discoveryDocument } from './http/discovery.ts';
 import { podTargets, PROMETHEUS_SD_PATH } from './http/prometheus-sd.ts';
 import { serveGet, serveList } from './http/list-get.ts';
 import { servePatch } from './http/patch.ts';
+import { servePodLog } from './http/pod-log.ts';
+import { serveAccessReview } from './http/access-review.ts';
 import { sendError, writeJson } from './http/respond.ts';
 import { routeOf, type ResourceRoute } from './http/route.ts';
 import { WatchHubs } from './http/watch-hub.ts';
@@ -44,6 +47,8 @@ export interface ApiServerOptions {
   readonly metrics?: () => string;
   /** Random source in [0, 1) (default watch timeouts). If unset, Math.random. */
   readonly random?: () => number;
+  /** The nodes' container logs, served by `pods/NAME/log`. If unset, none (every container's log is empty). */
+  readonly logs?: ContainerLogs;
 }
 
 /** ApiServer is a running simulated API server. */
@@ -92,9 +97,10 @@ function rejectWith(res: ServerResponse, r: Rejection): number {
 }
 
 function dispatch(call: ApiCall): void {
+  if (call.route.info.group === 'authorization.k8s.io') return serveAccessReview(call);
   switch (call.verb) {
     case 'get':
-      return serveGet(call);
+      return call.route.subresource === 'log' && call.route.info.key === 'pods' ? servePodLog(call) : serveGet(call);
     case 'list':
       return serveList(call);
     case 'watch':
@@ -141,6 +147,12 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
       writeJson(res, 401, (e as SimApiError).status);
       return;
     }
+    try {
+      user = impersonated(state.store, user, req.headers);
+    } catch (e) {
+      writeJson(res, 403, (e as SimApiError).status);
+      return;
+    }
   }
   if (url.pathname === '/metrics' && req.method === 'GET' && metrics !== undefined) {
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
@@ -180,7 +192,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     return;
   }
   const bodyBytes = WRITE_METHODS.has(req.method ?? '') ? await readBody(req) : Buffer.alloc(0);
-  const call: ApiCall = { state, req, res, route, query: url.searchParams, verb, body: bodyBytes.toString('utf8'), bodyBytes };
+  const call: ApiCall = { state, req, res, route, query: url.searchParams, verb, body: bodyBytes.toString('utf8'), bodyBytes, user };
   try {
     dispatch(call);
   } catch (e) {
@@ -206,6 +218,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     hubs: new WatchHubs(options.store),
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     random: options.random ?? Math.random,
+    logs: options.logs ?? new ContainerLogs(),
   };
   let address = '';
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {

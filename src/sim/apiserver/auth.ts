@@ -109,21 +109,63 @@ function rulesOf(role: KubeObject | undefined): readonly Rule[] {
   return ((role as { rules?: readonly Rule[] } | undefined)?.rules ?? []);
 }
 
-/** authorize decides a resource request by RBAC; `system:masters` is always allowed. */
-export function authorize(store: SimStore, user: UserInfo, a: ResourceAttributes): boolean {
-  if (user.groups.includes('system:masters')) return true;
+/** Decision is an authorizer's answer; `reason` says which binding allowed it (RBAC's wording), '' if none. */
+export interface Decision {
+  readonly allowed: boolean;
+  readonly reason: string;
+}
+
+type Subject = NonNullable<Binding['subjects']>[number];
+
+function subjectOf(b: Binding, user: UserInfo): Subject | undefined {
+  return (b.subjects ?? []).find((s) => binds({ subjects: [s] }, user));
+}
+
+/** describeSubject is RBAC's rendering of a binding subject (plugin/pkg/auth/authorizer/rbac/rbac.go). */
+function describeSubject(s: Subject, bindingNamespace: string): string {
+  const name = s.kind === 'ServiceAccount' ? `${s.name ?? ''}/${s.namespace ?? bindingNamespace}` : (s.name ?? '');
+  return `${s.kind ?? ''} ${JSON.stringify(name)}`;
+}
+
+/**
+ * BASIC_USER_RULES are the default `system:basic-user` ClusterRole's rules, bound to every
+ * authenticated user: anyone may ask what they themselves may do.
+ */
+const BASIC_USER_RULES: readonly Rule[] = [{ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] }];
+
+/**
+ * decide is the authorizer chain of kube-apiserver for a resource request: members of
+ * `system:masters` are allowed (no reason given), then RBAC — ClusterRoleBindings, then
+ * RoleBindings of the request's namespace — whose reason names the binding as rbac.go words it:
+ * `RBAC: allowed by ClusterRoleBinding "NAME" of ClusterRole "ROLE" to User "NAME"`.
+ */
+export function decide(store: SimStore, user: UserInfo, a: ResourceAttributes): Decision {
+  if (user.groups.includes('system:masters')) return { allowed: true, reason: '' };
+  if (user.groups.includes('system:authenticated') && BASIC_USER_RULES.some((r) => ruleAllows(r, a)))
+    return { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "system:basic-user" of ClusterRole "system:basic-user" to Group "system:authenticated"' };
   const roleRules = (b: Binding, namespace: string | undefined): readonly Rule[] => {
     const ref = b.roleRef;
     if (ref?.name === undefined) return [];
     if (ref.kind === 'ClusterRole') return rulesOf(store.get('clusterroles.rbac.authorization.k8s.io', undefined, ref.name));
     return namespace === undefined ? [] : rulesOf(store.get('roles.rbac.authorization.k8s.io', namespace, ref.name));
   };
-  for (const b of store.list('clusterrolebindings.rbac.authorization.k8s.io') as readonly (KubeObject & Binding)[])
-    if (binds(b, user) && roleRules(b, undefined).some((r) => ruleAllows(r, a))) return true;
+  for (const b of store.list('clusterrolebindings.rbac.authorization.k8s.io') as readonly (KubeObject & Binding)[]) {
+    const s = subjectOf(b, user);
+    if (s && roleRules(b, undefined).some((r) => ruleAllows(r, a)))
+      return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding ${JSON.stringify(b.metadata.name ?? '')} of ${b.roleRef?.kind ?? ''} ${JSON.stringify(b.roleRef?.name ?? '')} to ${describeSubject(s, '')}` };
+  }
   if (a.namespace !== undefined)
-    for (const b of store.list('rolebindings.rbac.authorization.k8s.io', { namespace: a.namespace }) as readonly (KubeObject & Binding)[])
-      if (binds(b, user) && roleRules(b, a.namespace).some((r) => ruleAllows(r, a))) return true;
-  return false;
+    for (const b of store.list('rolebindings.rbac.authorization.k8s.io', { namespace: a.namespace }) as readonly (KubeObject & Binding)[]) {
+      const s = subjectOf(b, user);
+      if (s && roleRules(b, a.namespace).some((r) => ruleAllows(r, a)))
+        return { allowed: true, reason: `RBAC: allowed by RoleBinding ${JSON.stringify(`${b.metadata.name ?? ''}/${a.namespace}`)} of ${b.roleRef?.kind ?? ''} ${JSON.stringify(b.roleRef?.name ?? '')} to ${describeSubject(s, a.namespace)}` };
+    }
+  return { allowed: false, reason: '' };
+}
+
+/** authorize decides a resource request by RBAC; `system:masters` is always allowed. */
+export function authorize(store: SimStore, user: UserInfo, a: ResourceAttributes): boolean {
+  return decide(store, user, a).allowed;
 }
 
 /** forbidden is kube-apiserver's 403 for a denied resource request. */
@@ -134,4 +176,27 @@ export function forbidden(user: UserInfo, a: ResourceAttributes): SimApiError {
   const scope = a.namespace === undefined ? 'at the cluster scope' : `in the namespace "${a.namespace}"`;
   const message = `${what} is forbidden: User "${user.name}" cannot ${a.verb} resource "${resource}" in API group "${a.group}" ${scope}`;
   return new SimApiError(failureStatus({ code: 403, reason: 'Forbidden', message, details: { ...(a.name === undefined ? {} : { name: a.name }), ...(a.group === '' ? {} : { group: a.group }), kind: a.resource } }), `grant ${a.verb} on ${resource} to ${user.name} with a Role or ClusterRole binding`);
+}
+
+/**
+ * impersonated applies `Impersonate-User`/`Impersonate-Group` headers (kubectl `--as`/`--as-group`)
+ * as the impersonation filter does (staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go):
+ * the requester needs `impersonate` on `users` (or `serviceaccounts` for `system:serviceaccount:NS:NAME`,
+ * `groups` for each group); the request then runs as that user, in `system:authenticated` (and, for a
+ * service account, `system:serviceaccounts` and `system:serviceaccounts:NS`). Throws 403 when not allowed.
+ */
+export function impersonated(store: SimStore, user: UserInfo, headers: Readonly<Record<string, string | string[] | undefined>>): UserInfo {
+  const asUser = headers['impersonate-user'];
+  const name = Array.isArray(asUser) ? asUser[0] : asUser;
+  if (name === undefined || name === '') return user;
+  const rawGroups = headers['impersonate-group'];
+  const groups = (Array.isArray(rawGroups) ? rawGroups : rawGroups === undefined ? [] : [rawGroups]).flatMap((g) => g.split(',')).map((g) => g.trim()).filter(Boolean);
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
+  const checks: ResourceAttributes[] = [
+    sa ? { verb: 'impersonate', group: '', resource: 'serviceaccounts', namespace: sa[1], name: sa[2] } : { verb: 'impersonate', group: '', resource: 'users', name },
+    ...groups.map((g) => ({ verb: 'impersonate', group: '', resource: 'groups', name: g })),
+  ];
+  for (const a of checks) if (!authorize(store, user, a)) throw forbidden(user, a);
+  const saGroups = sa ? ['system:serviceaccounts', `system:serviceaccounts:${sa[1] ?? ''}`] : [];
+  return { name, groups: [...new Set([...groups, ...saGroups, 'system:authenticated'])] };
 }

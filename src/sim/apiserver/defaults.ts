@@ -97,6 +97,18 @@ const BY_KIND: Readonly<Record<string, (o: Obj, addressBlock: number) => void>> 
     }
     defaultTemplate(spec);
   },
+  // batch/v1 SetDefaults_Job (pkg/apis/batch/v1/defaults.go): parallelism and completions 1 when both
+  // are unset, backoffLimit 6, NonIndexed, not suspended, pods replaced once terminating or failed.
+  Job: (o) => {
+    const spec = child(o, 'spec');
+    if (spec['completions'] === undefined && spec['parallelism'] === undefined) spec['completions'] = 1;
+    setDefault(spec, 'parallelism', 1);
+    setDefault(spec, 'backoffLimit', 6);
+    setDefault(spec, 'completionMode', 'NonIndexed');
+    setDefault(spec, 'suspend', false);
+    if (spec['podFailurePolicy'] === undefined) setDefault(spec, 'podReplacementPolicy', 'TerminatingOrFailed');
+    defaultTemplate(spec);
+  },
   Pod: (o) => {
     const spec = child(o, 'spec');
     defaultPodSpec(spec);

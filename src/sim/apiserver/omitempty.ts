@@ -9,6 +9,8 @@ const OMITEMPTY_STATUS: Readonly<Record<string, readonly string[]>> = {
   ReplicaSet: ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'terminatingReplicas', 'observedGeneration'],
   StatefulSet: ['observedGeneration', 'readyReplicas', 'currentReplicas', 'updatedReplicas', 'currentRevision', 'updateRevision', 'collisionCount'],
   DaemonSet: ['observedGeneration', 'updatedNumberScheduled', 'numberAvailable', 'numberUnavailable', 'collisionCount'],
+  // batch/v1 JobStatus: `ready` and `terminating` are pointers (present when set, zero included).
+  Job: ['active', 'succeeded', 'failed', 'completedIndexes'],
 };
 
 const ALWAYS_STATUS: Readonly<Record<string, readonly string[]>> = {

@@ -14,7 +14,7 @@ import { normaliseStatus } from './omitempty.ts';
 import { matchesLabels, parseLabelSelector } from '../core/selectors.ts';
 import type { DeleteOptions, ResourceName, SimStore, StoredChange, WriteOptions } from '../core/store-api.ts';
 import { validateObject } from './validation.ts';
-import { checkPreconditions, eventsView, hasItems, isNoop, mergeStatusWrite, prepareStatusForCreate, withMeta, type Mutable } from './storage-rules.ts';
+import { checkPreconditions, eventsView, hasItems, isNoop, mergeStatusWrite, prepareJobForCreate, prepareStatusForCreate, withMeta, type Mutable } from './storage-rules.ts';
 
 /** SimStorageOptions configures a SimStorage. */
 export interface SimStorageOptions {
@@ -108,11 +108,13 @@ export class SimStorage implements SimStore {
     obj['kind'] = info.kind;
     applyDefaults(info.kind, obj, this.#addressBlock);
     const name = typeof meta['name'] === 'string' ? meta['name'] : '';
+    const uid = this.#uid();
+    if (info.kind === 'Job' && info.group === 'batch') prepareJobForCreate(obj, uid);
     const errors = validateObject(info, obj, undefined);
     if (errors.length > 0) throw invalid(info, name, errors);
     if (this.#bucket(info.key).has(keyOf(meta['namespace'] as string | undefined, name))) throw alreadyExists(info, name);
     for (const f of [...SYSTEM_META, 'resourceVersion']) delete meta[f];
-    meta['uid'] = this.#uid();
+    meta['uid'] = uid;
     meta['creationTimestamp'] = rfc3339(this.#clock.now());
     if (info.hasGeneration) meta['generation'] = 1;
     prepareStatusForCreate(info, obj);

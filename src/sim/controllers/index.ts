@@ -5,6 +5,7 @@ import { startPodNetwork } from '../network/pod-network.ts';
 import { startServiceProxy } from '../network/service-proxy.ts';
 import { startDaemonSetController } from './daemonset.ts';
 import { startEndpointSliceController } from './endpointslice.ts';
+import { startJobController } from './job.ts';
 import { startDeploymentController } from './deployment/controller.ts';
 import { startReplicaSetController } from './replicaset.ts';
 import { startStatefulSetController } from './statefulset.ts';
@@ -22,6 +23,7 @@ export const CONTROLLERS: readonly ComponentStarter[] = [
   startReplicaSetController,
   startStatefulSetController,
   startDaemonSetController,
+  startJobController,
   startScheduler,
   startKubelet,
   startEndpointSliceController,

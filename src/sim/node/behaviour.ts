@@ -20,6 +20,7 @@ export const HEALTHY_IMAGE: ImageBehaviour = {
   terminationReason: 'Completed',
   errorPercent: 0,
   extraLatencyMs: 0,
+  completesAfterMs: 4_000,
 };
 
 /**

@@ -49,6 +49,7 @@ export function startKubelet(ctx: SimContext): () => void {
       pending.delete(uid);
       worker?.stop();
       workers.delete(uid);
+      ctx.logs.forgetPod(uid);
       const held = ipOf.get(uid);
       if (held !== undefined) held.agent.inUse.delete(held.ip);
       ipOf.delete(uid);

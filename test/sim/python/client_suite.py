@@ -13,6 +13,8 @@ from kubernetes import client, config, watch
 config.load_kube_config(sys.argv[1])
 apps = client.AppsV1Api()
 core = client.CoreV1Api()
+batch = client.BatchV1Api()
+authz = client.AuthorizationV1Api()
 results = {}
 
 
@@ -111,5 +113,51 @@ check('watch_resume', resume)
 check('patch_scale', lambda: apps.patch_namespaced_deployment_scale('py-web', 'default', {'spec': {'replicas': 2}}).spec.replicas)
 check('read_status', lambda: apps.read_namespaced_deployment_status('py-web', 'default').spec.replicas)
 check('patch_status', lambda: apps.patch_namespaced_stateful_set_status('py-db', 'default', {'status': {'observedGeneration': 1}}).status.replicas is not None)
+
+# Jobs: create, watch until Complete, read status; the pod's log as text (tail_lines, previous).
+def job_run():
+    body = {'apiVersion': 'batch/v1', 'kind': 'Job', 'metadata': {'name': 'py-job'},
+            'spec': {'template': {'spec': {'restartPolicy': 'Never', 'containers': [{'name': 'work', 'image': 'tools/work:1'}]}}}}
+    rv = batch.list_namespaced_job('default').metadata.resource_version
+    batch.create_namespaced_job('default', body)
+    for ev in watch.Watch().stream(batch.list_namespaced_job, 'default', resource_version=rv, timeout_seconds=20):
+        job = ev['object']
+        conds = [c.type for c in (job.status.conditions or []) if c.status == 'True']
+        if 'Complete' in conds:
+            return {'conditions': conds, 'succeeded': job.status.succeeded, 'completion_time': job.status.completion_time is not None}
+    return 'no Complete event'
+
+
+check('job_watch', job_run)
+check('job_list', lambda: [j.metadata.name for j in batch.list_job_for_all_namespaces().items])
+check('job_status', lambda: batch.read_namespaced_job_status('py-job', 'default').status.succeeded)
+check('batch_discovery', lambda: sorted(r.name for r in batch.get_api_resources().resources))
+
+
+def job_pod():
+    return core.list_namespaced_pod('default', label_selector='job-name=py-job').items[0].metadata.name
+
+
+check('pod_log', lambda: core.read_namespaced_pod_log(job_pod(), 'default').splitlines()[-1])
+check('pod_log_tail', lambda: core.read_namespaced_pod_log(job_pod(), 'default', tail_lines=1, timestamps=True).count('\n'))
+
+
+def previous_missing():
+    try:
+        core.read_namespaced_pod_log(job_pod(), 'default', previous=True)
+        return 'no error'
+    except client.exceptions.ApiException as e:
+        return [e.status, json.loads(e.body)['message']]
+
+
+check('pod_log_previous_missing', previous_missing)
+
+
+def can_i(verb, resource):
+    review = {'spec': {'resourceAttributes': {'namespace': 'default', 'verb': verb, 'resource': resource}}}
+    return authz.create_self_subject_access_review(review).status.allowed
+
+
+check('can_i_list_pods', lambda: can_i('list', 'pods'))
 
 print(json.dumps(results, sort_keys=True))

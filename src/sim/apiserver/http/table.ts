@@ -104,6 +104,38 @@ function eventLastSeen(o: KubeObject, now: Instant): string {
   return since(t, now);
 }
 
+function hasCondition(o: KubeObject, type: string): boolean {
+  const conds = Array.isArray(status(o)['conditions']) ? (status(o)['conditions'] as unknown[]).map(obj) : [];
+  return conds.some((c) => c['type'] === type && c['status'] === 'True');
+}
+
+/** jobStatusCell is the STATUS column of `kubectl get jobs` (printers.go printJob, 1.30+). */
+function jobStatusCell(o: KubeObject): string {
+  if (hasCondition(o, 'Complete')) return 'Complete';
+  if (hasCondition(o, 'Failed')) return 'Failed';
+  if (o.metadata.deletionTimestamp !== undefined) return 'Terminating';
+  if (hasCondition(o, 'Suspended')) return 'Suspended';
+  if (hasCondition(o, 'FailureTarget')) return 'FailureTarget';
+  if (hasCondition(o, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
+  return 'Running';
+}
+
+/** jobCompletions is the COMPLETIONS column: `succeeded/completions`, or `n/1 of P` for a work queue. */
+function jobCompletions(o: KubeObject): string {
+  const succeeded = num(status(o)['succeeded']);
+  if (typeof spec(o)['completions'] === 'number') return `${succeeded}/${num(spec(o)['completions'])}`;
+  const parallelism = num(spec(o)['parallelism']);
+  return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
+}
+
+/** jobDuration is the DURATION column: start to completion, or to now while running; empty before start. */
+function jobDuration(o: KubeObject, now: Instant): string {
+  const start = str(status(o)['startTime']);
+  if (start === '') return '';
+  const done = str(status(o)['completionTime']);
+  return humanDuration((done === '' ? now : Date.parse(done)) - Date.parse(start));
+}
+
 // Columns per kind, as kube-apiserver's printers (pkg/printers/internalversion/printers.go) define them.
 const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
   Deployment: [
@@ -133,6 +165,13 @@ const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
     { name: 'Up-to-date', type: 'integer', cell: (o) => num(status(o)['updatedNumberScheduled']) },
     { name: 'Available', type: 'integer', cell: (o) => num(status(o)['numberAvailable']) },
     { name: 'Node Selector', type: 'string', cell: (o) => { const ns = obj(obj(obj(spec(o)['template'])['spec'])['nodeSelector']); const s = Object.keys(ns).sort().map((k) => `${k}=${str(ns[k])}`).join(','); return s === '' ? '<none>' : s; } },
+    age, containersCol, imagesCol, selectorCol,
+  ],
+  Job: [
+    name,
+    { name: 'Status', type: 'string', cell: jobStatusCell },
+    { name: 'Completions', type: 'string', cell: jobCompletions },
+    { name: 'Duration', type: 'string', cell: jobDuration },
     age, containersCol, imagesCol, selectorCol,
   ],
   Pod: [
