@@ -5,6 +5,7 @@ import { authPolicy, isLoopback, type TokenSpec } from '../api/auth.ts';
 import { LiveBus } from '../api/bus.ts';
 import type { OperatorActions } from '../api/deps.ts';
 import { listenApi, parseListen, type ListeningApi } from '../api/listen.ts';
+import { CanaryMetrics } from '../export/metrics/canary-metrics.ts';
 import { RolloutMetrics } from '../export/metrics/registry.ts';
 import { startProbeServer, type ProbeServer } from '../api/probe-server.ts';
 import { trackerReadiness } from '../api/readiness.ts';
@@ -27,6 +28,7 @@ import { migrationRunnable } from '../controllers/migration/runnable.ts';
 import { migrationStarter } from '../controllers/migration/starter.ts';
 import { ledgerJournal } from '../controllers/migration/journal.ts';
 import type { FileConfig } from './config.ts';
+import { CanaryLedger } from '../controllers/tracker/canary-ledger.ts';
 import { FactSink } from '../controllers/tracker/fact-sink.ts';
 import { trackerRunnable, type TrackerTerm } from '../controllers/tracker/runnable.ts';
 import { Manager } from '../controllers/runtime/manager.ts';
@@ -102,6 +104,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     logger: o.logger,
     metrics,
     informers: { kubeConfig, namespaces: o.namespaces, ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
+    // Canaries: their annotations on the stable Deployments, as the tracker's informers see them, go to the ledger.
+    canaries: new CanaryLedger({ ledger: o.ledger, cluster: o.cluster, clock, logger: o.logger.child({ component: 'canary-ledger' }), bus, notifier, metrics: new CanaryMetrics(metrics.registry) }),
   });
   const watches = (): ReturnType<ClusterInformers['stats']> => tracker.current()?.informers.stats() ?? [];
   // Selector migrations: the API starts them (pre-flight, backup, record on the Deployment); this
