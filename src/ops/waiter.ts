@@ -89,6 +89,13 @@ export interface WaitResult {
 /** DEFAULT_WAIT_TIMEOUT_MS is `wait`'s default --timeout: 10 minutes, the Deployment's default progress deadline. */
 export const DEFAULT_WAIT_TIMEOUT_MS = 10 * 60_000;
 
+/**
+ * FIRST_SYNC_DEADLINE_MS: an API server that accepts connections but has not answered the first
+ * LISTs within this long is unavailable (exit 5, like `rollscope status`'s 30 s), not a rollout
+ * that timed out.
+ */
+export const FIRST_SYNC_DEADLINE_MS = 30_000;
+
 /** SYNC_POLL_MS: until every watch has listed once, the loop looks again this often (local, no requests). */
 const SYNC_POLL_MS = 20;
 
@@ -146,6 +153,11 @@ export async function waitForRollouts(options: WaitOptions): Promise<WaitResult>
         if (tracks.some((t) => t.status === 'failed' || t.status === 'notfound')) return await withCrashLogs(http, resultOf('failed', tracks, now, startedAt, timeoutMs));
         if (tracks.every((t) => t.status === 'done')) return resultOf('succeeded', tracks, now, startedAt, timeoutMs);
       }
+      if (!synced && now - startedAt >= Math.min(FIRST_SYNC_DEADLINE_MS, timeoutMs))
+        throw new TrackerError('KUBE_UNAVAILABLE', `API server unavailable: ${http.server} did not answer the first requests within ${formatDuration(Math.min(FIRST_SYNC_DEADLINE_MS, timeoutMs))}`, {
+          subject: http.server,
+          hint: 'check that the kubeconfig points at a running API server (kubectl cluster-info) and that nothing in between holds the connection',
+        });
       if (now - startedAt >= timeoutMs) return await withCrashLogs(http, resultOf('timeout', tracks, now, startedAt, timeoutMs));
       const changed = new Promise<void>((resolve) => (wake = resolve));
       const nap = new AbortController();
