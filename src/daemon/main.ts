@@ -7,6 +7,7 @@ import type { OperatorActions } from '../api/deps.ts';
 import { listenApi, parseListen, type ListeningApi } from '../api/listen.ts';
 import { CanaryMetrics } from '../export/metrics/canary-metrics.ts';
 import { RolloutMetrics } from '../export/metrics/registry.ts';
+import { startProbeServer, type ProbeServer } from '../api/probe-server.ts';
 import { trackerReadiness } from '../api/readiness.ts';
 import { resourceName } from '../kube/resources.ts';
 import { buildNotificationSetup } from '../export/notify/config.ts';
@@ -51,6 +52,11 @@ export interface DaemonOptions {
   readonly minWatchTimeoutSeconds?: number;
   /** /readyz fails once a watch has been down (failing without reopening) this long. If unset, 30 s. */
   readonly watchDownThresholdMs?: number;
+  /**
+   * `HOST:PORT` of the health-probe listener (bare /healthz and /readyz, no token: api/probe-server.ts),
+   * for the kubelet's probes when the API requires tokens. If unset, none.
+   */
+  readonly healthProbeListen?: string;
   /** Environment for the OpenTelemetry variables (OTEL_*). If unset, process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -131,13 +137,20 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await manager.stop();
     throw e;
   }
-  o.logger.info('rollscope serve started', { url: api.url, cluster: o.cluster, namespaces: o.namespaces.length ? o.namespaces : 'all', dashboard: dir !== undefined });
+  let probes: ProbeServer | undefined;
+  try {
+    if (o.healthProbeListen !== undefined) probes = await startProbeServer(o.healthProbeListen, readiness);
+  } catch (e) {
+    await Promise.all([manager.stop(), api.close()]);
+    throw e;
+  }
+  o.logger.info('rollscope serve started', { url: api.url, ...(probes ? { healthProbes: probes.url } : {}), cluster: o.cluster, namespaces: o.namespaces.length ? o.namespaces : 'all', dashboard: dir !== undefined });
   return {
     url: api.url,
     manager,
     tracker,
     async stop() {
-      await Promise.all([manager.stop(), api.close()]);
+      await Promise.all([manager.stop(), api.close(), probes?.close()]);
       await tracer.shutdown().catch(() => undefined);
       o.logger.info('rollscope serve stopped');
     },
