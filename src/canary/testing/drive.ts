@@ -103,6 +103,7 @@ export function drive(c: ModelCluster, clock: Clock, o: DriveOptions = {}): Driv
       });
       const w = measurementWrite(input, ms);
       if (w !== null && w.kind === 'write') apply(w);
+      else if (w !== null && w.kind === 'sleep') clock.now = Math.max(clock.now, w.until);
     } else return { end: step, writes, replicas, killed: false };
     if (o.killAfterWrites !== undefined && writes.length >= o.killAfterWrites) return { end: step, writes, replicas, killed: true };
   }
