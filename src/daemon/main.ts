@@ -6,7 +6,7 @@ import { LiveBus } from '../api/bus.ts';
 import type { OperatorActions } from '../api/deps.ts';
 import { listenApi, parseListen, type ListeningApi } from '../api/listen.ts';
 import { RolloutMetrics } from '../export/metrics/registry.ts';
-import { trackerReadiness } from '../api/readiness.ts';
+import { leaderReadiness, trackerReadiness } from '../api/readiness.ts';
 import { resourceName } from '../kube/resources.ts';
 import { buildNotificationSetup } from '../export/notify/config.ts';
 import { NotificationDispatcher } from '../export/notify/dispatcher.ts';
@@ -29,6 +29,8 @@ import type { FileConfig } from './config.ts';
 import { FactSink } from '../controllers/tracker/fact-sink.ts';
 import { trackerRunnable, type TrackerTerm } from '../controllers/tracker/runnable.ts';
 import { Manager } from '../controllers/runtime/manager.ts';
+import { LeaderElector, defaultIdentity, type LeaderElectionTimings } from '../controllers/runtime/leader-election.ts';
+import { leaseLock } from '../kube/lease.ts';
 
 /** DaemonOptions are the resolved settings of `rollscope serve` (flags over config file). */
 export interface DaemonOptions {
@@ -49,8 +51,20 @@ export interface DaemonOptions {
   readonly minWatchTimeoutSeconds?: number;
   /** /readyz fails once a watch has been down (failing without reopening) this long. If unset, 30 s. */
   readonly watchDownThresholdMs?: number;
+  /** Leader election on a Lease (`serve --leader-elect`); without it this process is the only leader. */
+  readonly leaderElection?: LeaderElectionSettings;
   /** Environment for the OpenTelemetry variables (OTEL_*). If unset, process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** LeaderElectionSettings are `serve --leader-elect --lease-namespace --lease-name` (and the timing flags). */
+export interface LeaderElectionSettings {
+  readonly namespace: string;
+  readonly name: string;
+  /** If unset, `host_pid`. */
+  readonly identity?: string;
+  /** If unset, client-go's defaults (15 s, 10 s, 2 s). */
+  readonly timings?: LeaderElectionTimings;
 }
 
 /** RunningDaemon is a started tracker. */
@@ -103,18 +117,23 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const migrations = migrationApi(createKubeClient(kubeConfig));
   const backupDir = (): string => defaultBackupDir(process.cwd(), new Date(clock.now()));
   const migrationDriver = migrationRunnable({ api: migrations, namespaces: o.namespaces, backupDir: backupDir(), logger: o.logger.child({ component: 'migrate-selector' }), clock, journal: ledgerJournal(o.ledger, o.cluster, 'rollscope serve', clock) });
-  const manager = new Manager({ logger: o.logger.child({ component: 'manager' }) })
+  const le = o.leaderElection;
+  const elector = le === undefined
+    ? undefined
+    : new LeaderElector({ lock: leaseLock(createKubeClient(kubeConfig), le.namespace, le.name), identity: le.identity ?? defaultIdentity(), ...(le.timings ? { timings: le.timings } : {}), clock: realClock, logger: o.logger.child({ component: 'leader-election' }) });
+  const manager = new Manager({ logger: o.logger.child({ component: 'manager' }), ...(elector ? { elector } : {}) })
     .add(tracker)
     .add({ name: 'notifications', leaderOnly: true, run: (signal) => notifier.run(signal) })
     .add(migrationDriver);
 
-  const readiness = trackerReadiness({
+  const readiness = leaderReadiness(() => manager.status(), trackerReadiness({
     synced: () => tracker.current()?.ingest.synced ?? false,
     watches,
     now: () => clock.now(),
     ...(o.watchDownThresholdMs === undefined ? {} : { thresholdMs: o.watchDownThresholdMs }),
     extra: () => ({ backlog: tracker.current()?.ingest.backlog ?? 0, factsApplied: tracker.current()?.ingest.applied ?? 0, watches: watches() }),
-  });
+  }));
+  metrics.leadership(() => manager.leading);
   metrics.watchHealth(() => watches().map((s) => ({ ...s, resource: resourceName(s.kind) })));
   const dir = dashboardDir();
   const actions = o.actions ?? new KubeOperatorActions({ kubeConfig });
@@ -127,7 +146,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await manager.stop();
     throw e;
   }
-  o.logger.info('rollscope serve started', { url: api.url, cluster: o.cluster, namespaces: o.namespaces.length ? o.namespaces : 'all', dashboard: dir !== undefined });
+  o.logger.info('rollscope serve started', { url: api.url, cluster: o.cluster, ...(elector ? { leaderElection: `${le!.namespace}/${le!.name}`, identity: elector.identity } : {}), namespaces: o.namespaces.length ? o.namespaces : 'all', dashboard: dir !== undefined });
   return {
     url: api.url,
     manager,

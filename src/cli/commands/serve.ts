@@ -6,6 +6,10 @@ import { defaultLedgerUrl, openLedger } from '../../store/open.ts';
 import { DEFAULT_LISTEN, loadConfigFile } from '../../daemon/config.ts';
 import { simClockFromEnv } from '../../daemon/sim-clock-env.ts';
 import { parseDurationFlag } from './ops-common.ts';
+import { readFileSync } from 'node:fs';
+import { TrackerError } from '../../lib/errors.ts';
+import { checkTimings } from '../../controllers/runtime/leader-election.ts';
+import type { LeaderElectionSettings } from '../../daemon/main.ts';
 
 /** ServeFlags are the parsed flags of `rollscope serve`. */
 interface ServeFlags {
@@ -18,6 +22,37 @@ interface ServeFlags {
   readonly config?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly watchDownAfter: string;
+  readonly leaderElect?: boolean;
+  readonly leaseNamespace?: string;
+  readonly leaseName: string;
+  readonly leaseDuration: string;
+  readonly renewDeadline: string;
+  readonly retryPeriod: string;
+}
+
+/** SERVICE_ACCOUNT_NAMESPACE is where a pod finds its own namespace (the default --lease-namespace in a cluster). */
+const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/** defaultLeaseNamespace is the pod's own namespace in a cluster, else `default`. */
+function defaultLeaseNamespace(): string {
+  try {
+    return readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim() || 'default';
+  } catch {
+    return 'default';
+  }
+}
+
+/** leaderElectionOf turns the --leader-elect flags into settings (undefined without --leader-elect); bad timings are a usage error. */
+function leaderElectionOf(flags: ServeFlags): LeaderElectionSettings | undefined {
+  if (flags.leaderElect !== true) return undefined;
+  const timings = {
+    leaseDurationMs: parseDurationFlag(flags.leaseDuration, '--lease-duration'),
+    renewDeadlineMs: parseDurationFlag(flags.renewDeadline, '--renew-deadline'),
+    retryPeriodMs: parseDurationFlag(flags.retryPeriod, '--retry-period'),
+  };
+  const bad = checkTimings(timings);
+  if (bad) throw new TrackerError('USAGE', `leader election timings: ${bad}`, { subject: '--lease-duration', hint: 'keep --lease-duration > --renew-deadline > 1.2 × --retry-period (defaults 15s, 10s, 2s)' });
+  return { namespace: flags.leaseNamespace ?? defaultLeaseNamespace(), name: flags.leaseName, timings };
 }
 
 /**
@@ -48,12 +83,19 @@ export function registerServe(program: Command): void {
     .option('--cluster <name>', 'name of this cluster in the ledger (default: the kubeconfig context name)')
     .option('--config <file>', 'YAML/JSON config: notifications, traces, tokens, metrics')
     .option('--watch-down-after <duration>', '/readyz answers 503 (naming the watches) once a watch has been down this long', '30s')
+    .option('--leader-elect', 'run as one of several replicas: only the holder of a coordination.k8s.io/v1 Lease watches, writes the ledger and runs controllers; the others serve the API and stand by')
+    .option('--lease-namespace <ns>', 'namespace of the leader Lease (default: this pod\'s namespace in a cluster, else default)')
+    .option('--lease-name <name>', 'name of the leader Lease', 'rollscope')
+    .option('--lease-duration <duration>', 'leader election: how long a standby waits for an unrenewed lease to expire', '15s')
+    .option('--renew-deadline <duration>', 'leader election: how long the leader retries renewing before it stops leading', '10s')
+    .option('--retry-period <duration>', 'leader election: how often to try to acquire or renew', '2s')
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (flags: ServeFlags) => {
       // The daemon (client-node, OpenTelemetry, the API) loads only when serve runs, keeping other commands fast to start.
       const { startDaemon } = await import('../../daemon/main.ts');
       const logger = jsonLogger({ level: flags.logLevel });
       const watchDownThresholdMs = parseDurationFlag(flags.watchDownAfter, '--watch-down-after');
+      const leaderElection = leaderElectionOf(flags);
       const config = loadConfigFile(flags.config);
       const clock = simClockFromEnv();
       const ledger = await openLedger(flags.db ?? config.db ?? defaultLedgerUrl());
@@ -69,6 +111,7 @@ export function registerServe(program: Command): void {
           config,
           logger,
           watchDownThresholdMs,
+          ...(leaderElection ? { leaderElection } : {}),
           ...(clock ? { clock } : {}),
         });
       } catch (e) {
