@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { TrackerError } from '../lib/errors.ts';
 import { jsonLogger } from '../lib/log.ts';
-import { startSim } from '../sim/index.ts';
+import { startSim, type Sim } from '../sim/index.ts';
+import { acquireDemoLock } from './demo-lock.ts';
 import { findScenario } from '../sim/scenarios/index.ts';
 import { openSqliteLedger } from '../store/sqlite/store.ts';
 import { startDaemon, type RunningDaemon } from './main.ts';
@@ -42,14 +43,22 @@ export interface RunningDemo {
  * The tracker reads the simulated clock, so release times and durations are simulated time.
  */
 export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
-  const sim = await startSim({ host: o.simListen.host, port: o.simListen.port, speed: o.speed, nodes: o.nodes });
   const kubeconfig = resolve(o.kubeconfigOut);
   const ledgerPath = resolve(o.ledgerPath);
+  // Taken before the ledger is recreated: a demo already running here keeps its ledger (demo-lock.ts).
+  mkdirSync(dirname(ledgerPath), { recursive: true });
+  const lock = acquireDemoLock(`${ledgerPath}.lock`, { ledger: ledgerPath, kubeconfig });
+  let sim: Sim;
+  try {
+    sim = await startSim({ host: o.simListen.host, port: o.simListen.port, speed: o.speed, nodes: o.nodes });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   let daemon: RunningDaemon | undefined;
   let stopScenario: () => void = () => {};
   const logger = jsonLogger({ level: o.logLevel ?? 'warn' });
   const ledger = (() => {
-    mkdirSync(dirname(ledgerPath), { recursive: true });
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${ledgerPath}${suffix}`, { force: true });
     return openSqliteLedger({ path: ledgerPath });
   })();
@@ -70,6 +79,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       daemon = await startDaemon({ ...base, listen: `${o.listen.replace(/:\d+$/, '')}:0` });
     }
     const d = daemon;
+    lock.update({ dashboardUrl: `${d.url}/`, simUrl: sim.url });
     return {
       dashboardUrl: `${d.url}/`,
       simUrl: sim.url,
@@ -82,6 +92,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
         await d.stop();
         await ledger.close();
         await sim.stop();
+        lock.release();
       },
     };
   } catch (e) {
@@ -89,6 +100,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     await daemon?.stop();
     await ledger.close();
     await sim.stop();
+    lock.release();
     throw e;
   }
 }

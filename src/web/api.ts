@@ -101,11 +101,12 @@ export function query(params: Readonly<Record<string, string | undefined>>): str
 export const api = {
   releases: (params: Readonly<Record<string, string | undefined>>) => request<{ items: ApiRelease[]; nextCursor: string | null }>(`/api/v1/releases${query(params)}`),
   release: (id: string) => request<ApiReleaseDetail>(`/api/v1/releases/${encodeURIComponent(id)}`),
-  workloadReleases: (ns: string, kind: string, name: string) => request<{ items: ApiRelease[] }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/releases`),
-  active: () => request<{ items: ApiRelease[] }>('/api/v1/rollouts/active'),
+  workloadReleases: (ns: string, kind: string, name: string, cluster = '') => request<{ items: ApiRelease[] }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/releases${query({ cluster })}`),
+  active: (cluster = '') => request<{ items: ApiRelease[] }>(`/api/v1/rollouts/active${query({ cluster })}`),
+  clusters: () => request<ApiClusters>('/api/v1/clusters'),
   stats: (params: Readonly<Record<string, string | undefined>>) => request<ApiStats>(`/api/v1/stats${query(params)}`),
-  act: (ns: string, kind: string, name: string, action: string) =>
-    request<{ message: string }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+  act: (ns: string, kind: string, name: string, action: string, cluster = '') =>
+    request<{ message: string }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/${action}${query({ cluster })}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
 };
 
 /** subscribe opens the SSE stream and calls `fn` for each release change; returns a closer. */
