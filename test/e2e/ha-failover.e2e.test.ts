@@ -59,7 +59,7 @@ async function settled(p: ServeProcess): Promise<ReleaseJson[]> {
       return rs.length >= EXPECTED_DAY.length && rs.every((r) => r.outcome !== 'progressing' && r.outcome !== 'paused') ? rs : undefined;
     }, 30_000);
   } catch (e) {
-    throw new Error(`${String(e)}\nit holds ${last.length}/${EXPECTED_DAY.length}: ${equalityView(last).join('\n')}\nlogs:\n${p.logs().slice(-3000)}`);
+    throw new Error(`${String(e)}\nit holds ${last.length}/${EXPECTED_DAY.length}: ${equalityView(last).join('\n')}\nlogs:\n${p.logs().slice(-3000)}`, { cause: e });
   }
 }
 
