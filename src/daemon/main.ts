@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { dashboardDir } from './dashboard-dir.ts';
 import { createApi } from '../api/server.ts';
 import { authPolicy, isLoopback, type TokenSpec } from '../api/auth.ts';
 import { LiveBus } from '../api/bus.ts';
@@ -75,12 +74,6 @@ export interface RunningDaemon {
   readonly tracker: { current(): TrackerTerm | null };
   /** stop flushes queued facts and notifications, closes the API and the ledger, and resolves when all is down. */
   stop(): Promise<void>;
-}
-
-/** dashboardDir finds the built dashboard (dist/web), if it was built. */
-export function dashboardDir(): string | undefined {
-  const dir = fileURLToPath(new URL('../../dist/web/', import.meta.url));
-  return existsSync(`${dir}index.html`) ? dir : undefined;
 }
 
 /**

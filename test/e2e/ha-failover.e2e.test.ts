@@ -6,7 +6,7 @@
 // the one an uninterrupted single tracker (no leader election, its own SQLite ledger) wrote while
 // watching the same day, and at no instant did two processes hold the Lease — checked on the
 // Lease's history (every committed version, from the simulator's store) and on the processes' own
-// term logs.
+// term logs. An `--api-only` replica then serves the same ledger without touching the cluster.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -63,7 +63,7 @@ async function settled(p: ServeProcess): Promise<ReleaseJson[]> {
   }
 }
 
-test('HA pair on one PostgreSQL: SIGKILL failover and SIGTERM handover lose and duplicate nothing, never two leaders', { timeout: 120_000 }, async (t) => {
+test('HA pair on one PostgreSQL: SIGKILL failover and SIGTERM handover lose and duplicate nothing, never two leaders', { timeout: 240_000 }, async (t) => {
   const pg = await startPostgres();
   if ('skip' in pg) {
     t.skip(pg.skip);
@@ -146,6 +146,16 @@ test('HA pair on one PostgreSQL: SIGKILL failover and SIGTERM handover lose and 
   assert.equal(new Set(haReleases.map((r) => r.id)).size, haReleases.length, 'no release id twice');
   assert.equal(new Set(haReleases.map((r) => `${r.workload.uid}#${r.releaseNumber}`)).size, haReleases.length, 'no release number twice per workload');
   assert.deepEqual(equalityView(haReleases), equalityView(singleReleases));
+
+  // An API-only replica serves the same ledger without any access to the cluster (its kubeconfig does not exist)
+  const apiOnly = await startServe({ kubeconfig: join(dir, 'no-kubeconfig'), db: pg.url, args: ['--api-only'] });
+  procs.push(apiOnly);
+  const apiReady = await readyz(apiOnly);
+  assert.equal(apiReady.status, 'ready');
+  assert.equal(apiReady.leader, false);
+  assert.deepEqual(equalityView(await fetchReleases(apiOnly.url)), equalityView(haReleases), 'the API-only replica reads the shared ledger');
+  assert.match(await (await fetch(`${apiOnly.url}/metrics`)).text(), /^rollscope_leader(\{[^}]*\})? 0$/m);
+  assert.equal(await apiOnly.stop(), 0);
 
   // At no instant two holders: in the Lease's history a new holder took it only once it was
   // released or its previous holder's renewal had expired; and the processes' terms never overlap

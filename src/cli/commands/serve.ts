@@ -28,6 +28,7 @@ interface ServeFlags {
   readonly leaseDuration: string;
   readonly renewDeadline: string;
   readonly retryPeriod: string;
+  readonly apiOnly?: boolean;
 }
 
 /** SERVICE_ACCOUNT_NAMESPACE is where a pod finds its own namespace (the default --lease-namespace in a cluster). */
@@ -83,6 +84,7 @@ export function registerServe(program: Command): void {
     .option('--cluster <name>', 'name of this cluster in the ledger (default: the kubeconfig context name)')
     .option('--config <file>', 'YAML/JSON config: notifications, traces, tokens, metrics')
     .option('--watch-down-after <duration>', '/readyz answers 503 (naming the watches) once a watch has been down this long', '30s')
+    .option('--api-only', 'serve the API, /metrics and the dashboard from a shared ledger (PostgreSQL) without watching anything, electing or acting on a cluster')
     .option('--leader-elect', 'run as one of several replicas: only the holder of a coordination.k8s.io/v1 Lease watches, writes the ledger and runs controllers; the others serve the API and stand by')
     .option('--lease-namespace <ns>', 'namespace of the leader Lease (default: this pod\'s namespace in a cluster, else default)')
     .option('--lease-name <name>', 'name of the leader Lease', 'rollscope')
@@ -91,14 +93,30 @@ export function registerServe(program: Command): void {
     .option('--retry-period <duration>', 'leader election: how often to try to acquire or renew', '2s')
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (flags: ServeFlags) => {
-      // The daemon (client-node, OpenTelemetry, the API) loads only when serve runs, keeping other commands fast to start.
-      const { startDaemon } = await import('../../daemon/main.ts');
       const logger = jsonLogger({ level: flags.logLevel });
       const watchDownThresholdMs = parseDurationFlag(flags.watchDownAfter, '--watch-down-after');
       const leaderElection = leaderElectionOf(flags);
+      if (flags.apiOnly === true && leaderElection) throw new TrackerError('USAGE', '--api-only and --leader-elect exclude each other: an API-only server watches and elects nothing', { subject: '--api-only', hint: 'run the trackers with --leader-elect and the API replicas with --api-only' });
       const config = loadConfigFile(flags.config);
       const clock = simClockFromEnv();
       const ledger = await openLedger(flags.db ?? config.db ?? defaultLedgerUrl());
+      if (flags.apiOnly === true) {
+        const { startApiOnly } = await import('../../daemon/api-only.ts');
+        let server;
+        try {
+          server = await startApiOnly({ cluster: flags.cluster ?? config.cluster ?? flags.context ?? 'default', listen: flags.listen ?? config.listen ?? DEFAULT_LISTEN, ledger, config, logger, ...(clock ? { clock } : {}) });
+        } catch (e) {
+          await ledger.close();
+          throw e;
+        }
+        process.stdout.write(`rollscope serve: listening on ${server.url} (dashboard ${server.url}/, metrics ${server.url}/metrics; API only)\n`);
+        logger.info('shutting down', { signal: await waitForSignal() });
+        await server.stop();
+        await ledger.close();
+        return;
+      }
+      // The daemon (client-node, OpenTelemetry, the API) loads only when serve runs, keeping other commands fast to start.
+      const { startDaemon } = await import('../../daemon/main.ts');
       let daemon;
       try {
         daemon = await startDaemon({
