@@ -4,7 +4,9 @@ import { authPolicy, isLoopback, type TokenSpec } from '../api/auth.ts';
 import { LiveBus } from '../api/bus.ts';
 import type { OperatorActions } from '../api/deps.ts';
 import { listenApi, parseListen, type ListeningApi } from '../api/listen.ts';
+import { CanaryMetrics } from '../export/metrics/canary-metrics.ts';
 import { RolloutMetrics } from '../export/metrics/registry.ts';
+import { startProbeServer, type ProbeServer } from '../api/probe-server.ts';
 import { leaderReadiness, trackerReadiness } from '../api/readiness.ts';
 import { resourceName } from '../kube/resources.ts';
 import { buildNotificationSetup } from '../export/notify/config.ts';
@@ -25,6 +27,7 @@ import { migrationRunnable } from '../controllers/migration/runnable.ts';
 import { migrationStarter } from '../controllers/migration/starter.ts';
 import { ledgerJournal } from '../controllers/migration/journal.ts';
 import type { FileConfig } from './config.ts';
+import { CanaryLedger } from '../controllers/tracker/canary-ledger.ts';
 import { FactSink } from '../controllers/tracker/fact-sink.ts';
 import { trackerRunnable, type TrackerTerm } from '../controllers/tracker/runnable.ts';
 import { Manager } from '../controllers/runtime/manager.ts';
@@ -52,6 +55,11 @@ export interface DaemonOptions {
   readonly watchDownThresholdMs?: number;
   /** Leader election on a Lease (`serve --leader-elect`); without it this process is the only leader. */
   readonly leaderElection?: LeaderElectionSettings;
+  /**
+   * `HOST:PORT` of the health-probe listener (bare /healthz and /readyz, no token: api/probe-server.ts),
+   * for the kubelet's probes when the API requires tokens. If unset, none.
+   */
+  readonly healthProbeListen?: string;
   /** Environment for the OpenTelemetry variables (OTEL_*). If unset, process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -103,6 +111,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     logger: o.logger,
     metrics,
     informers: { kubeConfig, namespaces: o.namespaces, ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
+    // Canaries: their annotations on the stable Deployments, as the tracker's informers see them, go to the ledger.
+    canaries: new CanaryLedger({ ledger: o.ledger, cluster: o.cluster, clock, logger: o.logger.child({ component: 'canary-ledger' }), bus, notifier, metrics: new CanaryMetrics(metrics.registry) }),
   });
   const watches = (): ReturnType<ClusterInformers['stats']> => tracker.current()?.informers.stats() ?? [];
   // Selector migrations: the API starts them (pre-flight, backup, record on the Deployment); this
@@ -139,13 +149,20 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await manager.stop();
     throw e;
   }
-  o.logger.info('rollscope serve started', { url: api.url, cluster: o.cluster, ...(elector ? { leaderElection: `${le!.namespace}/${le!.name}`, identity: elector.identity } : {}), namespaces: o.namespaces.length ? o.namespaces : 'all', dashboard: dir !== undefined });
+  let probes: ProbeServer | undefined;
+  try {
+    if (o.healthProbeListen !== undefined) probes = await startProbeServer(o.healthProbeListen, readiness);
+  } catch (e) {
+    await Promise.all([manager.stop(), api.close()]);
+    throw e;
+  }
+  o.logger.info('rollscope serve started', { url: api.url, ...(probes ? { healthProbes: probes.url } : {}), cluster: o.cluster, ...(elector ? { leaderElection: `${le!.namespace}/${le!.name}`, identity: elector.identity } : {}), namespaces: o.namespaces.length ? o.namespaces : 'all', dashboard: dir !== undefined });
   return {
     url: api.url,
     manager,
     tracker,
     async stop() {
-      await Promise.all([manager.stop(), api.close()]);
+      await Promise.all([manager.stop(), api.close(), probes?.close()]);
       await tracer.shutdown().catch(() => undefined);
       o.logger.info('rollscope serve stopped');
     },

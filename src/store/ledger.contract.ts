@@ -6,6 +6,7 @@ import { isTrackerError } from '../lib/errors.ts';
 import type { Release, ReleaseEvent, ReleaseId } from '../model/release.ts';
 import type { LedgerStore, OutboxMessage, ReleaseFilter } from './ledger.ts';
 import { MINUTE, T0, makeRelease, workloadRef } from './ledger-fixtures.ts';
+import { canaryContract } from './canary.contract.ts';
 
 /** LedgerFixture is a store open on a new, empty ledger, plus the means to reopen that same ledger. */
 export interface LedgerFixture {
@@ -387,5 +388,7 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerF
       await f.store.close();
       await assert.rejects(f.reopen(), (e: unknown) => isTrackerError(e) && e.code === 'STORE_MIGRATION_PENDING' && /9999/.test(e.message) && /upgrade/.test(e.details.hint ?? ''));
     });
+
+    canaryContract(test);
   });
 }

@@ -1,6 +1,8 @@
 import type { Instant } from '../lib/clock.ts';
 import type { Outcome, Release, ReleaseId, Trigger, WorkloadEvent, WorkloadKind, WorkloadRef } from '../model/release.ts';
 import type { DiagnosisCode } from '../model/diagnosis.ts';
+import type { CanaryEntry } from '../canary/ledger.ts';
+import type { Phase } from '../canary/record.ts';
 import type { StatsQuery, StatsReport } from './stats.ts';
 
 export type { StatsQuery, StatsReport, StatsGroup, StatsGroupBy } from './stats.ts';
@@ -156,6 +158,33 @@ export interface ActionFilter {
   readonly limit?: number;
 }
 
+/** CanaryFilter selects canaries for `listCanaries`, newest start first. Fields combine with AND. */
+export interface CanaryFilter {
+  readonly cluster?: string;
+  /** Any of these namespaces. If unset or empty, all. */
+  readonly namespaces?: readonly string[];
+  /** The stable Deployment's name. */
+  readonly name?: string;
+  /** Any of these states (phases). If unset or empty, any. */
+  readonly states?: readonly Phase[];
+  /** If unset, DEFAULT_PAGE_LIMIT; clamped to MAX_PAGE_LIMIT. */
+  readonly limit?: number;
+}
+
+/**
+ * CanaryStore keeps canaries (canary/ledger.ts): one entry per cluster + canary id, written whole
+ * by the tracker after folding an observation, so a canary is reported after its Deployments and
+ * annotations are gone.
+ */
+export interface CanaryStore {
+  /** upsertCanary writes an entry, replacing the stored one with the same cluster + id. */
+  upsertCanary(entry: CanaryEntry): Promise<void>;
+  /** getCanary returns one canary, or null. */
+  getCanary(cluster: string, id: string): Promise<CanaryEntry | null>;
+  /** listCanaries returns canaries matching the filter, newest start first. */
+  listCanaries(filter: CanaryFilter): Promise<readonly CanaryEntry[]>;
+}
+
 /**
  * LedgerStore is the durable release ledger: releases, workloads, workload events, watch cursors,
  * the notification outbox, operator actions and the stats over them. SQLite and PostgreSQL
@@ -171,7 +200,7 @@ export interface ActionFilter {
  *   two different releases claiming one release number throw `CONFLICT`.
  * - After `close()` no other method may be called.
  */
-export interface LedgerStore {
+export interface LedgerStore extends CanaryStore {
   /**
    * upsertRelease writes a release and returns it as stored.
    * Identity: a release matches a stored one with the same `id`, else one with the same natural key

@@ -22,6 +22,7 @@ interface ServeFlags {
   readonly config?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly watchDownAfter: string;
+  readonly healthProbeBindAddress?: string;
   readonly leaderElect?: boolean;
   readonly leaseNamespace?: string;
   readonly leaseName: string;
@@ -91,6 +92,7 @@ export function registerServe(program: Command): void {
     .option('--lease-duration <duration>', 'leader election: how long a standby waits for an unrenewed lease to expire', '15s')
     .option('--renew-deadline <duration>', 'leader election: how long the leader retries renewing before it stops leading', '10s')
     .option('--retry-period <duration>', 'leader election: how often to try to acquire or renew', '2s')
+    .option('--health-probe-bind-address <host:port>', 'also serve bare /healthz and /readyz, without a token, on this address (for the kubelet\'s probes; e.g. 0.0.0.0:8081)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (flags: ServeFlags) => {
       const logger = jsonLogger({ level: flags.logLevel });
@@ -130,6 +132,7 @@ export function registerServe(program: Command): void {
           logger,
           watchDownThresholdMs,
           ...(leaderElection ? { leaderElection } : {}),
+          ...(flags.healthProbeBindAddress ? { healthProbeListen: flags.healthProbeBindAddress } : {}),
           ...(clock ? { clock } : {}),
         });
       } catch (e) {

@@ -6,6 +6,7 @@ import type { RolloutMetrics } from '../../export/metrics/registry.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
 import { initialTrackerState } from '../../track/tracker.ts';
 import type { Runnable } from '../runtime/runnable.ts';
+import type { CanaryLedger } from './canary-ledger.ts';
 import type { FactSink } from './fact-sink.ts';
 import { Ingest } from './ingest.ts';
 
@@ -30,6 +31,8 @@ export interface TrackerRunnableOptions {
   readonly metrics: RolloutMetrics;
   /** The informers to watch with (kubeconfig, namespaces, watch tuning); a fresh set is created per run. */
   readonly informers: Omit<ClusterInformersOptions, 'clock' | 'logger'>;
+  /** The canary ledger, fed from the same informers (canary annotations on Deployments) while the tracker runs. If unset, canaries are not ledgered. */
+  readonly canaries?: CanaryLedger;
 }
 
 /** TrackerTerm is one run of the tracker: its informers (the watch cache) and its ingest loop. */
@@ -58,10 +61,15 @@ export function trackerRunnable(o: TrackerRunnableOptions): Runnable & { current
       const informers = createClusterInformers({ ...o.informers, logger: o.logger.child({ component: 'watch' }), clock: o.clock });
       const ingest = new Ingest({ informers, sink: o.sink, clock: o.clock, logger: o.logger, metrics: o.metrics, initial: initialTrackerState({ cluster: o.cluster }, seed) });
       term = { informers, ingest };
+      await o.canaries?.seed();
+      const offCanaries = o.canaries === undefined ? null : informers.onDelta((d) => o.canaries!.observe(d));
+      const canariesDone = o.canaries?.run(signal).catch((e: unknown) => o.logger.error('canary ledger stopped', { error: e instanceof Error ? e.message : String(e) }));
       o.logger.info('tracker started', { cluster: o.cluster, seededReleases: seed.length });
       try {
         await ingest.run(signal);
       } finally {
+        offCanaries?.();
+        await canariesDone;
         term = null;
         o.logger.info('tracker stopped', { factsApplied: ingest.applied });
       }

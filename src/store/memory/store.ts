@@ -1,9 +1,11 @@
+import type { CanaryEntry } from '../../canary/ledger.ts';
 import type { Instant } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import type { Release, ReleaseId, WorkloadEvent } from '../../model/release.ts';
 import { compareNewestFirst, decodeCursor, encodeCursor, isAfterPosition } from '../cursor.ts';
 import { matchesReleaseFilter } from '../filter.ts';
 import type {
+  CanaryFilter,
   ActionFilter,
   LedgerStore,
   LedgerWorkload,
@@ -23,7 +25,7 @@ import { computeStats, type StatsQuery, type StatsReport } from '../stats.ts';
 import { checkReleaseNumber, naturalKey, summarize } from '../release-identity.ts';
 
 /** MEMORY_SCHEMA_VERSION is the schema version the memory store claims (the SQL stores' latest migration). */
-export const MEMORY_SCHEMA_VERSION = 1;
+export const MEMORY_SCHEMA_VERSION = 2;
 
 /**
  * MemoryLedgerState is everything a MemoryLedgerStore holds. Passing the same state to a new store
@@ -36,13 +38,14 @@ export interface MemoryLedgerState {
   readonly cursors: Map<string, WatchCursor>;
   readonly outbox: Map<string, OutboxEntry>;
   readonly actions: RecordedAction[];
+  readonly canaries: Map<string, CanaryEntry>;
   readonly schemaVersions: number[];
   nextId: number;
 }
 
 /** newMemoryLedgerState returns an empty state at the current schema version. */
 export function newMemoryLedgerState(): MemoryLedgerState {
-  return { releases: new Map(), workloads: new Map(), events: [], cursors: new Map(), outbox: new Map(), actions: [], schemaVersions: [MEMORY_SCHEMA_VERSION], nextId: 1 };
+  return { releases: new Map(), workloads: new Map(), events: [], cursors: new Map(), outbox: new Map(), actions: [], canaries: new Map(), schemaVersions: [MEMORY_SCHEMA_VERSION], nextId: 1 };
 }
 
 const copy = <T>(v: T): T => structuredClone(v);
@@ -227,6 +230,24 @@ export class MemoryLedgerStore implements LedgerStore {
   }
 
   async close(): Promise<void> {}
+
+  async upsertCanary(entry: CanaryEntry): Promise<void> {
+    this.#s.canaries.set(`${entry.cluster}\u0000${entry.id}`, copy(entry));
+  }
+
+  async getCanary(cluster: string, id: string): Promise<CanaryEntry | null> {
+    const e = this.#s.canaries.get(`${cluster}\u0000${id}`);
+    return e === undefined ? null : copy(e);
+  }
+
+  async listCanaries(f: CanaryFilter): Promise<readonly CanaryEntry[]> {
+    const any = <T>(xs: readonly T[] | undefined, x: T): boolean => xs === undefined || xs.length === 0 || xs.includes(x);
+    return [...this.#s.canaries.values()]
+      .filter((e) => (f.cluster === undefined || e.cluster === f.cluster) && any(f.namespaces, e.namespace) && (f.name === undefined || e.name === f.name) && any(f.states, e.phase))
+      .sort((a, b) => b.startedAt - a.startedAt || cmp(b.id, a.id))
+      .slice(0, pageLimit(f.limit))
+      .map(copy);
+  }
 
   #entry(id: string): OutboxEntry {
     const e = this.#s.outbox.get(id);

@@ -3,7 +3,10 @@ import type { Instant } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import type { Release, ReleaseId, WorkloadEvent } from '../../model/release.ts';
 import { encodeCursor } from '../cursor.ts';
+import type { CanaryEntry } from '../../canary/ledger.ts';
+import { sqlCanaryStore } from '../sql/canary-store.ts';
 import type {
+  CanaryFilter, CanaryStore,
   ActionFilter, LedgerStore, LedgerWorkload, OperatorAction, OutboxEntry, OutboxMessage, RecordedAction, ReleaseFilter, ReleasePage,
   WatchCursor, WorkloadFilter, WorkloadSummary,
 } from '../ledger.ts';
@@ -309,6 +312,20 @@ export class PostgresLedgerStore implements LedgerStore {
     if (this.#closed) return;
     this.#closed = true;
     await this.#pool.end();
+  }
+
+  readonly #canaries: CanaryStore = sqlCanaryStore(async (sql, params) => (await this.#query(sql, params)).rows, PG, d);
+
+  upsertCanary(entry: CanaryEntry): Promise<void> {
+    return this.#canaries.upsertCanary(entry);
+  }
+
+  getCanary(cluster: string, id: string): Promise<CanaryEntry | null> {
+    return this.#canaries.getCanary(cluster, id);
+  }
+
+  listCanaries(filter: CanaryFilter): Promise<readonly CanaryEntry[]> {
+    return this.#canaries.listCanaries(filter);
   }
 }
 

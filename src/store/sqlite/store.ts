@@ -5,8 +5,10 @@ import type { Instant } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import type { Release, ReleaseId, WorkloadEvent } from '../../model/release.ts';
 import { encodeCursor } from '../cursor.ts';
+import type { CanaryEntry } from '../../canary/ledger.ts';
+import { sqlCanaryStore } from '../sql/canary-store.ts';
 import type {
-  ActionFilter, LedgerStore, LedgerWorkload, OperatorAction, OutboxEntry, OutboxMessage, RecordedAction, ReleaseFilter, ReleasePage,
+  ActionFilter, CanaryFilter, CanaryStore, LedgerStore, LedgerWorkload, OperatorAction, OutboxEntry, OutboxMessage, RecordedAction, ReleaseFilter, ReleasePage,
   WatchCursor, WorkloadFilter, WorkloadSummary,
 } from '../ledger.ts';
 import { mergeRelease } from '../merge.ts';
@@ -315,6 +317,20 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
+  }
+
+  readonly #canaries: CanaryStore = sqlCanaryStore(async (sql, params) => this.#guard(() => (this.#stmt(sql).reader ? (this.#stmt(sql).all(...params) as Row[]) : (this.#stmt(sql).run(...params), []))), SQLITE, d);
+
+  upsertCanary(entry: CanaryEntry): Promise<void> {
+    return this.#canaries.upsertCanary(entry);
+  }
+
+  getCanary(cluster: string, id: string): Promise<CanaryEntry | null> {
+    return this.#canaries.getCanary(cluster, id);
+  }
+
+  listCanaries(filter: CanaryFilter): Promise<readonly CanaryEntry[]> {
+    return this.#canaries.listCanaries(filter);
   }
 }
 
