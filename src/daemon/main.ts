@@ -33,6 +33,7 @@ import { trackerRunnable, type TrackerTerm } from '../controllers/tracker/runnab
 import { Manager } from '../controllers/runtime/manager.ts';
 import { LeaderElector, defaultIdentity, type LeaderElectionTimings } from '../controllers/runtime/leader-election.ts';
 import { leaseLock } from '../kube/lease.ts';
+import type { FailFastRules } from '../track/status/fail-fast.ts';
 
 /** DaemonOptions are the resolved settings of `rollscope serve` (flags over config file). */
 export interface DaemonOptions {
@@ -62,6 +63,8 @@ export interface DaemonOptions {
   readonly healthProbeListen?: string;
   /** Environment for the OpenTelemetry variables (OTEL_*). If unset, process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Fail-fast graces of the tracker (the sped-up demo shortens them). If unset, DEFAULT_FAIL_FAST_RULES. */
+  readonly failFastRules?: FailFastRules;
 }
 
 /** LeaderElectionSettings are `serve --leader-elect --lease-namespace --lease-name` (and the timing flags). */
@@ -111,6 +114,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     logger: o.logger,
     metrics,
     informers: { kubeConfig, namespaces: o.namespaces, ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
+    ...(o.failFastRules === undefined ? {} : { rules: o.failFastRules }),
     // Canaries: their annotations on the stable Deployments, as the tracker's informers see them, go to the ledger.
     canaries: new CanaryLedger({ ledger: o.ledger, cluster: o.cluster, clock, logger: o.logger.child({ component: 'canary-ledger' }), bus, notifier, metrics: new CanaryMetrics(metrics.registry) }),
   });
