@@ -178,7 +178,7 @@ export class ModelCluster {
   #status(d: Obj): void {
     const owned = [...this.replicaSets.values()].filter((rs) => controllerUidOf(rs) === uidOf(d));
     const pods = [...this.pods.values()].filter((p) => owned.some((rs) => uidOf(rs) === p.ownerUid));
-    const fresh = owned.find((rs) => JSON.stringify(Object.entries(without(templateLabelsOf(rs), 'pod-template-hash')).sort()) === JSON.stringify(Object.entries(without(templateLabelsOf(d), 'pod-template-hash')).sort()));
+    const fresh = owned.find((rs) => JSON.stringify(Object.entries(without(templateLabelsOf(rs), 'pod-template-hash')).sort()) === JSON.stringify(Object.entries(without(templateLabelsOf(d), 'pod-template-hash')).sort()) && imageOf(rs) === imageOf(d));
     const updated = pods.filter((p) => p.ownerUid === (fresh === undefined ? '' : uidOf(fresh))).length;
     const ready = pods.filter((p) => p.ready).length;
     d.status = { observedGeneration: d.metadata.generation, replicas: pods.length, updatedReplicas: updated, readyReplicas: ready, availableReplicas: ready };

@@ -1,0 +1,124 @@
+import type { Instant } from '../../lib/clock.ts';
+import type { Counters, Measurement, MeasurementVerdict } from '../record.ts';
+import { ZERO_COUNTERS } from '../record.ts';
+import { evaluate } from './condition.ts';
+import { usesStable, type Analysis, type MetricSpec } from './schema.ts';
+
+/**
+ * Judging measurements, three-valued. One measurement of one metric is:
+ * - `error` when a query failed (Prometheus unreachable, a bad query);
+ * - `inconclusive` when a judged track's request rate is below the traffic floor, when a value
+ *   is missing or NaN, or when both conditions are given and neither holds — never a pass;
+ * - else `failed` when the failure condition holds or the success condition does not;
+ * - else `successful`.
+ * A step's analysis (assessStep) passes once every metric has `count` successful measurements;
+ * one failure more than `failureLimit` fails it (abort), one inconclusive more than
+ * `inconclusiveLimit` or one error in a row more than `consecutiveErrorLimit` pauses the canary for
+ * a human (a monitoring gap is not evidence against the canary, nor for it).
+ */
+
+/** RawMeasurement is what the shell got from Prometheus for one metric (null: no data). */
+export interface RawMeasurement {
+  readonly query: string;
+  readonly value: number | null;
+  readonly stableQuery: string | null;
+  readonly stableValue: number | null;
+  readonly canaryRate: number | null;
+  /** The compared track's rate; null when the metric does not compare. */
+  readonly stableRate: number | null;
+  /** Set when a query failed: what went wrong (names the URL). */
+  readonly error: string | null;
+}
+
+const fmt = (v: number | null): string => (v === null || Number.isNaN(v) ? 'no data' : Number.isInteger(v) ? String(v) : v.toPrecision(4).replace(/\.?0+$/, ''));
+
+/** conditionText renders the conditions applied. */
+export function conditionText(m: MetricSpec): string {
+  return [m.successCondition ? `success: ${m.successCondition.text}` : '', m.failureCondition ? `failure: ${m.failureCondition.text}` : ''].filter((s) => s !== '').join('; ');
+}
+
+/** judge turns one raw measurement into a Measurement with a verdict and its reason. */
+export function judge(m: MetricSpec, raw: RawMeasurement, floor: number, step: number, at: Instant): Measurement {
+  const base = { metric: m.name, step, at, query: raw.query, value: raw.value, stableQuery: raw.stableQuery, stableValue: raw.stableValue, canaryRate: raw.canaryRate, stableRate: raw.stableRate, condition: conditionText(m) };
+  const verdict = (v: MeasurementVerdict, reason: string): Measurement => ({ ...base, verdict: v, reason });
+  if (raw.error !== null) return verdict('error', `${m.name}: query failed: ${raw.error}`);
+  const compares = usesStable(m);
+  if (raw.canaryRate === null || raw.canaryRate < floor) return verdict('inconclusive', `${m.name}: canary traffic ${fmt(raw.canaryRate)} req/s is below the floor of ${floor} req/s`);
+  if (compares && (raw.stableRate === null || raw.stableRate < floor)) return verdict('inconclusive', `${m.name}: stable traffic ${fmt(raw.stableRate)} req/s is below the floor of ${floor} req/s`);
+  const vals = { result: raw.value, stable: raw.stableValue };
+  const withStable = compares ? ` (stable ${fmt(raw.stableValue)})` : '';
+  if (raw.value === null || Number.isNaN(raw.value)) return verdict('inconclusive', `${m.name}: no data for the canary`);
+  const fail = m.failureCondition ? evaluate(m.failureCondition, vals) : null;
+  const pass = m.successCondition ? evaluate(m.successCondition, vals) : null;
+  const head = `${m.name} = ${fmt(raw.value)}${withStable}`;
+  if (fail === true) return verdict('failed', `${head}: failure condition ${m.failureCondition!.text} holds`);
+  if (pass === false && !m.failureCondition) return verdict('failed', `${head}: success condition ${m.successCondition!.text} does not hold`);
+  // From here on nothing failed. A success needs every given condition decided the right way.
+  const successDecided = m.successCondition ? pass === true : true;
+  const failureDecided = m.failureCondition ? fail === false : true;
+  if (successDecided && failureDecided) return verdict('successful', `${head}: ${conditionText(m)}`);
+  if ((m.successCondition && pass === null) || (m.failureCondition && fail === null)) return verdict('inconclusive', `${head}: cannot be decided without data (${conditionText(m)})`);
+  return verdict('inconclusive', `${head}: between the thresholds (${conditionText(m)})`);
+}
+
+/** count adds a measurement to a metric's counters. */
+export function count(c: Counters | undefined, m: Measurement): Counters {
+  const b = c ?? ZERO_COUNTERS;
+  return {
+    successes: b.successes + (m.verdict === 'successful' ? 1 : 0),
+    failures: b.failures + (m.verdict === 'failed' ? 1 : 0),
+    inconclusive: b.inconclusive + (m.verdict === 'inconclusive' ? 1 : 0),
+    errors: b.errors + (m.verdict === 'error' ? 1 : 0),
+    consecutiveErrors: m.verdict === 'error' ? b.consecutiveErrors + 1 : 0,
+    lastAt: m.at,
+  };
+}
+
+/** Assessment is where a step's analysis stands. */
+export type Assessment =
+  | { readonly kind: 'measure'; readonly metrics: readonly string[] }
+  | { readonly kind: 'wait'; readonly until: Instant }
+  | { readonly kind: 'passed' }
+  | { readonly kind: 'failed'; readonly reason: string }
+  | { readonly kind: 'paused'; readonly reason: string };
+
+/** lastOf finds the newest measurement of a metric at a step. */
+function lastOf(ms: readonly Measurement[], metric: string, step: number): Measurement | undefined {
+  for (let i = ms.length - 1; i >= 0; i--) if (ms[i]!.metric === metric && ms[i]!.step === step) return ms[i];
+  return undefined;
+}
+
+/**
+ * assessStep decides a step's analysis from its counters: failed, paused, passed, a measurement
+ * due now, or the time the next one is due. Measurement times count from `reachedAt` (when the
+ * step's replicas were ready): the first at reachedAt + initialDelay + interval, then one interval
+ * after the previous one — all persisted, so a restart keeps the cadence.
+ */
+export function assessStep(a: Analysis, counters: Readonly<Record<string, Counters>>, measurements: readonly Measurement[], step: number, reachedAt: Instant, now: Instant): Assessment {
+  for (const m of a.metrics) {
+    const c = counters[m.name] ?? ZERO_COUNTERS;
+    if (c.failures > m.failureLimit) {
+      const last = measurements.filter((x) => x.metric === m.name && x.step === step && x.verdict === 'failed').at(-1);
+      return { kind: 'failed', reason: `${last?.reason ?? `${m.name} failed`} (${c.failures} failed measurement${c.failures === 1 ? '' : 's'}, failureLimit ${m.failureLimit})` };
+    }
+  }
+  for (const m of a.metrics) {
+    const c = counters[m.name] ?? ZERO_COUNTERS;
+    if (c.consecutiveErrors > m.consecutiveErrorLimit)
+      return { kind: 'paused', reason: `${lastOf(measurements, m.name, step)?.reason ?? `${m.name}: queries failed`} (${c.consecutiveErrors} errors in a row, consecutiveErrorLimit ${m.consecutiveErrorLimit}); fix Prometheus, then promote or abort` };
+    if (c.inconclusive > m.inconclusiveLimit)
+      return { kind: 'paused', reason: `${lastOf(measurements, m.name, step)?.reason ?? `${m.name} inconclusive`} (${c.inconclusive} inconclusive measurements, inconclusiveLimit ${m.inconclusiveLimit}); promote to continue or abort` };
+  }
+  const due: string[] = [];
+  let next = Number.POSITIVE_INFINITY;
+  for (const m of a.metrics) {
+    const c = counters[m.name] ?? ZERO_COUNTERS;
+    if (c.successes >= m.count) continue;
+    const at = c.lastAt === null ? reachedAt + m.initialDelayMs + m.intervalMs : c.lastAt + m.intervalMs;
+    if (at <= now) due.push(m.name);
+    else next = Math.min(next, at);
+  }
+  if (due.length > 0) return { kind: 'measure', metrics: due };
+  if (next === Number.POSITIVE_INFINITY) return { kind: 'passed' };
+  return { kind: 'wait', until: next };
+}

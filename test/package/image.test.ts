@@ -1,0 +1,98 @@
+// The container image, as a cluster would run it: built with buildah from the Containerfile (vfs
+// storage, chroot isolation), started with its own entrypoint, user and environment, reading a
+// kubeconfig from a read-only volume and writing its ledger to a data volume; it tracks a release made
+// on the simulated cluster. The image's size is printed.
+import assert from 'node:assert/strict';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { eventually, startCluster } from '../sim/kubectl-support.ts';
+import { simClockEnv } from '../e2e/fixtures/daemon.ts';
+import { needComponent } from '../support/services.ts';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '..', '..');
+const TAG = 'localhost/rollscope:e2e';
+
+test('the image built with buildah runs serve as non-root and tracks a release', { timeout: 600_000 }, async (t) => {
+  const buildah = needComponent(t, 'buildah', ['/usr/bin/buildah'], 'apt-get install buildah');
+  if (buildah === undefined) return;
+  const b = (...args: string[]): Promise<{ stdout: string }> => run(buildah, ['--storage-driver', 'vfs', ...args], { maxBuffer: 16 << 20 });
+
+  // Build: package, root filesystem, image.
+  execFileSync(process.execPath, [join(root, 'scripts', 'image.ts'), '--build', TAG], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 480_000 });
+  const images = JSON.parse((await b('images', '--json')).stdout) as { names?: string[]; size: string }[];
+  const size = images.find((i) => i.names?.includes(TAG))?.size;
+  assert.ok(size !== undefined, `${TAG} is in buildah's image list`);
+  process.stdout.write(`# image ${TAG}: ${size}\n`);
+  const config = (JSON.parse((await b('inspect', '--type', 'image', TAG)).stdout) as { OCIv1: { config: { Entrypoint: string[]; Cmd: string[]; User: string } } }).OCIv1.config;
+  assert.equal(config.User, '65532:65532', 'the image runs as a non-root user');
+  assert.deepEqual(config.Cmd, ['serve']);
+
+  const cluster = await startCluster(t, { speed: 40 });
+  if (cluster === undefined) return;
+  const dir = mkdtempSync(join(tmpdir(), 'rollscope-image-'));
+  const data = join(dir, 'data');
+  mkdirSync(data, { mode: 0o777 });
+  cluster.sim.writeKubeconfig(join(dir, 'kubeconfig'));
+  // The container's user (65532) reads them, as a mounted Secret would be readable to it.
+  chmodSync(dir, 0o755);
+  chmodSync(join(dir, 'kubeconfig'), 0o644);
+  chmodSync(data, 0o777);
+  const container = (await b('from', '--quiet', TAG)).stdout.trim();
+  t.after(async () => {
+    await b('rm', container).catch(() => undefined);
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // What a Deployment's env would set; the listen address stays on loopback (buildah's chroot
+  // isolation shares the host's network).
+  const env = { ...simClockEnv(cluster.sim), ROLLSCOPE_LISTEN: '127.0.0.1:0', ROLLSCOPE_KUBECONFIG: '/config/kubeconfig', ROLLSCOPE_CLUSTER: 'image' };
+  for (const [k, v] of Object.entries(env)) await b('config', '--env', `${k}=${v ?? ''}`, container);
+  const child = spawn(buildah, ['--storage-driver', 'vfs', 'run', '--isolation', 'chroot', '-v', `${dir}:/config:ro`, '-v', `${data}:/var/lib/rollscope`, container, '--', ...config.Entrypoint, ...config.Cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let logs = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (logs = (logs + d).slice(-20_000)));
+  const exited = new Promise<number | null>((r) => child.once('exit', r));
+  t.after(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  const url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`serve in the image printed no URL in 60 s:\n${logs}`)), 60_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+?) /.exec(out);
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+    void exited.then((code) => fail(new Error(`serve in the image exited ${code}:\n${logs}`)));
+  });
+
+  await cluster.kubectlOk(['create', 'deployment', 'web', '--image=web:1', '--replicas=2']);
+  const release = await eventually('the release to be recorded and succeed', async () => {
+    const res = await fetch(`${url}/api/v1/releases?namespace=default`);
+    const body = (await res.json()) as { items: { workload: { name: string }; outcome: string; cluster?: string }[] };
+    return body.items.find((r) => r.workload.name === 'web' && r.outcome === 'succeeded');
+  }, 30_000);
+  assert.ok(release, `the tracker in the image recorded the release:\n${logs}`);
+  // buildah does not forward signals to what it runs; the kubelet signals the container's process
+  // itself, and so does this test (chroot isolation shares the host's process table).
+  const cmdline = (pid: string): string => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      return ''; // exited meanwhile
+    }
+  };
+  const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && cmdline(p).startsWith(`${config.Entrypoint.join(' ')} serve`));
+  assert.equal(pids.length, 1, 'one serve process runs from the image');
+  process.kill(Number(pids[0]), 'SIGTERM');
+  const code = await exited;
+  assert.equal(code, 0, `serve in the image exits 0 on SIGTERM (got ${code}):\n${logs.slice(-2000)}`);
+});
