@@ -75,7 +75,7 @@ export async function startTracker(sim: Sim, opts: { readonly config?: FileConfi
     clock: { now: () => sim.clock.now(), sleep: realClock.sleep },
   });
   for (;;) {
-    if (daemon.ingest.synced) break;
+    if (daemon.tracker.current()?.ingest.synced) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   return {

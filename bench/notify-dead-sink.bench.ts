@@ -56,12 +56,12 @@ async function round(mode: Mode): Promise<{ perSecond: number; facts: number; hi
       }
     },
   });
-  const factsBefore = tracker.daemon.ingest.applied;
+  const factsBefore = (tracker.daemon.tracker.current()?.ingest.applied ?? 0);
   const started = performance.now();
   for (let i = 0; i < WORKLOADS; i++) setImage(sim, NS, `app-${i}`, 'app:1');
   await Promise.race([allDone, new Promise((_, reject) => setTimeout(() => reject(new Error(`${mode}: only ${done.size}/${WORKLOADS} releases recorded within 120 s`)), 120_000))]);
   const seconds = (performance.now() - started) / 1000;
-  const facts = tracker.daemon.ingest.applied - factsBefore;
+  const facts = (tracker.daemon.tracker.current()?.ingest.applied ?? 0) - factsBefore;
   const hits = sink?.hits() ?? 0;
   await sink?.close();
   await tracker.stop();

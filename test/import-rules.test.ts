@@ -5,6 +5,7 @@
 // 3. Shell folders may import the core, never the reverse (covered by 2).
 // 4. sim/ never imports our list-watch client (kube/reflector, kube/informer, kube/http-list-watch…).
 // 5. Nothing imports daemon/ (except cli/, which starts it).
+// 7. controllers/runtime/ is generic: it imports only lib/, kube/ and itself (it knows no controller, ledger or API).
 // 6. Inside sim/, parts depend downwards only: core/ ← apiserver/ ← node/ ← controllers/ ← scenarios/ (a part never
 //    imports one to its right; network/ sits beside node/).
 import assert from 'node:assert/strict';
@@ -61,6 +62,8 @@ for (const f of files) {
     const simPart = (p: string): number => SIM_PARTS.indexOf(p.split('/')[1] ?? '');
     if (f.path.startsWith('sim/') && target.startsWith('sim/') && simPart(f.path) >= 0 && simPart(target) > simPart(f.path))
       violations.push(`${f.path}: sim/${f.path.split('/')[1]}/ must not import ${target} (sim parts depend downwards only)`);
+    if (f.path.startsWith('controllers/runtime/') && spec.startsWith('.') && !/^(lib|kube|controllers\/runtime)\//.test(target))
+      violations.push(`${f.path}: controllers/runtime/ imports only lib/, kube/ and itself (${target})`);
     if (target.startsWith('daemon/') && !f.path.startsWith('daemon/') && !f.path.startsWith('cli/'))
       violations.push(`${f.path}: nothing but cli/ imports daemon/ (${target})`);
   }

@@ -11,7 +11,7 @@ import { authPolicy } from '../src/api/auth.ts';
 import { LiveBus } from '../src/api/bus.ts';
 import { listenApi } from '../src/api/listen.ts';
 import { createApi } from '../src/api/server.ts';
-import { FactSink } from '../src/daemon/fact-sink.ts';
+import { FactSink } from '../src/controllers/tracker/fact-sink.ts';
 import type { Clock } from '../src/lib/clock.ts';
 import { silentLogger } from '../src/lib/log.ts';
 import { liveEventView } from '../src/model/view/live-event-view.ts';

@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/log.ts';
 import type { WorkloadKind } from '../model/release.ts';
 import type { LedgerStore } from '../store/ledger.ts';
 import type { AuthPolicy } from './auth.ts';
@@ -23,6 +24,26 @@ export interface OperatorActions {
   run(action: OperatorActionName, target: WorkloadTarget, options: { readonly toRevision?: number; readonly who: string }): Promise<string>;
 }
 
+/** MigrationRequest is the body of a selector-migration request (the CLI's flags). */
+export interface MigrationRequest {
+  readonly addLabel: readonly string[];
+  readonly removeLabel: readonly string[];
+  readonly setSelector?: string | undefined;
+  readonly minReady?: string | undefined;
+  readonly force?: boolean | undefined;
+  readonly dryRun?: boolean | undefined;
+}
+
+/**
+ * MigrationStarter starts a selector migration for the API (implemented in controllers/migration):
+ * pre-flight, backup and the record on the Deployment; the leader's migration Runnable drives the
+ * rest. Resolves with the outcome as JSON (`result`: planned, started, blocked, unchanged, not-found);
+ * rejects with a TrackerError (USAGE for a bad change).
+ */
+export interface MigrationStarter {
+  start(namespace: string, name: string, request: MigrationRequest, who: string): Promise<Readonly<Record<string, unknown>> & { readonly result: string }>;
+}
+
 /** Readiness reports whether the tracker has synced its watches and can serve current data. */
 export interface Readiness {
   isReady(): boolean;
@@ -39,6 +60,9 @@ export interface ApiDeps {
   readonly readiness: Readiness;
   readonly metrics?: { metrics(): Promise<string>; readonly contentType: string };
   readonly actions?: OperatorActions;
+  /** Where 5xx answers are logged with their request id. If unset, nowhere. */
+  readonly logger?: Logger;
+  readonly migrations?: MigrationStarter;
   /** Directory of the built dashboard (index.html + assets). If unset, no dashboard is served. */
   readonly dashboardDir?: string;
 }

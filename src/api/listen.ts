@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
 import { TrackerError } from '../lib/errors.ts';
-import type { ApiEnv } from './server.ts';
+import type { ApiEnv } from './http.ts';
 
 /** ListeningApi is a started API server. */
 export interface ListeningApi {

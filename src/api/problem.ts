@@ -15,6 +15,7 @@ export const httpStatusFor: Readonly<Record<ErrorCode, number>> = {
   KUBE_UNAUTHORIZED: 502,
   KUBE_FORBIDDEN: 502,
   KUBE_UNAVAILABLE: 503,
+  METRICS_UNAVAILABLE: 503,
   KUBE_WATCH_EXPIRED: 503,
   KUBE_RV_NOT_COMPARABLE: 500,
   STORE_UNAVAILABLE: 503,
@@ -36,6 +37,8 @@ export interface Problem {
   readonly hint?: string;
   readonly instance?: string;
   readonly errors?: readonly { readonly path: string; readonly message: string }[];
+  /** The request's id (also in the x-request-id header and the server log line of a 5xx). */
+  readonly requestId?: string;
 }
 
 /** PROBLEM_CONTENT_TYPE is the media type of problem responses. */
@@ -47,7 +50,7 @@ export function problem(status: number, code: string, detail: string, extra: Par
 }
 
 const TITLES: Readonly<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
 /** problemFromError turns any thrown value into a problem: TrackerErrors keep their code and hint; others are 500s without internals. */
@@ -55,5 +58,5 @@ export function problemFromError(e: unknown, instance?: string): Problem {
   if (e instanceof TrackerError) {
     return problem(httpStatusFor[e.code], e.code, e.message, { ...(e.details.hint ? { hint: e.details.hint } : {}), ...(instance ? { instance } : {}) });
   }
-  return problem(500, 'INTERNAL', 'internal error; see the server log', instance ? { instance } : {});
+  return problem(500, 'INTERNAL', 'internal error; the server log has the details under this requestId', instance ? { instance } : {});
 }

@@ -30,6 +30,12 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
   });
 const names = z.string().max(2000).transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
 const time = z.string().max(64);
+/**
+ * clusterName is a `?cluster=` value: the name a tracker was started with (`serve --cluster`, a
+ * kubeconfig context name by default — which may hold `:`, `@`, `/`): printable, no spaces, at most
+ * 253 characters.
+ */
+const clusterName = z.string().min(1, 'must not be empty; leave cluster out for every cluster').max(253).regex(/^[^\s\p{C}]*$/u, 'must be printable, without spaces');
 const kind = z.string().max(32).transform((s, ctx) => {
   const k = parseKind(s);
   if (!k) ctx.addIssue({ code: 'custom', message: `unknown workload kind "${s}"; use deployment, statefulset or daemonset` });
@@ -48,6 +54,7 @@ export const releasesQuery = z.object({
   trigger: csv(TRIGGERS).optional(),
   cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cluster: clusterName.optional(),
 });
 
 /** workloadsQuery validates `GET /api/v1/workloads` parameters. */
@@ -56,6 +63,7 @@ export const workloadsQuery = z.object({
   kind: kind.optional(),
   name: z.string().max(253).optional(),
   includeDeleted: z.enum(['true', 'false']).optional(),
+  cluster: clusterName.optional(),
 });
 
 /** statsQuery validates `GET /api/v1/stats` parameters. */
@@ -64,7 +72,15 @@ export const statsQuery = z.object({
   until: time.optional(),
   namespace: names.optional(),
   groupBy: z.enum(['workload', 'namespace']).optional(),
+  cluster: clusterName.optional(),
 });
+
+/**
+ * clusterQuery validates the parameters of endpoints whose only filter is the cluster
+ * (`/rollouts/active`, `/workloads/{ns}/{kind}/{name}/releases`, operator actions). Unset: every
+ * cluster in the ledger (reads) or this tracker's cluster (actions).
+ */
+export const clusterQuery = z.object({ cluster: clusterName.optional() });
 
 /** workloadPath validates `/workloads/{ns}/{kind}/{name}` path parameters. */
 export const workloadPath = z.object({
@@ -73,5 +89,18 @@ export const workloadPath = z.object({
   name: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes object name').max(253),
 });
 
-/** actionBody validates the JSON body of operator actions. */
-export const actionBody = z.object({ toRevision: z.number().int().min(0).optional(), reason: z.string().max(500).optional() }).strict();
+const reason = z.string().max(500);
+
+/**
+ * actionBodies validate the JSON body of each operator action; unknown fields are rejected.
+ * `toRevision` follows `kubectl rollout undo --to-revision`: 0 or absent is the previous revision.
+ */
+export const actionBodies = {
+  undo: z.object({ toRevision: z.number().int().min(0).max(2 ** 53 - 1).optional(), reason: reason.optional() }).strict(),
+  pause: z.object({ reason: reason.optional() }).strict(),
+  resume: z.object({ reason: reason.optional() }).strict(),
+  restart: z.object({ reason: reason.optional() }).strict(),
+} as const;
+
+/** noParams is the query schema of endpoints that take no query parameters. */
+export const noParams = z.object({});

@@ -120,8 +120,8 @@ test('tokens: reads open on loopback, need a viewer token when exposed; actions 
 });
 
 test('fuzz: arbitrary query parameters never produce a 500', async () => {
-  const paths = ['/api/v1/releases', '/api/v1/workloads', '/api/v1/stats', '/api/v1/rollouts/active'];
-  const keys = ['namespace', 'kind', 'name', 'image', 'since', 'until', 'outcome', 'trigger', 'cursor', 'limit', 'groupBy', 'includeDeleted', 'x'];
+  const paths = ['/api/v1/releases', '/api/v1/workloads', '/api/v1/stats', '/api/v1/rollouts/active', '/api/v1/clusters', '/api/v1/workloads/shop/deployment/web/releases'];
+  const keys = ['cluster', 'namespace', 'kind', 'name', 'image', 'since', 'until', 'outcome', 'trigger', 'cursor', 'limit', 'groupBy', 'includeDeleted', 'x'];
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...paths), fc.array(fc.tuple(fc.constantFrom(...keys), fc.string({ unit: 'binary', maxLength: 40 })), { maxLength: 6 }), async (path, params) => {
       const qs = new URLSearchParams(params).toString();
@@ -149,4 +149,13 @@ test('SSE stream delivers live events over a real socket', async () => {
     ctl.abort();
     await api.close();
   }
+});
+
+test('GET / without a built dashboard says how to build it', async () => {
+  const res = await get(local, '/');
+  assert.equal(res.status, 404);
+  const body = await res.json();
+  assert.match(body.hint, /npm run build:web/);
+  const api = await (await get(local, '/api/v1/nope')).json();
+  assert.doesNotMatch(api.hint, /build:web/, 'an unknown API path is not about the dashboard');
 });

@@ -5,7 +5,7 @@ import { computeVerdict } from '../track/status/compute.ts';
 import type { Unstructured } from '../track/status/fields.ts';
 import { assessStep, count } from './analysis/judge.ts';
 import { validateAnalysis, type Analysis } from './analysis/schema.ts';
-import { imagesMatch, promotionPatch, trackManifest } from './manifests.ts';
+import { imagesMatch, imagesOf, promotionPatch, trackManifest } from './manifests.ts';
 import {
   CANARY_OF_LABEL,
   commandOf,
@@ -211,6 +211,10 @@ export function nextStep(input: PlanInput): Step {
   if (input.failure !== null && (st.phase === 'progressing' || st.phase === 'paused')) return w({ phase: 'aborting', message: input.failure }, 'abort', `aborting: ${input.failure}`);
   if (st.holderUntil - obs.now < d.leaseMs / 2) return w({}, 'renew', `renew the claim on canary ${rec.id}`);
   if (st.phase === 'aborting') return abortStep(obs, rec, st, w);
+  const containers = imagesOf(stable);
+  const missing = Object.keys(rec.images).filter((c) => !Object.hasOwn(containers, c));
+  if (missing.length > 0)
+    return { kind: 'blocked', reason: `deployment ${obs.namespace}/${obs.name} has no container ${missing.join(', ')} (canary ${rec.id} names it)`, hint: `rollscope canary abort deployment/${obs.name}, then start again with --image for one of: ${Object.keys(containers).join(', ')}` };
   if (st.phase === 'promoting') return promoteStep(obs, rec, st, w);
   if (st.phase === 'paused') return { kind: 'paused', reason: st.message };
   const step = progressStep(obs, rec, st, w, advance);

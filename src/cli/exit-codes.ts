@@ -29,6 +29,7 @@ export const exitCodeFor: Readonly<Record<ErrorCode, number>> = {
   KUBE_UNAVAILABLE: EXIT.unavailable,
   KUBE_WATCH_EXPIRED: EXIT.unavailable,
   KUBE_RV_NOT_COMPARABLE: EXIT.unavailable,
+  METRICS_UNAVAILABLE: EXIT.unavailable,
   STORE_UNAVAILABLE: EXIT.unavailable,
   STORE_MIGRATION_PENDING: EXIT.unavailable,
   MALFORMED_OBJECT: EXIT.usage,

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { redactText } from '../lib/redact.ts';
 import { isTrackerError } from '../lib/errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -51,11 +52,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT.usage;
     }
     if (isTrackerError(e)) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(`error: ${redactText(e.message)}\n`);
       if (e.details.hint) process.stderr.write(`hint: ${e.details.hint}\n`);
       return exitCodeFor[e.code];
     }
-    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(`error: ${redactText(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     return EXIT.unavailable;
   }
 }

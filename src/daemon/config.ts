@@ -3,11 +3,12 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { TrackerError } from '../lib/errors.ts';
 import { notificationsConfigSchema } from '../export/notify/config.ts';
+import { ROLES } from '../api/auth.ts';
 
 /** DEFAULT_LISTEN is loopback only: exposing the API is a deliberate choice (and then needs tokens). */
 export const DEFAULT_LISTEN = '127.0.0.1:7420';
 
-const tokenSchema = z.object({ subject: z.string().min(1), role: z.enum(['viewer', 'operator']), token: z.string().min(16).optional(), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() })
+const tokenSchema = z.object({ subject: z.string().min(1), role: z.enum(ROLES), token: z.string().min(16).optional(), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() })
   .refine((t) => (t.token === undefined) !== (t.sha256 === undefined), { message: 'give exactly one of token or sha256' });
 
 /** fileConfigSchema validates the optional `--config FILE` (YAML or JSON). Every field is optional. */

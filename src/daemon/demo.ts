@@ -56,7 +56,9 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   try {
     mkdirSync(dirname(kubeconfig), { recursive: true });
     sim.writeKubeconfig(kubeconfig);
-    stopScenario = findScenario(o.scenario).start({ store: sim.store, clock: sim.clock, log: logger.child({ component: 'scenario' }) });
+    const scenario = findScenario(o.scenario);
+    stopScenario = scenario.start({ store: sim.store, clock: sim.clock, log: logger.child({ component: 'scenario' }) });
+    sim.load(scenario.load ?? []);
     const operatorToken = randomBytes(18).toString('base64url');
     const viewerToken = randomBytes(18).toString('base64url');
     const clock: Clock = { now: () => sim.clock.now(), sleep: (ms, signal) => realClock.sleep(ms, signal) };

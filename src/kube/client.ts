@@ -16,7 +16,7 @@ export { loadKubeConfig, type ClusterAccess, type KubeConfigOptions } from './ku
 export interface KubeHttp {
   /** The server URL, e.g. https://10.0.0.1:6443. */
   readonly server: string;
-  /** The transport under `get`, for requests other than GET (see ops/kube-write.ts). */
+  /** The transport under `get`, for requests other than GET (see api-client.ts). */
   readonly transport: Transport;
   get(path: string, query: Readonly<Record<string, string>>, subject: RequestSubject, signal: AbortSignal): Promise<Response>;
 }

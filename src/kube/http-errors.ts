@@ -4,7 +4,7 @@ import { parseRetryAfter } from './backoff.ts';
 
 /** RequestSubject says what a request was doing, for error messages and RBAC hints: `list deployments.apps in shop`. */
 export interface RequestSubject {
-  readonly verb: 'list' | 'watch' | 'get' | 'patch' | 'create' | 'delete';
+  readonly verb: 'list' | 'watch' | 'get' | 'patch' | 'create' | 'update' | 'delete';
   /** Resource with its group, e.g. `deployments.apps`, `pods`. */
   readonly resource: string;
   /** Namespace, or '' for cluster-wide. */
@@ -37,6 +37,7 @@ const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   401: 'KUBE_UNAUTHORIZED',
   403: 'KUBE_FORBIDDEN',
   404: 'NOT_FOUND',
+  409: 'CONFLICT',
   410: 'KUBE_WATCH_EXPIRED',
   429: 'KUBE_UNAVAILABLE',
 };
@@ -85,6 +86,8 @@ function hintFor(code: ErrorCode, s: RequestSubject): string {
       return `the server does not serve ${s.resource}${s.namespace ? ` or namespace ${s.namespace} does not exist` : ''}; check the cluster version and the namespace`;
     case 'KUBE_WATCH_EXPIRED':
       return 'the resourceVersion is too old; relist (the reflector does this on its own)';
+    case 'CONFLICT':
+      return 'the object changed since it was read (resourceVersion/precondition mismatch) or already exists; read it again and retry';
     case 'KUBE_UNAVAILABLE':
       return 'the API server is overloaded or unavailable; retrying with backoff';
     default:

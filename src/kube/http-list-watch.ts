@@ -85,6 +85,7 @@ export class HttpListerWatcher implements ListerWatcher {
         if (signal.aborted) return;
         throw e;
       }
+      opts.onOpen?.();
       if (body === null) return;
       const reader = body.getReader();
       const lines = new LineSplitter();

@@ -29,6 +29,8 @@ export interface WatchOptions {
   readonly timeoutSeconds: number;
   /** Ask for BOOKMARK events (always true for the reflector). */
   readonly allowWatchBookmarks: boolean;
+  /** Called once the server accepted the watch (response headers received), before any event. Optional for implementations that cannot tell. */
+  readonly onOpen?: () => void;
 }
 
 /** WatchItem is one event of a watch stream. ERROR events are not items: they end the stream with a thrown TrackerError. */

@@ -1,3 +1,4 @@
+import type { WatchOptions } from './list-watch.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Logger, LogFields } from '../lib/log.ts';
@@ -76,7 +77,9 @@ test('lists in pages of pageSize, then watches from the list resourceVersion wit
   const lists = s.lw.requests.filter((r) => r.verb === 'list');
   assert.deepEqual(lists.map((r) => r.opts), [{ limit: 2 }, { limit: 2, continue: '0:2:105' }, { limit: 2, continue: '0:4:105' }]);
   const watch = s.lw.requests.find((r) => r.verb === 'watch');
-  assert.deepEqual(watch?.opts, { resourceVersion: '105', timeoutSeconds: 375, allowWatchBookmarks: true }); // 300 · (1 + 0.25)
+  const { onOpen, ...watchOpts } = (watch?.opts ?? {}) as WatchOptions;
+  assert.equal(typeof onOpen, 'function', 'the reflector learns when the watch opened (health)');
+  assert.deepEqual(watchOpts, { resourceVersion: '105', timeoutSeconds: 375, allowWatchBookmarks: true }); // 300 · (1 + 0.25)
   assert.equal(s.informer.store.size, 5);
   assert.deepEqual(s.seen.map((d) => d.delta.type), ['Added', 'Added', 'Added', 'Added', 'Added']);
   await s.stop();

@@ -60,7 +60,20 @@ export interface ReflectorStats {
   readonly watches: number;
   readonly malformed: number;
   readonly errors: number;
+  /** Watches re-opened, by why the previous list/watch ended: timeout (clean end), expired (410), error (any other failure). */
+  readonly restarts: Readonly<Record<WatchRestartReason, number>>;
+  /** LISTs after the first one (after 410 Expired). */
+  readonly relists: number;
+  /** Clock time of the last list, event or bookmark; null before the first list. */
+  readonly lastEventAt: number | null;
+  /** Clock time since which list/watch has failed without a watch opening again; null while up. */
+  readonly downSince: number | null;
+  /** The last failure's message (kept after recovery, for /readyz); null before any. */
+  readonly lastError: string | null;
 }
+
+/** WatchRestartReason is why a reflector opened a new watch. */
+export type WatchRestartReason = 'timeout' | 'expired' | 'error';
 
 /** VERY_SHORT_WATCH_MS: a watch that ends this quickly without an event is an error, as in client-go (it would otherwise re-watch in a hot loop). */
 const VERY_SHORT_WATCH_MS = 1000;
@@ -88,7 +101,11 @@ export class Reflector<T extends Keyed> {
   #rv = '';
   #synced = false;
   #backoff: BackoffState = INITIAL_BACKOFF;
-  #stats: { -readonly [K in keyof ReflectorStats]: number } = { events: 0, bookmarks: 0, lists: 0, watches: 0, malformed: 0, errors: 0 };
+  #stats = { events: 0, bookmarks: 0, lists: 0, watches: 0, malformed: 0, errors: 0, relists: 0 };
+  readonly #restarts: Record<WatchRestartReason, number> = { timeout: 0, expired: 0, error: 0 };
+  #lastEventAt: number | null = null;
+  #downSince: number | null = null;
+  #lastError: string | null = null;
 
   constructor(lw: ListerWatcher, options: ReflectorOptions<T>) {
     this.#lw = lw;
@@ -110,7 +127,12 @@ export class Reflector<T extends Keyed> {
 
   /** stats returns a snapshot of the counters. */
   stats(): ReflectorStats {
-    return { ...this.#stats };
+    return { ...this.#stats, restarts: { ...this.#restarts }, lastEventAt: this.#lastEventAt, downSince: this.#downSince, lastError: this.#lastError };
+  }
+
+  /** #up records that the server answered (a list, an opened watch, an event). */
+  #up(): void {
+    this.#downSince = null;
   }
 
   /** run lists, then watches, until `signal` aborts; on 410 Expired it relists. Resolves when stopped; never rejects. */
@@ -125,9 +147,13 @@ export class Reflector<T extends Keyed> {
           listedAt = this.#clock.now();
         }
         await this.#watchOnce(signal);
+        this.#restarts.timeout++;
       } catch (e) {
         if (signal.aborted) break;
         this.#stats.errors++;
+        this.#lastError = e instanceof Error ? e.message : String(e);
+        this.#restarts[isExpired(e) ? 'expired' : 'error']++;
+        if (!isExpired(e)) this.#downSince ??= this.#clock.now();
         if (isExpired(e)) {
           needList = true;
           this.#log.info('watch expired; relisting', { resource: this.#o.description, resourceVersion: this.#rv, reason: String((e as Error).message) });
@@ -193,7 +219,10 @@ export class Reflector<T extends Keyed> {
       if (page.continue === '') break;
       cont = page.continue;
     }
+    if (this.#stats.lists > 0) this.#stats.relists++;
     this.#stats.lists++;
+    this.#lastEventAt = this.#clock.now();
+    this.#up();
     this.#replace(fresh, unreadable);
     this.#rv = rv;
     this.#synced = true;
@@ -222,8 +251,10 @@ export class Reflector<T extends Keyed> {
     const started = this.#clock.now();
     let seen = 0;
     this.#stats.watches++;
-    for await (const item of this.#lw.watch({ resourceVersion: this.#rv, timeoutSeconds, allowWatchBookmarks: true }, signal)) {
+    for await (const item of this.#lw.watch({ resourceVersion: this.#rv, timeoutSeconds, allowWatchBookmarks: true, onOpen: () => this.#up() }, signal)) {
       seen++;
+      this.#lastEventAt = this.#clock.now();
+      this.#up();
       this.#apply(item);
     }
     if (signal.aborted) return;

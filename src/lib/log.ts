@@ -1,3 +1,5 @@
+import { redactText } from './redact.ts';
+
 /** LogFields are structured key/values attached to one log line. */
 export type LogFields = Readonly<Record<string, unknown>>;
 
@@ -26,7 +28,7 @@ export interface JsonLoggerOptions {
   readonly now?: () => number;
 }
 
-/** jsonLogger writes one JSON object per line: {time, level, msg, ...fields}. */
+/** jsonLogger writes one JSON object per line: {time, level, msg, ...fields}, with credentials masked (lib/redact.ts). */
 export function jsonLogger(options: JsonLoggerOptions = {}, base: LogFields = {}): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const min = LEVEL_ORDER[options.level ?? 'info'];
@@ -34,7 +36,7 @@ export function jsonLogger(options: JsonLoggerOptions = {}, base: LogFields = {}
   const emit = (level: Level, msg: string, fields?: LogFields): void => {
     if (LEVEL_ORDER[level] < min) return;
     try {
-      write(`${JSON.stringify({ time: new Date(now()).toISOString(), level, msg, ...base, ...fields })}\n`);
+      write(`${redactText(JSON.stringify({ time: new Date(now()).toISOString(), level, msg, ...base, ...fields }))}\n`);
     } catch {
       // A log line that cannot be serialised (e.g. a cycle) is dropped rather than crashing the caller.
     }

@@ -5,7 +5,7 @@ import type { ServiceSpec } from './preflight.ts';
 import { COPY_LABEL, RECORD_ANNOTATION } from './record.ts';
 import { formatSelector, mapSelectorMatches, selectorMatches } from './selector.ts';
 import { createDeployment, deleteDeployment, deleteReplicaSet, patchDeployment, patchReplicaSet, wait, type ApiCall, type Step } from './steps.ts';
-import { startStep } from './plan.ts';
+import { markBody, startStep, unmark } from './plan.ts';
 import type { Proposal } from './propose.ts';
 
 /**
@@ -18,7 +18,6 @@ export function outline(p: Proposal, d: Unstructured, replicaSets: readonly Unst
   const r = p.record;
   const ns = r.namespace;
   const dep = `deployment/${r.name}`;
-  const unmark = { metadata: { annotations: { [RECORD_ANNOTATION]: null } } };
   const replicas = replicasOf(d);
   const affected = services.filter((s) => mapSelectorMatches(s.selector, r.toTemplateLabels));
   const steps: Step[] = [startStep(r, d)];
@@ -28,7 +27,7 @@ export function outline(p: Proposal, d: Unstructured, replicaSets: readonly Unst
     const carrier = r.rollsTemplate ? '<ReplicaSet of the rolled template>' : current === undefined ? '<current ReplicaSet>' : nameOfObj(current);
     if (r.rollsTemplate) steps.push(wait('rollout', dep, 'the template rollout finishes (rolling update, maxUnavailable honoured)'));
     steps.push(
-      patchReplicaSet('mark-carrier', ns, carrier, { metadata: { annotations: { [RECORD_ANNOTATION]: '<record>' } } }, `record the migration on replicaset/${carrier}`),
+      patchReplicaSet('mark-carrier', ns, carrier, markBody(r), `record the migration on replicaset/${carrier}`),
       deleteDeployment('orphan-original', ns, r.name, r.originalUid, 'Orphan', 'delete the original Deployment, orphaning its ReplicaSets and pods'),
       wait('released', dep, 'the original is gone and its ReplicaSets are released'),
       createDeployment('recreate', ns, recreatedManifest(r, replicas), `create the Deployment with selector ${formatSelector(r.toSelector)}; it adopts replicaset/${carrier}`),

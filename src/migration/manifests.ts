@@ -1,6 +1,6 @@
 import { CONTINUES_ANNOTATION } from '../model/release.ts';
 import { fieldAt, intField, isUnstructured, mapField, stringField, type Unstructured } from '../track/status/fields.ts';
-import { COPY_LABEL, encodeRecord, RECORD_ANNOTATION, type MigrationRecord } from './record.ts';
+import { COPY_LABEL, encodeRecord, MIGRATION_LABEL, RECORD_ANNOTATION, type MigrationRecord } from './record.ts';
 import { readSelector, selectorToWire, type LabelSelector, type Labels } from './selector.ts';
 
 /**
@@ -42,7 +42,7 @@ const OWNER_MARKS = (key: string): boolean =>
  */
 export function stripDeployment(d: Unstructured): Unstructured {
   const annotations = Object.fromEntries(Object.entries(annotationsOf(d)).filter(([k]) => !DROPPED_ANNOTATIONS.has(k)));
-  const labels = labelsOf(d);
+  const labels = Object.fromEntries(Object.entries(labelsOf(d)).filter(([k]) => k !== MIGRATION_LABEL));
   const spec = isUnstructured(d.spec) ? d.spec : {};
   return {
     apiVersion: 'apps/v1',
@@ -77,7 +77,7 @@ export function recreatedManifest(r: MigrationRecord, replicas: number): Unstruc
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: metaWith(o, r.name, labelsOf(o), annotations),
+    metadata: metaWith(o, r.name, { ...labelsOf(o), [MIGRATION_LABEL]: r.id }, annotations),
     spec: { ...spec, replicas, selector: selectorToWire(r.toSelector), template: withTemplate(spec, r.toTemplateLabels) },
   };
 }
@@ -93,7 +93,7 @@ export function copyManifest(r: MigrationRecord, replicas: number): Unstructured
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: metaWith(o, r.copyName, { ...labels, ...marker }, { ...annotations, [RECORD_ANNOTATION]: encodeRecord(r) }),
+    metadata: metaWith(o, r.copyName, { ...labels, ...marker, [MIGRATION_LABEL]: r.id }, { ...annotations, [RECORD_ANNOTATION]: encodeRecord(r) }),
     spec: { ...spec, replicas, selector: selectorToWire(selector), template: withTemplate(spec, { ...r.toTemplateLabels, ...marker }) },
   };
 }

@@ -59,8 +59,10 @@ function assertMigrated(m: ModelCluster, selector: string, templateHas: Record<s
   for (const [k, v] of Object.entries(templateHas)) assert.equal(templateLabelsOf(d)[k], v);
   assert.equal(m.deployments.has(`web${COPY_SUFFIX}`), false, 'no copy left');
   assert.equal(annotationsOf(d)[RECORD_ANNOTATION], undefined, 'record taken off the Deployment');
+  assert.equal(labelsOf(d)['rollscope.io/migration'], undefined, 'label taken off the Deployment');
   for (const rs of m.replicaSets.values()) {
     assert.equal(annotationsOf(rs)[RECORD_ANNOTATION], undefined, `record taken off ${String(rs.metadata.name)}`);
+    assert.equal(labelsOf(rs)['rollscope.io/migration'], undefined, `label taken off ${String(rs.metadata.name)}`);
     assert.equal(controllerUidOf(rs), uidOf(d), `replicaset ${String(rs.metadata.name)} is owned by the new Deployment (no orphans left)`);
   }
   const ready = [...m.pods.values()].filter((p) => p.ready && m.replicaSets.get([...m.replicaSets.keys()].find((k) => uidOf(m.replicaSets.get(k)) === p.ownerUid) ?? '') !== undefined);
@@ -72,8 +74,8 @@ test('remove a key: orphan and recreate, every ReplicaSet adopted, no pod create
   const podsBefore = [...m.pods.keys()].sort();
   const r = drive(m, { addLabel: [], removeLabel: ['version'] });
   assert.equal(r.end.kind, 'done');
-  // No mark-carrier write: the deployment controller already copied the record onto the ReplicaSet.
-  assert.deepEqual(r.writes, ['start', 'orphan-original', 'recreate', 'finalize', 'finalize']);
+  // mark-carrier although the controller copied the record annotation: it does not copy the label.
+  assert.deepEqual(r.writes, ['start', 'mark-carrier', 'orphan-original', 'recreate', 'finalize', 'finalize']);
   assertMigrated(m, 'app=web', { version: 'v1' });
   assert.deepEqual([...m.pods.keys()].sort(), podsBefore, 'the same pods serve throughout');
   assert.equal(r.minEndpoints, 3);
@@ -84,7 +86,7 @@ test('add a key: roll the template, orphan, recreate adopting the rolled Replica
   const m = cluster();
   const r = drive(m, { addLabel: ['tier=frontend'], removeLabel: [] });
   assert.equal(r.end.kind, 'done');
-  assert.deepEqual(r.writes, ['start', 'orphan-original', 'recreate', 'delete-leftovers', 'finalize', 'finalize']);
+  assert.deepEqual(r.writes, ['start', 'mark-carrier', 'orphan-original', 'recreate', 'delete-leftovers', 'finalize', 'finalize']);
   assertMigrated(m, 'app=web,tier=frontend,version=v1', { tier: 'frontend' });
   assert.equal(r.minEndpoints, 3, 'the rolling update (maxUnavailable 0) keeps 3 ready');
   assert.equal(annotationsOf(m.deployments.get('web'))['deployment.kubernetes.io/revision'], '2', 'revision continues from the rolled ReplicaSet');

@@ -2,7 +2,7 @@ import { computeVerdict } from '../track/status/compute.ts';
 import type { Unstructured } from '../track/status/fields.ts';
 import { annotationsOf, controllerUidOf, copyManifest, isTerminating, labelsOf, nameOfObj, recreatedManifest, replicasOf, selectorOf, templateLabelsOf, uidOf } from './manifests.ts';
 import { podDeploymentUids, readyOf, readyOutside, servicesSelecting, type Observed } from './observed.ts';
-import { COPY_LABEL, encodeRecord, RECORD_ANNOTATION, recordOf, type MigrationRecord } from './record.ts';
+import { COPY_LABEL, encodeRecord, MIGRATION_LABEL, RECORD_ANNOTATION, recordOf, type MigrationRecord } from './record.ts';
 import { formatSelector, selectorMatches, selectorsEqual, type Labels } from './selector.ts';
 import { createDeployment, deleteDeployment, deleteReplicaSet, patchDeployment, patchReplicaSet, wait, type Step } from './steps.ts';
 
@@ -48,9 +48,12 @@ const isCurrent = (o: Unstructured, now: number): boolean => {
   return v.ok && v.value.state === 'Current';
 };
 const revisionOf = (o: Unstructured): number => Number(annotationsOf(o)['deployment.kubernetes.io/revision'] ?? '0') || 0;
-const hasRecord = (o: unknown): boolean => Object.hasOwn(annotationsOf(o), RECORD_ANNOTATION);
+const hasRecord = (o: unknown): boolean => Object.hasOwn(annotationsOf(o), RECORD_ANNOTATION) || Object.hasOwn(labelsOf(o), MIGRATION_LABEL);
 const dep = (name: string): string => `deployment/${name}`;
-const unmark = { metadata: { annotations: { [RECORD_ANNOTATION]: null } } };
+/** unmark takes the record and its label off an object. */
+export const unmark = { metadata: { annotations: { [RECORD_ANNOTATION]: null }, labels: { [MIGRATION_LABEL]: null } } };
+/** markBody puts the record and its label on an object. */
+export const markBody = (r: MigrationRecord): Unstructured => ({ metadata: { labels: { [MIGRATION_LABEL]: r.id }, annotations: { [RECORD_ANNOTATION]: encodeRecord(r) } } });
 
 /** nextStep computes the one next step of a migration (see the file comment). */
 export function nextStep(input: PlanInput): Step {
@@ -92,7 +95,7 @@ function begin(obs: Observed, p: MigrationRecord | null): Step {
 export function startStep(p: MigrationRecord, d: Unstructured | null): Step {
   const rv = d === null ? undefined : (d.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
   const body = {
-    metadata: { ...(rv === undefined ? {} : { resourceVersion: rv }), annotations: { [RECORD_ANNOTATION]: encodeRecord(p) } },
+    metadata: { ...(rv === undefined ? {} : { resourceVersion: rv }), labels: { [MIGRATION_LABEL]: p.id }, annotations: { [RECORD_ANNOTATION]: encodeRecord(p) } },
     ...(p.path === 'adopt' && p.rollsTemplate ? { spec: { template: { metadata: { labels: { ...p.toTemplateLabels } } } } } : {}),
   };
   const what = p.path === 'adopt' && p.rollsTemplate ? 'record the migration and roll the pod template to carry the new labels' : 'record the migration on the Deployment';
@@ -116,8 +119,9 @@ function adoptStep(obs: Observed, rec: MigrationRecord): Step {
     if (!isCurrent(d, obs.now)) return wait('rollout', dep(rec.name), 'the template rollout finishes');
     const carrier = carrierOf(obs, rec, uidOf(d));
     if (carrier === null) return wait('rollout', dep(rec.name), 'a ReplicaSet on the new template exists');
-    if (!hasRecord(carrier))
-      return patchReplicaSet('mark-carrier', ns, nameOfObj(carrier), { metadata: { annotations: { [RECORD_ANNOTATION]: encodeRecord(rec) } } }, `record the migration on replicaset/${nameOfObj(carrier)}, which keeps the pods while no Deployment exists`);
+    // The controller copies the Deployment's annotations (the record) onto its new ReplicaSet, but not its labels.
+    if (recordOf(carrier)?.id !== rec.id || labelsOf(carrier)[MIGRATION_LABEL] !== rec.id)
+      return patchReplicaSet('mark-carrier', ns, nameOfObj(carrier), markBody(rec), `record the migration on replicaset/${nameOfObj(carrier)}, which keeps the pods while no Deployment exists`);
     return deleteDeployment('orphan-original', ns, rec.name, rec.originalUid, 'Orphan', 'delete the original Deployment, orphaning its ReplicaSets and pods (they keep running)');
   }
   if (d === null) {

@@ -12,6 +12,13 @@ import { readLabels, readSelector, selectorToWire, type LabelSelector, type Labe
  */
 export const RECORD_ANNOTATION = 'rollscope.io/migrate-selector';
 
+/**
+ * MIGRATION_LABEL (value: the migration id) goes wherever the record goes, so the objects of
+ * migrations in progress can be listed by label (`kubectl get deploy,rs -A -l rollscope.io/migration`)
+ * instead of reading every object of the cluster.
+ */
+export const MIGRATION_LABEL = 'rollscope.io/migration';
+
 /** COPY_LABEL marks the temporary copy's objects (value: the original Deployment's name). */
 export const COPY_LABEL = 'rollscope.io/migration-copy';
 

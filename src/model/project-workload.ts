@@ -27,6 +27,7 @@ const SPEC_FIELDS_OUTSIDE_FINGERPRINT = new Set(['template', 'replicas', 'paused
  * - `replicas`: spec.replicas (Deployment/StatefulSet, default 1); null for a DaemonSet.
  * - `paused`: spec.paused for a Deployment; false otherwise.
  * - `strategy`: spec.strategy.type (Deployment) or spec.updateStrategy.type; default RollingUpdate.
+ * - `partition`: a StatefulSet's spec.updateStrategy.rollingUpdate.partition (default 0); 0 otherwise.
  * - `status`: see readWorkloadStatus.
  */
 export function projectWorkload(obj: unknown, kind: WorkloadRecordKind): Result<WorkloadRecord, string> {
@@ -53,6 +54,7 @@ function project(obj: unknown, kind: WorkloadRecordKind): Result<WorkloadRecord,
     replicas: kind === 'DaemonSet' ? ok(null) : readInt(s, 'replicas', 'spec', 1),
     paused: kind === 'Deployment' ? readBool(s, 'paused', 'spec') : ok(false),
     strategy: readStrategy(s, kind),
+    partition: kind === 'StatefulSet' ? readPartition(s) : ok(0),
     selector: readSelector(s),
     template: projectTemplate(s.template, 'spec.template'),
     managers: projectManagers(meta),
@@ -75,6 +77,14 @@ function readStrategy(spec: JsonObject, kind: WorkloadRecordKind): Result<string
   const key = kind === 'Deployment' ? 'strategy' : 'updateStrategy';
   const strategy = readObject(spec, key, 'spec');
   return strategy.ok ? readString(strategy.value, 'type', `spec.${key}`, 'RollingUpdate') : strategy;
+}
+
+/** readPartition reads spec.updateStrategy.rollingUpdate.partition (default 0) of a StatefulSet. */
+function readPartition(spec: JsonObject): Result<number, string> {
+  const strategy = readObject(spec, 'updateStrategy', 'spec');
+  if (!strategy.ok) return strategy;
+  const rolling = readObject(strategy.value, 'rollingUpdate', 'spec.updateStrategy');
+  return rolling.ok ? readInt(rolling.value, 'partition', 'spec.updateStrategy.rollingUpdate', 0) : rolling;
 }
 
 function readSelector(spec: JsonObject): Result<Readonly<Record<string, string>>, string> {

@@ -113,7 +113,10 @@ export interface WorkloadRecord extends ObjectIdentity {
   readonly annotations: Readonly<Record<string, string>>;
   readonly replicas: number | null;
   readonly paused: boolean;
+  /** spec.strategy.type (Deployment) or spec.updateStrategy.type: RollingUpdate, Recreate, OnDelete. */
   readonly strategy: string;
+  /** StatefulSet spec.updateStrategy.rollingUpdate.partition (ordinals below it keep the old revision); 0 otherwise. */
+  readonly partition: number;
   readonly selector: Readonly<Record<string, string>>;
   readonly template: PodTemplateRecord;
   readonly managers: readonly ManagerRecord[];

@@ -71,3 +71,16 @@ test('equal templates share one record (a Deployment and its current ReplicaSet)
   assert.equal(project(deployment.spec.template), project(replicaSet.spec.template));
   assert.notEqual(project(deployment.spec.template), project(withPath(deployment.spec.template, 'metadata.labels', { app: 'other' })));
 });
+
+test('secret-looking args and command values are redacted before the template is stored', () => {
+  const r = projectTemplate(
+    { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1', command: ['app', '--db-password', 'p4ss'], args: ['--token=abc', '--dsn=postgres://u:pw@db/x?password=pw2', '--port=80'] }] } },
+    'spec.template',
+  );
+  assert.ok(r.ok);
+  const stored = JSON.stringify(r.value.redacted);
+  for (const secret of ['p4ss', 'abc', ':pw@', 'pw2']) assert.ok(!stored.includes(secret), `${secret} in ${stored}`);
+  const c = (r.value.redacted as { spec: { containers: { args: string[]; command: string[] }[] } }).spec.containers[0]!;
+  assert.deepEqual(c.command, ['app', '--db-password', REDACTED]);
+  assert.deepEqual(c.args, ['--token=' + REDACTED, `--dsn=postgres://u:${REDACTED}@db/x?password=${REDACTED}`, '--port=80']);
+});

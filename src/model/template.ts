@@ -1,11 +1,12 @@
+import { REDACTED, redactArgs } from '../lib/redact.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 import { describeType, isJsonObject, readArray, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
 import { fingerprint } from './fingerprint.ts';
 import { internString, Interner } from './intern.ts';
 import type { ContainerRecord, PodTemplateRecord } from './records.ts';
 
-/** REDACTED replaces every env `value` in a stored template: values may be secrets, and we never keep them. */
-export const REDACTED = '<redacted>';
+/** REDACTED replaces every env `value` and every secret in `args`/`command` in a stored template (rules: lib/redact.ts). */
+export { REDACTED } from '../lib/redact.ts';
 
 /**
  * HASH_LABELS are the labels controllers add to a copy of the template (ReplicaSet:
@@ -103,9 +104,12 @@ function deepFreeze<T>(v: T): T {
 }
 
 function redactContainer(c: unknown): unknown {
-  if (!isJsonObject(c) || !Array.isArray(c.env)) return c;
-  const env = (c.env as readonly unknown[]).map((e) => (isJsonObject(e) && e.value !== undefined ? { ...e, value: REDACTED } : e));
-  return { ...c, env };
+  if (!isJsonObject(c)) return c;
+  const out: Record<string, unknown> = { ...c };
+  if (Array.isArray(c.env)) out.env = (c.env as readonly unknown[]).map((e) => (isJsonObject(e) && e.value !== undefined ? { ...e, value: REDACTED } : e));
+  if (Array.isArray(c.args)) out.args = redactArgs(c.args as readonly unknown[]);
+  if (Array.isArray(c.command)) out.command = redactArgs(c.command as readonly unknown[]);
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { RequestSubject } from '../kube/http-errors.ts';
 import { TrackerError } from '../lib/errors.ts';
 import { boolField, fieldAt, isUnstructured, mapField, stringField, type Unstructured } from '../track/status/fields.ts';
-import type { KubeClient, PatchType } from './kube-write.ts';
+import type { KubeClient, PatchType } from '../kube/api-client.ts';
 import { pausePatch, restartPatch, resumePatch, setImagePatch, type ImageAssignment } from './patches.ts';
 import type { Resolved } from './resolve.ts';
 import { planDeploymentUndo, planRevisionUndo, type UndoPlan } from './undo-plan.ts';

@@ -2,7 +2,7 @@ import type { ClusterAccess } from '../kube/kubeconfig.ts';
 import type { OperatorActionName, OperatorActions, WorkloadTarget } from '../api/deps.ts';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { pause, restart, resume, undo, type ActionContext, type ActionResult } from './actions.ts';
-import { createKubeClient, type KubeClient } from './kube-write.ts';
+import { createKubeClient, type KubeClient } from '../kube/api-client.ts';
 import { resolveWorkload } from './resolve.ts';
 
 /** KubeOperatorActionsOptions configures KubeOperatorActions. */

@@ -7,6 +7,7 @@
 //   network/     pod addresses, Services and traffic (where present)
 //   controllers/ Deployment, ReplicaSet, StatefulSet, DaemonSet and the rest, on a work queue
 //   scenarios/   the scripted demo and the small scenarios
+import { ContainerLogs } from './core/container-logs.ts';
 import { writeFileSync } from 'node:fs';
 import type { Instant } from '../lib/clock.ts';
 import { RequestAccounting } from './apiserver/accounting.ts';
@@ -17,9 +18,13 @@ import type { SimBehaviour, SimContext } from './core/context.ts';
 import { startControllers } from './controllers/index.ts';
 import { createEventSink, type EventSinkOptions } from './core/events.ts';
 import { SimFaults } from './apiserver/faults.ts';
+import { createSimAuth, type SimAuth } from './apiserver/auth.ts';
+import { generateServingCerts } from './apiserver/certs.ts';
 import { kubeconfigYaml } from './apiserver/kubeconfig.ts';
+import { randomAddressBlock } from './core/addresses.ts';
 import { registerNodes } from './node/nodes.ts';
 import { createSimStorage, type SimStorage } from './apiserver/storage.ts';
+import { startLoad, type LoadTarget, type RunningLoad } from './network/load.ts';
 
 export { ManualClock, ScaledClock, type SimClock } from './core/clock.ts';
 export { RequestAccounting } from './apiserver/accounting.ts';
@@ -63,6 +68,10 @@ export interface StartSimOptions {
   /** Changes kept per resource for watch resumption. If unset, 102 400. */
   readonly changeWindow?: number;
   readonly eventSink?: EventSinkOptions;
+  /** Serve HTTPS with a CA and serving certificate made at start (written into the kubeconfig). If unset, plain HTTP. */
+  readonly tls?: boolean;
+  /** Check bearer tokens and RBAC like kube-apiserver (the kubeconfig gets an admin token). If unset, every request is allowed. */
+  readonly auth?: boolean;
 }
 
 /** Sim is a running simulated cluster. */
@@ -75,6 +84,17 @@ export interface Sim {
   readonly accounting: RequestAccounting;
   /** The context the controllers run on (for scenarios and tests). */
   readonly context: SimContext;
+  /** The CA of an HTTPS simulator (PEM), for clients configured by hand (a pod's ca.crt). */
+  readonly caPem: string | undefined;
+  /** Tokens, when started with `auth`: the admin token and service-account tokens as pods get them. */
+  readonly auth: SimAuth | undefined;
+  /** addMetrics adds a source of Prometheus text to the simulator's own /metrics (e.g. the load generator). */
+  addMetrics(source: () => string): void;
+  /**
+   * load drives steady traffic through Services (network/load.ts) until the simulator stops; its
+   * outcome counts join the simulator's /metrics. Called again, it adds targets to the same generator.
+   */
+  load(targets: readonly LoadTarget[]): void;
   /** kubeconfigYaml renders a kubeconfig for kubectl and @kubernetes/client-node. */
   kubeconfigYaml(): string;
   /** writeKubeconfig writes that kubeconfig to `path` (mode 0600). */
@@ -91,28 +111,39 @@ export interface Sim {
 export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
   const clock = options.clock ?? new ScaledClock({ speed: options.speed ?? 1, ...(options.start === undefined ? {} : { start: options.start }) });
   const random = options.random ?? Math.random;
-  const store = createSimStorage(clock, { random, ...(options.changeWindow === undefined ? {} : { changeWindow: options.changeWindow }) });
+  const addressBlock = randomAddressBlock();
+  const store = createSimStorage(clock, { random, addressBlock, ...(options.changeWindow === undefined ? {} : { changeWindow: options.changeWindow }) });
   for (const name of SYSTEM_NAMESPACES) store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   store.create('services', KUBERNETES_SERVICE);
   const behaviour = options.behaviour ?? defaultBehaviour(options.nodes === undefined ? {} : { nodes: options.nodes });
   const events = createEventSink(store, clock, options.eventSink ?? {});
-  const context: SimContext = { store, clock, behaviour, events, random };
-  registerNodes(context);
+  const logs = new ContainerLogs();
+  const context: SimContext = { store, clock, behaviour, events, random, logs };
+  registerNodes({ ...context, addressBlock });
   const faults = new SimFaults();
   const accounting = new RequestAccounting();
+  const host = options.host ?? '127.0.0.1';
+  const tls = options.tls === true ? generateServingCerts([...new Set([host, '127.0.0.1', '::1', 'localhost'])]) : undefined;
+  const auth = options.auth === true ? createSimAuth(random) : undefined;
+  const metricSources: (() => string)[] = [];
   const server = await startApiServer({
+    metrics: () => metricSources.map((m) => m()).join(''),
+    ...(tls === undefined ? {} : { tls }),
+    ...(auth === undefined ? {} : { auth }),
     store,
     clock,
     faults,
     accounting,
     random,
+    logs,
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.bookmarkIntervalMs === undefined ? {} : { bookmarkIntervalMs: options.bookmarkIntervalMs }),
   });
   const stopControllers = options.controllers === false ? () => undefined : startControllers(context);
   let stopped: Promise<void> | undefined;
-  const yaml = (): string => kubeconfigYaml({ server: server.url });
+  let traffic: RunningLoad | undefined;
+  const yaml = (): string => kubeconfigYaml({ server: server.url, ...(tls === undefined ? {} : { caPem: tls.caPem }), ...(auth === undefined ? {} : { token: auth.adminToken }) });
   return {
     url: server.url,
     store,
@@ -120,10 +151,22 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     faults,
     accounting,
     context,
+    caPem: tls?.caPem,
+    auth,
+    addMetrics: (source) => metricSources.push(source),
+    load: (targets) => {
+      if (traffic === undefined) {
+        const started = startLoad(store, []);
+        metricSources.push(() => started.metrics());
+        traffic = started;
+      }
+      for (const t of targets) traffic.add(t);
+    },
     kubeconfigYaml: yaml,
     writeKubeconfig: (path) => writeFileSync(path, yaml(), { mode: 0o600 }),
     stop: () => {
       stopped ??= (async () => {
+        await traffic?.stop();
         stopControllers();
         await server.close();
       })();

@@ -31,8 +31,9 @@ test('defaultLedgerUrl prefers ROLLSCOPE_DB, else the per-user SQLite file', () 
   assert.equal(defaultLedgerUrl({}), 'sqlite:~/.rollscope/ledger.db');
 });
 
-test('redactUrl hides only the password', () => {
+test('redactUrl hides only the password, in the userinfo or the query', () => {
   assert.equal(redactUrl('postgres://app:s3cret@db:5432/ledger'), 'postgres://app:***@db:5432/ledger');
   assert.equal(redactUrl('postgres://app@db/ledger'), 'postgres://app@db/ledger');
   assert.equal(redactUrl('postgres://app:s3cret@[bad/ledger'), 'postgres://app:***@[bad/ledger');
+  assert.equal(redactUrl('postgres://db/ledger?user=app&password=s3cret'), 'postgres://db/ledger?user=app&password=***');
 });

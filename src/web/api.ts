@@ -1,5 +1,7 @@
 // The dashboard's only way to the server: typed wrappers over the HTTP API (ARCHITECTURE.md).
 import type { ReleaseView } from '../model/view/release-view.ts';
+import type { ReleaseDetailView } from '../model/view/release-detail-view.ts';
+import type { ClusterListView } from '../model/view/cluster-view.ts';
 import type { WorkloadEventView, WorkloadView } from '../model/view/workload-view.ts';
 
 /** ApiRelease is a release as the API returns it: the public view defined once in model/view (times as RFC 3339 strings). */
@@ -11,12 +13,11 @@ export type ApiWorkload = WorkloadView;
 /** ApiWorkloadEvent is the data of the SSE `workload-event`. */
 export type ApiWorkloadEvent = WorkloadEventView;
 
-/** ApiReleaseDetail is `GET /api/v1/releases/{id}`. */
-export interface ApiReleaseDetail {
-  readonly release: ApiRelease;
-  readonly previous: ApiRelease | null;
-  readonly diff: readonly { readonly path: string; readonly op: string; readonly before?: unknown; readonly after?: unknown }[];
-}
+/** ApiReleaseDetail is `GET /api/v1/releases/{id}` (the public view in model/view). */
+export type ApiReleaseDetail = ReleaseDetailView;
+
+/** ApiClusters is `GET /api/v1/clusters`: the clusters of the ledger and the one this server acts on. */
+export type ApiClusters = ClusterListView;
 
 /** ApiStatsFigures are the delivery figures of one group or the total. */
 export interface ApiStatsFigures {
@@ -100,11 +101,12 @@ export function query(params: Readonly<Record<string, string | undefined>>): str
 export const api = {
   releases: (params: Readonly<Record<string, string | undefined>>) => request<{ items: ApiRelease[]; nextCursor: string | null }>(`/api/v1/releases${query(params)}`),
   release: (id: string) => request<ApiReleaseDetail>(`/api/v1/releases/${encodeURIComponent(id)}`),
-  workloadReleases: (ns: string, kind: string, name: string) => request<{ items: ApiRelease[] }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/releases`),
-  active: () => request<{ items: ApiRelease[] }>('/api/v1/rollouts/active'),
+  workloadReleases: (ns: string, kind: string, name: string, cluster = '') => request<{ items: ApiRelease[] }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/releases${query({ cluster })}`),
+  active: (cluster = '') => request<{ items: ApiRelease[] }>(`/api/v1/rollouts/active${query({ cluster })}`),
+  clusters: () => request<ApiClusters>('/api/v1/clusters'),
   stats: (params: Readonly<Record<string, string | undefined>>) => request<ApiStats>(`/api/v1/stats${query(params)}`),
-  act: (ns: string, kind: string, name: string, action: string) =>
-    request<{ message: string }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+  act: (ns: string, kind: string, name: string, action: string, cluster = '') =>
+    request<{ message: string }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/${action}${query({ cluster })}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
 };
 
 /** subscribe opens the SSE stream and calls `fn` for each release change; returns a closer. */

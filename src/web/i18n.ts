@@ -14,6 +14,7 @@ const en = {
   undo: 'Undo', pause: 'Pause', resume: 'Resume', restart: 'Restart', needToken: 'Operator actions need a token with the operator role.',
   progress: 'Progress', updated: 'updated', ready: 'ready', available: 'available', theme: 'Theme', language: 'Language',
   last: 'Last', hours: 'h', days: 'd', group: 'Group', total: 'Total', diagnosis: 'Diagnosis', changeCause: 'Change cause', back: 'Back',
+  cluster: 'Cluster', allClusters: 'All clusters', actionsElsewhere: 'Actions on this workload go through the rollscope of its own cluster; this one acts on',
 } as const;
 
 export type Strings = { readonly [K in keyof typeof en]: string };
@@ -29,6 +30,7 @@ const zh: Strings = {
   undo: '回滚', pause: '暂停', resume: '继续', restart: '重启', needToken: '执行操作需要具有 operator 角色的令牌。',
   progress: '进度', updated: '已更新', ready: '就绪', available: '可用', theme: '主题', language: '语言',
   last: '最近', hours: '小时', days: '天', group: '分组', total: '合计', diagnosis: '诊断', changeCause: '变更原因', back: '返回',
+  cluster: '集群', allClusters: '全部集群', actionsElsewhere: '此工作负载的操作需通过其所在集群的 rollscope 执行;当前实例只操作集群',
 };
 
 /** STRINGS holds every language's strings. */

@@ -2,34 +2,24 @@
 // playwright-core, the demo as a child process, kubectl against its simulated cluster.
 // Screenshots of every page land in artifacts/screenshots/ for review.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ApiRelease } from '../../src/web/api.ts';
 import { STRINGS } from '../../src/web/i18n.ts';
 import { DIAGNOSIS_CODES } from '../../src/model/diagnosis.ts';
 import { needComponent } from '../support/services.ts';
+import { buildDashboardIfMissing } from '../support/dashboard-build.ts';
 import { CHROMIUM_CANDIDATES, DESKTOP, MOBILE, VIEWPORTS, checkLayout, launchChromium, screenshot, type BrowserSession, type Viewport } from './browser-session.ts';
 import { launchDemo, type RunningDemo } from './demo-process.ts';
 import { applyFilters, open, readReleaseRows, restartClicker, rowsWhere, rowTexts } from './page-helpers.ts';
 import { eventually } from './wait.ts';
 
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** SPEED makes the demo's first failure round (minutes 6–10 of simulated time) play within ~20 s. */
 const SPEED = 30;
 const EN = STRINGS.en;
 const LIVE_IMAGE = 'registry.acme.io/e2e/web';
 /** LIVE_WORKLOAD is the dashboard page of the Deployment the tests create and roll out themselves (default/e2e-live). */
 const LIVE_WORKLOAD = '#/workload/default/deployment/e2e-live';
-
-async function buildDashboardIfMissing(): Promise<void> {
-  if (existsSync(`${ROOT}dist/web/index.html`)) return;
-  await run(`${ROOT}node_modules/.bin/vite`, ['build', '--config', 'src/web/vite.config.ts'], { cwd: ROOT, timeout: 60_000 });
-}
 
 async function apiGet<T>(demo: RunningDemo, path: string): Promise<T> {
   const res = await fetch(demo.url + path);

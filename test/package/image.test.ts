@@ -1,10 +1,12 @@
 // The container image, as a cluster would run it: built with buildah from the Containerfile (vfs
-// storage, chroot isolation), started with its own entrypoint, user and environment, reading a
-// kubeconfig from a read-only volume and writing its ledger to a data volume; it tracks a release made
-// on the simulated cluster. The image's size is printed.
+// storage, chroot isolation), started with its own entrypoint, user and environment, configured only
+// as a pod is — KUBERNETES_SERVICE_HOST/PORT and the service account's token, CA and namespace mounted
+// at /var/run/secrets/kubernetes.io/serviceaccount — against the simulated cluster over HTTPS with
+// tokens and RBAC (the read-only tracker role of deploy/kustomize/base), writing its ledger to a data
+// volume; it tracks a release. The image's size is printed.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -17,7 +19,7 @@ const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..', '..');
 const TAG = 'localhost/rollscope:e2e';
 
-test('the image built with buildah runs serve as non-root and tracks a release', { timeout: 600_000 }, async (t) => {
+test('the image built with buildah runs serve as non-root with in-cluster configuration over HTTPS and tracks a release', { timeout: 600_000 }, async (t) => {
   const buildah = needComponent(t, 'buildah', ['/usr/bin/buildah'], 'apt-get install buildah');
   if (buildah === undefined) return;
   const b = (...args: string[]): Promise<{ stdout: string }> => run(buildah, ['--storage-driver', 'vfs', ...args], { maxBuffer: 16 << 20 });
@@ -32,15 +34,22 @@ test('the image built with buildah runs serve as non-root and tracks a release',
   assert.equal(config.User, '65532:65532', 'the image runs as a non-root user');
   assert.deepEqual(config.Cmd, ['serve']);
 
-  const cluster = await startCluster(t, { speed: 40 });
+  const cluster = await startCluster(t, { speed: 40, secure: true });
   if (cluster === undefined) return;
+  await cluster.kubectlOk(['create', 'namespace', 'rollscope']);
+  await cluster.kubectlOk(['apply', '-n', 'rollscope', '-f', join(root, 'deploy', 'kustomize', 'base', 'serviceaccount.yaml'), '-f', join(root, 'deploy', 'kustomize', 'base', 'rbac-tracker.yaml')]);
   const dir = mkdtempSync(join(tmpdir(), 'rollscope-image-'));
   const data = join(dir, 'data');
-  mkdirSync(data, { mode: 0o777 });
-  cluster.sim.writeKubeconfig(join(dir, 'kubeconfig'));
-  // The container's user (65532) reads them, as a mounted Secret would be readable to it.
+  const sa = join(dir, 'serviceaccount');
+  mkdirSync(data);
+  mkdirSync(sa);
+  writeFileSync(join(sa, 'token'), cluster.sim.auth!.serviceAccountToken('rollscope', 'rollscope'));
+  writeFileSync(join(sa, 'ca.crt'), cluster.sim.caPem!);
+  writeFileSync(join(sa, 'namespace'), 'rollscope');
+  // The container's user (65532) reads them, as a projected service-account volume is readable to it.
+  for (const f of ['token', 'ca.crt', 'namespace']) chmodSync(join(sa, f), 0o644);
   chmodSync(dir, 0o755);
-  chmodSync(join(dir, 'kubeconfig'), 0o644);
+  chmodSync(sa, 0o755);
   chmodSync(data, 0o777);
   const container = (await b('from', '--quiet', TAG)).stdout.trim();
   t.after(async () => {
@@ -48,11 +57,11 @@ test('the image built with buildah runs serve as non-root and tracks a release',
     await cluster.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  // What a Deployment's env would set; the listen address stays on loopback (buildah's chroot
-  // isolation shares the host's network).
-  const env = { ...simClockEnv(cluster.sim), ROLLSCOPE_LISTEN: '127.0.0.1:0', ROLLSCOPE_KUBECONFIG: '/config/kubeconfig', ROLLSCOPE_CLUSTER: 'image' };
+  // What the kubelet and the Deployment's env would set; the listen address stays on loopback
+  // (buildah's chroot isolation shares the host's network, where the simulated API server listens).
+  const env = { ...simClockEnv(cluster.sim), ROLLSCOPE_LISTEN: '127.0.0.1:0', ROLLSCOPE_CLUSTER: 'image', KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: new URL(cluster.sim.url).port };
   for (const [k, v] of Object.entries(env)) await b('config', '--env', `${k}=${v ?? ''}`, container);
-  const child = spawn(buildah, ['--storage-driver', 'vfs', 'run', '--isolation', 'chroot', '-v', `${dir}:/config:ro`, '-v', `${data}:/var/lib/rollscope`, container, '--', ...config.Entrypoint, ...config.Cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(buildah, ['--storage-driver', 'vfs', 'run', '--isolation', 'chroot', '-v', `${sa}:/var/run/secrets/kubernetes.io/serviceaccount:ro`, '-v', `${data}:/var/lib/rollscope`, container, '--', ...config.Entrypoint, ...config.Cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (logs = (logs + d).slice(-20_000)));
   const exited = new Promise<number | null>((r) => child.once('exit', r));

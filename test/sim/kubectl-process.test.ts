@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { createKubeHttp, loadKubeConfig } from '../../src/kube/client.ts';
 import { needComponent } from '../support/services.ts';
 import { eventually, KUBECTL_CANDIDATES } from './kubectl-support.ts';
 
@@ -61,7 +62,7 @@ test('rollscope sim: URL line, kubectl works, SIGTERM exits 0', async (t) => {
   const kubeconfig = join(dir, 'sim.kubeconfig');
   const sim = await startCli(['sim', '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig, '--scenario', 'web', '--speed', '40'], dir);
   t.after(() => sim.child.kill('SIGKILL'));
-  assert.match(sim.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'one line: the URL');
+  assert.match(sim.url, /^https:\/\/127\.0\.0\.1:\d+$/, 'one line: the URL');
   assert.ok(existsSync(kubeconfig));
   await eventually('the kubectl hint on stderr', () => (sim.stderr().includes(`export KUBECONFIG=${kubeconfig}`) ? true : undefined));
   const version = await kubectl(bin, kubeconfig, ['version', '-o', 'json']);
@@ -81,9 +82,37 @@ test('rollscope sim: SIGINT also exits 0; default kubeconfig path is ./.rollscop
   const sim = await startCli(['sim'], dir);
   t.after(() => sim.child.kill('SIGKILL'));
   assert.ok(existsSync(join(dir, '.rollscope', 'sim.kubeconfig')));
-  const res = await fetch(`${sim.url}/version`);
+  // HTTPS: the server's certificate verifies against the CA written into the kubeconfig.
+  const http = createKubeHttp(loadKubeConfig({ kubeconfig: join(dir, '.rollscope', 'sim.kubeconfig') }));
+  const res = await http.get('/version', {}, { verb: 'get', resource: 'version', namespace: '' }, AbortSignal.timeout(5000));
   assert.equal(res.status, 200);
   sim.child.kill('SIGINT');
+  assert.deepEqual(await sim.exited, { code: 0, signal: null });
+});
+
+test('rollscope sim --scenario demo: Services in front of the HTTP workloads, steady traffic through their cluster IPs, counted on /metrics', async (t) => {
+  const bin = needComponent(t, 'kubectl', KUBECTL_CANDIDATES, 'apt-get install kubectl');
+  if (!bin) return;
+  const dir = tempDir(t);
+  const kubeconfig = join(dir, 'sim.kubeconfig');
+  const sim = await startCli(['sim', '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig, '--scenario', 'demo', '--insecure-http'], dir);
+  t.after(() => sim.child.kill('SIGKILL'));
+  const services = await kubectl(bin, kubeconfig, ['get', 'services', '-n', 'shop', '-o', 'jsonpath={.items[*].metadata.name}']);
+  assert.deepEqual(services.stdout.split(' ').sort(), ['cart', 'checkout', 'frontend', 'search']);
+  // The simulator's own /metrics counts the load generator's outcomes: 200s through shop/frontend's cluster IP.
+  const served = await eventually('200s through shop/frontend', async () => {
+    const text = await (await fetch(`${sim.url}/metrics`)).text();
+    const m = /rollscope_sim_load_requests_total\{namespace="shop",service="frontend",code="200"\} (\d+)/.exec(text);
+    return m && Number(m[1]) >= 20 ? text : undefined;
+  }, 30_000);
+  assert.match(served, /service="cart",code="200"/, 'every Service gets traffic');
+  // The pods behind it saw the requests on their own /metrics (what Prometheus scrapes, found by the prometheus.io annotations).
+  const pods = await kubectl(bin, kubeconfig, ['get', 'pods', '-n', 'shop', '-l', 'app=frontend', '-o', 'jsonpath={range .items[*]}{.status.podIP} {.metadata.annotations.prometheus\\.io/port}{"\\n"}{end}']);
+  const [ip, port] = pods.stdout.trim().split('\n')[0]!.split(' ');
+  assert.equal(port, '8080');
+  const podMetrics = await (await fetch(`http://${ip}:${port}/metrics`)).text();
+  assert.match(podMetrics, /http_requests_total\{code="200",method="get"\} [1-9]/);
+  sim.child.kill('SIGTERM');
   assert.deepEqual(await sim.exited, { code: 0, signal: null });
 });
 

@@ -39,10 +39,10 @@ export interface Cluster {
  * startCluster starts the simulator for one test file (scenario `empty` unless given) and returns
  * undefined (test skipped, or failed under ROLLSCOPE_REQUIRE_SERVICES=1) when kubectl is missing.
  */
-export async function startCluster(t: TestContext, opts: { readonly scenario?: string; readonly speed?: number } = {}): Promise<Cluster | undefined> {
+export async function startCluster(t: TestContext, opts: { readonly scenario?: string; readonly speed?: number; readonly secure?: boolean } = {}): Promise<Cluster | undefined> {
   const bin = needComponent(t, 'kubectl', KUBECTL_CANDIDATES, 'apt-get install kubectl (or put kubectl v1.32 on /usr/bin)');
   if (!bin) return undefined;
-  const sim = await startSim({ speed: opts.speed ?? TEST_SPEED });
+  const sim = await startSim({ speed: opts.speed ?? TEST_SPEED, ...(opts.secure === true ? { tls: true, auth: true } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'rollscope-kubectl-'));
   const kubeconfig = join(dir, 'kubeconfig');
   sim.writeKubeconfig(kubeconfig);

@@ -2,20 +2,24 @@ import type { Context, Hono } from 'hono';
 import type { ReleaseId } from '../../model/release.ts';
 import { toReleaseView } from '../../model/view/release-view.ts';
 import { toWorkloadView } from '../../model/view/workload-view.ts';
-import { diffTemplates } from '../../model/template-diff.ts';
+import { toClusterListView } from '../../model/view/cluster-view.ts';
+import { toReleaseDetailView } from '../../model/view/release-detail-view.ts';
 import type { ReleaseFilter } from '../../store/ledger.ts';
 import type { ApiDeps } from '../deps.ts';
 import { problem } from '../problem.ts';
-import { parseTime, releasesQuery, statsQuery, workloadPath, workloadsQuery } from '../schemas.ts';
-import { parseOrProblem, sendProblem, type ApiEnv } from '../server.ts';
+import { invalid, parseOrProblem, parseQuery, sendProblem, type ApiEnv } from '../http.ts';
+import { clusterQuery, noParams, parseTime, releasesQuery, statsQuery, workloadPath, workloadsQuery } from '../schemas.ts';
 
-/** registerReadRoutes adds the read-only ledger endpoints. */
+/**
+ * registerReadRoutes adds the read-only ledger endpoints. Every list takes `?cluster=NAME` (one
+ * cluster of a ledger several trackers share); without it, lists span every cluster in the ledger.
+ */
 export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   const badTime = (c: Context<ApiEnv>, name: string, value: string): Response =>
-    sendProblem(c, problem(400, 'INVALID', `invalid parameters: ${name}: "${value}" is neither an RFC 3339 time nor a duration like 2h or 7d`, { errors: [{ path: name, message: 'invalid time' }], instance: c.req.path }));
+    invalid(c, [{ path: name, message: `"${value}" is neither an RFC 3339 time nor a duration like 2h or 7d` }]);
 
   app.get('/api/v1/releases', async (c) => {
-    const q = parseOrProblem(c, releasesQuery, c.req.query());
+    const q = parseQuery(c, releasesQuery);
     if (!q.ok) return q.response;
     const now = deps.clock.now();
     const since = q.value.since === undefined ? undefined : parseTime(q.value.since, now);
@@ -23,6 +27,7 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const until = q.value.until === undefined ? undefined : parseTime(q.value.until, now);
     if (q.value.until !== undefined && until === undefined) return badTime(c, 'until', q.value.until);
     const filter: ReleaseFilter = {
+      ...(q.value.cluster ? { cluster: q.value.cluster } : {}),
       ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}),
       ...(q.value.kind ? { kind: q.value.kind } : {}),
       ...(q.value.name ? { name: q.value.name } : {}),
@@ -39,22 +44,21 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   });
 
   app.get('/api/v1/releases/:id', async (c) => {
+    const q = parseQuery(c, noParams);
+    if (!q.ok) return q.response;
     const id = c.req.param('id');
     if (!/^[0-9A-Za-z_-]{1,64}$/.test(id)) return sendProblem(c, problem(400, 'INVALID', `invalid release id "${id.slice(0, 80)}"`, { instance: c.req.path }));
     const release = await deps.ledger.getRelease(id as ReleaseId);
     if (!release) return sendProblem(c, problem(404, 'NOT_FOUND', `release ${id} not found`, { hint: 'list releases with GET /api/v1/releases', instance: c.req.path }));
     const previous = release.previousReleaseId ? await deps.ledger.getRelease(release.previousReleaseId) : null;
-    return c.json({
-      release: toReleaseView(release),
-      previous: previous ? toReleaseView(previous) : null,
-      diff: previous ? diffTemplates(previous.template, release.template) : [],
-    });
+    return c.json(toReleaseDetailView(release, previous));
   });
 
   app.get('/api/v1/workloads', async (c) => {
-    const q = parseOrProblem(c, workloadsQuery, c.req.query());
+    const q = parseQuery(c, workloadsQuery);
     if (!q.ok) return q.response;
     const items = await deps.ledger.listWorkloads({
+      ...(q.value.cluster ? { cluster: q.value.cluster } : {}),
       ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}),
       ...(q.value.kind ? { kind: q.value.kind } : {}),
       ...(q.value.name ? { name: q.value.name } : {}),
@@ -66,25 +70,37 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
   app.get('/api/v1/workloads/:ns/:kind/:name/releases', async (c) => {
     const p = parseOrProblem(c, workloadPath, c.req.param());
     if (!p.ok) return p.response;
-    const page = await deps.ledger.queryReleases({ namespaces: [p.value.ns], kind: p.value.kind, name: p.value.name, limit: 200 });
+    const q = parseQuery(c, clusterQuery);
+    if (!q.ok) return q.response;
+    const page = await deps.ledger.queryReleases({ ...(q.value.cluster ? { cluster: q.value.cluster } : {}), namespaces: [p.value.ns], kind: p.value.kind, name: p.value.name, limit: 200 });
     return c.json({ items: page.items.map(toReleaseView), nextCursor: page.nextCursor });
   });
 
   app.get('/api/v1/rollouts/active', async (c) => {
-    const items = await deps.ledger.activeReleases(deps.cluster);
+    const q = parseQuery(c, clusterQuery);
+    if (!q.ok) return q.response;
+    const items = await deps.ledger.activeReleases(q.value.cluster);
     return c.json({ items: items.map(toReleaseView) });
   });
 
+  app.get('/api/v1/clusters', async (c) => {
+    const q = parseQuery(c, noParams);
+    if (!q.ok) return q.response;
+    const items = await deps.ledger.listWorkloads({ includeDeleted: true });
+    return c.json(toClusterListView(deps.cluster, items.map((w) => w.workload.cluster)));
+  });
+
   app.get('/api/v1/stats', async (c) => {
-    const q = parseOrProblem(c, statsQuery, c.req.query());
+    const q = parseQuery(c, statsQuery);
     if (!q.ok) return q.response;
     const now = deps.clock.now();
     const since = parseTime(q.value.since ?? '7d', now);
     if (since === undefined) return badTime(c, 'since', q.value.since ?? '');
     const until = parseTime(q.value.until ?? '0s', now);
     if (until === undefined) return badTime(c, 'until', q.value.until ?? '');
-    if (until <= since) return sendProblem(c, problem(400, 'INVALID', 'invalid parameters: until must be after since', { instance: c.req.path }));
-    const report = await deps.ledger.stats({ since, until, cluster: deps.cluster, ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}), groupBy: q.value.groupBy ?? 'namespace' });
+    if (until <= since) return invalid(c, [{ path: 'until', message: 'must be after since' }]);
+    const report = await deps.ledger.stats({ since, until, ...(q.value.cluster ? { cluster: q.value.cluster } : {}), ...(q.value.namespace?.length ? { namespaces: q.value.namespace } : {}), groupBy: q.value.groupBy ?? 'namespace' });
     return c.json(report);
   });
 }
+

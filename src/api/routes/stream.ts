@@ -2,7 +2,8 @@ import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { LiveEvent } from '../bus.ts';
 import type { ApiDeps } from '../deps.ts';
-import type { ApiEnv } from '../server.ts';
+import { parseQuery, type ApiEnv } from '../http.ts';
+import { noParams } from '../schemas.ts';
 
 /** STREAM_QUEUE_LIMIT bounds what one slow client can hold; older events are dropped first. */
 const STREAM_QUEUE_LIMIT = 1000;
@@ -11,8 +12,10 @@ const HEARTBEAT_MS = 15_000;
 
 /** registerStreamRoute adds `GET /api/v1/stream`: Server-Sent Events of live tracker facts. */
 export function registerStreamRoute(app: Hono<ApiEnv>, deps: ApiDeps): void {
-  app.get('/api/v1/stream', (c) =>
-    streamSSE(c, async (stream) => {
+  app.get('/api/v1/stream', (c) => {
+    const q = parseQuery(c, noParams);
+    if (!q.ok) return q.response;
+    return streamSSE(c, async (stream) => {
       const queue: LiveEvent[] = [];
       let wake: (() => void) | null = null;
       const unsubscribe = deps.bus.subscribe((e) => {
@@ -46,6 +49,6 @@ export function registerStreamRoute(app: Hono<ApiEnv>, deps: ApiDeps): void {
       } finally {
         unsubscribe();
       }
-    }),
-  );
+    });
+  });
 }

@@ -35,6 +35,9 @@ test('one measurement, three-valued: no data and thin traffic are inconclusive, 
     [LAT, { value: 0.12, stableValue: null, stableRate: 5 }, 'inconclusive', 'cannot be decided without data'],
     [LAT, { value: 0.12, stableValue: 0.1, stableRate: 0 }, 'inconclusive', 'stable traffic 0 req/s is below the floor'],
   ];
+  // a floor of 0 turns the traffic gate off; a missing value is still no data
+  assert.equal(judge(SR, raw({ value: 0.999, canaryRate: null }), 0, 0, 1).verdict, 'successful');
+  assert.equal(judge(SR, raw({ value: null, canaryRate: null }), 0, 0, 1).verdict, 'inconclusive');
   for (const [m, r, verdict, says] of rows) {
     const got = judge(m, raw(r), A.trafficFloor, 0, 1000);
     assert.equal(got.verdict, verdict, `${JSON.stringify(r)}: ${got.reason}`);

@@ -7,7 +7,8 @@ import { usesStable, type Analysis, type MetricSpec } from './schema.ts';
 /**
  * Judging measurements, three-valued. One measurement of one metric is:
  * - `error` when a query failed (Prometheus unreachable, a bad query);
- * - `inconclusive` when a judged track's request rate is below the traffic floor, when a value
+ * - `inconclusive` when a judged track's request rate is below the traffic floor (a floor of 0
+ *   turns this gate off: no rate is queried), when a value
  *   is missing or NaN, or when both conditions are given and neither holds — never a pass;
  * - else `failed` when the failure condition holds or the success condition does not;
  * - else `successful`.
@@ -43,8 +44,8 @@ export function judge(m: MetricSpec, raw: RawMeasurement, floor: number, step: n
   const verdict = (v: MeasurementVerdict, reason: string): Measurement => ({ ...base, verdict: v, reason });
   if (raw.error !== null) return verdict('error', `${m.name}: query failed: ${raw.error}`);
   const compares = usesStable(m);
-  if (raw.canaryRate === null || raw.canaryRate < floor) return verdict('inconclusive', `${m.name}: canary traffic ${fmt(raw.canaryRate)} req/s is below the floor of ${floor} req/s`);
-  if (compares && (raw.stableRate === null || raw.stableRate < floor)) return verdict('inconclusive', `${m.name}: stable traffic ${fmt(raw.stableRate)} req/s is below the floor of ${floor} req/s`);
+  if (floor > 0 && (raw.canaryRate === null || raw.canaryRate < floor)) return verdict('inconclusive', `${m.name}: canary traffic ${fmt(raw.canaryRate)} req/s is below the floor of ${floor} req/s`);
+  if (floor > 0 && compares && (raw.stableRate === null || raw.stableRate < floor)) return verdict('inconclusive', `${m.name}: stable traffic ${fmt(raw.stableRate)} req/s is below the floor of ${floor} req/s`);
   const vals = { result: raw.value, stable: raw.stableValue };
   const withStable = compares ? ` (stable ${fmt(raw.stableValue)})` : '';
   if (raw.value === null || Number.isNaN(raw.value)) return verdict('inconclusive', `${m.name}: no data for the canary`);

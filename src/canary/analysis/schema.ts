@@ -44,7 +44,7 @@ const metricSchema = z
 /** ANALYSIS_FILE_SCHEMA is the file's schema (input form, defaults applied on parse). */
 export const ANALYSIS_FILE_SCHEMA = z
   .strictObject({
-    trafficFloor: z.number().min(0).default(0.5).describe('requests per second each judged track must receive; below it a measurement is inconclusive'),
+    trafficFloor: z.number().min(0).default(0.5).describe('requests per second each judged track must receive; below it (or with no data about it) a measurement is inconclusive; 0 turns the traffic gate off'),
     labels: z
       .strictObject({
         namespace: z.string().min(1).default('namespace').describe('label holding the namespace on scraped series'),

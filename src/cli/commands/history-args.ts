@@ -78,3 +78,14 @@ export function parseLimit(value: string): number {
   if (!/^\d+$/.test(value.trim()) || n < 1) throw new TrackerError('USAGE', `--limit ${JSON.stringify(value)} is not a positive whole number`, { subject: '--limit', hint: 'e.g. --limit 20' });
   return n;
 }
+
+/**
+ * parseClusterFlag reads `--cluster NAME` (one cluster of a ledger several trackers share): the
+ * name as given, or undefined when the flag is absent. Throws USAGE for an empty or blank name.
+ */
+export function parseClusterFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '' || /\s/.test(value))
+    throw new TrackerError('USAGE', `--cluster ${JSON.stringify(value)} is not a cluster name`, { subject: '--cluster', hint: 'give the name the tracker was started with (serve --cluster NAME), or leave --cluster out for every cluster' });
+  return value;
+}

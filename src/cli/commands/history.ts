@@ -6,8 +6,8 @@ import { MAX_PAGE_LIMIT, type LedgerStore, type ReleaseFilter } from '../../stor
 import { DEFAULT_LEDGER_PATH, LEDGER_URL_ENV, defaultLedgerUrl, openLedger } from '../../store/open.ts';
 import { formatItems, parseOutputFormat, type OutputFormat } from '../output/format.ts';
 import { toReleaseView } from '../../model/view/release-view.ts';
-import { formatReleaseTable, resourceName } from '../output/release-table.ts';
-import { parseLimit, parseOutcomes, parseTimeArg, parseWorkloadTarget, type WorkloadTarget } from './history-args.ts';
+import { formatReleaseTable, resourceName, spansClusters } from '../output/release-table.ts';
+import { parseClusterFlag, parseLimit, parseOutcomes, parseTimeArg, parseWorkloadTarget, type WorkloadTarget } from './history-args.ts';
 
 /** HistoryFlags are the raw flag values of `rollscope history`. */
 export interface HistoryFlags {
@@ -53,11 +53,12 @@ export async function parseHistoryRequest(args: readonly string[], flags: Histor
   if (since !== undefined && until !== undefined && since >= until)
     throw new TrackerError('USAGE', `--since ${flags.since} is not before --until ${flags.until}`, { subject: '--since/--until', hint: 'swap them, or widen the window' });
   const outcomes = flags.outcome === undefined ? undefined : parseOutcomes(flags.outcome);
+  const cluster = parseClusterFlag(flags.cluster);
   const namespace = flags.allNamespaces === true ? null : (flags.namespace ?? (await namespaceFromKubeconfig()));
   const filter: ReleaseFilter = {
     ...(namespace === null ? {} : { namespaces: [namespace] }),
     ...(target === null ? {} : { kind: target.kind, name: target.name }),
-    ...(flags.cluster === undefined ? {} : { cluster: flags.cluster }),
+    ...(cluster === undefined ? {} : { cluster }),
     ...(flags.image === undefined ? {} : { image: flags.image }),
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),
@@ -81,19 +82,21 @@ export async function fetchNewest(ledger: LedgerStore, filter: ReleaseFilter, li
 /**
  * renderHistory prints releases. Tables read like `kubectl rollout history`: oldest first (the
  * latest release last, next to the prompt), under a `deployment.apps/NAME` header line for one
- * workload. JSON and YAML list newest first, like the HTTP API.
+ * workload. JSON and YAML list newest first, like the HTTP API. Rows from several clusters (a shared
+ * ledger read without --cluster) get a CLUSTER column.
  */
 export function renderHistory(req: HistoryRequest, releases: readonly Release[], now: Instant): string {
   if (req.format === 'json' || req.format === 'yaml') return formatItems(releases.map(toReleaseView), req.format);
   const chronological = [...releases].reverse();
   const multiNs = req.namespace === null;
-  const table = formatReleaseTable(chronological, { wide: req.format === 'wide', workloadColumn: req.target === null, namespaceColumn: multiNs, now });
+  const table = formatReleaseTable(chronological, { wide: req.format === 'wide', workloadColumn: req.target === null, namespaceColumn: multiNs, clusterColumn: spansClusters(releases), now });
   return req.target === null || req.format === 'wide' ? table : `${resourceName(req.target.kind)}/${req.target.name}\n${table}`;
 }
 
 function scopeText(req: HistoryRequest): string {
   const where = req.namespace === null ? 'in any namespace' : `in namespace ${req.namespace}`;
-  return req.target === null ? where : `for ${req.target.kind.toLowerCase()} ${req.namespace ?? '*'}/${req.target.name}`;
+  const cluster = req.filter.cluster === undefined ? '' : ` of cluster ${req.filter.cluster}`;
+  return (req.target === null ? where : `for ${req.target.kind.toLowerCase()} ${req.namespace ?? '*'}/${req.target.name}`) + cluster;
 }
 
 /**

@@ -1,18 +1,23 @@
+import { existsSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ulid } from 'ulid';
-import { migrationApi, type MigrationApi } from '../../controllers/migration/api.ts';
+import { migrationApi } from '../../controllers/migration/api.ts';
+import { listScope, selectedTargets, type Target } from '../../controllers/migration/targets.ts';
 import { defaultBackupDir } from '../../controllers/migration/backup.ts';
 import { exitCodeOf, migrateDeployment, type MigrationEvent, type MigrationOutcome } from '../../controllers/migration/controller.ts';
+import { ledgerJournal } from '../../controllers/migration/journal.ts';
+import { realClock } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
+import type { LedgerStore } from '../../store/ledger.ts';
+import { DEFAULT_LEDGER_PATH, defaultLedgerUrl, LEDGER_URL_ENV, openLedger } from '../../store/open.ts';
 import { describeChange, parseChange, type SelectorChange } from '../../migration/change.ts';
-import { labelsOf, nameOfObj } from '../../migration/manifests.ts';
 import { parseMinReady, type MinReady } from '../../migration/min-ready.ts';
 import { refuseKind } from '../../migration/preflight.ts';
-import { COPY_LABEL, recordOf } from '../../migration/record.ts';
 import { resolveWorkload } from '../../ops/resolve.ts';
 import { parseWorkloadRef } from '../../ops/workload-target.ts';
 import { parseFailFastRules } from '../../track/status/fail-fast.ts';
-import { stringField } from '../../track/status/fields.ts';
 import { addClusterOptions, connect, parseDurationFlag, parseOutput, type ClusterFlags } from './ops-common.ts';
 
 /** MigrateFlags are the raw flag values of `rollscope migrate-selector`. */
@@ -32,38 +37,19 @@ export interface MigrateFlags extends ClusterFlags {
   readonly failFast?: boolean;
   readonly diagnoseRules?: string;
   readonly output?: string;
-}
-
-interface Target {
-  readonly namespace: string;
-  readonly name: string;
+  readonly db?: string;
+  readonly cluster?: string;
 }
 
 /**
- * findTargets lists the Deployments `--all` means: those matching -l in the namespace (or every
- * namespace with -A), plus any whose migration is in progress (found by the record on its copy or
- * on an orphaned ReplicaSet, for a rerun after a crash while no Deployment of that name existed).
- * Temporary copies themselves are never targets.
+ * openJournalLedger opens the ledger a migration is recorded in: --db, else $ROLLSCOPE_DB, else the
+ * default ledger when it exists (serve's, on this machine); null when there is none.
  */
-async function findTargets(api: MigrationApi, namespace: string | null, selector: string | undefined, signal: AbortSignal): Promise<Target[]> {
-  const scope = namespace === null ? '' : `/namespaces/${namespace}`;
-  const ns = namespace ?? '';
-  const query = selector === undefined ? {} : { labelSelector: selector };
-  const [deployments, replicaSets] = await Promise.all([
-    api.list(`/apis/apps/v1${scope}/deployments`, { verb: 'list', resource: 'deployments.apps', namespace: ns }, signal, query),
-    api.list(`/apis/apps/v1${scope}/replicasets`, { verb: 'list', resource: 'replicasets.apps', namespace: ns }, signal),
-  ]);
-  const out = new Map<string, Target>();
-  for (const d of deployments) {
-    const rec = recordOf(d);
-    const name = labelsOf(d)[COPY_LABEL] ?? rec?.name ?? nameOfObj(d);
-    out.set(`${stringField(d, 'metadata.namespace')}/${name}`, { namespace: stringField(d, 'metadata.namespace'), name });
-  }
-  for (const rs of replicaSets) {
-    const rec = recordOf(rs);
-    if (rec !== null && labelsOf(rs)[COPY_LABEL] === undefined) out.set(`${rec.namespace}/${rec.name}`, { namespace: rec.namespace, name: rec.name });
-  }
-  return [...out.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
+async function openJournalLedger(db: string | undefined): Promise<LedgerStore | null> {
+  const fromEnv = process.env[LEDGER_URL_ENV];
+  const url = db ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : existsSync(join(homedir(), '.rollscope', 'ledger.db')) ? defaultLedgerUrl() : undefined);
+  if (url === undefined) return null;
+  return openLedger(url);
 }
 
 /** pool runs `work` over `items` with at most `n` at once; `stop()` true starts no more. */
@@ -84,6 +70,7 @@ const RESULT_WORD: Readonly<Record<MigrationOutcome['result'], string>> = {
   migrated: 'migrated',
   unchanged: 'unchanged',
   planned: 'planned',
+  started: 'started',
   failed: 'FAILED',
   blocked: 'BLOCKED',
   timeout: 'TIMEOUT',
@@ -129,7 +116,10 @@ export async function runMigrateSelector(args: readonly string[], flags: Migrate
   const signal = new AbortController().signal;
 
   let targets: Target[];
-  if (all) targets = await findTargets(api, flags.allNamespaces === true ? null : conn.namespace, flags.selector, signal);
+  if (all) {
+    const scope = await listScope(api, flags.allNamespaces === true ? null : conn.namespace, flags.selector, signal);
+    targets = selectedTargets(scope.deployments, scope.replicaSets);
+  }
   else {
     const ref = parseWorkloadRef(args[0] ?? '', 'migrate-selector');
     if (args.length > 1) throw new TrackerError('USAGE', 'name one Deployment, or use --all', { subject: args.join(' '), hint: 'e.g. rollscope migrate-selector deploy/web --add-label tier=frontend' });
@@ -138,8 +128,12 @@ export async function runMigrateSelector(args: readonly string[], flags: Migrate
       throw new TrackerError('UNSUPPORTED_KIND', refusal?.message ?? `${ref.kind} is not supported`, { subject: `${ref.kind.toLowerCase()}/${ref.name}`, hint: refusal?.fix ?? 'name a Deployment' });
     }
     if (ref.kind === null) {
-      const found = await resolveWorkload(conn.client, ref, conn.namespace, signal);
-      if (found.target.kind !== 'Deployment') {
+      // A bare name that names nothing may be a Deployment mid-migration (deleted, not yet recreated): the controller finds its record.
+      const found = await resolveWorkload(conn.client, ref, conn.namespace, signal).catch((e: unknown) => {
+        if (e instanceof TrackerError && e.code === 'NOT_FOUND') return null;
+        throw e;
+      });
+      if (found !== null && found.target.kind !== 'Deployment') {
         const refusal = refuseKind(found.target.kind, ref.name);
         throw new TrackerError('UNSUPPORTED_KIND', refusal?.message ?? `${found.target.kind} is not supported`, { subject: `${found.target.kind.toLowerCase()}/${ref.name}`, hint: refusal?.fix ?? 'name a Deployment' });
       }
@@ -152,6 +146,9 @@ export async function runMigrateSelector(args: readonly string[], flags: Migrate
   }
 
   const backupDir = flags.backupDir ?? defaultBackupDir(process.cwd(), new Date());
+  const ledger = flags.dryRun === true ? null : await openJournalLedger(flags.db);
+  const journal = ledger === null ? undefined : ledgerJournal(ledger, flags.cluster ?? flags.context ?? 'default', userInfo().username, realClock);
+  if (ledger === null && flags.dryRun !== true) process.stderr.write(`not recorded in a ledger (no ${DEFAULT_LEDGER_PATH}; pass --db URL to record the migration and its originals)\n`);
   const many = targets.length > 1;
   const onEvent = (e: MigrationEvent): void => {
     process.stderr.write(`${e.namespace}/${e.name}: ${e.kind === 'warning' ? 'warning: ' : ''}${e.text}\n`);
@@ -172,6 +169,7 @@ export async function runMigrateSelector(args: readonly string[], flags: Migrate
         ...(rules?.ok ? { rules: rules.value } : {}),
         signal,
         onEvent,
+        ...(journal === undefined ? {} : { journal }),
       }).catch((e: unknown): MigrationOutcome => {
         if (!many) throw e;
         const message = e instanceof Error ? e.message : String(e);
@@ -183,6 +181,7 @@ export async function runMigrateSelector(args: readonly string[], flags: Migrate
     },
     () => flags.failFast === true && failed,
   );
+  await ledger?.close();
   outcomes.sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
   if (format === 'json') process.stdout.write(`${JSON.stringify({ change: describeChange(change), dryRun: flags.dryRun === true, backupDir, migrations: outcomes }, null, 2)}\n`);
   else {
@@ -217,7 +216,9 @@ export function registerMigrateSelector(program: Command): void {
     .option('--timeout <duration>', 'give up on a Deployment after this long (exit 2; rerun to continue)', '10m')
     .option('--fail-fast', 'with --all: start no further Deployment after one fails')
     .option('--diagnose-rules <rules>', 'fail-fast rules of the rollout waits, as rollscope wait --fail-fast')
-    .option('-o, --output <format>', 'result format: text or json', 'text');
+    .option('-o, --output <format>', 'result format: text or json', 'text')
+    .option('--db <url>', 'ledger to record the migration and its originals in (default: $ROLLSCOPE_DB, else ~/.rollscope/ledger.db if it exists)')
+    .option('--cluster <name>', 'name of this cluster in the ledger (default: the kubeconfig context name)');
   addClusterOptions(cmd).action(async (target: string[], flags: MigrateFlags) => {
     process.exitCode = await runMigrateSelector(target, flags);
   });

@@ -2,7 +2,7 @@ import type { ClusterAccess } from '../../kube/kubeconfig.ts';
 import type { Command } from 'commander';
 import { loadKubeConfig } from '../../kube/client.ts';
 import { TrackerError } from '../../lib/errors.ts';
-import { createKubeClient, type KubeClient } from '../../ops/kube-write.ts';
+import { createKubeClient, type KubeClient } from '../../kube/api-client.ts';
 import { DEFAULT_WAIT_TIMEOUT_MS, waitForRollouts, type WaitResult } from '../../ops/waiter.ts';
 import type { WorkloadTarget } from '../../ops/workload-target.ts';
 import { formatDuration, parseDuration } from '../../track/status/duration.ts';

@@ -5,6 +5,7 @@ import { addEnvTwins } from '../env-twins.ts';
 import { defaultLedgerUrl, openLedger } from '../../store/open.ts';
 import { DEFAULT_LISTEN, loadConfigFile } from '../../daemon/config.ts';
 import { simClockFromEnv } from '../../daemon/sim-clock-env.ts';
+import { parseDurationFlag } from './ops-common.ts';
 
 /** ServeFlags are the parsed flags of `rollscope serve`. */
 interface ServeFlags {
@@ -16,6 +17,7 @@ interface ServeFlags {
   readonly cluster?: string;
   readonly config?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly watchDownAfter: string;
 }
 
 /**
@@ -45,11 +47,13 @@ export function registerServe(program: Command): void {
     .option('--listen <host:port>', `API, metrics and dashboard address (default ${DEFAULT_LISTEN})`)
     .option('--cluster <name>', 'name of this cluster in the ledger (default: the kubeconfig context name)')
     .option('--config <file>', 'YAML/JSON config: notifications, traces, tokens, metrics')
+    .option('--watch-down-after <duration>', '/readyz answers 503 (naming the watches) once a watch has been down this long', '30s')
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (flags: ServeFlags) => {
       // The daemon (client-node, OpenTelemetry, the API) loads only when serve runs, keeping other commands fast to start.
       const { startDaemon } = await import('../../daemon/main.ts');
       const logger = jsonLogger({ level: flags.logLevel });
+      const watchDownThresholdMs = parseDurationFlag(flags.watchDownAfter, '--watch-down-after');
       const config = loadConfigFile(flags.config);
       const clock = simClockFromEnv();
       const ledger = await openLedger(flags.db ?? config.db ?? defaultLedgerUrl());
@@ -64,6 +68,7 @@ export function registerServe(program: Command): void {
           ledger,
           config,
           logger,
+          watchDownThresholdMs,
           ...(clock ? { clock } : {}),
         });
       } catch (e) {

@@ -1,10 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TrackerError } from '../../lib/errors.ts';
 import { jsonLogger } from '../../lib/log.ts';
 import { DEFAULT_NODES_SPEC } from '../../sim/node/behaviour.ts';
-import { startSim } from '../../sim/index.ts';
+import { startSim, type Sim } from '../../sim/index.ts';
+import { PROMETHEUS_SD_PATH } from '../../sim/apiserver/http/prometheus-sd.ts';
+import { parseLoadFlag } from '../../sim/network/load.ts';
+import { prometheusConfig } from '../../sim/network/prometheus-config.ts';
 import { scenarioNames } from '../../sim/scenarios/index.ts';
 import { DEFAULT_KUBECONFIG_OUT, parseListen, parseNodes, parseScenario, parseSpeed } from './sim-options.ts';
 
@@ -15,6 +18,12 @@ export interface SimRunOptions {
   readonly scenario: string;
   readonly speed: string;
   readonly nodes: string;
+  /** Plain HTTP without tokens (commander's `--insecure-http`); by default HTTPS with the CA and an admin token in the kubeconfig. */
+  readonly insecureHttp?: boolean;
+  /** `--load NS/SERVICE=RPS`, repeatable: steady traffic through Services. */
+  readonly load?: string[];
+  /** `--prometheus-config-out FILE`: a Prometheus configuration scraping the pods through http_sd. */
+  readonly prometheusConfigOut?: string;
 }
 
 /** SimRunHooks lets a caller (e.g. `rollscope demo`) add to the running cluster. */
@@ -36,13 +45,22 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
   const scenario = parseScenario(opts.scenario);
   const kubeconfig = resolve(opts.kubeconfigOut);
 
-  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes }).catch((e: unknown) => {
+  const secure = opts.insecureHttp !== true;
+  const loadTargets = (opts.load ?? []).map((flag) => {
+    const target = parseLoadFlag(flag);
+    if (target === undefined) throw new TrackerError('USAGE', `--load ${flag} is not NS/SERVICE=RPS`, { hint: 'e.g. --load shop/frontend=20 (1 to 1000 requests a second)' });
+    return target;
+  });
+  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes, tls: secure, auth: secure }).catch((e: unknown) => {
     throw listenError(e, opts.listen);
   });
   let stopScenario: () => void = () => {};
   try {
     writeKubeconfigTo(sim, kubeconfig);
+    if (opts.prometheusConfigOut !== undefined) writePrometheusConfig(sim, resolve(opts.prometheusConfigOut));
     stopScenario = scenario.start({ store: sim.store, clock: sim.clock, log: jsonLogger({ level: 'warn' }) });
+    // The scenario's own traffic (the demo's Services), then --load's.
+    sim.load([...(scenario.load ?? []), ...loadTargets]);
     const lines = [
       `rollscope sim: scenario ${scenario.name}, speed ${speed}x, ${nodes.length} node(s); kubeconfig written to ${kubeconfig}`,
       `  export KUBECONFIG=${kubeconfig}   # then: kubectl get deployments -A`,
@@ -105,5 +123,18 @@ export function registerSim(program: Command): void {
     .option('--scenario <name>', `scripted cluster activity: ${scenarioNames().join(', ')}`, 'empty')
     .option('--speed <n>', 'simulated time runs N times faster than real time', '1')
     .option('--nodes <spec>', 'node pool, e.g. 3x4cpu8Gi,1x2cpu4Gi', DEFAULT_NODES_SPEC)
+    .option('--load <ns/service=rps>', 'steady traffic through a Service, N requests a second (repeatable); counts on the simulator\'s /metrics', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--prometheus-config-out <file>', 'write a Prometheus configuration that scrapes the pods (http_sd_configs, role: pod labels)')
+    .option('--insecure-http', 'serve plain HTTP and accept any request (default: HTTPS with a generated CA, bearer tokens and RBAC)')
     .action(async (opts: SimRunOptions) => runSimulatedCluster(opts));
+}
+
+/**
+ * writePrometheusConfig writes the configuration of network/prometheus-config.ts for this simulator;
+ * over HTTPS the simulator's CA goes beside it (`FILE.ca.crt`) and the config names it.
+ */
+function writePrometheusConfig(sim: Sim, file: string): void {
+  const caFile = sim.caPem === undefined ? undefined : `${file}.ca.crt`;
+  if (caFile !== undefined) writeFileSync(caFile, sim.caPem ?? '');
+  writeFileSync(file, prometheusConfig({ sdUrl: `${sim.url}${PROMETHEUS_SD_PATH}`, ...(caFile === undefined ? {} : { caFile }) }));
 }

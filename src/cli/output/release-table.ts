@@ -11,8 +11,15 @@ export interface ReleaseTableOptions {
   readonly workloadColumn: boolean;
   /** Add a NAMESPACE column (like `kubectl get -A`). Ignored when wide. */
   readonly namespaceColumn: boolean;
+  /** Add a CLUSTER column first (rows from a ledger several trackers share). If unset, false. Also when wide. */
+  readonly clusterColumn?: boolean;
   /** The current time, for STARTED ages and running durations. */
   readonly now: Instant;
+}
+
+/** spansClusters tells whether releases come from more than one cluster (then tables show a CLUSTER column). */
+export function spansClusters(releases: readonly Release[]): boolean {
+  return releases.some((r) => r.workload.cluster !== releases[0]?.workload.cluster);
 }
 
 /** resourceName is kubectl's `TYPE.GROUP` for a workload kind, e.g. `deployment.apps`. */
@@ -40,9 +47,13 @@ export function durationText(r: Release, now: Instant): string {
  */
 export function formatReleaseTable(releases: readonly Release[], o: ReleaseTableOptions): string {
   const core = ['RELEASE', 'REVISION', 'TRIGGER', 'IMAGES', 'ACTOR', 'STARTED', 'DURATION', 'OUTCOME', 'REASON'];
-  const header = o.wide
-    ? ['NAMESPACE', 'KIND', 'NAME', ...core, 'ID', 'CHANGE-CAUSE']
-    : [...(o.namespaceColumn ? ['NAMESPACE'] : []), ...(o.workloadColumn ? ['WORKLOAD'] : []), ...core];
+  const cluster = o.clusterColumn === true;
+  const header = [
+    ...(cluster ? ['CLUSTER'] : []),
+    ...(o.wide
+      ? ['NAMESPACE', 'KIND', 'NAME', ...core, 'ID', 'CHANGE-CAUSE']
+      : [...(o.namespaceColumn ? ['NAMESPACE'] : []), ...(o.workloadColumn ? ['WORKLOAD'] : []), ...core]),
+  ];
   const rows = releases.map((r) => {
     const cells = [
       String(r.releaseNumber),
@@ -56,8 +67,9 @@ export function formatReleaseTable(releases: readonly Release[], o: ReleaseTable
       r.failure?.reason ?? '',
     ];
     const w = r.workload;
-    if (o.wide) return [w.namespace, w.kind, w.name, ...cells, r.id, r.changeCause ?? '<none>'];
-    return [...(o.namespaceColumn ? [w.namespace] : []), ...(o.workloadColumn ? [`${w.kind.toLowerCase()}/${w.name}`] : []), ...cells];
+    const first = cluster ? [w.cluster] : [];
+    if (o.wide) return [...first, w.namespace, w.kind, w.name, ...cells, r.id, r.changeCause ?? '<none>'];
+    return [...first, ...(o.namespaceColumn ? [w.namespace] : []), ...(o.workloadColumn ? [`${w.kind.toLowerCase()}/${w.name}`] : []), ...cells];
   });
   return formatTable(header, rows);
 }

@@ -3,7 +3,7 @@ import { apiFailureOf, httpFailure, type RequestSubject } from '../../kube/http-
 import { realClock, type Clock } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import type { ApiCall } from '../../migration/steps.ts';
-import { FIELD_MANAGER, type KubeClient } from '../../ops/kube-write.ts';
+import { FIELD_MANAGER, type KubeClient } from '../../kube/api-client.ts';
 import type { Unstructured } from '../../track/status/fields.ts';
 
 /**

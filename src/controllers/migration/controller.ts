@@ -56,10 +56,12 @@ export interface MigrateOptions {
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: MigrationEvent) => void;
   readonly journal?: MigrationJournal;
+  /** Stop after the first write (the record on the Deployment): the API starts a migration this way and the leader's Runnable drives it. */
+  readonly stopAfterStart?: boolean;
 }
 
 /** MigrationResult is how one Deployment's migration ended. */
-export type MigrationResult = 'migrated' | 'unchanged' | 'planned' | 'failed' | 'blocked' | 'timeout' | 'not-found';
+export type MigrationResult = 'migrated' | 'unchanged' | 'planned' | 'started' | 'failed' | 'blocked' | 'timeout' | 'not-found';
 
 /** MigrationOutcome is one Deployment's result (the `-o json` shape). */
 export interface MigrationOutcome {
@@ -178,6 +180,7 @@ export async function migrateDeployment(namespace: string, name: string, o: Migr
     if (!selectorsEqual(wanted, record.toSelector))
       return end('blocked', `deployment ${namespace}/${name} is already being migrated to ${to} (migration ${record.id})`, `finish that migration first: rerun with the flags that give ${to}`);
     if (o.dryRun) return end('planned', `migration ${record.id} is in progress on the ${record.path} path`, '', `deployment ${namespace}/${name}: migration ${record.id} in progress (${from} → ${to}); rerun without --dry-run to continue`);
+    if (o.stopAfterStart === true) return end('started', `migration ${record.id} is already in progress on the ${record.path} path`);
     emit('info', `resuming migration ${record.id} (${record.path} path, ${from} → ${to})`);
   }
 
@@ -206,6 +209,7 @@ export async function migrateDeployment(namespace: string, name: string, o: Migr
       const answer = await o.api.send(step.call, signal);
       if (answer === 'ok') writes.push(step.name);
       else emit('info', `${step.name}: ${answer} (observing again)`);
+      if (o.stopAfterStart === true && answer === 'ok' && step.name === 'start') return end('started', `migration ${o.intent.id} started on the ${path ?? ''} path`);
     } else {
       emit('wait', `waiting: ${step.describe}`);
       if (step.on === 'rollout') {

@@ -71,3 +71,19 @@ test('per-workload labels are off by default and on when asked', async () => {
   on.observeRelease(undefined, succeeded);
   assert.match(await on.metrics(), /rollscope_releases_total\{trigger="image",outcome="succeeded",namespace="shop",workload="Deployment\/web"\} 1/);
 });
+
+test('with a cluster, every series carries it — release, health, watch and process metrics alike', async () => {
+  const m = new RolloutMetrics({ cluster: 'eu-1', now: () => t0 });
+  m.watchHealth(() => [{ resource: 'pods', restarts: { expired: 2 }, relists: 1, errors: 0, lastEventAt: t0, downSince: null }]);
+  m.observeRelease(undefined, progressing);
+  m.observeRelease(progressing, succeeded);
+  const series = (await m.metrics()).split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  for (const name of ['rollscope_releases_total', 'rollscope_rollouts_in_progress', 'rollscope_watch_restarts_total', 'rollscope_watch_down_seconds', 'rollscope_process_cpu_user_seconds_total'])
+    assert.ok(series.some((l) => l.startsWith(name)), `${name} is exposed`);
+  const unlabelled = series.filter((l) => !/[{,]cluster="eu-1"[,}]/.test(l));
+  assert.deepEqual(unlabelled, [], 'every series has cluster="eu-1"');
+  assert.equal(sample(series.join('\n'), 'rollscope_releases_total', 'trigger="image",outcome="succeeded",cluster="eu-1"'), 1);
+  const none = new RolloutMetrics({ processMetrics: false });
+  none.observeRelease(undefined, succeeded);
+  assert.doesNotMatch(await none.metrics(), /cluster="/, 'no cluster label unless one is given');
+});

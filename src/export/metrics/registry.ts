@@ -5,12 +5,29 @@ import { releaseTransition } from './transition.ts';
 
 /** RolloutMetricsOptions configures the metrics registry. */
 export interface RolloutMetricsOptions {
+  /**
+   * The cluster the tracker watches (`serve --cluster`): every series, process metrics included,
+   * carries it as the `cluster` label, so trackers of several clusters can be scraped into one
+   * Prometheus and told apart without relabelling. If unset, no cluster label.
+   */
+  readonly cluster?: string;
   /** Add `namespace` and `workload` labels to release metrics (cardinality grows with workloads). If unset, false. */
   readonly perWorkloadLabels?: boolean;
   /** Include Node.js process metrics (`rollscope_process_*`). If unset, true. */
   readonly processMetrics?: boolean;
   /** Wall clock for the last-event age. If unset, Date.now. */
   readonly now?: () => number;
+}
+
+/** WatchHealth is one watch's health as the reflector counts it (kube/reflector.ts ReflectorStats), per resource. */
+export interface WatchHealth {
+  /** Resource name, e.g. `pods`, `deployments.apps`. Watches of one resource in several namespaces are summed. */
+  readonly resource: string;
+  readonly restarts: Readonly<Record<string, number>>;
+  readonly relists: number;
+  readonly errors: number;
+  readonly lastEventAt: number | null;
+  readonly downSince: number | null;
 }
 
 /**
@@ -45,6 +62,8 @@ export class RolloutMetrics {
     this.#perWorkload = options.perWorkloadLabels ?? false;
     this.#now = options.now ?? Date.now;
     const wl = this.#perWorkload ? ['namespace', 'workload'] : [];
+    // Default labels apply at exposition to every metric of the registry, including those registered later.
+    if (options.cluster !== undefined) this.registry.setDefaultLabels({ cluster: options.cluster });
     const registers = [this.registry];
     this.#started = new Counter({ name: 'rollscope_releases_started_total', help: 'Releases seen starting, by trigger.', labelNames: ['trigger', ...wl], registers });
     this.#releases = new Counter({ name: 'rollscope_releases_total', help: 'Releases that reached a final outcome, by trigger and outcome.', labelNames: ['trigger', 'outcome', ...wl], registers });
@@ -105,6 +124,63 @@ export class RolloutMetrics {
     this.#relists.inc({ resource });
   }
 
+  /**
+   * watchHealth exports the reflectors' own counters at every scrape: restarts and relists (added
+   * to rollscope_watch_restarts_total / rollscope_relists_total as they grow), errors, the age of
+   * the last event and how long a watch has been down, per resource. Call once.
+   */
+  watchHealth(source: () => readonly WatchHealth[]): void {
+    const registers = [this.registry];
+    const now = this.#now;
+    const seen = new Map<string, number>();
+    /** grow adds to a counter what the source counted since the last scrape (the source only grows). */
+    const grow = (counter: Counter, key: string, labels: Record<string, string>, total: number): void => {
+      const delta = total - (seen.get(key) ?? 0);
+      if (delta > 0) counter.inc(labels, delta);
+      seen.set(key, Math.max(total, seen.get(key) ?? 0));
+    };
+    const byResource = (): Map<string, WatchHealth[]> => {
+      const m = new Map<string, WatchHealth[]>();
+      for (const h of source()) m.set(h.resource, [...(m.get(h.resource) ?? []), h]);
+      return m;
+    };
+    const errors = new Counter({ name: 'rollscope_watch_errors_total', help: 'List/watch failures, by resource.', labelNames: ['resource'], registers });
+    const restarts = this.#watchRestarts;
+    const relists = this.#relists;
+    const sum = (hs: readonly WatchHealth[], f: (h: WatchHealth) => number): number => hs.reduce((a, h) => a + f(h), 0);
+    // The counters are brought up to date before every exposition (metrics()).
+    const refresh = (): Map<string, WatchHealth[]> => {
+      const m = byResource();
+      for (const [resource, hs] of m) {
+        for (const reason of new Set(hs.flatMap((h) => Object.keys(h.restarts)))) grow(restarts, `r:${resource}:${reason}`, { resource, reason }, sum(hs, (h) => h.restarts[reason] ?? 0));
+        grow(relists, `l:${resource}`, { resource }, sum(hs, (h) => h.relists));
+        grow(errors, `e:${resource}`, { resource }, sum(hs, (h) => h.errors));
+      }
+      return m;
+    };
+    this.#refreshWatchCounters = refresh;
+    new Gauge({
+      name: 'rollscope_watch_last_event_age_seconds', help: 'Seconds since the last list, event or bookmark of a resource (-1 before the first).', labelNames: ['resource'], registers,
+      collect() {
+        for (const [resource, hs] of byResource()) {
+          const ats = hs.map((h) => h.lastEventAt);
+          this.set({ resource }, ats.some((t) => t === null) ? -1 : Math.max(0, (now() - Math.min(...(ats as number[]))) / 1000));
+        }
+      },
+    });
+    new Gauge({
+      name: 'rollscope_watch_down_seconds', help: 'Seconds a resource\'s list/watch has been failing without reopening (0 while up).', labelNames: ['resource'], registers,
+      collect() {
+        for (const [resource, hs] of byResource()) {
+          const downs = hs.map((h) => h.downSince).filter((t): t is number => t !== null);
+          this.set({ resource }, downs.length ? Math.max(0, (now() - Math.min(...downs)) / 1000) : 0);
+        }
+      },
+    });
+  }
+
+  #refreshWatchCounters: (() => void) | undefined;
+
   /** ledgerWrite records one ledger write's latency in seconds. */
   ledgerWrite(seconds: number): void {
     this.#ledgerWrite.observe(seconds);
@@ -112,6 +188,7 @@ export class RolloutMetrics {
 
   /** metrics renders the Prometheus text exposition. */
   async metrics(): Promise<string> {
+    this.#refreshWatchCounters?.();
     return this.registry.metrics();
   }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { failureView, releaseEventView, releaseView, workloadRefView } from './release-view.ts';
 import { liveEventView } from './live-event-view.ts';
+import { clusterListView } from './cluster-view.ts';
+import { releaseDetailView, templateChangeView } from './release-detail-view.ts';
 import { releaseSummaryView, workloadEventView, workloadView } from './workload-view.ts';
 
 /**
@@ -19,6 +21,9 @@ export function publicJsonSchema(): Record<string, unknown> {
     ['ReleaseSummary', releaseSummaryView],
     ['WorkloadEvent', workloadEventView],
     ['LiveEvent', liveEventView],
+    ['ReleaseDetail', releaseDetailView],
+    ['TemplateChange', templateChangeView],
+    ['ClusterList', clusterListView],
   ];
   for (const [id, schema] of named) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/$defs/${id}` }) as { schemas: Record<string, Record<string, unknown>> };

@@ -1,15 +1,23 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { authorize, forbidden, impersonated, type SimAuth } from './auth.ts';
+import type { ServingCerts } from './certs.ts';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestAccounting } from './accounting.ts';
 import { failureStatus, methodNotAllowed, SimApiError } from '../core/api-error.ts';
 import type { SimClock } from '../core/clock.ts';
+import { ContainerLogs } from '../core/container-logs.ts';
 import { SimFaults, type Rejection, type Verb } from './faults.ts';
 import { readBody } from './http/body.ts';
+import { queryBool } from './http/query.ts';
 import type { ApiCall, ServerState } from './http/context.ts';
 import { discoveryDocument } from './http/discovery.ts';
+import { podTargets, PROMETHEUS_SD_PATH } from './http/prometheus-sd.ts';
 import { serveGet, serveList } from './http/list-get.ts';
 import { servePatch } from './http/patch.ts';
+import { servePodLog } from './http/pod-log.ts';
+import { serveAccessReview } from './http/access-review.ts';
 import { sendError, writeJson } from './http/respond.ts';
 import { routeOf, type ResourceRoute } from './http/route.ts';
 import { WatchHubs } from './http/watch-hub.ts';
@@ -31,8 +39,16 @@ export interface ApiServerOptions {
   readonly port?: number;
   /** Real ms between watch BOOKMARKs. If unset, 60 000 (the watch cache sends them about every minute). */
   readonly bookmarkIntervalMs?: number;
+  /** Serve HTTPS with these certificates. If unset, plain HTTP. */
+  readonly tls?: ServingCerts;
+  /** Check bearer tokens and RBAC (401/403 as kube-apiserver answers). If unset, every request is allowed. */
+  readonly auth?: SimAuth;
+  /** The simulator's own metrics (Prometheus text) served at /metrics, e.g. the load generator's counters. */
+  readonly metrics?: () => string;
   /** Random source in [0, 1) (default watch timeouts). If unset, Math.random. */
   readonly random?: () => number;
+  /** The nodes' container logs, served by `pods/NAME/log`. If unset, none (every container's log is empty). */
+  readonly logs?: ContainerLogs;
 }
 
 /** ApiServer is a running simulated API server. */
@@ -54,8 +70,7 @@ function verbOf(method: string, route: ResourceRoute, query: URLSearchParams): V
   switch (method) {
     case 'GET': {
       if (route.name !== undefined) return 'get';
-      const w = query.get('watch');
-      return w === 'true' || w === '1' ? 'watch' : 'list';
+      return queryBool(query, 'watch') ? 'watch' : 'list';
     }
     case 'POST':
       return 'create';
@@ -82,9 +97,10 @@ function rejectWith(res: ServerResponse, r: Rejection): number {
 }
 
 function dispatch(call: ApiCall): void {
+  if (call.route.info.group === 'authorization.k8s.io') return serveAccessReview(call);
   switch (call.verb) {
     case 'get':
-      return serveGet(call);
+      return call.route.subresource === 'log' && call.route.info.key === 'pods' ? servePodLog(call) : serveGet(call);
     case 'list':
       return serveList(call);
     case 'watch':
@@ -116,10 +132,43 @@ function serveNonResource(state: ServerState, req: IncomingMessage, res: ServerR
   state.accounting.countBytes('get', '', bytes);
 }
 
-async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse, address: string): Promise<void> {
+/** OPEN_PATHS answer without a token (kube-apiserver's system:public-info-viewer role, bound to everyone). */
+const OPEN_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
+
+async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse, address: string, auth: SimAuth | undefined, metrics?: () => string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sim.invalid');
   const route = routeOf(url.pathname);
-  if (route.kind === 'discovery') return serveNonResource(state, req, res, url.pathname, address);
+  const kubernetesPath = /^\/(api|apis|openapi)(\/|$)/.test(url.pathname);
+  let user;
+  if (auth !== undefined && kubernetesPath && !OPEN_PATHS.has(url.pathname)) {
+    try {
+      user = auth.authenticate(req.headers.authorization);
+    } catch (e) {
+      writeJson(res, 401, (e as SimApiError).status);
+      return;
+    }
+    try {
+      user = impersonated(state.store, user, req.headers);
+    } catch (e) {
+      writeJson(res, 403, (e as SimApiError).status);
+      return;
+    }
+  }
+  if (url.pathname === '/metrics' && req.method === 'GET' && metrics !== undefined) {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end(metrics());
+    return;
+  }
+  if (url.pathname === PROMETHEUS_SD_PATH && req.method === 'GET') {
+    // Prometheus http_sd_configs (apiserver/http/prometheus-sd.ts): open like /healthz, as Prometheus
+    // is configured with no API credentials.
+    const body = JSON.stringify(podTargets(state.store.list('pods')));
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(body);
+    return;
+  }
+  // Discovery paths with a trailing slash (`/apis/`, `/apis/apps/v1/`) are the same documents (the Python client asks so).
+  if (route.kind === 'discovery') return serveNonResource(state, req, res, route.path, address);
   if (route.kind === 'unknown') return serveNonResource(state, { ...req, method: 'NONE' } as IncomingMessage, res, url.pathname, address);
   let verb: Verb;
   try {
@@ -127,6 +176,13 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   } catch (e) {
     writeJson(res, 405, (e as SimApiError).status);
     return;
+  }
+  if (user !== undefined) {
+    const attrs = { verb, group: route.info.group, resource: route.info.resource, subresource: route.subresource, namespace: route.namespace, name: route.name };
+    if (!authorize(state.store, user, attrs)) {
+      writeJson(res, 403, forbidden(user, attrs).status);
+      return;
+    }
   }
   state.accounting.countRequest(verb, route.info.key);
   const decision = state.faults.decide(verb, route.info.key);
@@ -136,7 +192,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     return;
   }
   const bodyBytes = WRITE_METHODS.has(req.method ?? '') ? await readBody(req) : Buffer.alloc(0);
-  const call: ApiCall = { state, req, res, route, query: url.searchParams, verb, body: bodyBytes.toString('utf8'), bodyBytes };
+  const call: ApiCall = { state, req, res, route, query: url.searchParams, verb, body: bodyBytes.toString('utf8'), bodyBytes, user };
   try {
     dispatch(call);
   } catch (e) {
@@ -162,10 +218,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     hubs: new WatchHubs(options.store),
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     random: options.random ?? Math.random,
+    logs: options.logs ?? new ContainerLogs(),
   };
   let address = '';
-  const server = createServer((req, res) => {
-    handle(state, req, res, address).catch((e: unknown) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(state, req, res, address, options.auth, options.metrics).catch((e: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
@@ -173,7 +230,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const err = e instanceof SimApiError ? e : undefined;
       writeJson(res, err?.status.code ?? 500, err?.status ?? failureStatus({ code: 500, reason: 'InternalError', message: `Internal error occurred: ${e instanceof Error ? e.message : String(e)}` }));
     });
-  });
+  };
+  const server = options.tls === undefined ? createServer(onRequest) : createTlsServer({ key: options.tls.keyPem, cert: options.tls.certPem }, onRequest);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -183,7 +241,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
   address = `${host}:${a.port}`;
   return {
-    url: `http://${address}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://${address}`,
     faults,
     accounting,
     close: () =>

@@ -52,7 +52,7 @@ function defaultTemplate(spec: Obj): void {
 }
 
 // Defaults per kind (apps/v1 and core/v1 defaulters), applied on create and update.
-const BY_KIND: Readonly<Record<string, (o: Obj) => void>> = {
+const BY_KIND: Readonly<Record<string, (o: Obj, addressBlock: number) => void>> = {
   Deployment: (o) => {
     const spec = child(o, 'spec');
     setDefault(spec, 'replicas', 1);
@@ -97,6 +97,18 @@ const BY_KIND: Readonly<Record<string, (o: Obj) => void>> = {
     }
     defaultTemplate(spec);
   },
+  // batch/v1 SetDefaults_Job (pkg/apis/batch/v1/defaults.go): parallelism and completions 1 when both
+  // are unset, backoffLimit 6, NonIndexed, not suspended, pods replaced once terminating or failed.
+  Job: (o) => {
+    const spec = child(o, 'spec');
+    if (spec['completions'] === undefined && spec['parallelism'] === undefined) spec['completions'] = 1;
+    setDefault(spec, 'parallelism', 1);
+    setDefault(spec, 'backoffLimit', 6);
+    setDefault(spec, 'completionMode', 'NonIndexed');
+    setDefault(spec, 'suspend', false);
+    if (spec['podFailurePolicy'] === undefined) setDefault(spec, 'podReplacementPolicy', 'TerminatingOrFailed');
+    defaultTemplate(spec);
+  },
   Pod: (o) => {
     const spec = child(o, 'spec');
     defaultPodSpec(spec);
@@ -107,13 +119,13 @@ const BY_KIND: Readonly<Record<string, (o: Obj) => void>> = {
   Secret: (o) => {
     setDefault(o, 'type', 'Opaque');
   },
-  Service: (o) => {
+  Service: (o, addressBlock) => {
     const spec = child(o, 'spec');
     setDefault(spec, 'type', 'ClusterIP');
     setDefault(spec, 'sessionAffinity', 'None');
     if (spec['type'] !== 'ExternalName') {
       const meta = child(o, 'metadata');
-      setDefault(spec, 'clusterIP', clusterIpFor(typeof meta['namespace'] === 'string' ? meta['namespace'] : '', typeof meta['name'] === 'string' ? meta['name'] : ''));
+      setDefault(spec, 'clusterIP', clusterIpFor(typeof meta['namespace'] === 'string' ? meta['namespace'] : '', typeof meta['name'] === 'string' ? meta['name'] : '', addressBlock));
       setDefault(spec, 'clusterIPs', [spec['clusterIP']]);
       setDefault(spec, 'ipFamilies', ['IPv4']);
       setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
@@ -134,16 +146,20 @@ const BY_KIND: Readonly<Record<string, (o: Obj) => void>> = {
   },
 };
 
-/** clusterIpFor allocates a stable ClusterIP in 10.96.0.0/16 from the service's namespace and name (no allocator state). */
-export function clusterIpFor(namespace: string, name: string): string {
+/**
+ * clusterIpFor allocates a stable ClusterIP from the service's namespace and name (no allocator
+ * state) in the cluster's /16 of the loopback block 127.96.0.0/11 (`addressBlock` 0–31, see
+ * core/addresses.ts): the simulator listens there, so a curl on this machine reaches the Service.
+ */
+export function clusterIpFor(namespace: string, name: string, addressBlock = 0): string {
   let h = 2166136261;
   for (const ch of `${namespace}/${name}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  return `10.96.${(h >>> 8) & 0xff}.${Math.max(2, h & 0xff)}`;
+  return `127.${96 + (addressBlock & 31)}.${(h >>> 8) & 0xff}.${Math.max(2, h & 0xff)}`;
 }
 
 /** applyDefaults fills in the API server's defaults for the object's kind, in place (a mutable clone). */
-export function applyDefaults(kind: string, obj: Obj): void {
-  BY_KIND[kind]?.(obj);
+export function applyDefaults(kind: string, obj: Obj, addressBlock = 0): void {
+  BY_KIND[kind]?.(obj, addressBlock);
 }
 
 /** podQosClass computes `status.qosClass`: Guaranteed, Burstable or BestEffort. */

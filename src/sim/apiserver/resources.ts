@@ -55,6 +55,7 @@ const ROWS: readonly Row[] = [
   { resource: 'pods', singular: 'pod', group: '', version: 'v1', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status'] },
   { resource: 'events', singular: 'event', group: '', version: 'v1', kind: 'Event', namespaced: true, shortNames: ['ev'] },
   { resource: 'services', singular: 'service', group: '', version: 'v1', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] },
+  { resource: 'endpoints', singular: 'endpoints', group: '', version: 'v1', kind: 'Endpoints', namespaced: true, shortNames: ['ep'] },
   { resource: 'configmaps', singular: 'configmap', group: '', version: 'v1', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] },
   { resource: 'secrets', singular: 'secret', group: '', version: 'v1', kind: 'Secret', namespaced: true },
   { resource: 'serviceaccounts', singular: 'serviceaccount', group: '', version: 'v1', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'] },
@@ -62,6 +63,7 @@ const ROWS: readonly Row[] = [
   { resource: 'replicasets', singular: 'replicaset', group: 'apps', version: 'v1', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], generation: 'spec' },
   { resource: 'statefulsets', singular: 'statefulset', group: 'apps', version: 'v1', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'], generation: 'spec' },
   { resource: 'daemonsets', singular: 'daemonset', group: 'apps', version: 'v1', kind: 'DaemonSet', namespaced: true, shortNames: ['ds'], categories: ['all'], subresources: ['status'], generation: 'spec' },
+  { resource: 'jobs', singular: 'job', group: 'batch', version: 'v1', kind: 'Job', namespaced: true, categories: ['all'], subresources: ['status'], generation: 'spec' },
   { resource: 'controllerrevisions', singular: 'controllerrevision', group: 'apps', version: 'v1', kind: 'ControllerRevision', namespaced: true },
   { resource: 'poddisruptionbudgets', singular: 'poddisruptionbudget', group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'], subresources: ['status'] },
   { resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'], subresources: ['status'] },
@@ -69,6 +71,10 @@ const ROWS: readonly Row[] = [
   { resource: 'clusterroles', singular: 'clusterrole', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', namespaced: false },
   { resource: 'rolebindings', singular: 'rolebinding', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', namespaced: true },
   { resource: 'roles', singular: 'role', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', namespaced: true },
+  // Reviews are not stored: a POST is answered with the decision (apiserver/http/access-review.ts).
+  { resource: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] },
+  { resource: 'subjectaccessreviews', singular: 'subjectaccessreview', group: 'authorization.k8s.io', version: 'v1', kind: 'SubjectAccessReview', namespaced: false, verbs: ['create'] },
+  { resource: 'endpointslices', singular: 'endpointslice', group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', namespaced: true },
   { resource: 'leases', singular: 'lease', group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', namespaced: true },
   { resource: 'events', singular: 'event', group: 'events.k8s.io', version: 'v1', kind: 'Event', namespaced: true, shortNames: ['ev'], storedAs: 'events' },
   // The Prometheus Operator's kinds, served as if its CRDs were installed (the simulator has no CRD

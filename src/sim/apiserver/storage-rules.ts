@@ -1,6 +1,6 @@
 import type { KubeObject, ObjectMeta } from '../../kube/types.ts';
 import { conflict } from '../core/api-error.ts';
-import { cloneJson, deepEqual } from '../core/deep.ts';
+import { cloneJson, deepEqual, isPlainObject } from '../core/deep.ts';
 import { podQosClass } from './defaults.ts';
 import { toEventsV1 } from '../core/event-view.ts';
 import type { ResourceInfo } from './resources.ts';
@@ -35,6 +35,27 @@ export function isNoop(old: KubeObject, next: Mutable): boolean {
     return { ...o, metadata: meta };
   };
   return deepEqual(strip(old), strip(next));
+}
+
+/** JOB_UID_LABEL selects a Job's pods (its generated selector). */
+export const JOB_UID_LABEL = 'batch.kubernetes.io/controller-uid';
+/** JOB_NAME_LABEL names a Job on its pods. */
+export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+
+/**
+ * prepareJobForCreate generates a Job's selector as the Job strategy does (pkg/registry/batch/job/strategy.go
+ * generateSelector) unless `spec.manualSelector` is true: the template gets the controller-uid and
+ * job-name labels (the `batch.kubernetes.io/` ones and the legacy unprefixed pair) and the selector
+ * matches the uid label.
+ */
+export function prepareJobForCreate(obj: Mutable, uid: string): void {
+  const spec = isPlainObject(obj['spec']) ? obj['spec'] : {};
+  if (spec['manualSelector'] === true) return;
+  const template = isPlainObject(spec['template']) ? spec['template'] : {};
+  const tmeta = isPlainObject(template['metadata']) ? { ...template['metadata'] } : {};
+  const name = typeof obj.metadata['name'] === 'string' ? obj.metadata['name'] : '';
+  tmeta['labels'] = { ...(isPlainObject(tmeta['labels']) ? tmeta['labels'] : {}), [JOB_UID_LABEL]: uid, [JOB_NAME_LABEL]: name, 'controller-uid': uid, 'job-name': name };
+  obj['spec'] = { ...spec, selector: { matchLabels: { [JOB_UID_LABEL]: uid } }, template: { ...template, metadata: tmeta } };
 }
 
 /** prepareStatusForCreate resets status as each kind's create strategy does. */

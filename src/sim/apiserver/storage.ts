@@ -14,7 +14,7 @@ import { normaliseStatus } from './omitempty.ts';
 import { matchesLabels, parseLabelSelector } from '../core/selectors.ts';
 import type { DeleteOptions, ResourceName, SimStore, StoredChange, WriteOptions } from '../core/store-api.ts';
 import { validateObject } from './validation.ts';
-import { checkPreconditions, eventsView, hasItems, isNoop, mergeStatusWrite, prepareStatusForCreate, withMeta, type Mutable } from './storage-rules.ts';
+import { checkPreconditions, eventsView, hasItems, isNoop, mergeStatusWrite, prepareJobForCreate, prepareStatusForCreate, withMeta, type Mutable } from './storage-rules.ts';
 
 /** SimStorageOptions configures a SimStorage. */
 export interface SimStorageOptions {
@@ -22,6 +22,8 @@ export interface SimStorageOptions {
   readonly random?: () => number;
   /** Changes kept per resource for watch resumption. If unset, 102 400 (the watch cache's maximum). */
   readonly changeWindow?: number;
+  /** This cluster's share of the loopback address ranges (core/addresses.ts). If unset, 0. */
+  readonly addressBlock?: number;
 }
 
 /** StorageWriteOptions extends WriteOptions for the HTTP layer: server-side apply records operation Apply. */
@@ -66,9 +68,11 @@ export class SimStorage implements SimStore {
   readonly #byUid = new Map<string, { resource: ResourceName; key: string }>();
   readonly #dependents = new Map<string, Set<string>>();
   readonly #gc: GcHost;
+  readonly #addressBlock: number;
 
   constructor(clock: SimClock, options: SimStorageOptions = {}) {
     this.#clock = clock;
+    this.#addressBlock = options.addressBlock ?? 0;
     this.#random = options.random ?? Math.random;
     this.#window = options.changeWindow ?? 102_400;
     this.#gc = this.#gcHost();
@@ -102,16 +106,19 @@ export class SimStorage implements SimStore {
     if ((meta['name'] === undefined || meta['name'] === '') && typeof meta['generateName'] === 'string') meta['name'] = this.#generateName(info, meta);
     obj['apiVersion'] = apiVersionOf(info);
     obj['kind'] = info.kind;
-    applyDefaults(info.kind, obj);
+    applyDefaults(info.kind, obj, this.#addressBlock);
     const name = typeof meta['name'] === 'string' ? meta['name'] : '';
+    const uid = this.#uid();
+    if (info.kind === 'Job' && info.group === 'batch') prepareJobForCreate(obj, uid);
     const errors = validateObject(info, obj, undefined);
     if (errors.length > 0) throw invalid(info, name, errors);
     if (this.#bucket(info.key).has(keyOf(meta['namespace'] as string | undefined, name))) throw alreadyExists(info, name);
     for (const f of [...SYSTEM_META, 'resourceVersion']) delete meta[f];
-    meta['uid'] = this.#uid();
+    meta['uid'] = uid;
     meta['creationTimestamp'] = rfc3339(this.#clock.now());
     if (info.hasGeneration) meta['generation'] = 1;
     prepareStatusForCreate(info, obj);
+    normaliseStatus(info.kind, obj);
     if (opts.fieldManager !== undefined) {
       const present = fieldSetOf(obj);
       const fields = opts.operation === 'Apply' && opts.appliedFields ? opts.appliedFields : present;
@@ -312,7 +319,7 @@ export class SimStorage implements SimStore {
       if (old['status'] === undefined) delete obj['status'];
       else obj['status'] = old['status'];
     }
-    applyDefaults(info.kind, obj);
+    applyDefaults(info.kind, obj, this.#addressBlock);
     const errors = validateObject(info, obj, old);
     if (errors.length > 0) throw invalid(info, old.metadata.name ?? '', errors);
     return obj;

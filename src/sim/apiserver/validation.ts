@@ -87,6 +87,34 @@ function validateWorkload(obj: KubeObject, old: KubeObject | undefined, info: Re
 }
 
 /**
+ * validateJob follows ValidateJob (pkg/apis/batch/validation/validation.go): a selector matching the
+ * template's labels, a valid pod template whose restartPolicy is OnFailure or Never, non-negative
+ * parallelism, completions and backoffLimit.
+ */
+function validateJob(obj: KubeObject): FieldError[] {
+  const s = spec(obj);
+  const out: FieldError[] = [];
+  for (const field of ['parallelism', 'completions', 'backoffLimit', 'activeDeadlineSeconds'] as const) {
+    const v = s[field];
+    if (typeof v === 'number' && (v < 0 || (field === 'activeDeadlineSeconds' && v === 0)))
+      out.push({ field: `spec.${field}`, reason: 'FieldValueInvalid', message: `Invalid value: ${v}: must be greater than ${field === 'activeDeadlineSeconds' ? '0' : 'or equal to 0'}` });
+  }
+  const template = isPlainObject(s['template']) ? s['template'] : {};
+  const tmeta = isPlainObject(template['metadata']) ? template['metadata'] : {};
+  const labels = isPlainObject(tmeta['labels']) ? (tmeta['labels'] as Record<string, string>) : {};
+  const selector = s['selector'];
+  if (!isPlainObject(selector)) out.push({ field: 'spec.selector', reason: 'FieldValueRequired', message: 'Required value' });
+  else if (!matchesLabels(labelSelectorFromSpec(selector), labels))
+    out.push({ field: 'spec.template.metadata.labels', reason: 'FieldValueInvalid', message: `Invalid value: ${goMap(labels)}: \`selector\` does not match template \`labels\`` });
+  const podSpec = isPlainObject(template['spec']) ? template['spec'] : {};
+  const policy = podSpec['restartPolicy'];
+  if (policy !== 'OnFailure' && policy !== 'Never')
+    out.push({ field: 'spec.template.spec.restartPolicy', reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(policy ?? '')}: supported values: "OnFailure", "Never"` });
+  out.push(...validatePodSpec(template['spec'], 'spec.template.spec'));
+  return out;
+}
+
+/**
  * validateObject returns the field errors the real API server would report for a create (`old`
  * undefined) or update of `obj`: name format, workload selector/template rules, selector
  * immutability, required containers and images. An empty array means valid.
@@ -94,6 +122,7 @@ function validateWorkload(obj: KubeObject, old: KubeObject | undefined, info: Re
 export function validateObject(info: ResourceInfo, obj: KubeObject, old: KubeObject | undefined): FieldError[] {
   const out = old ? [] : validateName(obj);
   if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(info.kind) && info.group === 'apps') out.push(...validateWorkload(obj, old, info));
+  if (info.kind === 'Job' && info.group === 'batch') out.push(...validateJob(obj));
   if (info.kind === 'Pod' && info.group === '') out.push(...validatePodSpec(obj['spec'], 'spec'));
   return out;
 }

@@ -1,3 +1,4 @@
+import { ContainerLogs } from '../core/container-logs.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createBehaviour } from '../node/behaviour.ts';
@@ -13,7 +14,7 @@ const world = () => {
   const clock = new ManualClock();
   const random = seededRandom(1);
   const store = createSimStorage(clock, { random });
-  const ctx: SimContext = { store, clock, behaviour: createBehaviour(), events: createEventSink(store, clock), random };
+  const ctx: SimContext = { store, clock, behaviour: createBehaviour(), events: createEventSink(store, clock), random, logs: new ContainerLogs() };
   registerNodes(ctx);
   store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
   return { clock, store, ctx };

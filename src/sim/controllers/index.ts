@@ -1,7 +1,11 @@
 import type { SimContext } from '../core/context.ts';
 import { startKubelet } from '../node/kubelet.ts';
 import { startScheduler } from '../node/scheduler.ts';
+import { startPodNetwork } from '../network/pod-network.ts';
+import { startServiceProxy } from '../network/service-proxy.ts';
 import { startDaemonSetController } from './daemonset.ts';
+import { startEndpointSliceController } from './endpointslice.ts';
+import { startJobController } from './job.ts';
 import { startDeploymentController } from './deployment/controller.ts';
 import { startReplicaSetController } from './replicaset.ts';
 import { startStatefulSetController } from './statefulset.ts';
@@ -11,15 +15,21 @@ export type ComponentStarter = (ctx: SimContext) => () => void;
 
 /**
  * CONTROLLERS lists every component `startControllers` runs, in start order: workload controllers
- * first, then the scheduler and the kubelet.
+ * first, then the scheduler and the kubelet, then the endpoint-slice controller and the network (pods
+ * listening on their loopback IPs, the service proxy).
  */
 export const CONTROLLERS: readonly ComponentStarter[] = [
   startDeploymentController,
   startReplicaSetController,
   startStatefulSetController,
   startDaemonSetController,
+  startJobController,
   startScheduler,
   startKubelet,
+  startEndpointSliceController,
+  // Listen failures (an address taken, the open-file budget spent) surface as process warnings on stderr.
+  (ctx) => startPodNetwork(ctx, (message) => process.emitWarning(message, 'RollscopeSimWarning')),
+  (ctx) => startServiceProxy(ctx),
 ];
 
 /**

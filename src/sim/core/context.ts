@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../kube/types.ts';
 import type { SimClock } from './clock.ts';
+import type { ContainerLogs } from './container-logs.ts';
 import type { SimStore } from './store-api.ts';
 
 /** EventInput is one occurrence of an event, before aggregation. */
@@ -45,6 +46,12 @@ export interface ImageBehaviour {
   readonly exitCode: number;
   /** Terminated reason on crash: `Error` or `OOMKilled`. */
   readonly terminationReason: 'Error' | 'OOMKilled' | 'Completed';
+  /** Share of HTTP requests the app answers with 500, in percent (0–100): tag suffix `-errorsN`. */
+  readonly errorPercent: number;
+  /** Real milliseconds added to every HTTP response: tag suffix `-slowN`. */
+  readonly extraLatencyMs: number;
+  /** In a pod whose restartPolicy is not Always (a Job's), a container that does not crash exits 0 after this many ms: the work is done. */
+  readonly completesAfterMs: number;
 }
 
 /** NodeSpec is one node of the simulated node pool. */
@@ -76,4 +83,6 @@ export interface SimContext {
   readonly behaviour: SimBehaviour;
   readonly events: EventSink;
   readonly random: () => number;
+  /** Container logs: the kubelet writes them, `pods/log` reads them. */
+  readonly logs: ContainerLogs;
 }

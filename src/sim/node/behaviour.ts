@@ -18,7 +18,24 @@ export const HEALTHY_IMAGE: ImageBehaviour = {
   crashAfterMs: null,
   exitCode: 0,
   terminationReason: 'Completed',
+  errorPercent: 0,
+  extraLatencyMs: 0,
+  completesAfterMs: 4_000,
 };
+
+/**
+ * trafficSuffixes reads the HTTP behaviour a tag asks for, in any order and combined:
+ * `web:2-errors30` answers 30 % of requests with 500, `web:2-slow250` adds 250 ms to each,
+ * `web:2-errors5-slow100` does both. Only the image's tag is read (after the last `:` past the last `/`).
+ */
+export function trafficSuffixes(image: string): Pick<ImageBehaviour, 'errorPercent' | 'extraLatencyMs'> {
+  const slash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', slash + 1);
+  const tag = colon < 0 ? '' : image.slice(colon + 1).replace(/@.*$/, '');
+  const errors = /-errors(\d{1,3})(?=-|$)/.exec(tag);
+  const slow = /-slow(\d{1,6})(?=-|$)/.exec(tag);
+  return { errorPercent: errors === null ? 0 : Math.min(100, Number(errors[1])), extraLatencyMs: slow === null ? 0 : Number(slow[1]) };
+}
 
 /**
  * BUILTIN_IMAGE_RULES gives the tags scenarios and tests rely on: `missing` fails to pull, `crash`
@@ -54,7 +71,7 @@ export function createBehaviour(config: BehaviourConfig = {}): SimBehaviour {
     nodes,
     imageBehaviour(image: string): ImageBehaviour {
       const hit = compiled.find((c) => c.test.test(image));
-      return hit ? { ...HEALTHY_IMAGE, ...hit.behaviour } : HEALTHY_IMAGE;
+      return { ...HEALTHY_IMAGE, ...trafficSuffixes(image), ...hit?.behaviour };
     },
   };
 }

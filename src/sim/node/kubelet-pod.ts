@@ -3,6 +3,7 @@ import type { ImageBehaviour, SimContext } from '../core/context.ts';
 import { imagePullPolicyFor } from '../apiserver/defaults.ts';
 import { int, record, records, text } from '../core/fields.ts';
 import type { Fields } from '../core/fields.ts';
+import { appLogLines, type AppMoment } from './app-logs.ts';
 import { containerConfigError, volumeMountError } from './kubelet-config.ts';
 import type { ConfigLookup } from './kubelet-config.ts';
 import { containerID, imageID, imageSizeBytes, KubeletMessage, pullErrorMessage } from './kubelet-messages.ts';
@@ -159,6 +160,12 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     if (c) c.timers.push(cancel);
     else podTimers.push(cancel);
   };
+  /** write appends what the container's app prints at `moment` to its current run's log. */
+  const write = (c: Container, moment: AppMoment): void => {
+    if (c.containerID === undefined) return;
+    const at = clock.now();
+    for (const line of appLogLines(moment, { name: c.name, image: c.image, spec: c.spec, batch: c.kind === 'main' && restartPolicy !== 'Always' }, at)) ctx.logs.append(c.containerID, { at, text: line });
+  };
   const cancelTimers = (c: Container): void => {
     for (const cancel of c.timers) cancel();
     c.timers = [];
@@ -232,18 +239,30 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     c.restartCount = c.runs - 1;
     c.containerID = containerID(uid, c.name, c.runs);
     c.imageID = imageID(c.image);
+    ctx.logs.start({ podUid: uid, container: c.name }, c.containerID);
     event('Normal', 'Created', KubeletMessage.created(c.name), c);
     event('Normal', 'Started', KubeletMessage.started(c.name), c);
     const startedAt = clock.now();
     c.state = { kind: 'running', startedAt };
     c.ready = false;
+    write(c, 'start');
     flush();
+    const crash = (): void => {
+      write(c, c.behaviour.terminationReason === 'OOMKilled' ? 'oom' : 'crash');
+      exited(c, startedAt, c.behaviour.exitCode);
+    };
     if (c.kind === 'init') {
-      later(c, c.behaviour.crashAfterMs ?? KubeletTimings.initRunMs, () => exited(c, startedAt, c.behaviour.crashAfterMs === null ? 0 : c.behaviour.exitCode));
+      if (c.behaviour.crashAfterMs !== null) later(c, c.behaviour.crashAfterMs, crash);
+      else later(c, KubeletTimings.initRunMs, () => exited(c, startedAt, 0));
       return;
     }
     readiness(c);
-    if (c.behaviour.crashAfterMs !== null) later(c, c.behaviour.crashAfterMs, () => exited(c, startedAt, c.behaviour.exitCode));
+    if (c.behaviour.crashAfterMs !== null) later(c, c.behaviour.crashAfterMs, crash);
+    else if (c.kind === 'main' && restartPolicy !== 'Always')
+      later(c, c.behaviour.completesAfterMs, () => {
+        write(c, 'complete');
+        exited(c, startedAt, 0);
+      });
     if (c.kind === 'sidecar') nextInit();
   };
 
@@ -253,7 +272,10 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     const periodMs = (int(probe.periodSeconds) ?? 10) * 1000;
     const delayMs = (int(probe.initialDelaySeconds) ?? 0) * 1000;
     if (c.behaviour.neverReady) {
+      let complained = false;
       const fail = (): void => {
+        if (!complained) write(c, 'unready');
+        complained = true;
         event('Warning', 'Unhealthy', `Readiness probe failed: ${probeFailure(probe, podIP ?? '')}`, c);
         later(c, hasProbe ? periodMs : KubeletTimings.probePeriodMs, fail);
       };
@@ -264,6 +286,7 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     const readyAt = hasProbe ? delayMs + Math.max(0, Math.ceil((wanted - delayMs) / periodMs)) * periodMs : wanted;
     later(c, readyAt, () => {
       c.ready = true;
+      write(c, 'ready');
       flush();
     });
   };
@@ -280,6 +303,7 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     };
     c.state = { kind: 'terminated', ...run };
     c.ready = false;
+    if (c.containerID !== undefined) ctx.logs.end(c.containerID);
     flush();
     if (c.kind === 'init' && run.exitCode === 0) {
       nextInit();
@@ -350,7 +374,10 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
     podTimers = [];
     const running = all().filter((c) => c.state.kind === 'running');
     for (const c of all()) cancelTimers(c);
-    for (const c of running) event('Normal', 'Killing', KubeletMessage.killing(c.name), c);
+    for (const c of running) {
+      event('Normal', 'Killing', KubeletMessage.killing(c.name), c);
+      write(c, 'stop');
+    }
     const deadline = Date.parse(pod.metadata.deletionTimestamp ?? '');
     const graceMs = running.length === 0 ? 0 : Number.isFinite(deadline) ? Math.max(0, deadline - clock.now()) : (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
     later(undefined, graceMs, () => {
@@ -358,6 +385,7 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
       for (const c of all()) {
         if (c.state.kind === 'running')
           c.state = { kind: 'terminated', exitCode: 137, reason: 'Error', startedAt: c.state.startedAt, finishedAt, containerID: c.containerID ?? '' };
+        if (c.containerID !== undefined) ctx.logs.end(c.containerID);
         c.ready = false;
       }
       flush();
@@ -380,6 +408,7 @@ export function startPodWorker(env: PodWorkerEnv, initial: KubeObject): PodWorke
       cancelTimers(c);
       if (c.state.kind === 'running')
         c.lastTerminated = { exitCode: 137, reason: 'Error', startedAt: c.state.startedAt, finishedAt: clock.now(), containerID: c.containerID ?? '' };
+      if (c.containerID !== undefined) ctx.logs.end(c.containerID);
       c.image = image;
       c.behaviour = ctx.behaviour.imageBehaviour(image);
       c.ready = false;

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../kube/types.ts';
+import { podCidrFor } from '../core/addresses.ts';
 import type { SimContext } from '../core/context.ts';
 import { record, records, text } from '../core/fields.ts';
 import { startPodWorker } from './kubelet-pod.ts';
@@ -10,6 +11,8 @@ interface NodeAgent {
   readonly images: Set<string>;
   readonly subnet: string;
   nextIP: number;
+  /** Pod IPs handed out and not yet released (pods on loopback addresses must never share one). */
+  readonly inUse: Set<string>;
 }
 
 /**
@@ -23,6 +26,7 @@ export function startKubelet(ctx: SimContext): () => void {
   const agents = new Map<string, NodeAgent>();
   const workers = new Map<string, PodWorker>();
   const pending = new Map<string, () => void>();
+  const ipOf = new Map<string, { readonly agent: NodeAgent; readonly ip: string }>();
 
   const agentFor = (nodeName: string): NodeAgent | undefined => {
     const known = agents.get(nodeName);
@@ -31,8 +35,8 @@ export function startKubelet(ctx: SimContext): () => void {
     if (!node) return undefined;
     const status = record(node.status);
     const hostIP = text(records(status.addresses).find((a) => a.type === 'InternalIP')?.address) ?? '10.0.0.1';
-    const cidr = text(record(node.spec).podCIDR) ?? `10.244.${agents.size}.0/24`;
-    const agent: NodeAgent = { hostIP, images: new Set(), subnet: cidr.replace(/\.\d+\/\d+$/, ''), nextIP: 0 };
+    const cidr = text(record(node.spec).podCIDR) ?? podCidrFor(agents.size, 0);
+    const agent: NodeAgent = { hostIP, images: new Set(), subnet: cidr.replace(/\.\d+\/\d+$/, ''), nextIP: 0, inUse: new Set() };
     agents.set(nodeName, agent);
     return agent;
   };
@@ -45,6 +49,10 @@ export function startKubelet(ctx: SimContext): () => void {
       pending.delete(uid);
       worker?.stop();
       workers.delete(uid);
+      ctx.logs.forgetPod(uid);
+      const held = ipOf.get(uid);
+      if (held !== undefined) held.agent.inUse.delete(held.ip);
+      ipOf.delete(uid);
       return;
     }
     if (worker) {
@@ -74,7 +82,18 @@ export function startKubelet(ctx: SimContext): () => void {
         nodeName,
         hostIP: agent.hostIP,
         images: agent.images,
-        allocateIP: () => `${agent.subnet}.${2 + (agent.nextIP++ % 252)}`,
+        allocateIP: () => {
+          // Round-robin over .2–.253, skipping addresses still held by another pod on this node.
+          for (let tries = 0; tries < 252; tries++) {
+            const ip = `${agent.subnet}.${2 + (agent.nextIP++ % 252)}`;
+            if (!agent.inUse.has(ip)) {
+              agent.inUse.add(ip);
+              ipOf.set(uid, { agent, ip });
+              return ip;
+            }
+          }
+          return `${agent.subnet}.${2 + (agent.nextIP++ % 252)}`; // more pods than addresses: as a full node would, share
+        },
       },
       pod,
     );

@@ -1,3 +1,4 @@
+import { podCidrFor } from '../core/addresses.ts';
 import type { Instant } from '../../lib/clock.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { rfc3339 } from '../../lib/timestamps.ts';
@@ -15,7 +16,7 @@ export const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', ef
  * memory, pods, ephemeral storage), the four pressure/Ready conditions a healthy node reports,
  * addresses and nodeInfo. `index` (0-based) picks the node's InternalIP.
  */
-export function nodeObject(spec: NodeSpec, index: number, now: Instant): KubeObject {
+export function nodeObject(spec: NodeSpec, index: number, now: Instant, addressBlock = 0): KubeObject {
   const ts = rfc3339(now);
   const resources = {
     cpu: formatCpu(spec.cpuMillis),
@@ -45,8 +46,8 @@ export function nodeObject(spec: NodeSpec, index: number, now: Instant): KubeObj
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
     },
     spec: {
-      podCIDR: `10.244.${index}.0/24`,
-      podCIDRs: [`10.244.${index}.0/24`],
+      podCIDR: podCidrFor(index, addressBlock),
+      podCIDRs: [podCidrFor(index, addressBlock)],
       providerID: `rollscope-sim://${spec.name}`,
       ...(taints.length > 0 ? { taints } : {}),
       ...(spec.unschedulable ? { unschedulable: true } : {}),
@@ -85,10 +86,10 @@ export function nodeObject(spec: NodeSpec, index: number, now: Instant): KubeObj
  * registerNodes creates a Node for each spec of the behaviour's pool that does not exist yet, with
  * its status written through the status subresource (as a kubelet registers itself).
  */
-export function registerNodes(ctx: Pick<SimContext, 'store' | 'clock' | 'behaviour'>): void {
+export function registerNodes(ctx: Pick<SimContext, 'store' | 'clock' | 'behaviour'> & { readonly addressBlock?: number }): void {
   ctx.behaviour.nodes.forEach((spec, index) => {
     if (ctx.store.get('nodes', undefined, spec.name)) return;
-    const node = nodeObject(spec, index, ctx.clock.now());
+    const node = nodeObject(spec, index, ctx.clock.now(), ctx.addressBlock ?? 0);
     const created = ctx.store.create('nodes', node, { fieldManager: 'kubelet' });
     ctx.store.update('nodes', { ...created, status: node.status }, { fieldManager: 'kubelet', subresource: 'status' });
   });

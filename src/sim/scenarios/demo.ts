@@ -1,5 +1,6 @@
 import { currentImage, rollbackDeployment, scale, setImage, type WorkloadRef } from './actions.ts';
-import { bumpPatch, daemonSetObject, deploymentObject, namespaceObject, statefulSetObject, withTag } from './objects.ts';
+import { bumpPatch, daemonSetObject, deploymentObject, namespaceObject, SCRAPE_ANNOTATIONS, serviceObject, statefulSetObject, withTag } from './objects.ts';
+import type { LoadTarget } from '../network/load.ts';
 import { ScenarioScript } from './script.ts';
 import type { Scenario, ScenarioContext } from './types.ts';
 
@@ -26,20 +27,28 @@ const search: WorkloadRef = { resource: 'deployments.apps', namespace: 'shop', n
 function createWorkloads(s: ScenarioScript): void {
   for (const ns of ['shop', 'payments', 'platform']) s.ensure('namespaces', namespaceObject(ns), 'kubectl-create');
   const helm = { 'app.kubernetes.io/managed-by': 'Helm' };
-  s.ensure('deployments.apps', deploymentObject({ ...frontend, image: `${REGISTRY}/shop/frontend:2.3.0`, replicas: 3 }), 'kubectl-client-side-apply');
-  s.ensure('deployments.apps', deploymentObject({ ...cart, image: `${REGISTRY}/shop/cart:1.8.0`, replicas: 2, labels: helm }), 'helm');
+  s.ensure('deployments.apps', deploymentObject({ ...frontend, podAnnotations: SCRAPE_ANNOTATIONS, image: `${REGISTRY}/shop/frontend:2.3.0`, replicas: 3 }), 'kubectl-client-side-apply');
+  s.ensure('deployments.apps', deploymentObject({ ...cart, podAnnotations: SCRAPE_ANNOTATIONS, image: `${REGISTRY}/shop/cart:1.8.0`, replicas: 2, labels: helm }), 'helm');
   s.ensure(
     'deployments.apps',
-    deploymentObject({ ...checkout, image: `${REGISTRY}/shop/checkout:4.1.0`, replicas: 3, labels: helm, progressDeadlineSeconds: 120 }),
+    deploymentObject({ ...checkout, podAnnotations: SCRAPE_ANNOTATIONS, image: `${REGISTRY}/shop/checkout:4.1.0`, replicas: 3, labels: helm, progressDeadlineSeconds: 120 }),
     'helm',
   );
-  s.ensure('deployments.apps', deploymentObject({ ...api, image: `${REGISTRY}/payments/api:3.0.0`, replicas: 3, progressDeadlineSeconds: 180 }), 'argocd-controller');
+  s.ensure('deployments.apps', deploymentObject({ ...api, podAnnotations: SCRAPE_ANNOTATIONS, image: `${REGISTRY}/payments/api:3.0.0`, replicas: 3, progressDeadlineSeconds: 180 }), 'argocd-controller');
   s.ensure('statefulsets.apps', statefulSetObject({ ...ledger, image: `${REGISTRY}/payments/ledger:15.4.0`, replicas: 3, memory: '256Mi', labels: helm }), 'helm');
   s.ensure('deployments.apps', deploymentObject({ ...worker, image: `${REGISTRY}/platform/batch-worker:0.7.0`, replicas: 2, progressDeadlineSeconds: 180 }), 'kubectl-client-side-apply');
   // search rolls one pod at a time and waits 30 s per pod (about 3 simulated minutes a rollout, as long as its release period), so a rollout is almost always under way.
-  s.ensure('deployments.apps', deploymentObject({ ...search, image: `${REGISTRY}/shop/search:5.2.0`, replicas: 6, minReadySeconds: 30, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }), 'helm');
+  s.ensure('deployments.apps', deploymentObject({ ...search, podAnnotations: SCRAPE_ANNOTATIONS, image: `${REGISTRY}/shop/search:5.2.0`, replicas: 6, minReadySeconds: 30, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }), 'helm');
+  // Services in front of the HTTP workloads (the demo drives traffic through them: DEMO_LOAD).
+  for (const w of SERVED) s.ensure('services', serviceObject(w.namespace, w.name), 'kubectl-create');
   s.ensure('daemonsets.apps', daemonSetObject({ ...agent, image: `${REGISTRY}/platform/node-agent:0.9.0`, cpu: '20m', memory: '32Mi' }), 'argocd-controller');
 }
+
+/** SERVED are the demo's HTTP workloads: each has a Service of its name and pods annotated for scraping. */
+const SERVED: readonly WorkloadRef[] = [frontend, cart, checkout, api, search];
+
+/** DEMO_LOAD is the demo's steady traffic, in real requests a second (a shop's front door gets the most). */
+const DEMO_LOAD: readonly LoadTarget[] = SERVED.map((w) => ({ namespace: w.namespace, service: w.name, rps: w === frontend ? 10 : 4 }));
 
 /** lastGood remembers, per script and workload, the newest image released without a failure tag. */
 const lastGood = new WeakMap<ScenarioScript, Map<string, string>>();
@@ -118,4 +127,5 @@ export const demoScenario: Scenario = {
     scheduleFailureStories(s, FIRST_ROUND_OFFSET);
     return () => s.stop();
   },
+  load: DEMO_LOAD,
 };

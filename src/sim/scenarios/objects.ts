@@ -21,6 +21,8 @@ export interface WorkloadSpec {
   readonly labels?: Readonly<Record<string, string>>;
   /** Workload annotations, e.g. `kubernetes.io/change-cause` or Helm's release annotations. */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** Pod template annotations, e.g. SCRAPE_ANNOTATIONS. */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
   /** Deployment `progressDeadlineSeconds`. If unset, the API default (600). */
   readonly progressDeadlineSeconds?: number;
   /** Deployment `minReadySeconds`. If unset, the API default (0). */
@@ -34,15 +36,21 @@ export function namespaceObject(name: string): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } };
 }
 
+/** The container port every scenario pod declares (and, in the simulator, listens on). */
+export const APP_PORT = 8080;
+
+/** SCRAPE_ANNOTATIONS are the `prometheus.io/*` pod annotations the usual relabel rules look for. */
+export const SCRAPE_ANNOTATIONS: Readonly<Record<string, string>> = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(APP_PORT), 'prometheus.io/path': '/metrics' };
+
 function podTemplate(w: WorkloadSpec, labels: Readonly<Record<string, string>>): Record<string, unknown> {
   return {
-    metadata: { labels },
+    metadata: { labels, ...(w.podAnnotations ? { annotations: w.podAnnotations } : {}) },
     spec: {
       containers: [
         {
           name: w.name,
           image: w.image,
-          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+          ports: [{ name: 'http', containerPort: APP_PORT, protocol: 'TCP' }],
           resources: { requests: { cpu: w.cpu ?? '50m', memory: w.memory ?? '64Mi' } },
         },
       ],
@@ -101,6 +109,16 @@ export function daemonSetObject(w: WorkloadSpec): KubeObject {
       template: podTemplate(w, labels),
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
     },
+  };
+}
+
+/** serviceObject is a ClusterIP Service `name` on port 80 selecting the pods labelled `app: <name>` (what `kubectl expose` makes). */
+export function serviceObject(namespace: string, name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace, labels: { app: name } },
+    spec: { type: 'ClusterIP', selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from '../../lib/log.ts';
 import type { SimClock } from '../core/clock.ts';
 import type { SimStore } from '../core/store-api.ts';
+import type { LoadTarget } from '../network/load.ts';
 
 /**
  * ScenarioContext is what a scenario needs from a running simulated cluster: the store it writes
@@ -29,4 +30,6 @@ export interface Scenario {
   /** One line for `rollscope sim --help` and the README. */
   readonly description: string;
   start(ctx: ScenarioContext): () => void;
+  /** Steady traffic through the scenario's Services, driven by whoever runs it (`rollscope sim`, `demo`) in real time. */
+  readonly load?: readonly LoadTarget[];
 }

@@ -1,3 +1,4 @@
+import { ContainerLogs } from '../core/container-logs.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { seededRandom } from '../../lib/seeded-random.ts';
 import { createBehaviour } from '../node/behaviour.ts';
@@ -30,7 +31,7 @@ export function startTestCluster(config: BehaviourConfig = {}, extra: readonly (
   const clock = new ManualClock();
   const random = seededRandom(42);
   const store = createSimStorage(clock, { random });
-  const ctx: SimContext = { store, clock, behaviour: createBehaviour(config), events: createEventSink(store, clock), random };
+  const ctx: SimContext = { store, clock, behaviour: createBehaviour(config), events: createEventSink(store, clock), random, logs: new ContainerLogs() };
   registerNodes(ctx);
   const stops = [startScheduler(ctx), startKubelet(ctx), ...extra.map((start) => start(ctx))];
   const rawEvents = (namespace: string, name: string): KubeObject[] =>

@@ -38,7 +38,8 @@ const same = (state: RolloutState): Transition => ({ state, effects: [] });
  * same `state` object and no effects, so the shell can skip writes.
  *
  * Outcome rules (decided for a demanding user; see also track/release/README.md):
- * - `progressing` → `succeeded` when the workload reports the rollout complete (§1.11);
+ * - `progressing` → `succeeded` when the status engine's kind rules say `Current` (§1.11; a
+ *   partitioned or OnDelete StatefulSet/DaemonSet completes as `rollscope status` says);
  * - `progressing` → `failed` on the Progressing condition's ProgressDeadlineExceeded, or when
  *   `diagnose` finds a problem that outlasts its fail-fast grace (DEFAULT_FAIL_FAST_RULES);
  * - `failed` → `succeeded` if the same rollout later completes after all and nothing is wrong
@@ -198,7 +199,7 @@ function settle(prev: RolloutState, next: RolloutState, effects: Effect[], now: 
   if (progress?.applies) {
     reach('allUpdated', progress.allUpdated);
     reach('allAvailable', progress.allAvailable);
-    reach('oldReplicasGone', progress.complete);
+    reach('oldReplicasGone', progress.oldReplicasGone);
     const c = progress.replicas;
     if (c && (c.desired !== r.replicas.desired || c.updated !== r.replicas.updated || c.ready !== r.replicas.ready || c.available !== r.replicas.available)) {
       r = { ...r, replicas: c };

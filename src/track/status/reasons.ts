@@ -8,6 +8,7 @@ export const Reason = {
   NotObserved: 'LatestGenerationNotObserved',
   Paused: 'Paused',
   Suspended: 'Suspended',
+  Resuming: 'JobResuming',
   LessUpdated: 'LessUpdated',
   LessReady: 'LessReady',
   LessAvailable: 'LessAvailable',

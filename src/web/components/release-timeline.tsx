@@ -11,18 +11,20 @@ function barEnd(r: ApiRelease, all: readonly ApiRelease[], now: number): number 
   if (r.finishedAt) return Date.parse(r.finishedAt);
   if (RUNNING.has(r.outcome)) return now;
   const start = Date.parse(r.startedAt);
-  const next = all.filter((o) => o.namespace === r.namespace && o.kind === r.kind && o.name === r.name && Date.parse(o.startedAt) > start).map((o) => Date.parse(o.startedAt));
+  const next = all.filter((o) => o.workloadUid === r.workloadUid && Date.parse(o.startedAt) > start).map((o) => Date.parse(o.startedAt));
   return next.length ? Math.min(...next) : start;
 }
 
 /**
  * ReleaseTimeline draws releases across the cluster as bars on a shared time axis, one row per
  * workload (start → finish, or → now while running), coloured by outcome. Clicking a bar opens
- * the release.
+ * the release. Rows are labelled `cluster: namespace/name` when the releases span several clusters.
  */
 export function ReleaseTimeline({ releases, now }: { readonly releases: readonly ApiRelease[]; readonly now: number }) {
   if (releases.length === 0) return null;
-  const rows = [...new Set(releases.map((r) => `${r.namespace}/${r.name}`))].sort();
+  const clusters = new Set(releases.map((r) => r.cluster)).size > 1;
+  const rowOf = (r: ApiRelease): string => `${clusters ? `${r.cluster}: ` : ''}${r.namespace}/${r.name}`;
+  const rows = [...new Set(releases.map(rowOf))].sort();
   const starts = releases.map((r) => Date.parse(r.startedAt));
   const min = Math.min(...starts);
   const max = Math.max(...releases.map((r) => barEnd(r, releases, now)), ...(releases.some((r) => RUNNING.has(r.outcome)) ? [now] : []));
@@ -42,13 +44,13 @@ export function ReleaseTimeline({ releases, now }: { readonly releases: readonly
         <text key={row} x={4} y={top + i * rowH + 12}>{row.length > 24 ? `${row.slice(0, 23)}…` : row}</text>
       ))}
       {releases.map((r) => {
-        const i = rows.indexOf(`${r.namespace}/${r.name}`);
+        const i = rows.indexOf(rowOf(r));
         const s = Date.parse(r.startedAt);
         const e = barEnd(r, releases, now);
         return (
           <a key={r.id} href={`#/release/${r.id}`}>
             <rect data-release={r.id} x={x(s)} y={top + i * rowH + 3} width={Math.max(3, x(e) - x(s))} height={rowH - 6} rx={3} fill={OUTCOME_COLORS[r.outcome] ?? 'var(--muted)'}>
-              <title>{`${r.namespace}/${r.name} #${r.releaseNumber} ${r.outcome}${r.failure ? ` — ${r.failure.code}` : ''}`}</title>
+              <title>{`${rowOf(r)} #${r.releaseNumber} ${r.outcome}${r.failure ? ` — ${r.failure.code}` : ''}`}</title>
             </rect>
           </a>
         );

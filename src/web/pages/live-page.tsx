@@ -3,6 +3,7 @@ import { api, serverNow, subscribe, type ApiRelease } from '../api.ts';
 import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { fmtDuration, shortImage } from '../format.ts';
 import { useT } from '../i18n.ts';
+import { multiCluster, useClusterScope } from '../cluster-scope.ts';
 
 function Progress({ r }: { readonly r: ApiRelease }) {
   const t = useT();
@@ -18,13 +19,14 @@ function Progress({ r }: { readonly r: ApiRelease }) {
 /** LivePage lists rollouts in progress with their progress and, as soon as it is known, why they are stuck. */
 export function LivePage() {
   const t = useT();
+  const scope = useClusterScope();
   const [items, setItems] = useState<ApiRelease[]>([]);
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let current = true; // ignore an older answer that arrives after a newer request
-    api.active().then((r) => { if (current) setItems(r.items); }, () => undefined);
+    api.active(scope.selected).then((r) => { if (current) setItems(r.items); }, () => undefined);
     return () => { current = false; };
-  }, [tick]);
+  }, [tick, scope.selected]);
   useEffect(() => subscribe(() => setTick((n) => n + 1)), []);
   useEffect(() => { const h = setInterval(() => setTick((n) => n + 1), 5000); return () => clearInterval(h); }, []);
   const now = serverNow();
@@ -33,8 +35,8 @@ export function LivePage() {
       <h2>{t.live}</h2>
       {items.length === 0 && <p className="muted">{t.noActive}</p>}
       {items.map((r) => (
-        <div className="card" key={r.id} data-live={r.id}>
-          <div><a href={`#/release/${r.id}`}><b>{r.namespace}/{r.name}</b> #{r.releaseNumber}</a> <OutcomeBadge outcome={r.outcome} /> <span className="muted">{r.trigger} · {r.images.map((i) => shortImage(i.image)).join(', ')} · {fmtDuration(now - Date.parse(r.startedAt))}</span></div>
+        <div className="card" key={r.id} data-live={r.id} data-cluster={r.cluster}>
+          <div><a href={`#/release/${r.id}`}><b>{multiCluster(scope) ? `${r.cluster}: ` : ''}{r.namespace}/{r.name}</b> #{r.releaseNumber}</a> <OutcomeBadge outcome={r.outcome} /> <span className="muted">{r.trigger} · {r.images.map((i) => shortImage(i.image)).join(', ')} · {fmtDuration(now - Date.parse(r.startedAt))}</span></div>
           <Progress r={r} />
           {r.failure && <div className="fail" data-failure={r.failure.code}>{r.failure.code}: {r.failure.message}</div>}
         </div>

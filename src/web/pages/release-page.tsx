@@ -4,13 +4,21 @@ import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { PhaseWaterfall } from '../components/phase-waterfall.tsx';
 import { fmtDuration, fmtTime } from '../format.ts';
 import { useT } from '../i18n.ts';
+import { multiCluster, useClusterScope, workloadHref } from '../cluster-scope.ts';
 
-/** ActionButtons asks the server to undo/pause/resume/restart a workload (operator token required). */
-export function ActionButtons({ ns, kind, name }: { readonly ns: string; readonly kind: string; readonly name: string }) {
+/**
+ * ActionButtons asks the server to undo/pause/resume/restart a workload (operator token required).
+ * A server acts only on its own cluster: for a workload of another cluster of a shared ledger the
+ * buttons give way to a note; with several clusters the request names its cluster, which the server
+ * checks (409 for another cluster's workload).
+ */
+export function ActionButtons({ ns, kind, name, cluster }: { readonly ns: string; readonly kind: string; readonly name: string; readonly cluster: string }) {
   const t = useT();
+  const scope = useClusterScope();
   const [msg, setMsg] = useState('');
+  if (cluster && scope.current && cluster !== scope.current) return <p className="muted" data-actions-elsewhere={cluster}>{t.actionsElsewhere} {scope.current}.</p>;
   const act = (a: string) => () => {
-    api.act(ns, kind, name, a).then((r) => setMsg(r.message), (e: unknown) => setMsg(e instanceof ApiError && (e.status === 401 || e.status === 403) ? `${t.needToken} (${e.message})` : String(e instanceof Error ? e.message : e)));
+    api.act(ns, kind, name, a, multiCluster(scope) ? cluster : '').then((r) => setMsg(r.message), (e: unknown) => setMsg(e instanceof ApiError && (e.status === 401 || e.status === 403) ? `${t.needToken} (${e.message})` : String(e instanceof Error ? e.message : e)));
   };
   const actions = kind === 'Deployment' ? (['undo', 'pause', 'resume', 'restart'] as const) : (['undo', 'restart'] as const);
   return (
@@ -25,6 +33,7 @@ export function ActionButtons({ ns, kind, name }: { readonly ns: string; readonl
 /** ReleasePage shows one release: summary, phase waterfall, events timeline and template diff. */
 export function ReleasePage({ id }: { readonly id: string }) {
   const t = useT();
+  const scope = useClusterScope();
   const [d, setD] = useState<ApiReleaseDetail | null>(null);
   const [error, setError] = useState('');
   useEffect(() => { api.release(id).then(setD, (e: Error) => setError(e.message)); }, [id]);
@@ -34,7 +43,7 @@ export function ReleasePage({ id }: { readonly id: string }) {
   return (
     <>
       <div className="panel" data-release={r.id}>
-        <h2><a href={`#/workload/${r.namespace}/${r.kind.toLowerCase()}/${r.name}`}>{r.kind} {r.namespace}/{r.name}</a> · {t.release} #{r.releaseNumber} <OutcomeBadge outcome={r.outcome} /></h2>
+        <h2><a href={workloadHref(scope, r)}>{r.kind} {multiCluster(scope) ? `${r.cluster}: ` : ''}{r.namespace}/{r.name}</a> · {t.release} #{r.releaseNumber} <OutcomeBadge outcome={r.outcome} /></h2>
         <table className="stack"><tbody>
           <tr><th>{t.revision}</th><td>{r.revision ?? '–'}</td><th>{t.trigger}</th><td>{r.trigger}</td></tr>
           <tr><th>{t.started}</th><td>{fmtTime(r.startedAt)}</td><th>{t.duration}</th><td>{fmtDuration(r.durationMs)}</td></tr>
@@ -42,7 +51,7 @@ export function ReleasePage({ id }: { readonly id: string }) {
           <tr><th>{t.images}</th><td colSpan={3}>{r.images.map((i) => `${i.container}=${i.image}${i.digest ? ` (${i.digest.slice(0, 19)}…)` : ''}`).join(', ')}</td></tr>
           {r.failure && <tr><th>{t.diagnosis}</th><td colSpan={3} className="reason error" data-failure={r.failure.code}>{r.failure.code} ({r.failure.reason}): {r.failure.message}{r.failure.object ? ` — ${r.failure.object}` : ''}</td></tr>}
         </tbody></table>
-        <ActionButtons ns={r.namespace} kind={r.kind} name={r.name} />
+        <ActionButtons ns={r.namespace} kind={r.kind} name={r.name} cluster={r.cluster} />
       </div>
       <div className="panel"><h2>{t.phases}</h2><PhaseWaterfall release={r} now={serverNow()} /></div>
       <div className="panel">

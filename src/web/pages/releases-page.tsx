@@ -4,6 +4,7 @@ import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { ReleaseTimeline } from '../components/release-timeline.tsx';
 import { fmtDuration, fmtTime, shortImage } from '../format.ts';
 import { useT } from '../i18n.ts';
+import { multiCluster, useClusterScope, workloadHref } from '../cluster-scope.ts';
 
 interface Filters { namespace: string; name: string; image: string; outcome: string; since: string }
 const EMPTY: Filters = { namespace: '', name: '', image: '', outcome: '', since: '24h' };
@@ -11,6 +12,8 @@ const EMPTY: Filters = { namespace: '', name: '', image: '', outcome: '', since:
 /** ReleasesPage is the cluster-wide release timeline with filters and a table. */
 export function ReleasesPage() {
   const t = useT();
+  const scope = useClusterScope();
+  const multi = multiCluster(scope);
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [items, setItems] = useState<ApiRelease[]>([]);
@@ -18,9 +21,9 @@ export function ReleasesPage() {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let current = true; // a slower answer to an older query (filters or tick) must not overwrite a newer one
-    api.releases({ ...filters, limit: '200' }).then((r) => { if (current) { setItems(r.items); setError(''); } }, (e: Error) => { if (current) setError(e.message); });
+    api.releases({ ...filters, cluster: scope.selected, limit: '200' }).then((r) => { if (current) { setItems(r.items); setError(''); } }, (e: Error) => { if (current) setError(e.message); });
     return () => { current = false; };
-  }, [filters, tick]);
+  }, [filters, tick, scope.selected]);
   useEffect(() => subscribe(() => setTick((n) => n + 1)), []);
   const field = (k: keyof Filters, label: string, placeholder = '') => (
     <label>{label}<input name={k} value={draft[k]} placeholder={placeholder} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} /></label>
@@ -50,11 +53,12 @@ export function ReleasesPage() {
       <div className="panel"><h2>{t.timeline}</h2>{items.length ? <ReleaseTimeline releases={items} now={serverNow()} /> : <p className="muted">{t.noReleases}</p>}</div>
       <div className="panel">
         <table data-table="releases">
-          <thead><tr><th>{t.workload}</th><th>#</th><th>{t.revision}</th><th>{t.trigger}</th><th>{t.images}</th><th>{t.actor}</th><th>{t.started}</th><th>{t.duration}</th><th>{t.outcome}</th><th>{t.reason}</th></tr></thead>
+          <thead><tr>{multi && <th>{t.cluster}</th>}<th>{t.workload}</th><th>#</th><th>{t.revision}</th><th>{t.trigger}</th><th>{t.images}</th><th>{t.actor}</th><th>{t.started}</th><th>{t.duration}</th><th>{t.outcome}</th><th>{t.reason}</th></tr></thead>
           <tbody>
             {items.map((r) => (
-              <tr key={r.id} data-release-row={r.id}>
-                <td><a href={`#/workload/${r.namespace}/${r.kind.toLowerCase()}/${r.name}`}>{r.namespace}/{r.name}</a> <span className="muted kind">{r.kind}</span></td>
+              <tr key={r.id} data-release-row={r.id} data-cluster={r.cluster}>
+                {multi && <td data-cell="cluster">{r.cluster}</td>}
+                <td><a href={workloadHref(scope, r)}>{r.namespace}/{r.name}</a> <span className="muted kind">{r.kind}</span></td>
                 <td><a href={`#/release/${r.id}`}>#{r.releaseNumber}</a></td>
                 <td>{r.revision ?? '–'}</td>
                 <td>{r.trigger}</td>

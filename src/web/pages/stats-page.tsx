@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type ApiStats, type ApiStatsFigures } from '../api.ts';
 import { fmtDuration } from '../format.ts';
 import { useT } from '../i18n.ts';
+import { useClusterScope } from '../cluster-scope.ts';
 
 const pct = (v: number | null): string => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
 
@@ -12,11 +13,12 @@ function Row({ label, f }: { readonly label: string; readonly f: ApiStatsFigures
 /** StatsPage shows delivery figures (frequency, change failure rate, time to restore, durations) per namespace or workload. */
 export function StatsPage() {
   const t = useT();
+  const { selected: cluster } = useClusterScope();
   const [since, setSince] = useState('7d');
   const [groupBy, setGroupBy] = useState('namespace');
   const [s, setS] = useState<ApiStats | null>(null);
   const [error, setError] = useState('');
-  useEffect(() => { api.stats({ since, groupBy }).then(setS, (e: Error) => setError(e.message)); }, [since, groupBy]);
+  useEffect(() => { api.stats({ since, groupBy, cluster }).then(setS, (e: Error) => setError(e.message)); }, [since, groupBy, cluster]);
   const maxReleases = Math.max(1, ...(s?.groups ?? []).map((g) => g.releases));
   return (
     <>

@@ -6,19 +6,19 @@ import { fmtDuration, fmtTime, shortImage } from '../format.ts';
 import { useT } from '../i18n.ts';
 import { ActionButtons } from './release-page.tsx';
 
-/** WorkloadPage shows a workload's releases and the trend of its rollout durations. */
-export function WorkloadPage({ ns, kind, name }: { readonly ns: string; readonly kind: string; readonly name: string }) {
+/** WorkloadPage shows a workload's releases and the trend of its rollout durations; `cluster` '' is every cluster. */
+export function WorkloadPage({ ns, kind, name, cluster }: { readonly ns: string; readonly kind: string; readonly name: string; readonly cluster: string }) {
   const t = useT();
   const [items, setItems] = useState<ApiRelease[]>([]);
   const [error, setError] = useState('');
-  useEffect(() => { api.workloadReleases(ns, kind, name).then((r) => setItems(r.items), (e: Error) => setError(e.message)); }, [ns, kind, name]);
+  useEffect(() => { api.workloadReleases(ns, kind, name, cluster).then((r) => setItems(r.items), (e: Error) => setError(e.message)); }, [ns, kind, name, cluster]);
   const displayKind = items[0]?.kind ?? kind;
   return (
     <>
       <div className="panel">
-        <h2>{displayKind} {ns}/{name}</h2>
+        <h2>{displayKind} {ns}/{name}{cluster ? ` · ${cluster}` : ''}</h2>
         {error && <p className="error">{error}</p>}
-        <ActionButtons ns={ns} kind={displayKind} name={name} />
+        <ActionButtons ns={ns} kind={displayKind} name={name} cluster={cluster || items[0]?.cluster || ''} />
       </div>
       <div className="panel"><h2>{t.trend}</h2><TrendChart releases={items} /></div>
       <div className="panel">

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestAccounting } from '../accounting.ts';
 import type { SimClock } from '../../core/clock.ts';
+import type { ContainerLogs } from '../../core/container-logs.ts';
+import type { UserInfo } from '../auth.ts';
 import type { SimFaults, Verb } from '../faults.ts';
 import type { SimStorage } from '../storage.ts';
 import type { ResourceRoute } from './route.ts';
@@ -17,6 +19,8 @@ export interface ServerState {
   readonly bookmarkIntervalMs: number;
   /** Random source in [0, 1) for default watch timeouts. */
   readonly random: () => number;
+  /** The nodes' container logs (`pods/log`). */
+  readonly logs: ContainerLogs;
 }
 
 /** ApiCall is one resource request being served. */
@@ -31,4 +35,6 @@ export interface ApiCall {
   readonly body: string;
   /** The request body as bytes (protobuf bodies are binary). */
   readonly bodyBytes: Buffer;
+  /** Who sent it, when the server checks tokens (undefined: authentication is off). */
+  readonly user?: UserInfo | undefined;
 }

@@ -29,7 +29,9 @@ function resourceEntries(r: ResourceInfo): unknown[] {
       ? { name: `${r.resource}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }
       : { name: `${r.resource}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] },
   );
-  return [main, ...subs];
+  // pods/log (GET only), as /api/v1 lists it.
+  const log = r.key === 'pods' ? [{ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] }] : [];
+  return [main, ...subs, ...log];
 }
 
 /** resourceList is the APIResourceList of one group version (`/api/v1`, `/apis/apps/v1`), or undefined if not served. */

@@ -5,6 +5,7 @@ import { compileFieldSelector, parseFieldSelector, parseLabelSelector } from '..
 import type { ApiCall } from './context.ts';
 import { sendJson } from './respond.ts';
 import { scaleOf } from './scale.ts';
+import { queryInt } from './query.ts';
 import { listJson } from './serialize.ts';
 import { tableFor, wantsTable } from './table.ts';
 
@@ -75,7 +76,7 @@ export function serveList(call: ApiCall): void {
   let items = selected === 'Expired' ? [] : selected;
   if (token) items = items.filter((o) => keyOf(o) > token.start);
   const listRv = token ? token.rv : Number(state.store.currentResourceVersion());
-  const limit = Number(query.get('limit') ?? '0');
+  const limit = queryInt(query, 'limit') ?? 0;
   const meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = { resourceVersion: String(listRv) };
   if (limit > 0 && rv !== '0' && items.length > limit) {
     const page = items.slice(0, limit);

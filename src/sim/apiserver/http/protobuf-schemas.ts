@@ -64,4 +64,27 @@ export const SCHEMAS: Readonly<Record<string, MessageSchema>> = {
     10: f('externalName', 'string'),
   },
   ServicePort: { 1: f('name', 'string'), 2: f('protocol', 'string'), 3: f('port', 'int'), 4: f('targetPort', 'IntOrString'), 5: f('nodePort', 'int') },
+  // batch/v1 (kubectl create job), authorization.k8s.io/v1 (kubectl auth can-i), core ServiceAccount and
+  // rbac.authorization.k8s.io/v1 (kubectl create serviceaccount|role|rolebinding|clusterrole|clusterrolebinding);
+  // field numbers from each package's generated.proto.
+  Job: { 1: f('metadata', 'ObjectMeta'), 2: f('spec', 'JobSpec'), 3: f('status', 'Empty') },
+  JobSpec: {
+    1: f('parallelism', 'int', 'p'), 2: f('completions', 'int', 'p'), 3: f('activeDeadlineSeconds', 'int', 'p'), 4: f('selector', 'LabelSelector'),
+    5: f('manualSelector', 'bool', 'p'), 6: f('template', 'PodTemplateSpec'), 7: f('backoffLimit', 'int', 'p'), 8: f('ttlSecondsAfterFinished', 'int', 'p'),
+    9: f('completionMode', 'string', 'p'), 10: f('suspend', 'bool', 'p'),
+  },
+  SelfSubjectAccessReview: { 1: f('metadata', 'ObjectMeta'), 2: f('spec', 'SelfSubjectAccessReviewSpec'), 3: f('status', 'Empty') },
+  SelfSubjectAccessReviewSpec: { 1: f('resourceAttributes', 'ResourceAttributes'), 2: f('nonResourceAttributes', 'NonResourceAttributes') },
+  SubjectAccessReview: { 1: f('metadata', 'ObjectMeta'), 2: f('spec', 'SubjectAccessReviewSpec'), 3: f('status', 'Empty') },
+  SubjectAccessReviewSpec: { 1: f('resourceAttributes', 'ResourceAttributes'), 2: f('nonResourceAttributes', 'NonResourceAttributes'), 3: f('user', 'string'), 4: f('groups', 'string', 'r'), 6: f('uid', 'string') },
+  ResourceAttributes: { 1: f('namespace', 'string'), 2: f('verb', 'string'), 3: f('group', 'string'), 4: f('version', 'string'), 5: f('resource', 'string'), 6: f('subresource', 'string'), 7: f('name', 'string') },
+  NonResourceAttributes: { 1: f('path', 'string'), 2: f('verb', 'string') },
+  ServiceAccount: { 1: f('metadata', 'ObjectMeta'), 4: f('automountServiceAccountToken', 'bool', 'p') },
+  PolicyRule: { 1: f('verbs', 'string', 'r'), 2: f('apiGroups', 'string', 'r'), 3: f('resources', 'string', 'r'), 4: f('resourceNames', 'string', 'r'), 5: f('nonResourceURLs', 'string', 'r') },
+  Role: { 1: f('metadata', 'ObjectMeta'), 2: f('rules', 'PolicyRule', 'r') },
+  ClusterRole: { 1: f('metadata', 'ObjectMeta'), 2: f('rules', 'PolicyRule', 'r') },
+  RbacSubject: { 1: f('kind', 'string'), 2: f('apiGroup', 'string'), 3: f('name', 'string'), 4: f('namespace', 'string') },
+  RoleRef: { 1: f('apiGroup', 'string'), 2: f('kind', 'string'), 3: f('name', 'string') },
+  RoleBinding: { 1: f('metadata', 'ObjectMeta'), 2: f('subjects', 'RbacSubject', 'r'), 3: f('roleRef', 'RoleRef') },
+  ClusterRoleBinding: { 1: f('metadata', 'ObjectMeta'), 2: f('subjects', 'RbacSubject', 'r'), 3: f('roleRef', 'RoleRef') },
 };

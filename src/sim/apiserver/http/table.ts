@@ -104,6 +104,38 @@ function eventLastSeen(o: KubeObject, now: Instant): string {
   return since(t, now);
 }
 
+function hasCondition(o: KubeObject, type: string): boolean {
+  const conds = Array.isArray(status(o)['conditions']) ? (status(o)['conditions'] as unknown[]).map(obj) : [];
+  return conds.some((c) => c['type'] === type && c['status'] === 'True');
+}
+
+/** jobStatusCell is the STATUS column of `kubectl get jobs` (printers.go printJob, 1.30+). */
+function jobStatusCell(o: KubeObject): string {
+  if (hasCondition(o, 'Complete')) return 'Complete';
+  if (hasCondition(o, 'Failed')) return 'Failed';
+  if (o.metadata.deletionTimestamp !== undefined) return 'Terminating';
+  if (hasCondition(o, 'Suspended')) return 'Suspended';
+  if (hasCondition(o, 'FailureTarget')) return 'FailureTarget';
+  if (hasCondition(o, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
+  return 'Running';
+}
+
+/** jobCompletions is the COMPLETIONS column: `succeeded/completions`, or `n/1 of P` for a work queue. */
+function jobCompletions(o: KubeObject): string {
+  const succeeded = num(status(o)['succeeded']);
+  if (typeof spec(o)['completions'] === 'number') return `${succeeded}/${num(spec(o)['completions'])}`;
+  const parallelism = num(spec(o)['parallelism']);
+  return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
+}
+
+/** jobDuration is the DURATION column: start to completion, or to now while running; empty before start. */
+function jobDuration(o: KubeObject, now: Instant): string {
+  const start = str(status(o)['startTime']);
+  if (start === '') return '';
+  const done = str(status(o)['completionTime']);
+  return humanDuration((done === '' ? now : Date.parse(done)) - Date.parse(start));
+}
+
 // Columns per kind, as kube-apiserver's printers (pkg/printers/internalversion/printers.go) define them.
 const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
   Deployment: [
@@ -133,6 +165,13 @@ const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
     { name: 'Up-to-date', type: 'integer', cell: (o) => num(status(o)['updatedNumberScheduled']) },
     { name: 'Available', type: 'integer', cell: (o) => num(status(o)['numberAvailable']) },
     { name: 'Node Selector', type: 'string', cell: (o) => { const ns = obj(obj(obj(spec(o)['template'])['spec'])['nodeSelector']); const s = Object.keys(ns).sort().map((k) => `${k}=${str(ns[k])}`).join(','); return s === '' ? '<none>' : s; } },
+    age, containersCol, imagesCol, selectorCol,
+  ],
+  Job: [
+    name,
+    { name: 'Status', type: 'string', cell: jobStatusCell },
+    { name: 'Completions', type: 'string', cell: jobCompletions },
+    { name: 'Duration', type: 'string', cell: jobDuration },
     age, containersCol, imagesCol, selectorCol,
   ],
   Pod: [
@@ -178,6 +217,19 @@ const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
     age,
   ],
   Lease: [name, { name: 'Holder', type: 'string', cell: (o) => str(spec(o)['holderIdentity']) }, age],
+  // kubectl's printers (pkg/printers/internalversion): at most three endpoints, then "+ N more...".
+  EndpointSlice: [
+    name,
+    { name: 'AddressType', type: 'string', cell: (o) => str(o['addressType']) },
+    { name: 'Ports', type: 'string', cell: (o) => { const ps = Array.isArray(o['ports']) ? (o['ports'] as unknown[]).map(obj) : []; return ps.length ? ps.map((p) => String(num(p['port']))).join(',') : '<unset>'; } },
+    { name: 'Endpoints', type: 'string', cell: (o) => { const ips = (Array.isArray(o['endpoints']) ? (o['endpoints'] as unknown[]).map(obj) : []).flatMap((e) => (Array.isArray(e['addresses']) ? (e['addresses'] as unknown[]).map(str) : [])); return ips.length === 0 ? '<unset>' : ips.length > 3 ? `${ips.slice(0, 3).join(',')} + ${ips.length - 3} more...` : ips.join(','); } },
+    age,
+  ],
+  Endpoints: [
+    name,
+    { name: 'Endpoints', type: 'string', cell: (o) => { const pairs = (Array.isArray(o['subsets']) ? (o['subsets'] as unknown[]).map(obj) : []).flatMap((sub) => { const ports = Array.isArray(sub['ports']) ? (sub['ports'] as unknown[]).map(obj) : []; const addrs = Array.isArray(sub['addresses']) ? (sub['addresses'] as unknown[]).map(obj) : []; return addrs.flatMap((a) => (ports.length ? ports.map((p) => `${str(a['ip'])}:${num(p['port'])}`) : [str(a['ip'])])); }); return pairs.length === 0 ? '<none>' : pairs.length > 3 ? `${pairs.slice(0, 3).join(',')} + ${pairs.length - 3} more...` : pairs.join(','); } },
+    age,
+  ],
 };
 
 /** partialMetadata is the row object for `includeObject=Metadata`. */

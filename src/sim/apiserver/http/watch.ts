@@ -5,6 +5,7 @@ import { compileFieldSelector, parseFieldSelector, parseLabelSelector } from '..
 import type { ChangeType } from '../../core/store-api.ts';
 import type { ApiCall } from './context.ts';
 import { currentObjects } from './list-get.ts';
+import { queryBool, queryInt } from './query.ts';
 import { watchLine } from './serialize.ts';
 import { tableFor, wantsTable } from './table.ts';
 import { eventTypeFor, type WatchFilter, type WatchSink } from './watch-hub.ts';
@@ -46,8 +47,8 @@ export function serveWatch(call: ApiCall): void {
     fields: compileFieldSelector(key, parseFieldSelector(query.get('fieldSelector') ?? undefined)),
   };
   const rv = query.get('resourceVersion') ?? '';
-  const initialEvents = query.get('sendInitialEvents') === 'true';
-  const bookmarks = query.get('allowWatchBookmarks') === 'true' || query.get('allowWatchBookmarks') === '1';
+  const initialEvents = queryBool(query, 'sendInitialEvents');
+  const bookmarks = queryBool(query, 'allowWatchBookmarks');
   const resumeFrom = rv !== '' && rv !== '0' && !initialEvents ? parseResourceVersion(rv) : undefined;
   const table = wantsTable(call.req.headers.accept);
   const encode = table
@@ -82,7 +83,7 @@ export function serveWatch(call: ApiCall): void {
   const sink: WatchSink = { filter, write, ...(table ? { encode } : {}) };
   const detach = state.hubs.attach(key, sink);
   const unregister = state.faults.registerWatch(key, () => res.destroy());
-  const timeoutS = query.get('timeoutSeconds') !== null ? Number(query.get('timeoutSeconds')) : DEFAULT_MIN_TIMEOUT_S * (1 + state.random());
+  const timeoutS = queryInt(query, 'timeoutSeconds') ?? DEFAULT_MIN_TIMEOUT_S * (1 + state.random());
   const timers: NodeJS.Timeout[] = [];
   if (bookmarks) timers.push(setInterval(() => write(bookmark(call, false)), state.bookmarkIntervalMs));
   timers.push(

@@ -66,6 +66,8 @@ export interface WorkloadSpec {
   readonly generation?: number;
   readonly replicas?: number | null;
   readonly paused?: boolean;
+  readonly strategy?: string;
+  readonly partition?: number;
   readonly template?: PodTemplateRecord;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly labels?: Readonly<Record<string, string>>;
@@ -92,7 +94,8 @@ export function workload(s: WorkloadSpec = {}): WorkloadRecord {
     annotations: s.annotations ?? {},
     replicas: s.replicas === undefined ? 3 : s.replicas,
     paused: s.paused ?? false,
-    strategy: 'RollingUpdate',
+    strategy: s.strategy ?? 'RollingUpdate',
+    partition: s.partition ?? 0,
     selector: { app: 'web' },
     template: s.template ?? template({ images: { app: 'nginx:1.0' } }),
     managers: s.managers ?? [],

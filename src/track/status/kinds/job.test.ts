@@ -15,6 +15,9 @@ const rows = [
     desired: 2,
   },
   { name: 'suspended by spec', over: { spec: { suspend: true } }, state: 'Paused', reason: 'Suspended', desired: 2 },
+  { name: 'suspended and observed', over: { spec: { suspend: true }, status: { conditions: [{ type: 'Suspended', status: 'True' }] } }, state: 'Paused', reason: 'Suspended', desired: 2 },
+  { name: 'resumed, Suspended condition not yet cleared', over: { spec: { suspend: false }, status: { conditions: [{ type: 'Suspended', status: 'True' }] } }, state: 'InProgress', reason: 'JobResuming', desired: 2 },
+  { name: 'resumed and running', over: { spec: { suspend: false }, status: { conditions: [{ type: 'Suspended', status: 'False' }] } }, state: 'InProgress', reason: 'JobRunning', desired: 2 },
   { name: 'completions default to parallelism', over: { spec: { completions: null, parallelism: 3 } }, state: 'InProgress', reason: 'JobRunning', desired: 3 },
 ] as const;
 

@@ -5,7 +5,8 @@ import { verdict, type Progress } from '../verdict.ts';
 
 /**
  * jobStatus decides a Job's native verdict: Complete=True → Current; Failed=True → Failed;
- * suspended (spec.suspend or Suspended=True) → Paused; not started or running → InProgress.
+ * spec.suspend → Paused; resumed but Suspended=True still set → InProgress (Resuming); not started
+ * or running → InProgress.
  * Progress: desired = completions (default parallelism, default 1), updated = active + succeeded,
  * ready = active, available = succeeded.
  */
@@ -22,7 +23,10 @@ export function jobStatus(j: Unstructured): KindResult {
   if (isTrue('Complete')) return result('Current', Reason.Completed, `Job completed: ${succeeded} of ${completions} succeeded`);
   const failedCond = isTrue('Failed');
   if (failedCond) return result('Failed', Reason.JobFailed, `Job failed: ${failedCond.message || failedCond.reason || `${failed} pods failed`}`);
-  if (boolField(j, 'spec.suspend') || isTrue('Suspended')) return result('Paused', Reason.Suspended, 'Job is suspended');
+  // Through a suspend/resume cycle the Suspended condition lags spec.suspend (as kstatus reads it):
+  // spec.suspend true → Paused; resumed while Suspended=True is still set → resuming, InProgress.
+  if (boolField(j, 'spec.suspend')) return result('Paused', Reason.Suspended, 'Job is suspended');
+  if (isTrue('Suspended')) return result('InProgress', Reason.Resuming, 'Job is resuming: spec.suspend is false, the controller has not cleared its Suspended condition yet');
   if (stringField(j, 'status.startTime') === '') return result('InProgress', Reason.JobNotStarted, 'Job has not started');
   return result('InProgress', Reason.JobRunning, `Job running: ${active} active, ${succeeded} of ${completions} succeeded, ${failed} failed`);
 }

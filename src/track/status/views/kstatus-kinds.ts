@@ -1,5 +1,5 @@
 import type { Instant } from '../../../lib/clock.ts';
-import { conditionsOf, fieldAt, intField, isUnstructured, kindOf, stringField, timeField, type Unstructured } from '../fields.ts';
+import { boolField, conditionsOf, fieldAt, intField, isUnstructured, kindOf, stringField, timeField, type Unstructured } from '../fields.ts';
 
 /** KstatusCondition is one standard condition kstatus computes (Reconciling or Stalled). */
 export interface KstatusCondition {
@@ -158,7 +158,10 @@ function job(j: Unstructured): KstatusResult {
     if (c.status !== 'True') continue;
     if (c.type === 'Complete') return current(`Job Completed. succeeded: ${succeeded}/${completions}`);
     if (c.type === 'Failed') return failed('JobFailed', `Job Failed. failed: ${failedN}/${completions}`);
-    if (c.type === 'Suspended') return current('Job is suspended'); // suspended jobs are not in progress
+    // Suspended counts only while spec.suspend still asks for it: through a suspend/resume cycle the
+    // condition lags the spec, and a Job resumed (suspend false) with Suspended=True still left is
+    // on its way back to running, not current (kstatus core.go jobConditions; peer cases core-job*).
+    if (c.type === 'Suspended' && boolField(j, 'spec.suspend')) return current('Job is suspended');
   }
   if (stringField(j, 'status.startTime') === '') return inProgress('JobNotStarted', 'Job not started');
   return current(`Job in progress. success:${succeeded}, active: ${active}, failed: ${failedN}`);

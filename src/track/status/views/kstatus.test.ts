@@ -44,6 +44,8 @@ const rows = [
   { name: 'pod running not ready', obj: pod({ status: { conditions: [] } }), status: 'InProgress', message: 'Pod is running but is not Ready', reason: 'PodRunningNotReady' },
   { name: 'pod pending', obj: pod({ status: { phase: 'Pending', conditions: [] } }), status: 'InProgress', message: 'Pod is in the Pending phase', reason: 'PodPending' },
   { name: 'pod unknown phase', obj: pod({ status: { phase: 'Weird' } }), status: 'Unknown', message: 'unknown phase Weird', reason: undefined },
+  { name: 'job suspended (spec and condition) is current', obj: job({ spec: { suspend: true }, status: { startTime: null, active: 0, conditions: [{ type: 'Suspended', status: 'True' }] } }), status: 'Current', message: 'Job is suspended', reason: undefined },
+  { name: 'job resumed while Suspended=True lingers is not current', obj: job({ spec: { suspend: false }, status: { startTime: null, active: 0, conditions: [{ type: 'Suspended', status: 'True' }] } }), status: 'InProgress', message: 'Job not started', reason: 'JobNotStarted' },
   { name: 'job running is current', obj: job(), status: 'Current', message: 'Job in progress. success:0, active: 1, failed: 0', reason: undefined },
   { name: 'unknown kind is current', obj: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }, status: 'Current', message: 'Resource is current', reason: undefined },
   { name: 'service load balancer without IP', obj: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'LoadBalancer' } }, status: 'InProgress', message: 'ClusterIP not set. Service type: LoadBalancer', reason: 'NoIPAssigned' },

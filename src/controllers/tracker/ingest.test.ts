@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ClusterDelta } from '../kube/cluster-informers.ts';
-import type { ObjectKey } from '../kube/keys.ts';
-import type { PodRecord } from '../model/records.ts';
+import type { ClusterDelta } from '../../kube/cluster-informers.ts';
+import type { ObjectKey } from '../../kube/keys.ts';
+import type { PodRecord } from '../../model/records.ts';
 import { toTrackerDelta } from './ingest.ts';
 
 const pod = { kind: 'Pod', namespace: 'shop', name: 'web-1', uid: 'u1' } as unknown as PodRecord;

@@ -1,9 +1,9 @@
-import type { Clock } from '../lib/clock.ts';
-import type { Logger } from '../lib/log.ts';
-import { isTombstone } from '../kube/delta-queue.ts';
-import type { ClusterDelta, ClusterInformers } from '../kube/cluster-informers.ts';
-import { trackDelta, type Fact, type TrackerDelta, type TrackerState } from '../track/tracker.ts';
-import type { RolloutMetrics } from '../export/metrics/registry.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/log.ts';
+import { isTombstone } from '../../kube/delta-queue.ts';
+import type { ClusterDelta, ClusterInformers } from '../../kube/cluster-informers.ts';
+import { trackDelta, type Fact, type TrackerDelta, type TrackerState } from '../../track/tracker.ts';
+import type { RolloutMetrics } from '../../export/metrics/registry.ts';
 import type { FactSink } from './fact-sink.ts';
 
 /** TICK_MS is how often time passes for the tracker (fail-fast grace periods, held-record expiry). */

@@ -1,18 +1,18 @@
-import type { Clock } from '../lib/clock.ts';
-import type { Logger } from '../lib/log.ts';
-import type { Release, ReleaseId } from '../model/release.ts';
-import type { LedgerStore } from '../store/ledger.ts';
-import type { Fact } from '../track/tracker.ts';
-import { toReleaseView } from '../model/view/release-view.ts';
-import { toWorkloadEventView } from '../model/view/workload-view.ts';
-import { releaseEvent, workloadEvent } from '../model/view/live-event-view.ts';
-import type { LiveBus } from '../api/bus.ts';
-import type { NotificationDispatcher } from '../export/notify/dispatcher.ts';
-import { notificationsFor } from '../export/notify/message.ts';
-import { FINAL_OUTCOMES } from '../model/outcome.ts';
-import type { RolloutMetrics } from '../export/metrics/registry.ts';
-import type { ReleaseTracer } from '../export/traces/exporter.ts';
-import { assertNever } from '../lib/assert-never.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { Release, ReleaseId } from '../../model/release.ts';
+import type { LedgerStore } from '../../store/ledger.ts';
+import type { Fact } from '../../track/tracker.ts';
+import { toReleaseView } from '../../model/view/release-view.ts';
+import { toWorkloadEventView } from '../../model/view/workload-view.ts';
+import { releaseEvent, workloadEvent } from '../../model/view/live-event-view.ts';
+import type { LiveBus } from '../../api/bus.ts';
+import type { NotificationDispatcher } from '../../export/notify/dispatcher.ts';
+import { notificationsFor } from '../../export/notify/message.ts';
+import { FINAL_OUTCOMES } from '../../model/outcome.ts';
+import type { RolloutMetrics } from '../../export/metrics/registry.ts';
+import type { ReleaseTracer } from '../../export/traces/exporter.ts';
+import { assertNever } from '../../lib/assert-never.ts';
 
 /** FactSinkDeps are the places facts go. Every one but the ledger is optional. */
 export interface FactSinkDeps {

@@ -1,0 +1,42 @@
+import type { Readiness } from './deps.ts';
+
+/** WatchState is what readiness needs of one watch (a subset of the cluster informers' stats). */
+export interface WatchState {
+  readonly kind: string;
+  /** '' for a cluster-wide watch. */
+  readonly namespace: string;
+  readonly downSince: number | null;
+  readonly lastError: string | null;
+}
+
+/** DEFAULT_WATCH_DOWN_THRESHOLD_MS is how long a watch may be down before /readyz fails (serve --watch-down-after). */
+export const DEFAULT_WATCH_DOWN_THRESHOLD_MS = 30_000;
+
+/**
+ * trackerReadiness is ready when the first sync is done and no watch has been down (failing
+ * without reopening) for `thresholdMs` or longer; `detail()` names the watches that are
+ * (`down: [{watch, downForSeconds, lastError}]`) next to `extra()` (per-watch stats, backlog…).
+ */
+export function trackerReadiness(o: {
+  readonly synced: () => boolean;
+  readonly watches: () => readonly WatchState[];
+  readonly now: () => number;
+  readonly thresholdMs?: number;
+  readonly extra?: () => Readonly<Record<string, unknown>>;
+}): Readiness {
+  const threshold = o.thresholdMs ?? DEFAULT_WATCH_DOWN_THRESHOLD_MS;
+  const down = (): { watch: string; downForSeconds: number; lastError: string | null }[] => {
+    const now = o.now();
+    return o
+      .watches()
+      .filter((w) => w.downSince !== null && now - w.downSince >= threshold)
+      .map((w) => ({ watch: `${w.kind} ${w.namespace === '' ? 'in all namespaces' : `in ${w.namespace}`}`, downForSeconds: Math.round((now - w.downSince!) / 100) / 10, lastError: w.lastError }));
+  };
+  return {
+    isReady: () => o.synced() && down().length === 0,
+    detail: () => {
+      const d = down();
+      return { synced: o.synced(), watchDownThresholdSeconds: threshold / 1000, down: d, ...(d.length ? { reason: `watches down for ${threshold / 1000} s or more: ${d.map((w) => w.watch).join(', ')}` } : {}), ...(o.extra?.() ?? {}) };
+    },
+  };
+}
