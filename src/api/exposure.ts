@@ -36,6 +36,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v1/rollouts/active', access: 'viewer' },
   { method: 'GET', path: '/api/v1/stats', access: 'viewer' },
   { method: 'GET', path: '/api/v1/clusters', access: 'viewer' },
+  { method: 'GET', path: '/api/v1/canaries', access: 'viewer' },
+  { method: 'GET', path: '/api/v1/canaries/{ns}/{name}', access: 'viewer' },
   { method: 'GET', path: '/api/v1/stream', access: 'viewer' },
   { method: 'POST', path: '/api/v1/workloads/{ns}/{kind}/{name}/undo', access: 'operator' },
   { method: 'POST', path: '/api/v1/workloads/{ns}/{kind}/{name}/pause', access: 'operator' },

@@ -13,10 +13,10 @@ export interface ListeningApi {
 }
 
 /** parseListen reads `HOST:PORT` (`127.0.0.1:7420`, `[::1]:0`, `:7420` = 127.0.0.1). */
-export function parseListen(listen: string): { host: string; port: number } {
+export function parseListen(listen: string, flag = '--listen', example = '127.0.0.1:7420'): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen.trim());
   const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new TrackerError('USAGE', `--listen ${listen} is not HOST:PORT`, { hint: 'e.g. --listen 127.0.0.1:7420 (port 0 picks a free port)' });
+  if (!m || port > 65535) throw new TrackerError('USAGE', `${flag} ${listen} is not HOST:PORT`, { hint: `e.g. ${flag} ${example} (port 0 picks a free port)` });
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 

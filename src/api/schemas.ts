@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PHASES } from '../canary/record.ts';
 import { workloadKindFromName } from '../model/kind-names.ts';
 import type { WorkloadKind } from '../model/release.ts';
 
@@ -81,6 +82,27 @@ export const statsQuery = z.object({
  * cluster in the ledger (reads) or this tracker's cluster (actions).
  */
 export const clusterQuery = z.object({ cluster: clusterName.optional() });
+
+/** canariesQuery validates `GET /api/v1/canaries` parameters (`state`: comma-separated phases). */
+export const canariesQuery = z.object({
+  namespace: names.optional(),
+  name: z.string().max(253).optional(),
+  state: csv(PHASES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cluster: clusterName.optional(),
+});
+
+/** canaryQuery validates `GET /api/v1/canaries/{ns}/{name}` parameters: an older canary of the Deployment by `id`. */
+export const canaryQuery = z.object({
+  id: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be a canary id (letters, digits, - and _)').optional(),
+  cluster: clusterName.optional(),
+});
+
+/** objectPath validates `/{ns}/{name}` path parameters (a namespaced object). */
+export const objectPath = z.object({
+  ns: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name').max(63),
+  name: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes object name').max(253),
+});
 
 /** workloadPath validates `/workloads/{ns}/{kind}/{name}` path parameters. */
 export const workloadPath = z.object({

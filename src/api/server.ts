@@ -6,6 +6,7 @@ import { exposure } from './exposure.ts';
 import { REQUEST_ID_HEADER, SERVER_NOW_HEADER, sendError, sendProblem, type ApiEnv } from './http.ts';
 import { problem } from './problem.ts';
 import { registerActionRoutes } from './routes/actions.ts';
+import { registerCanaryRoutes } from './routes/canaries.ts';
 import { registerMigrationRoutes } from './routes/migrations.ts';
 import { registerDashboard } from './routes/dashboard.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -44,6 +45,7 @@ export function createApi(deps: ApiDeps): Hono<ApiEnv> {
   });
   registerHealthRoutes(app, deps);
   registerReadRoutes(app, deps);
+  registerCanaryRoutes(app, deps);
   registerStreamRoute(app, deps);
   registerActionRoutes(app, deps);
   registerMigrationRoutes(app, deps);

@@ -3,7 +3,7 @@ import { labelsOf, replicasOf, uidOf } from '../migration/manifests.ts';
 import type { ApiCall } from '../migration/steps.ts';
 import { computeVerdict } from '../track/status/compute.ts';
 import type { Unstructured } from '../track/status/fields.ts';
-import { assessStep, count } from './analysis/judge.ts';
+import { assessStep, count, isNoDataRetry, NO_DATA_RETRY_MS } from './analysis/judge.ts';
 import { validateAnalysis, type Analysis } from './analysis/schema.ts';
 import { imagesMatch, imagesOf, promotionPatch, trackManifest } from './manifests.ts';
 import {
@@ -146,13 +146,20 @@ export function recordMeasurements(st: CanaryStatus, ms: readonly Measurement[])
   return { ...st, counters, measurements: [...st.measurements, ...ms].slice(-MEASUREMENTS_KEPT) };
 }
 
-/** measurementWrite is the write that records a round of measurements. */
+/**
+ * measurementWrite is the write that records a round of measurements — or, when every one of them
+ * is a no-data retry (judge.ts isNoDataRetry), a sleep of NO_DATA_RETRY_MS with nothing written.
+ */
 export function measurementWrite(input: PlanInput, ms: readonly Measurement[]): Step | null {
   const obs = input.observed;
   const found = findCanary(obs.stable);
   if (found === null || obs.stable === null) return null;
-  const next = recordMeasurements(found.status, ms);
-  return statusWrite(obs, obs.stable, found.status, { counters: next.counters, measurements: next.measurements }, input.driver, 'record-measurements', ms.map((m) => `${m.verdict}: ${m.reason}`).join('; '));
+  const a = analysisOf(found.record);
+  const reachedAt = found.status.stepReachedAt;
+  const counted = a === null || reachedAt === null ? ms : ms.filter((m) => !isNoDataRetry(a, m, found.status.counters, reachedAt));
+  if (counted.length === 0) return { kind: 'sleep', until: obs.now + NO_DATA_RETRY_MS, describe: `no data yet for ${ms.map((m) => m.metric).join(', ')}; measuring again in ${NO_DATA_RETRY_MS} ms` };
+  const next = recordMeasurements(found.status, counted);
+  return statusWrite(obs, obs.stable, found.status, { counters: next.counters, measurements: next.measurements }, input.driver, 'record-measurements', counted.map((m) => `${m.verdict}: ${m.reason}`).join('; '));
 }
 
 const isCurrent = (o: Unstructured, now: Instant): 'current' | 'failed' | 'progressing' => {

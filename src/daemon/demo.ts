@@ -4,7 +4,9 @@ import { dirname, resolve } from 'node:path';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { TrackerError } from '../lib/errors.ts';
 import { jsonLogger } from '../lib/log.ts';
-import { startSim } from '../sim/index.ts';
+import { startSim, type Sim } from '../sim/index.ts';
+import { acquireDemoLock } from './demo-lock.ts';
+import { DEFAULT_FAIL_FAST_RULES, type FailFastRules } from '../track/status/fail-fast.ts';
 import { findScenario } from '../sim/scenarios/index.ts';
 import { openSqliteLedger } from '../store/sqlite/store.ts';
 import { startDaemon, type RunningDaemon } from './main.ts';
@@ -39,17 +41,27 @@ export interface RunningDemo {
  * startDemo runs everything in one process: the simulated cluster with the demo scenario, the
  * tracker (reading the cluster through its real HTTP API, like against any cluster), the ledger in
  * a fresh SQLite file, and the API + dashboard on loopback with a generated operator token.
- * The tracker reads the simulated clock, so release times and durations are simulated time.
+ * One clock for every view: the simulator's timestamps follow the wall clock and `speed` compresses
+ * only its world's delays (sim/core/clock.ts CompressedClock), so kubectl, the ledger, `rollscope
+ * history` and the dashboard agree on when a release happened and how long it took.
  */
 export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
-  const sim = await startSim({ host: o.simListen.host, port: o.simListen.port, speed: o.speed, nodes: o.nodes });
   const kubeconfig = resolve(o.kubeconfigOut);
   const ledgerPath = resolve(o.ledgerPath);
+  // Taken before the ledger is recreated: a demo already running here keeps its ledger (demo-lock.ts).
+  mkdirSync(dirname(ledgerPath), { recursive: true });
+  const lock = acquireDemoLock(`${ledgerPath}.lock`, { ledger: ledgerPath, kubeconfig });
+  let sim: Sim;
+  try {
+    sim = await startSim({ host: o.simListen.host, port: o.simListen.port, speed: o.speed, nodes: o.nodes, timeline: 'wall' });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   let daemon: RunningDaemon | undefined;
   let stopScenario: () => void = () => {};
   const logger = jsonLogger({ level: o.logLevel ?? 'warn' });
   const ledger = (() => {
-    mkdirSync(dirname(ledgerPath), { recursive: true });
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${ledgerPath}${suffix}`, { force: true });
     return openSqliteLedger({ path: ledgerPath });
   })();
@@ -62,7 +74,9 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     const operatorToken = randomBytes(18).toString('base64url');
     const viewerToken = randomBytes(18).toString('base64url');
     const clock: Clock = { now: () => sim.clock.now(), sleep: (ms, signal) => realClock.sleep(ms, signal) };
-    const base = { kubeconfig, namespaces: [], cluster: 'demo', ledger, config: {}, logger, clock, tokens: [{ subject: 'demo-operator', role: 'operator' as const, token: operatorToken }, { subject: 'demo-viewer', role: 'viewer' as const, token: viewerToken }] };
+    // The world runs speed× faster, so does the tracker's patience: fail-fast graces shrink alike.
+    const failFastRules = Object.fromEntries(Object.entries(DEFAULT_FAIL_FAST_RULES).map(([code, ms]) => [code, Math.round(ms / o.speed)])) as FailFastRules;
+    const base = { kubeconfig, namespaces: [], cluster: 'demo', ledger, config: {}, logger, clock, failFastRules, tokens: [{ subject: 'demo-operator', role: 'operator' as const, token: operatorToken }, { subject: 'demo-viewer', role: 'viewer' as const, token: viewerToken }] };
     try {
       daemon = await startDaemon({ ...base, listen: o.listen });
     } catch (e) {
@@ -70,6 +84,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       daemon = await startDaemon({ ...base, listen: `${o.listen.replace(/:\d+$/, '')}:0` });
     }
     const d = daemon;
+    lock.update({ dashboardUrl: `${d.url}/`, simUrl: sim.url });
     return {
       dashboardUrl: `${d.url}/`,
       simUrl: sim.url,
@@ -82,6 +97,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
         await d.stop();
         await ledger.close();
         await sim.stop();
+        lock.release();
       },
     };
   } catch (e) {
@@ -89,6 +105,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     await daemon?.stop();
     await ledger.close();
     await sim.stop();
+    lock.release();
     throw e;
   }
 }

@@ -5,7 +5,9 @@ import { authPolicy, isLoopback, type TokenSpec } from '../api/auth.ts';
 import { LiveBus } from '../api/bus.ts';
 import type { OperatorActions } from '../api/deps.ts';
 import { listenApi, parseListen, type ListeningApi } from '../api/listen.ts';
+import { CanaryMetrics } from '../export/metrics/canary-metrics.ts';
 import { RolloutMetrics } from '../export/metrics/registry.ts';
+import { startProbeServer, type ProbeServer } from '../api/probe-server.ts';
 import { trackerReadiness } from '../api/readiness.ts';
 import { resourceName } from '../kube/resources.ts';
 import { buildNotificationSetup } from '../export/notify/config.ts';
@@ -26,9 +28,11 @@ import { migrationRunnable } from '../controllers/migration/runnable.ts';
 import { migrationStarter } from '../controllers/migration/starter.ts';
 import { ledgerJournal } from '../controllers/migration/journal.ts';
 import type { FileConfig } from './config.ts';
+import { CanaryLedger } from '../controllers/tracker/canary-ledger.ts';
 import { FactSink } from '../controllers/tracker/fact-sink.ts';
 import { trackerRunnable, type TrackerTerm } from '../controllers/tracker/runnable.ts';
 import { Manager } from '../controllers/runtime/manager.ts';
+import type { FailFastRules } from '../track/status/fail-fast.ts';
 
 /** DaemonOptions are the resolved settings of `rollscope serve` (flags over config file). */
 export interface DaemonOptions {
@@ -49,8 +53,15 @@ export interface DaemonOptions {
   readonly minWatchTimeoutSeconds?: number;
   /** /readyz fails once a watch has been down (failing without reopening) this long. If unset, 30 s. */
   readonly watchDownThresholdMs?: number;
+  /**
+   * `HOST:PORT` of the health-probe listener (bare /healthz and /readyz, no token: api/probe-server.ts),
+   * for the kubelet's probes when the API requires tokens. If unset, none.
+   */
+  readonly healthProbeListen?: string;
   /** Environment for the OpenTelemetry variables (OTEL_*). If unset, process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Fail-fast graces of the tracker (the sped-up demo shortens them). If unset, DEFAULT_FAIL_FAST_RULES. */
+  readonly failFastRules?: FailFastRules;
 }
 
 /** RunningDaemon is a started tracker. */
@@ -96,6 +107,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     logger: o.logger,
     metrics,
     informers: { kubeConfig, namespaces: o.namespaces, ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
+    ...(o.failFastRules === undefined ? {} : { rules: o.failFastRules }),
+    // Canaries: their annotations on the stable Deployments, as the tracker's informers see them, go to the ledger.
+    canaries: new CanaryLedger({ ledger: o.ledger, cluster: o.cluster, clock, logger: o.logger.child({ component: 'canary-ledger' }), bus, notifier, metrics: new CanaryMetrics(metrics.registry) }),
   });
   const watches = (): ReturnType<ClusterInformers['stats']> => tracker.current()?.informers.stats() ?? [];
   // Selector migrations: the API starts them (pre-flight, backup, record on the Deployment); this
@@ -127,13 +141,20 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await manager.stop();
     throw e;
   }
-  o.logger.info('rollscope serve started', { url: api.url, cluster: o.cluster, namespaces: o.namespaces.length ? o.namespaces : 'all', dashboard: dir !== undefined });
+  let probes: ProbeServer | undefined;
+  try {
+    if (o.healthProbeListen !== undefined) probes = await startProbeServer(o.healthProbeListen, readiness);
+  } catch (e) {
+    await Promise.all([manager.stop(), api.close()]);
+    throw e;
+  }
+  o.logger.info('rollscope serve started', { url: api.url, ...(probes ? { healthProbes: probes.url } : {}), cluster: o.cluster, namespaces: o.namespaces.length ? o.namespaces : 'all', dashboard: dir !== undefined });
   return {
     url: api.url,
     manager,
     tracker,
     async stop() {
-      await Promise.all([manager.stop(), api.close()]);
+      await Promise.all([manager.stop(), api.close(), probes?.close()]);
       await tracer.shutdown().catch(() => undefined);
       o.logger.info('rollscope serve stopped');
     },

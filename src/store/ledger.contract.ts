@@ -4,7 +4,8 @@
 import type { LedgerStore } from './ledger.ts';
 import { describeActionLogContract } from './contract/actions.contract.ts';
 import { describeCursorStoreContract } from './contract/cursors.contract.ts';
-import type { ContractSkip, StoreFixture } from './contract/harness.ts';
+import { describeContract, type ContractSkip, type StoreFixture } from './contract/harness.ts';
+import { canaryContract } from './canary.contract.ts';
 import { describeLedgerLifecycleContract } from './contract/lifecycle.contract.ts';
 import { describeOutboxStoreContract } from './contract/outbox.contract.ts';
 import { describeReleaseStoreContract } from './contract/releases.contract.ts';
@@ -22,5 +23,6 @@ export function describeLedgerContract(name: string, open: () => Promise<LedgerF
   describeOutboxStoreContract(name, open, skip);
   describeActionLogContract(name, open, skip);
   describeStatsSourceContract(name, open, skip);
+  describeContract(name, 'CanaryStore', open, skip, ({ test }) => canaryContract(test));
   describeLedgerLifecycleContract(name, open, skip);
 }

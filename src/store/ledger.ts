@@ -1,6 +1,8 @@
 import type { Instant } from '../lib/clock.ts';
 import type { Outcome, Release, ReleaseId, Trigger, WorkloadEvent, WorkloadKind, WorkloadRef } from '../model/release.ts';
 import type { DiagnosisCode } from '../model/diagnosis.ts';
+import type { CanaryEntry } from '../canary/ledger.ts';
+import type { Phase } from '../canary/record.ts';
 import type { StatsQuery, StatsReport } from './stats.ts';
 
 export type { StatsQuery, StatsReport, StatsGroup, StatsGroupBy } from './stats.ts';
@@ -158,6 +160,33 @@ export interface ActionFilter {
   readonly limit?: number;
 }
 
+/** CanaryFilter selects canaries for `listCanaries`, newest start first. Fields combine with AND. */
+export interface CanaryFilter {
+  readonly cluster?: string;
+  /** Any of these namespaces. If unset or empty, all. */
+  readonly namespaces?: readonly string[];
+  /** The stable Deployment's name. */
+  readonly name?: string;
+  /** Any of these states (phases). If unset or empty, any. */
+  readonly states?: readonly Phase[];
+  /** If unset, DEFAULT_PAGE_LIMIT; clamped to MAX_PAGE_LIMIT. */
+  readonly limit?: number;
+}
+
+/**
+ * CanaryStore keeps canaries (canary/ledger.ts): one entry per cluster + canary id, written whole
+ * by the tracker after folding an observation, so a canary is reported after its Deployments and
+ * annotations are gone.
+ */
+export interface CanaryStore {
+  /** upsertCanary writes an entry, replacing the stored one with the same cluster + id. */
+  upsertCanary(entry: CanaryEntry): Promise<void>;
+  /** getCanary returns one canary, or null. */
+  getCanary(cluster: string, id: string): Promise<CanaryEntry | null>;
+  /** listCanaries returns canaries matching the filter, newest start first. */
+  listCanaries(filter: CanaryFilter): Promise<readonly CanaryEntry[]>;
+}
+
 /**
  * The ledger is cut by concern into narrow interfaces, each with its own contract suite
  * (`contract/*.contract.ts`); a consumer asks for the narrowest one it needs. `LedgerStore` is all of
@@ -263,7 +292,7 @@ export interface StatsSource {
  * concern's contract suite against it.
  * After `close()` no other method may be called.
  */
-export interface LedgerStore extends ReleaseStore, CursorStore, OutboxStore, ActionLog, StatsSource {
+export interface LedgerStore extends ReleaseStore, CursorStore, OutboxStore, ActionLog, StatsSource, CanaryStore {
   /** schemaVersion returns the highest schema migration applied to this ledger. */
   schemaVersion(): Promise<number>;
   /** close releases connections and file handles. Idempotent. */

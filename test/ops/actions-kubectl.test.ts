@@ -99,7 +99,12 @@ test('rollscope write operations match kubectl', async (t) => {
     const workload = { cluster: 'sim', namespace: ROLLSCOPE_NS, kind: 'Deployment' as const, name: 'web', uid: uid.uid };
     await ledger.upsertRelease(aRelease({ id: '01JDX5Q6M2Z8C4A3B2N1P0QR29' as ReleaseId, workload, templateHash: old.metadata.labels['pod-template-hash'] ?? '' }));
     await ledger.upsertRelease(aRelease({ id: '01JDX5Q6M2Z8C4A3B2N1P0QRGN' as ReleaseId, workload, releaseNumber: 8, templateHash: 'gone1234' }));
+    // The same namespace/name in another cluster of a shared ledger, with the very template web runs now.
+    await ledger.upsertRelease(aRelease({ id: '01JDX5Q6M2Z8C4A3B2N1P0QROC' as ReleaseId, workload: { ...workload, cluster: 'other', uid: 'uid-of-web-elsewhere' }, templateHash: old.metadata.labels['pod-template-hash'] ?? '' }));
     await ledger.close();
+    const elsewhere = await c.rollscope(['undo', 'deployment/web', '--to-release', '01JDX5Q6M2Z8C4A3B2N1P0QROC', '--db', url, '-n', ROLLSCOPE_NS]);
+    assert.equal(elsewhere.code, 3);
+    assert.match(elsewhere.stderr, /^error: release 01JDX5Q6M2Z8C4A3B2N1P0QROC belongs to deployment by-rollscope\/web of cluster other with uid uid-of-web-elsewhere, not to the object in this cluster/);
     const r = await c.rollscope(['undo', 'deployment/web', '--to-release', '01JDX5Q6M2Z8C4A3B2N1P0QR29', '--db', url, '--wait', '-n', ROLLSCOPE_NS]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await c.kubectlOk(['get', '-n', ROLLSCOPE_NS, 'deployment/web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'nginx:1.29');

@@ -59,7 +59,7 @@ test('the image built with buildah runs serve as non-root with in-cluster config
   });
   // What the kubelet and the Deployment's env would set; the listen address stays on loopback
   // (buildah's chroot isolation shares the host's network, where the simulated API server listens).
-  const env = { ...simClockEnv(cluster.sim), ROLLSCOPE_LISTEN: '127.0.0.1:0', ROLLSCOPE_CLUSTER: 'image', KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: new URL(cluster.sim.url).port };
+  const env = { ...simClockEnv(cluster.sim), ROLLSCOPE_LISTEN: '127.0.0.1:0', ROLLSCOPE_HEALTH_PROBE_BIND_ADDRESS: '127.0.0.1:0', ROLLSCOPE_CLUSTER: 'image', KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: new URL(cluster.sim.url).port };
   for (const [k, v] of Object.entries(env)) await b('config', '--env', `${k}=${v ?? ''}`, container);
   const child = spawn(buildah, ['--storage-driver', 'vfs', 'run', '--isolation', 'chroot', '-v', `${sa}:/var/run/secrets/kubernetes.io/serviceaccount:ro`, '-v', `${data}:/var/lib/rollscope`, container, '--', ...config.Entrypoint, ...config.Cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
@@ -90,6 +90,11 @@ test('the image built with buildah runs serve as non-root with in-cluster config
     return body.items.find((r) => r.workload.name === 'web' && r.outcome === 'succeeded');
   }, 30_000);
   assert.ok(release, `the tracker in the image recorded the release:\n${logs}`);
+  // The kubelet's view: the probe listener answers without a token, bare.
+  const probes = /"healthProbes":"(http:\/\/[^"]+)"/.exec(logs)?.[1];
+  assert.ok(probes, `serve logged its probe listener:\n${logs}`);
+  const ready = await fetch(`${probes}/readyz`);
+  assert.deepEqual([ready.status, await ready.text()], [200, 'ok\n']);
   // buildah does not forward signals to what it runs; the kubelet signals the container's process
   // itself, and so does this test (chroot isolation shares the host's process table).
   const cmdline = (pid: string): string => {

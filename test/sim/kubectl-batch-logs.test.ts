@@ -109,3 +109,43 @@ test('kubectl get/describe jobs, logs (with --previous) and auth can-i against t
   const token = c.sim.auth?.serviceAccountToken('default', 'bot') ?? '';
   assert.equal((await c.kubectlOk(['auth', 'can-i', 'list', 'pods', '--token', token])).trim(), 'yes', 'the token of the account decides alike');
 });
+
+const TYPO = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: typo}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: typo}}
+  strategy: {type: RollingUpdate, rollingUpdate: {maxSurgee: 1}}
+  template:
+    metadata: {labels: {app: typo}}
+    spec:
+      containers: [{name: typo, image: web:1, imagee: web:2}]
+`;
+
+test('kubectl explain walks the served OpenAPI v3 schemas; kubectl validation rejects unknown fields through them', async (t) => {
+  const c = await startCluster(t);
+  if (!c) return;
+  t.after(() => c.stop());
+  const explain = await c.kubectlOk(['explain', 'deployment.spec.strategy']);
+  assert.match(explain, /GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1/);
+  assert.match(explain, /FIELD: strategy <DeploymentStrategy>/);
+  assert.match(explain, /rollingUpdate\t<RollingUpdateDeployment>/);
+  assert.match(explain, /type\t<string>\n\s+enum: Recreate, RollingUpdate/);
+  const job = await c.kubectlOk(['explain', 'job.spec.backoffLimit']);
+  assert.match(job, /KIND:\s+Job[\s\S]*FIELD: backoffLimit <integer>/);
+  const missing = await c.kubectl(['explain', 'deployment.spec.strategy.nope']);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /field "nope" does not exist/);
+
+  // kubectl's default --validate=strict asks the server (fieldValidation=Strict): unknown fields are a 400.
+  const strict = await c.kubectl(['apply', '-f', '-'], { input: TYPO });
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, /Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec\.strategy\.rollingUpdate\.maxSurgee", unknown field "spec\.template\.spec\.containers\[0\]\.imagee"/);
+  const ssa = await c.kubectl(['apply', '--server-side', '-f', '-'], { input: TYPO });
+  assert.match(ssa.stderr, /\.spec\.strategy\.rollingUpdate\.maxSurgee: field not declared in schema/);
+  const warn = await c.kubectl(['apply', '--validate=warn', '-f', '-'], { input: TYPO });
+  assert.equal(warn.code, 0, warn.stderr);
+  assert.match(warn.stderr, /Warning: unknown field "spec\.strategy\.rollingUpdate\.maxSurgee"/);
+  assert.match(warn.stdout, /deployment\.apps\/typo created/);
+});

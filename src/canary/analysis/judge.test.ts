@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Counters, Measurement } from '../record.ts';
-import { assessStep, count, judge, type RawMeasurement } from './judge.ts';
+import { ZERO_COUNTERS, type Counters, type Measurement } from '../record.ts';
+import { assessStep, count, isNoDataRetry, judge, type RawMeasurement } from './judge.ts';
 import { validateAnalysis, type Analysis } from './schema.ts';
 
 function analysis(doc: unknown): Analysis {
@@ -62,8 +62,10 @@ test('step assessment: cadence from the step start, limits, pass only on enough 
     const r = run(v);
     return assessStep(A, r.counters, r.ms, 0, 0, now);
   };
-  assert.deepEqual(at([], 5_000), { kind: 'wait', until: 10_000 });
-  assert.deepEqual(at([], 10_000), { kind: 'measure', metrics: ['success-rate', 'latency-p99'] });
+  // the first measurement is due when the step is reached (initialDelay 0), then one interval after the previous
+  assert.deepEqual(at([], 0), { kind: 'measure', metrics: ['success-rate', 'latency-p99'] });
+  const delayed = analysis({ metrics: [{ name: 'sr', builtin: 'success-rate', successCondition: 'result >= 0.99', interval: '10s', initialDelay: '4s' }] });
+  assert.deepEqual(assessStep(delayed, {}, [], 0, 1_000, 2_000), { kind: 'wait', until: 5_000 });
   assert.deepEqual(at([['success-rate', 'successful', 10_000], ['latency-p99', 'successful', 10_500]], 15_000), { kind: 'wait', until: 20_000 });
   assert.deepEqual(at([['success-rate', 'successful', 10_000], ['latency-p99', 'successful', 10_500]], 20_000), { kind: 'measure', metrics: ['success-rate'] });
   const passed = [['success-rate', 'successful', 10_000], ['latency-p99', 'successful', 10_000], ['success-rate', 'successful', 20_000], ['latency-p99', 'successful', 20_000]] as [string, Measurement['verdict'], number][];
@@ -82,4 +84,24 @@ test('step assessment: cadence from the step start, limits, pass only on enough 
   const c = run([['latency-p99', 'error', 1], ['latency-p99', 'successful', 2]]).counters['latency-p99']!;
   assert.equal(c.consecutiveErrors, 0);
   assert.equal(c.errors, 1);
+});
+
+test('no data: retried without being recorded until one interval after the last counted measurement; thin traffic or a decision is counted at once', () => {
+  const none = {};
+  const retry = (r: Partial<RawMeasurement>, m: typeof SR, when: number, counters: Record<string, Counters> = none): boolean => isNoDataRetry(A, judge(m, raw(r), A.trafficFloor, 0, when), counters, 1_000);
+  assert.equal(retry({ value: null }, SR, 5_000), true, 'no canary series yet');
+  assert.equal(retry({ value: 1, canaryRate: null }, SR, 5_000), true, 'no rate yet (fewer than two scrapes)');
+  assert.equal(retry({ value: 0.12, stableValue: null, stableRate: 5 }, LAT, 5_000), true, 'the stable has no data yet');
+  assert.equal(retry({ value: null }, SR, 11_000), false, 'one interval after reachedAt no data counts as inconclusive');
+  const once = { 'success-rate': { ...ZERO_COUNTERS, inconclusive: 1, lastAt: 11_000 } };
+  assert.equal(retry({ value: null }, SR, 15_000, once), true, 'then once more per interval');
+  assert.equal(retry({ value: null }, SR, 21_000, once), false);
+  assert.equal(retry({ value: 1, canaryRate: 0.2 }, SR, 5_000), false, 'traffic below the floor is evidence of thin traffic, counted');
+  assert.equal(retry({ value: 0.97 }, SR, 5_000), false, 'between the thresholds is counted');
+  assert.equal(retry({ value: 0.7 }, SR, 5_000), false, 'a failure is counted at once');
+  assert.equal(retry({ error: 'down' }, SR, 5_000), false, 'a query error is counted');
+  // while the last counted measurement had no data the metric is due at once (the shell paces the retries)
+  const m: Measurement = { ...judge(SR, raw({ value: null }), A.trafficFloor, 0, 11_000) };
+  const c = { 'success-rate': count(undefined, m), 'latency-p99': { ...ZERO_COUNTERS, successes: 2, lastAt: 11_000 } };
+  assert.deepEqual(assessStep(A, c, [m], 0, 1_000, 12_000), { kind: 'measure', metrics: ['success-rate'] });
 });

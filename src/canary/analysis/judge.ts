@@ -62,6 +62,37 @@ export function judge(m: MetricSpec, raw: RawMeasurement, floor: number, step: n
   return verdict('inconclusive', `${head}: between the thresholds (${conditionText(m)})`);
 }
 
+/**
+ * NO_DATA_RETRY_MS: while a metric finds no data (hasNoData: its series absent, NaN, or fewer than
+ * the two scrapes rate() needs), it is measured again this often (about one scrape) instead of once
+ * per interval, and such a measurement is counted (as inconclusive) only once per interval — the
+ * first time one interval after the previous counted measurement (or after reachedAt +
+ * initialDelay), the others are retries that are not recorded (isNoDataRetry). So a canary's first
+ * judged measurement comes within a scrape or so of its data reaching Prometheus, not up to an
+ * interval later, while no traffic at all still counts one inconclusive per interval and pauses
+ * the canary after the same time as with a fixed cadence.
+ */
+export const NO_DATA_RETRY_MS = 1000;
+
+/** hasNoData tells whether an inconclusive measurement lacked data (a series absent or NaN) rather than traffic or a decision. */
+export function hasNoData(m: MetricSpec, x: Measurement, floor: number): boolean {
+  if (x.verdict !== 'inconclusive') return false;
+  if (x.value === null || (floor > 0 && x.canaryRate === null)) return true;
+  return usesStable(m) && (x.stableValue === null || (floor > 0 && x.stableRate === null));
+}
+
+/** countDueAt is when a metric's next measurement counts: one interval after its last counted one, or after reachedAt + initialDelay. */
+function countDueAt(m: MetricSpec, c: Counters | undefined, reachedAt: Instant): Instant {
+  const lastAt = c?.lastAt ?? null;
+  return lastAt === null ? reachedAt + m.initialDelayMs + m.intervalMs : lastAt + m.intervalMs;
+}
+
+/** isNoDataRetry tells whether a measurement is a no-data retry that is not recorded (NO_DATA_RETRY_MS). */
+export function isNoDataRetry(a: Analysis, x: Measurement, counters: Readonly<Record<string, Counters>>, reachedAt: Instant): boolean {
+  const m = a.metrics.find((s) => s.name === x.metric);
+  return m !== undefined && hasNoData(m, x, a.trafficFloor) && x.at < countDueAt(m, counters[m.name], reachedAt);
+}
+
 /** count adds a measurement to a metric's counters. */
 export function count(c: Counters | undefined, m: Measurement): Counters {
   const b = c ?? ZERO_COUNTERS;
@@ -92,8 +123,10 @@ function lastOf(ms: readonly Measurement[], metric: string, step: number): Measu
 /**
  * assessStep decides a step's analysis from its counters: failed, paused, passed, a measurement
  * due now, or the time the next one is due. Measurement times count from `reachedAt` (when the
- * step's replicas were ready): the first at reachedAt + initialDelay + interval, then one interval
- * after the previous one — all persisted, so a restart keeps the cadence.
+ * step's replicas were ready): the first at reachedAt + initialDelay (its rate window may reach
+ * back before the step: that is still the canary's own data), then one interval after the previous
+ * counted one — all persisted, so a restart keeps the cadence. While a metric finds no data it is
+ * due at once: the shell retries every NO_DATA_RETRY_MS (see there).
  */
 export function assessStep(a: Analysis, counters: Readonly<Record<string, Counters>>, measurements: readonly Measurement[], step: number, reachedAt: Instant, now: Instant): Assessment {
   for (const m of a.metrics) {
@@ -115,7 +148,10 @@ export function assessStep(a: Analysis, counters: Readonly<Record<string, Counte
   for (const m of a.metrics) {
     const c = counters[m.name] ?? ZERO_COUNTERS;
     if (c.successes >= m.count) continue;
-    const at = c.lastAt === null ? reachedAt + m.initialDelayMs + m.intervalMs : c.lastAt + m.intervalMs;
+    // probing for data: the first measurement of a step, or the last counted one found no data
+    const last = c.lastAt === null ? undefined : lastOf(measurements, m.name, step);
+    const probing = c.lastAt === null || (last !== undefined && hasNoData(m, last, a.trafficFloor));
+    const at = probing ? Math.max(reachedAt + m.initialDelayMs, c.lastAt ?? 0) : c.lastAt! + m.intervalMs;
     if (at <= now) due.push(m.name);
     else next = Math.min(next, at);
   }

@@ -39,7 +39,7 @@ export function observe(c: ModelCluster, now: number): Observed {
 }
 
 /** Script answers a measurement of the canary: its value and request rate. */
-export type Script = (stepIndex: number, metric: string, now: number) => { value: number | null; rate: number | null };
+export type Script = (stepIndex: number, metric: string, now: number) => { value: number | null; rate: number | null; stableValue?: number | null; stableRate?: number | null };
 
 export interface DriveOptions {
   readonly driver?: Driver;
@@ -97,12 +97,13 @@ export function drive(c: ModelCluster, clock: Clock, o: DriveOptions = {}): Driv
       const a = analysisOf(rec)!;
       const ms: Measurement[] = step.metrics.map((name) => {
         const m = a.metrics.find((x) => x.name === name)!;
-        const s = (o.script ?? (() => ({ value: 1, rate: 5 })))(step.step, name, clock.now);
-        const raw: RawMeasurement = { query: `q(${name})`, value: s.value, stableQuery: null, stableValue: null, canaryRate: s.rate, stableRate: null, error: null };
+        const s: ReturnType<Script> = (o.script ?? (() => ({ value: 1, rate: 5 })))(step.step, name, clock.now);
+        const raw: RawMeasurement = { query: `q(${name})`, value: s.value, stableQuery: s.stableValue === undefined ? null : `q(${name}, stable)`, stableValue: s.stableValue ?? null, canaryRate: s.rate, stableRate: s.stableRate ?? null, error: null };
         return judge(m, raw, a.trafficFloor, step.step, clock.now);
       });
       const w = measurementWrite(input, ms);
       if (w !== null && w.kind === 'write') apply(w);
+      else if (w !== null && w.kind === 'sleep') clock.now = Math.max(clock.now, w.until);
     } else return { end: step, writes, replicas, killed: false };
     if (o.killAfterWrites !== undefined && writes.length >= o.killAfterWrites) return { end: step, writes, replicas, killed: true };
   }

@@ -18,6 +18,7 @@ interface ServeFlags {
   readonly config?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly watchDownAfter: string;
+  readonly healthProbeBindAddress?: string;
 }
 
 /**
@@ -45,9 +46,10 @@ export function registerServe(program: Command): void {
     .option('-n, --namespace <ns>', 'watch only this namespace (repeatable, or comma-separated); default: all namespaces', (v: string, acc: string[]) => [...acc, ...v.split(',').filter((n) => n !== '')], [] as string[])
     .option('--db <url>', 'ledger: sqlite:PATH or postgres://… (default: $ROLLSCOPE_DB or sqlite:~/.rollscope/ledger.db)')
     .option('--listen <host:port>', `API, metrics and dashboard address (default ${DEFAULT_LISTEN})`)
-    .option('--cluster <name>', 'name of this cluster in the ledger (default: the kubeconfig context name)')
+    .option('--cluster <name>', 'name of this cluster in the ledger (default: the --context name, else "default"); give each tracker of a shared ledger its own')
     .option('--config <file>', 'YAML/JSON config: notifications, traces, tokens, metrics')
     .option('--watch-down-after <duration>', '/readyz answers 503 (naming the watches) once a watch has been down this long', '30s')
+    .option('--health-probe-bind-address <host:port>', 'also serve bare /healthz and /readyz, without a token, on this address (for the kubelet\'s probes; e.g. 0.0.0.0:8081)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (flags: ServeFlags) => {
       // The daemon (client-node, OpenTelemetry, the API) loads only when serve runs, keeping other commands fast to start.
@@ -69,6 +71,7 @@ export function registerServe(program: Command): void {
           config,
           logger,
           watchDownThresholdMs,
+          ...(flags.healthProbeBindAddress ? { healthProbeListen: flags.healthProbeBindAddress } : {}),
           ...(clock ? { clock } : {}),
         });
       } catch (e) {

@@ -4,6 +4,7 @@ import type { ReleaseId } from '../../model/release.ts';
 import { undo, type UndoTarget } from '../../ops/actions.ts';
 import type { Resolved } from '../../ops/resolve.ts';
 import { describeTarget } from '../../ops/workload-target.ts';
+import { stringField } from '../../track/status/fields.ts';
 import { defaultLedgerUrl, openLedger } from '../../store/open.ts';
 import { actionCommand, runAction, type ActionFlags } from './ops-action.ts';
 
@@ -26,7 +27,7 @@ function parseRevision(text: string): number {
   return Number(text);
 }
 
-/** releaseTarget looks a release up in the ledger and checks it belongs to the workload being rolled back. */
+/** releaseTarget looks a release up in the ledger and checks it belongs to the workload being rolled back (same object: namespace, name and uid). */
 async function releaseTarget(r: Resolved, id: string, db: string | undefined): Promise<UndoTarget> {
   const ledger = await openLedger(db ?? defaultLedgerUrl(), { mustExist: true });
   try {
@@ -38,6 +39,14 @@ async function releaseTarget(r: Resolved, id: string, db: string | undefined): P
       throw new TrackerError('INVALID', `release ${id} belongs to ${w.kind.toLowerCase()} ${w.namespace}/${w.name}, not ${describeTarget(r.target)}`, {
         subject: `release ${id}`,
         hint: `run rollscope undo ${w.kind.toLowerCase()}/${w.name} -n ${w.namespace} --to-release ${id}`,
+      });
+    // The same namespace/name may be another object: a workload of another cluster of a shared
+    // ledger, or an earlier incarnation deleted since. Its templates are not this object's history.
+    const uid = stringField(r.object, 'metadata.uid');
+    if (uid !== '' && w.uid !== uid)
+      throw new TrackerError('INVALID', `release ${id} belongs to ${w.kind.toLowerCase()} ${w.namespace}/${w.name} of cluster ${w.cluster} with uid ${w.uid}, not to the object in this cluster (uid ${uid})`, {
+        subject: `release ${id}`,
+        hint: `pick a release of this object: rollscope history ${w.kind.toLowerCase()}/${w.name} -n ${w.namespace} -o wide --cluster NAME (the name its tracker runs with)`,
       });
     return { kind: 'templateHash', hash: release.templateHash, release: id };
   } finally {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TrackerError } from '../../lib/errors.ts';
-import { NOTIFICATION_STATES } from './message.ts';
+import { CANARY_NOTIFICATION_STATES, NOTIFICATION_STATES } from './message.ts';
 import type { Route } from './routing.ts';
 import type { NotificationSink } from './sink.ts';
 import { dingtalkSink, feishuSink, slackSink, webhookSink, wecomSink } from './sinks.ts';
@@ -13,7 +13,7 @@ const sinkSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feishu'), name: z.string().min(1), url: z.url(), secret: z.string().optional(), language }),
   z.object({ type: z.literal('wecom'), name: z.string().min(1), url: z.url(), language }),
 ]);
-const states = z.enum(NOTIFICATION_STATES as [string, ...string[]]);
+const states = z.enum([...NOTIFICATION_STATES, ...CANARY_NOTIFICATION_STATES] as [string, ...string[]]);
 const routeSchema = z.object({
   sinks: z.array(z.string().min(1)).min(1),
   namespaces: z.array(z.string()).optional(),

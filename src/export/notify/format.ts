@@ -1,8 +1,9 @@
 import type { Release } from '../../model/release.ts';
-import type { Notification, NotificationState } from './message.ts';
+import { formatCanaryNotification } from './canary-message.ts';
+import type { Language } from './language.ts';
+import { isCanaryNotification, type Notification, type ReleaseNotification, type ReleaseNotificationState } from './message.ts';
 
-/** Language is a template language: English or Simplified Chinese. */
-export type Language = 'en' | 'zh-CN';
+export type { Language } from './language.ts';
 
 /** FormattedMessage is a notification rendered for people: a title, markdown text and plain text. */
 export interface FormattedMessage {
@@ -11,7 +12,7 @@ export interface FormattedMessage {
   readonly plain: string;
 }
 
-const STATE_WORDS: Readonly<Record<Language, Readonly<Record<NotificationState, string>>>> = {
+const STATE_WORDS: Readonly<Record<Language, Readonly<Record<ReleaseNotificationState, string>>>> = {
   en: { started: 'started', succeeded: 'succeeded', failed: 'FAILED', 'rolled-back': 'rolled back' },
   'zh-CN': { started: '开始发布', succeeded: '发布成功', failed: '发布失败', 'rolled-back': '已回滚' },
 };
@@ -34,7 +35,7 @@ function subject(r: Release): string {
   return `${r.workload.kind.toLowerCase()} ${r.workload.namespace}/${r.workload.name}`;
 }
 
-function lines(n: Notification, lang: Language): string[] {
+function lines(n: ReleaseNotification, lang: Language): string[] {
   const r = n.release;
   const l = LABELS[lang];
   const out = [
@@ -54,8 +55,7 @@ function lines(n: Notification, lang: Language): string[] {
  * title `deployment shop/web FAILED`, text lines Release/Images/By/Reason.
  */
 export function formatNotification(n: Notification, lang: Language = 'en'): FormattedMessage {
-  const title = `${subject(n.release)} ${STATE_WORDS[lang][n.state]}`;
-  const body = lines(n, lang);
+  const { title, body } = isCanaryNotification(n) ? ((m) => ({ title: m.title, body: m.lines }))(formatCanaryNotification(n, lang)) : { title: `${subject(n.release)} ${STATE_WORDS[lang][n.state]}`, body: lines(n, lang) };
   return {
     title,
     markdown: [`**${title}**`, '', ...body.map((b) => `- ${b}`)].join('\n'),

@@ -1,4 +1,4 @@
-import type { Notification, NotificationState } from './message.ts';
+import { isCanaryNotification, type Notification, type NotificationState } from './message.ts';
 
 /**
  * Route selects which notifications go to which sinks. Every field present must match; an absent
@@ -24,7 +24,7 @@ function matchesAny(value: string, globs: readonly string[] | undefined): boolea
 
 /** routeMatches tells whether one route selects a notification. */
 export function routeMatches(route: Route, n: Notification): boolean {
-  const w = n.release.workload;
+  const w = isCanaryNotification(n) ? { namespace: n.canary.namespace, name: n.canary.name } : n.release.workload;
   if (!matchesAny(w.namespace, route.namespaces)) return false;
   if (!matchesAny(w.name, route.names)) return false;
   if (route.states && !route.states.includes(n.state)) return false;

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Instant } from '../../lib/clock.ts';
 import { toReleaseView } from '../../model/view/release-view.ts';
 import { formatNotification, type Language } from './format.ts';
-import type { Notification } from './message.ts';
+import { isCanaryNotification, type Notification } from './message.ts';
 import { acceptedIf2xx, acceptedIfCodeZero, type NotificationSink, type SinkRequest } from './sink.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
@@ -23,7 +23,11 @@ export interface WebhookSinkOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** webhookPayload is the generic webhook's JSON body: the state, the key, the rendered text and the release in its public view (model/view/release-view.ts). */
+/**
+ * webhookPayload is the generic webhook's JSON body: the state, the key, the rendered text and the
+ * release in its public view (model/view/release-view.ts) — or, for a canary state (`canary-*`), the
+ * canary (model/view/canary-view.ts CanarySummary), the step, the reason and the failing metric.
+ */
 export function webhookPayload(n: Notification, lang: Language): Record<string, unknown> {
   const msg = formatNotification(n, lang);
   return {
@@ -31,7 +35,7 @@ export function webhookPayload(n: Notification, lang: Language): Record<string, 
     state: n.state,
     title: msg.title,
     text: msg.plain,
-    release: toReleaseView(n.release),
+    ...(isCanaryNotification(n) ? { canary: n.canary, step: n.step, reason: n.reason, failing: n.state === 'canary-aborted' ? n.canary.failing : null } : { release: toReleaseView(n.release) }),
   };
 }
 

@@ -17,7 +17,7 @@ test('docs/api/schemas.json is generated from the zod views and current', () => 
 
 test('the schema describes every public view and their references resolve', () => {
   const doc = publicJsonSchema() as { $defs: Record<string, { required?: string[] }> };
-  assert.deepEqual(Object.keys(doc.$defs).sort(), ['ClusterList', 'Failure', 'LiveEvent', 'Release', 'ReleaseDetail', 'ReleaseEvent', 'ReleaseSummary', 'TemplateChange', 'Workload', 'WorkloadEvent', 'WorkloadRef']);
+  assert.deepEqual(Object.keys(doc.$defs).sort(), ['Canary', 'CanaryMeasurement', 'CanaryStep', 'CanarySummary', 'ClusterList', 'FailingMetric', 'Failure', 'LiveEvent', 'Release', 'ReleaseDetail', 'ReleaseEvent', 'ReleaseSummary', 'TemplateChange', 'Workload', 'WorkloadEvent', 'WorkloadRef']);
   assert.ok(doc.$defs.Release?.required?.includes('cluster'));
   for (const ref of JSON.stringify(doc).matchAll(/"\$ref":"#\/\$defs\/([A-Za-z]+)"/g)) assert.ok(ref[1]! in doc.$defs, `dangling $ref ${ref[1]}`);
 });

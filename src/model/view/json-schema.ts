@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { failureView, releaseEventView, releaseView, workloadRefView } from './release-view.ts';
+import { canaryMeasurementView, canaryStepView, canarySummaryView, canaryView, failingMetricView } from './canary-view.ts';
 import { liveEventView } from './live-event-view.ts';
 import { clusterListView } from './cluster-view.ts';
 import { releaseDetailView, templateChangeView } from './release-detail-view.ts';
@@ -24,6 +25,11 @@ export function publicJsonSchema(): Record<string, unknown> {
     ['ReleaseDetail', releaseDetailView],
     ['TemplateChange', templateChangeView],
     ['ClusterList', clusterListView],
+    ['Canary', canaryView],
+    ['CanarySummary', canarySummaryView],
+    ['CanaryStep', canaryStepView],
+    ['CanaryMeasurement', canaryMeasurementView],
+    ['FailingMetric', failingMetricView],
   ];
   for (const [id, schema] of named) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/$defs/${id}` }) as { schemas: Record<string, Record<string, unknown>> };
@@ -36,7 +42,7 @@ export function publicJsonSchema(): Record<string, unknown> {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://rollscope.dev/api/v1/schemas.json',
     title: 'rollscope public views',
-    description: 'The shapes of a release, workload and event as the HTTP API, SSE stream, CLI -o json|yaml and webhooks show them. Generated from src/model/view/*.ts; do not edit.',
+    description: 'The shapes of a release, workload, event and canary as the HTTP API, SSE stream, CLI -o json|yaml and webhooks show them. Generated from src/model/view/*.ts; do not edit.',
     $defs: defs,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canarySummaryView, type CanarySummaryView } from './canary-view.ts';
 import { releaseView, type ReleaseView } from './release-view.ts';
 import { workloadEventView, type WorkloadEventView } from './workload-view.ts';
 
@@ -10,6 +11,7 @@ import { workloadEventView, type WorkloadEventView } from './workload-view.ts';
 export const liveEventView = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('release'), data: releaseView }),
   z.strictObject({ type: z.literal('workload-event'), data: workloadEventView }),
+  z.strictObject({ type: z.literal('canary'), data: canarySummaryView }),
 ]);
 
 export type LiveEventView = z.infer<typeof liveEventView>;
@@ -22,4 +24,9 @@ export function releaseEvent(data: ReleaseView): LiveEventView {
 /** workloadEvent is the live event announcing a non-release change of a workload. */
 export function workloadEvent(data: WorkloadEventView): LiveEventView {
   return { type: 'workload-event', data };
+}
+
+/** canaryEvent is the live event announcing a canary's change as ledgered. */
+export function canaryEvent(data: CanarySummaryView): LiveEventView {
+  return { type: 'canary', data };
 }

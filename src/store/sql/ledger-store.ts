@@ -1,15 +1,17 @@
 import type { Instant } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import type { Release, ReleaseId, WorkloadEvent } from '../../model/release.ts';
+import type { CanaryEntry } from '../../canary/ledger.ts';
 import { encodeCursor } from '../cursor.ts';
 import type {
-  ActionFilter, LedgerStore, LedgerWorkload, OperatorAction, OutboxEntry, OutboxMessage, RecordedAction, ReleaseFilter, ReleasePage,
+  ActionFilter, CanaryFilter, CanaryStore, LedgerStore, LedgerWorkload, OperatorAction, OutboxEntry, OutboxMessage, RecordedAction, ReleaseFilter, ReleasePage,
   WatchCursor, WorkloadFilter, WorkloadSummary,
 } from '../ledger.ts';
 import { mergeRelease } from '../merge.ts';
 import { pageLimit } from '../page-limit.ts';
 import { checkReleaseNumber } from '../release-identity.ts';
 import { computeStats, type StatsQuery, type StatsReport } from '../stats.ts';
+import { sqlCanaryStore } from './canary-store.ts';
 import { Json, raw, sqlFor, type Sql, type SqlDialect, type SqlDriver, type SqlQuerier } from './driver.ts';
 import { releaseWhere } from './release-query.ts';
 import { RELEASE_COLUMNS, decodeRelease, encodeRelease, type SqlValue } from './release-row.ts';
@@ -49,12 +51,14 @@ export class SqlLedgerStore implements LedgerStore {
   readonly #db: SqlDriver;
   readonly #sql: ReturnType<typeof sqlFor>;
   readonly #stats: StatsRunner | null;
+  readonly #canaries: CanaryStore;
 
   /** The constructor does no I/O: the dialect's open function opens and migrates the database. `stats`, when given, computes stats off the caller's thread. */
   constructor(driver: SqlDriver, stats: StatsRunner | null = null) {
     this.#db = driver;
     this.#sql = sqlFor(driver.dialect);
     this.#stats = stats;
+    this.#canaries = sqlCanaryStore(async (sql, params) => (await driver.query(sql, params)).rows, driver.dialect, driver.decoders);
   }
 
   /** driver exposes the driver (dialect-specific tests, EXPLAIN checks). */
@@ -253,6 +257,18 @@ export class SqlLedgerStore implements LedgerStore {
   async stats(query: StatsQuery): Promise<StatsReport> {
     if (this.#stats) return this.#stats(query);
     return computeStats((await this.#rows(statsQuery(query, this.#db.dialect))).map((r) => decodeStatsRow(r, this.#db.decoders)), query);
+  }
+
+  upsertCanary(entry: CanaryEntry): Promise<void> {
+    return this.#canaries.upsertCanary(entry);
+  }
+
+  getCanary(cluster: string, id: string): Promise<CanaryEntry | null> {
+    return this.#canaries.getCanary(cluster, id);
+  }
+
+  listCanaries(filter: CanaryFilter): Promise<readonly CanaryEntry[]> {
+    return this.#canaries.listCanaries(filter);
   }
 
   async schemaVersion(): Promise<number> {

@@ -1,4 +1,5 @@
 import { apiVersionOf, RESOURCES } from '../resources.ts';
+import { closure, schemaForKind, schemaJson } from './openapi-schemas.ts';
 
 // Query parameters of a PATCH, as the real spec lists them (kubectl checks for fieldValidation).
 const PATCH_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string' }, uniqueItems: true }));
@@ -10,9 +11,12 @@ function gvPath(group: string, version: string): string {
 /**
  * openApiV3 answers `/openapi/v3` (the index of group versions) and `/openapi/v3/<gv>` with a
  * minimal document: one PATCH operation per resource carrying `x-kubernetes-group-version-kind`
- * and the `fieldValidation` parameter. That is what kubectl reads to send server-side field
- * validation (`fieldValidation=Strict`) instead of downloading schemas; no component schemas are
- * served, so `kubectl apply` computes strategic patches from its built-in types. Undefined = 404.
+ * and the `fieldValidation` parameter (what kubectl reads to send server-side field validation,
+ * `fieldValidation=Strict`, instead of validating on the client), and the component schemas of the
+ * group version's kinds (openapi-schemas.ts), which `kubectl explain` walks. The PATCH operations
+ * declare no request body types, so `kubectl apply` still computes strategic merge patches from its
+ * built-in types (apply/patcher.go only uses v3 when the operation accepts
+ * application/strategic-merge-patch+json). Undefined = 404.
  */
 export function openApiV3(path: string): unknown {
   const gvs = [...new Map(RESOURCES.map((r) => [gvPath(r.group, r.version), r])).values()];
@@ -34,5 +38,9 @@ export function openApiV3(path: string): unknown {
       },
     };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas: {} }, 'x-rollscope-group-version': apiVersionOf(gv) };
+  const kinds = RESOURCES.filter((x) => x.group === gv.group && x.version === gv.version)
+    .map((x) => schemaForKind(x.group, x.version, x.kind))
+    .filter((t) => t !== undefined);
+  const schemas = Object.fromEntries(closure(kinds.map((t) => t.id.slice(t.id.lastIndexOf('.') + 1))).map((t) => [t.id, schemaJson(t)]));
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas }, 'x-rollscope-group-version': apiVersionOf(gv) };
 }

@@ -8,6 +8,7 @@ import { applyStrategicPatch } from '../patch/strategic.ts';
 import { apiVersionOf } from '../resources.ts';
 import type { StorageWriteOptions } from '../storage.ts';
 import { fieldManagerOf, isDryRun, parseBody, parseObjectBody } from './body.ts';
+import { checkFields } from './field-validation.ts';
 import type { ApiCall } from './context.ts';
 import { sendJson } from './respond.ts';
 import { replicasFromScale, scaleOf } from './scale.ts';
@@ -64,6 +65,7 @@ export function servePatch(call: ApiCall): void {
     ...(type === 'apply' ? { operation: 'Apply' as const, appliedFields: fieldSetOf(parseObjectBody(call, true)) } : {}),
     ...(route.subresource === 'status' ? { subresource: 'status' as const } : {}),
   };
+  if (route.subresource !== 'scale' && type !== 'json') checkFields(call, route.info, parseBody(call, type === 'apply'), type === 'apply' ? 'apply' : 'decode');
   const current = state.store.get(route.info.key, route.namespace, name);
   if (!current) {
     if (type !== 'apply' || route.subresource !== undefined) throw notFound(route.info, name);
@@ -83,6 +85,7 @@ export function servePatch(call: ApiCall): void {
     sendJson(call, 200, scaleOf(state.store.update(route.info.key, next, opts)));
     return;
   }
+  if (type === 'json') checkFields(call, route.info, patched);
   const next = { ...patched, apiVersion: apiVersionOf(route.info), kind: route.info.kind, metadata: { ...patched.metadata, name, resourceVersion: precondition ?? '' } };
   sendJson(call, 200, state.store.update(route.info.key, next, opts));
 }

@@ -1,3 +1,4 @@
+import { checkFields } from './field-validation.ts';
 import type { KubeObject } from '../../../kube/types.ts';
 import { badRequest, isSimApiError, methodNotAllowed, notFound, SimApiError, failureStatus } from '../../core/api-error.ts';
 import { isPlainObject } from '../../core/deep.ts';
@@ -43,6 +44,7 @@ export function requireNamespace(call: ApiCall, namespace: string | undefined): 
 export function serveCreate(call: ApiCall): void {
   if (call.route.subresource !== undefined || call.route.name !== undefined) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
   const obj = checkTypeAndNamespace(call, parseObjectBody(call));
+  checkFields(call, call.route.info, obj);
   requireNamespace(call, obj.metadata.namespace);
   const created = call.state.store.create(call.route.info.key, obj, { fieldManager: fieldManagerOf(call), dryRun: isDryRun(call) });
   sendJson(call, 201, created);
@@ -66,6 +68,7 @@ export function serveUpdate(call: ApiCall): void {
   }
   if (route.subresource !== undefined && route.subresource !== 'status') throw notFound(route.info, name);
   const obj = checkTypeAndNamespace(call, { ...body, metadata: { ...body.metadata, name } });
+  checkFields(call, route.info, obj);
   try {
     const updated = state.store.update(route.info.key, obj, { ...opts, ...(route.subresource === 'status' ? { subresource: 'status' as const } : {}) });
     sendJson(call, 200, updated);
