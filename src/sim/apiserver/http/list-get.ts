@@ -3,7 +3,8 @@ import { badRequest, expired, notFound } from '../../core/api-error.ts';
 import { apiVersionOf } from '../resources.ts';
 import { compileFieldSelector, parseFieldSelector, parseLabelSelector } from '../../core/selectors.ts';
 import type { ApiCall } from './context.ts';
-import { sendJson } from './respond.ts';
+import { negotiateFormat, protobufList, protobufObject } from './negotiate.ts';
+import { sendJson, sendProtobuf } from './respond.ts';
 import { scaleOf } from './scale.ts';
 import { queryInt } from './query.ts';
 import { listJson } from './serialize.ts';
@@ -88,6 +89,10 @@ export function serveList(call: ApiCall): void {
     sendJson(call, 200, tableFor(route.info, items, meta, query.get('includeObject') ?? 'Metadata', state.clock.now()));
     return;
   }
+  if (negotiateFormat(call.req.headers.accept, route.info) === 'protobuf') {
+    sendProtobuf(call, 200, protobufList(route.info, meta, items));
+    return;
+  }
   sendJson(call, 200, listJson(route.info.kind, apiVersionOf(route.info), meta, items));
 }
 
@@ -103,6 +108,12 @@ export function serveGet(call: ApiCall): void {
   }
   if (wantsTable(call.req.headers.accept) && route.subresource === undefined) {
     sendJson(call, 200, tableFor(route.info, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, call.query.get('includeObject') ?? 'Metadata', state.clock.now()));
+    return;
+  }
+  const pb = route.subresource === undefined || route.subresource === 'status' ? negotiateFormat(call.req.headers.accept, route.info) : 'json';
+  const body = pb === 'protobuf' ? protobufObject(obj) : undefined;
+  if (body !== undefined) {
+    sendProtobuf(call, 200, body);
     return;
   }
   sendJson(call, 200, obj);

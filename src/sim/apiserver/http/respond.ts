@@ -3,6 +3,7 @@ import type { Status } from '../../../kube/types.ts';
 import { isTrackerError } from '../../../lib/errors.ts';
 import { failureStatus, internalError, isSimApiError, SimApiError } from '../../core/api-error.ts';
 import type { ApiCall } from './context.ts';
+import { PROTOBUF_CONTENT_TYPE } from './negotiate.ts';
 
 // Headers every response of a real kube-apiserver carries (API Priority and Fairness).
 const PF_HEADERS = {
@@ -24,6 +25,13 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, head
 export function sendJson(call: ApiCall, code: number, body: unknown, headers: Record<string, string> = {}): void {
   const bytes = writeJson(call.res, code, body, headers);
   call.state.accounting.countBytes(call.verb, call.route.info.key, bytes);
+}
+
+/** sendProtobuf answers an API call with a protobuf body and accounts its bytes. */
+export function sendProtobuf(call: ApiCall, code: number, body: Buffer): void {
+  call.res.writeHead(code, { ...PF_HEADERS, 'Content-Type': PROTOBUF_CONTENT_TYPE, 'Content-Length': String(body.length) });
+  call.res.end(body);
+  call.state.accounting.countBytes(call.verb, call.route.info.key, body.length);
 }
 
 /** toSimApiError turns anything thrown by a handler into the Status the server answers. */

@@ -2,6 +2,7 @@ import type { KubeObject } from '../../../kube/types.ts';
 import { matchesLabels, type LabelSelector } from '../../core/selectors.ts';
 import type { SimStorage } from '../storage.ts';
 import type { ChangeType, ResourceName, StoredChange } from '../../core/store-api.ts';
+import { protobufWatchFrame, type WireFormat } from './negotiate.ts';
 import { watchLine } from './serialize.ts';
 
 /** WatchFilter is what one watcher selects: a namespace, a label selector and a field predicate. */
@@ -15,6 +16,8 @@ export interface WatchFilter {
 export interface WatchSink {
   readonly filter: WatchFilter;
   write(line: Buffer): void;
+  /** The shared encoding of this watcher's events (JSON lines or protobuf frames). If unset, JSON. */
+  readonly format?: WireFormat;
   /** A per-watcher encoding (server-side printed Tables for `kubectl get -w`); if unset, the shared JSON line. */
   readonly encode?: (type: ChangeType, obj: KubeObject) => Buffer;
 }
@@ -82,7 +85,7 @@ export class WatchHubs {
 }
 
 function dispatch(sinks: ReadonlySet<WatchSink>, change: StoredChange): void {
-  const lines: Partial<Record<ChangeType, Buffer>> = {};
+  const lines: Partial<Record<`${WireFormat}:${ChangeType}`, Buffer>> = {};
   for (const sink of sinks) {
     const type = eventTypeFor(sink.filter, change);
     if (type === undefined) continue;
@@ -90,7 +93,8 @@ function dispatch(sinks: ReadonlySet<WatchSink>, change: StoredChange): void {
       sink.write(sink.encode(type, change.object));
       continue;
     }
-    const line = (lines[type] ??= watchLine(type, change.object));
+    const format = sink.format ?? 'json';
+    const line = (lines[`${format}:${type}`] ??= format === 'protobuf' ? protobufWatchFrame(type, change.object) : watchLine(type, change.object));
     sink.write(line);
   }
 }

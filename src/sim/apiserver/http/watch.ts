@@ -6,7 +6,8 @@ import type { ChangeType } from '../../core/store-api.ts';
 import type { ApiCall } from './context.ts';
 import { currentObjects } from './list-get.ts';
 import { queryBool, queryInt } from './query.ts';
-import { watchLine } from './serialize.ts';
+import { negotiateFormat, PROTOBUF_WATCH_CONTENT_TYPE, protobufWatchFrame, type WireFormat } from './negotiate.ts';
+import { watchLine, type WireEventType } from './serialize.ts';
 import { tableFor, wantsTable } from './table.ts';
 import { eventTypeFor, type WatchFilter, type WatchSink } from './watch-hub.ts';
 
@@ -21,10 +22,15 @@ export function expiredWatchStatus(requested: number, oldest: number): unknown {
   return failureStatus({ code: 410, reason: 'Expired', message: `too old resource version: ${requested} (${oldest})` });
 }
 
-function bookmark(call: ApiCall, annotate: boolean): Buffer {
+/** frameOf encodes one watch event in the watch's format: a JSON line or a length-prefixed protobuf frame. */
+function frameOf(format: WireFormat, type: WireEventType, obj: KubeObject): Buffer {
+  return format === 'protobuf' ? protobufWatchFrame(type, obj) : watchLine(type, obj);
+}
+
+function bookmark(call: ApiCall, format: WireFormat, annotate: boolean): Buffer {
   const { info } = call.route;
   const metadata = { resourceVersion: call.state.store.currentResourceVersion(), ...(annotate ? { annotations: { [INITIAL_EVENTS_END]: 'true' } } : {}) };
-  return watchLine('BOOKMARK', { kind: info.kind, apiVersion: apiVersionOf(info), metadata });
+  return frameOf(format, 'BOOKMARK', { kind: info.kind, apiVersion: apiVersionOf(info), metadata });
 }
 
 function parseResourceVersion(rv: string): number {
@@ -51,11 +57,12 @@ export function serveWatch(call: ApiCall): void {
   const bookmarks = queryBool(query, 'allowWatchBookmarks');
   const resumeFrom = rv !== '' && rv !== '0' && !initialEvents ? parseResourceVersion(rv) : undefined;
   const table = wantsTable(call.req.headers.accept);
+  const format: WireFormat = table ? 'json' : negotiateFormat(call.req.headers.accept, route.info);
   const encode = table
     ? (type: ChangeType | 'ADDED', obj: KubeObject): Buffer => watchLine(type, tableFor(route.info, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, query.get('includeObject') ?? 'Metadata', state.clock.now()))
-    : (type: ChangeType, obj: KubeObject): Buffer => watchLine(type, obj);
+    : (type: ChangeType, obj: KubeObject): Buffer => frameOf(format, type, obj);
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, { 'Content-Type': format === 'protobuf' ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   const write = (line: Buffer): void => {
     state.accounting.countBytes('watch', key, line.length);
@@ -67,7 +74,7 @@ export function serveWatch(call: ApiCall): void {
       ? { expired: true as const, oldest: Number(state.store.currentResourceVersion()) }
       : state.store.changesSince(key, resumeFrom);
     if (got.expired) {
-      write(watchLine('ERROR', expiredWatchStatus(resumeFrom, got.oldest)));
+      write(frameOf(format, 'ERROR', expiredWatchStatus(resumeFrom, got.oldest) as KubeObject));
       res.end();
       return;
     }
@@ -77,18 +84,18 @@ export function serveWatch(call: ApiCall): void {
     }
   } else {
     for (const o of currentObjects(call)) write(encode('ADDED', o));
-    if (initialEvents && bookmarks) write(bookmark(call, true));
+    if (initialEvents && bookmarks) write(bookmark(call, format, true));
   }
 
-  const sink: WatchSink = { filter, write, ...(table ? { encode } : {}) };
+  const sink: WatchSink = { filter, write, format, ...(table ? { encode } : {}) };
   const detach = state.hubs.attach(key, sink);
   const unregister = state.faults.registerWatch(key, () => res.destroy());
   const timeoutS = queryInt(query, 'timeoutSeconds') ?? DEFAULT_MIN_TIMEOUT_S * (1 + state.random());
   const timers: NodeJS.Timeout[] = [];
-  if (bookmarks) timers.push(setInterval(() => write(bookmark(call, false)), state.bookmarkIntervalMs));
+  if (bookmarks) timers.push(setInterval(() => write(bookmark(call, format, false)), state.bookmarkIntervalMs));
   timers.push(
     setTimeout(() => {
-      if (bookmarks) write(bookmark(call, false));
+      if (bookmarks) write(bookmark(call, format, false));
       res.end();
     }, Math.max(0, timeoutS * 1000)),
   );

@@ -1,0 +1,388 @@
+import { INLINE_FIELDS, POINTER_SCALARS, PROTOBUF_MAGIC } from './schema.ts';
+import { KUBE_PROTO_SCHEMA } from './schema.generated.ts';
+import { LEN, ProtoError, readVarint, skipField, VARINT } from './wire.ts';
+
+/**
+ * Lazy decoding of Kubernetes protobuf into the JSON form of an object, restricted to a field
+ * mask: fields outside the mask are skipped by wire type and length without being decoded (a
+ * Pod's managedFields, volumes and env are never turned into strings or objects). What is
+ * decoded matches the object's JSON: custom types as in SPECIAL_MESSAGES, inline embeddings
+ * flattened, and zero scalars dropped as Go's `omitempty` drops them — except Go pointer fields
+ * (POINTER_SCALARS), where an explicit 0 or false is kept, since kube-apiserver writes every
+ * non-pointer scalar even when zero and JSON would omit it.
+ */
+
+/** FieldMask selects what to decode: `true` = the whole value, an object = only the named fields (recursively). */
+export type FieldMask = true | { readonly [jsonName: string]: FieldMask };
+
+type Json = Record<string, unknown>;
+
+// How a field's value is read.
+const K = { String: 0, Bytes: 1, Int: 2, Bool: 3, Double: 4, Float: 5, Time: 6, MicroTime: 7, IntOrString: 8, Quantity: 9, Raw: 10, Message: 11 } as const;
+type K = (typeof K)[keyof typeof K];
+
+interface Field {
+  readonly name: string;
+  readonly kind: K;
+  readonly repeated: boolean;
+  /** Map value kind/message, when the field is a map<string, …>. */
+  readonly map: boolean;
+  readonly pointer: boolean;
+  readonly inline: boolean;
+  /** The compiled sub-message (K.Message; for maps, of the value). */
+  readonly sub: Compiled | undefined;
+}
+
+/** Compiled is a message type compiled against a mask: fields by number, undefined = skip. */
+export interface Compiled {
+  readonly type: string;
+  readonly fields: readonly (Field | undefined)[];
+}
+
+const SCALAR_KINDS: Readonly<Record<string, K>> = {
+  string: K.String, bytes: K.Bytes, int32: K.Int, int64: K.Int, uint32: K.Int, uint64: K.Int, bool: K.Bool, double: K.Double, float: K.Float,
+  'meta.Time': K.Time, 'meta.MicroTime': K.MicroTime, 'intstr.IntOrString': K.IntOrString, 'resource.Quantity': K.Quantity,
+  'runtime.RawExtension': K.Raw, 'meta.FieldsV1': K.Raw,
+};
+
+const cache = new Map<string, WeakMap<object, Compiled>>();
+const ALL = { all: true } as const;
+
+/** compileMask prepares `type` (e.g. `core.Pod`) for decodeMasked with `mask`; compiled forms are cached per mask object. */
+export function compileMask(type: string, mask: FieldMask): Compiled {
+  const key = mask === true ? ALL : mask;
+  let byMask = cache.get(type);
+  if (byMask === undefined) cache.set(type, (byMask = new WeakMap()));
+  const hit = byMask.get(key);
+  if (hit !== undefined) return hit;
+  const schema = KUBE_PROTO_SCHEMA[type];
+  if (schema === undefined) throw new Error(`no protobuf schema for ${type}`);
+  const fields: (Field | undefined)[] = [];
+  const compiled: Compiled = { type, fields };
+  byMask.set(key, compiled);
+  for (const [num, name, ftype, rep] of schema) {
+    const inline = INLINE_FIELDS.has(name);
+    const sel: FieldMask | undefined = mask === true ? true : inline ? mask : mask[name];
+    if (sel === undefined) continue;
+    const isMap = ftype.startsWith('map:');
+    const base = isMap ? ftype.slice(4) : ftype;
+    const kind = SCALAR_KINDS[base] ?? K.Message;
+    fields[num] = {
+      name,
+      kind,
+      repeated: rep === 'r',
+      map: isMap,
+      pointer: POINTER_SCALARS.has(`${type}.${name}`),
+      inline,
+      sub: kind === K.Message ? compileMask(base, sel) : undefined,
+    };
+  }
+  return compiled;
+}
+
+/** Cursor is a read position in a buffer. */
+interface Cursor {
+  pos: number;
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** readString decodes UTF-8 bytes [start, end); short ASCII strings without TextDecoder. */
+function readString(buf: Uint8Array, start: number, end: number): string {
+  if (end - start < 24) {
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const c = buf[i] ?? 0;
+      if (c >= 0x80) return decoder.decode(buf.subarray(start, end));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return decoder.decode(buf.subarray(start, end));
+}
+
+function rfc3339(seconds: number, micros: number | undefined): string {
+  const iso = new Date(seconds * 1000).toISOString();
+  return micros === undefined ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, 19)}.${String(micros).padStart(6, '0')}Z`;
+}
+
+function readLen(buf: Uint8Array, c: Cursor): number {
+  const len = readVarint(buf, c);
+  const end = c.pos + len;
+  if (end > buf.length) throw new ProtoError('length-delimited field runs past the end of the message');
+  return end;
+}
+
+/** readSpecial decodes a custom-JSON message occupying [c.pos, end). */
+function readSpecial(buf: Uint8Array, c: Cursor, end: number, kind: K): unknown {
+  let seconds = 0;
+  let nanos = 0;
+  let type = 0;
+  let intVal = 0;
+  let str: string | undefined;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const num = tag >>> 3;
+    const wire = tag & 7;
+    if (wire === VARINT && (kind === K.Time || kind === K.MicroTime)) {
+      const v = readVarint(buf, c);
+      if (num === 1) seconds = v;
+      else if (num === 2) nanos = v;
+    } else if (wire === VARINT && kind === K.IntOrString) {
+      const v = readVarint(buf, c);
+      if (num === 1) type = v;
+      else if (num === 2) intVal = v;
+    } else if (wire === LEN && ((kind === K.IntOrString && num === 3) || (kind === K.Quantity && num === 1) || (kind === K.Raw && num === 1))) {
+      const e = readLen(buf, c);
+      str = readString(buf, c.pos, e);
+      c.pos = e;
+    } else skipField(buf, c, wire);
+  }
+  switch (kind) {
+    case K.Time:
+      return seconds === 0 && nanos === 0 ? null : rfc3339(seconds, undefined);
+    case K.MicroTime:
+      return seconds === 0 && nanos === 0 ? null : rfc3339(seconds, Math.floor(nanos / 1000));
+    case K.IntOrString:
+      return type === 1 ? (str ?? '') : intVal;
+    case K.Quantity:
+      return str ?? '';
+    default:
+      return str === undefined || str === '' ? null : (JSON.parse(str) as unknown);
+  }
+}
+
+function readValue(buf: Uint8Array, c: Cursor, wire: number, f: Field): unknown {
+  switch (f.kind) {
+    case K.Int:
+      if (wire !== VARINT) break;
+      return readVarint(buf, c);
+    case K.Bool:
+      if (wire !== VARINT) break;
+      return readVarint(buf, c) !== 0;
+    case K.Double: {
+      if (wire !== 1) break;
+      const v = new DataView(buf.buffer, buf.byteOffset + c.pos, 8).getFloat64(0, true);
+      c.pos += 8;
+      return v;
+    }
+    case K.Float: {
+      if (wire !== 5) break;
+      const v = new DataView(buf.buffer, buf.byteOffset + c.pos, 4).getFloat32(0, true);
+      c.pos += 4;
+      return v;
+    }
+    default: {
+      if (wire !== LEN) break;
+      const end = readLen(buf, c);
+      let v: unknown;
+      if (f.kind === K.String) v = readString(buf, c.pos, end);
+      else if (f.kind === K.Bytes) v = Buffer.from(buf.buffer, buf.byteOffset + c.pos, end - c.pos).toString('base64');
+      else if (f.kind === K.Message) v = decodeRange(buf, c.pos, end, f.sub as Compiled, {});
+      else v = readSpecial(buf, c, end, f.kind);
+      c.pos = end;
+      return v;
+    }
+  }
+  throw new ProtoError(`field ${f.name} has wire type ${wire}`);
+}
+
+function readMapEntry(buf: Uint8Array, c: Cursor, end: number, f: Field): [string, unknown] {
+  let key = '';
+  let value: unknown = f.kind === K.String ? '' : undefined;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const wire = tag & 7;
+    if (tag >>> 3 === 1 && wire === LEN) {
+      const e = readLen(buf, c);
+      key = readString(buf, c.pos, e);
+      c.pos = e;
+    } else if (tag >>> 3 === 2) value = readValue(buf, c, wire, f);
+    else skipField(buf, c, wire);
+  }
+  return [key, value];
+}
+
+function isZero(v: unknown): boolean {
+  return v === '' || v === 0 || v === false || v === null;
+}
+
+/** decodeRange decodes the message in [start, end) of `buf` into `out` (JSON form, masked). */
+function decodeRange(buf: Uint8Array, start: number, end: number, msg: Compiled, out: Json): Json {
+  const c: Cursor = { pos: start };
+  const fields = msg.fields;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const wire = tag & 7;
+    const f = fields[tag >>> 3];
+    if (f === undefined) {
+      skipField(buf, c, wire);
+      continue;
+    }
+    if (f.map) {
+      if (wire !== LEN) throw new ProtoError(`map field ${f.name} has wire type ${wire}`);
+      const e = readLen(buf, c);
+      const [k, v] = readMapEntry(buf, c, e, f);
+      c.pos = e;
+      ((out[f.name] as Json | undefined) ?? (out[f.name] = {}))[k] = v;
+      continue;
+    }
+    if (f.inline) {
+      if (wire !== LEN) throw new ProtoError(`field ${f.name} has wire type ${wire}`);
+      const e = readLen(buf, c);
+      decodeRange(buf, c.pos, e, f.sub as Compiled, out);
+      c.pos = e;
+      continue;
+    }
+    const v = readValue(buf, c, wire, f);
+    if (f.repeated) {
+      const list = out[f.name] as unknown[] | undefined;
+      if (list === undefined) out[f.name] = [v];
+      else list.push(v);
+      continue;
+    }
+    if (v === null || (!f.pointer && isZero(v))) continue;
+    out[f.name] = v;
+  }
+  if (c.pos !== end) throw new ProtoError('a field runs past the end of its message');
+  return out;
+}
+
+/** Envelope is a decoded runtime.Unknown: typeMeta and where its raw message lies in the buffer. */
+export interface Envelope {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly rawStart: number;
+  readonly rawEnd: number;
+}
+
+/** readEnvelope checks the `k8s\0` magic at `start` and reads the runtime.Unknown in [start+4, end). */
+export function readEnvelope(buf: Uint8Array, start = 0, end = buf.length): Envelope {
+  for (let i = 0; i < 4; i++) if (buf[start + i] !== PROTOBUF_MAGIC[i]) throw new ProtoError('missing the k8s\\0 prefix');
+  const c: Cursor = { pos: start + 4 };
+  let apiVersion = '';
+  let kind = '';
+  let rawStart = 0;
+  let rawEnd = 0;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const wire = tag & 7;
+    const num = tag >>> 3;
+    if (wire === LEN && (num === 1 || num === 2)) {
+      const e = readLen(buf, c);
+      if (num === 2) {
+        rawStart = c.pos;
+        rawEnd = e;
+      } else {
+        while (c.pos < e) {
+          const t = readVarint(buf, c);
+          if ((t & 7) === LEN && (t >>> 3 === 1 || t >>> 3 === 2)) {
+            const te = readLen(buf, c);
+            if (t >>> 3 === 1) apiVersion = readString(buf, c.pos, te);
+            else kind = readString(buf, c.pos, te);
+            c.pos = te;
+          } else skipField(buf, c, t & 7);
+        }
+      }
+      c.pos = e;
+    } else skipField(buf, c, wire);
+  }
+  if (c.pos !== end) throw new ProtoError('the envelope runs past the end of the body');
+  return { apiVersion, kind, rawStart, rawEnd };
+}
+
+/** decodeMasked decodes the message in [start, end) of `buf` as `msg` (from compileMask). Throws ProtoError if malformed. */
+export function decodeMasked(buf: Uint8Array, start: number, end: number, msg: Compiled): Json {
+  return decodeRange(buf, start, end, msg, {});
+}
+
+/** WatchEventFrame is a decoded meta/v1 WatchEvent: its type and where the embedded object (a whole protobuf body) lies. */
+export interface WatchEventFrame {
+  readonly type: string;
+  readonly objectStart: number;
+  readonly objectEnd: number;
+}
+
+/** readWatchEvent reads a WatchEvent {type=1, object=2: RawExtension{raw=1}} occupying all of `buf`. */
+export function readWatchEvent(buf: Uint8Array): WatchEventFrame {
+  const c: Cursor = { pos: 0 };
+  let type = '';
+  let objectStart = 0;
+  let objectEnd = 0;
+  while (c.pos < buf.length) {
+    const tag = readVarint(buf, c);
+    const wire = tag & 7;
+    const num = tag >>> 3;
+    if (wire === LEN && num === 1) {
+      const e = readLen(buf, c);
+      type = readString(buf, c.pos, e);
+      c.pos = e;
+    } else if (wire === LEN && num === 2) {
+      const e = readLen(buf, c);
+      while (c.pos < e) {
+        const t = readVarint(buf, c);
+        if ((t & 7) === LEN && t >>> 3 === 1) {
+          const re = readLen(buf, c);
+          objectStart = c.pos;
+          objectEnd = re;
+          c.pos = re;
+        } else skipField(buf, c, t & 7);
+      }
+      c.pos = e;
+    } else skipField(buf, c, wire);
+  }
+  if (c.pos !== buf.length) throw new ProtoError('the watch event runs past the end of its frame');
+  return { type, objectStart, objectEnd };
+}
+
+/** ListBody is a decoded `<Kind>List`: its ListMeta and the byte ranges of its items. */
+export interface ListBody {
+  readonly resourceVersion: string;
+  readonly continue: string;
+  readonly items: readonly (readonly [number, number])[];
+}
+
+/** readList reads a list message (metadata=1 ListMeta, items=2 repeated) in [start, end) without decoding the items. */
+export function readList(buf: Uint8Array, start: number, end: number): ListBody {
+  const c: Cursor = { pos: start };
+  let resourceVersion = '';
+  let cont = '';
+  const items: (readonly [number, number])[] = [];
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const wire = tag & 7;
+    const num = tag >>> 3;
+    if (wire === LEN && num === 2) {
+      const e = readLen(buf, c);
+      items.push([c.pos, e]);
+      c.pos = e;
+    } else if (wire === LEN && num === 1) {
+      const e = readLen(buf, c);
+      while (c.pos < e) {
+        const t = readVarint(buf, c);
+        if ((t & 7) === LEN && (t >>> 3 === 2 || t >>> 3 === 3)) {
+          const te = readLen(buf, c);
+          if (t >>> 3 === 2) resourceVersion = readString(buf, c.pos, te);
+          else cont = readString(buf, c.pos, te);
+          c.pos = te;
+        } else skipField(buf, c, t & 7);
+      }
+      c.pos = e;
+    } else skipField(buf, c, wire);
+  }
+  if (c.pos !== end) throw new ProtoError('the list runs past the end of the body');
+  return { resourceVersion, continue: cont, items };
+}
+
+/** nameOf reads metadata.name and metadata.namespace of an object message in [start, end) for warnings; never throws. */
+export function nameOf(buf: Uint8Array, start: number, end: number): string {
+  try {
+    const meta = decodeMasked(buf, start, end, compileMask('core.Pod', NAME_MASK))['metadata'] as Json | undefined;
+    const ns = typeof meta?.['namespace'] === 'string' ? `${meta['namespace']}/` : '';
+    return typeof meta?.['name'] === 'string' ? `${ns}${meta['name']}` : '<no name>';
+  } catch {
+    return '<unreadable>';
+  }
+}
+
+const NAME_MASK: FieldMask = { metadata: { name: true, namespace: true } };
