@@ -40,8 +40,11 @@ function dataOf(out: StatusOutput): unknown {
 
 function humanLine(out: StatusOutput): string {
   switch (out.as) {
-    case 'native':
-      return `${nativeLine(out.subject, out.verdict)}\n`;
+    case 'native': {
+      const tail = out.verdict.diagnosis?.logTail ?? [];
+      const log = tail.length === 0 ? '' : `last log lines of container ${out.verdict.diagnosis?.container ?? '?'} before it exited:\n${tail.map((l) => `  | ${l}\n`).join('')}`;
+      return `${nativeLine(out.subject, out.verdict)}\n${log}`;
+    }
     case 'kstatus':
       return `${out.view.status}: ${out.view.message}\n`;
     case 'argocd':

@@ -6,6 +6,7 @@ import { TrackerError } from '../lib/errors.ts';
 import { jsonLogger } from '../lib/log.ts';
 import { startSim, type Sim } from '../sim/index.ts';
 import { acquireDemoLock } from './demo-lock.ts';
+import { DEFAULT_FAIL_FAST_RULES, type FailFastRules } from '../track/status/fail-fast.ts';
 import { findScenario } from '../sim/scenarios/index.ts';
 import { openSqliteLedger } from '../store/sqlite/store.ts';
 import { startDaemon, type RunningDaemon } from './main.ts';
@@ -40,7 +41,9 @@ export interface RunningDemo {
  * startDemo runs everything in one process: the simulated cluster with the demo scenario, the
  * tracker (reading the cluster through its real HTTP API, like against any cluster), the ledger in
  * a fresh SQLite file, and the API + dashboard on loopback with a generated operator token.
- * The tracker reads the simulated clock, so release times and durations are simulated time.
+ * One clock for every view: the simulator's timestamps follow the wall clock and `speed` compresses
+ * only its world's delays (sim/core/clock.ts CompressedClock), so kubectl, the ledger, `rollscope
+ * history` and the dashboard agree on when a release happened and how long it took.
  */
 export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   const kubeconfig = resolve(o.kubeconfigOut);
@@ -50,7 +53,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   const lock = acquireDemoLock(`${ledgerPath}.lock`, { ledger: ledgerPath, kubeconfig });
   let sim: Sim;
   try {
-    sim = await startSim({ host: o.simListen.host, port: o.simListen.port, speed: o.speed, nodes: o.nodes });
+    sim = await startSim({ host: o.simListen.host, port: o.simListen.port, speed: o.speed, nodes: o.nodes, timeline: 'wall' });
   } catch (e) {
     lock.release();
     throw e;
@@ -71,7 +74,9 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     const operatorToken = randomBytes(18).toString('base64url');
     const viewerToken = randomBytes(18).toString('base64url');
     const clock: Clock = { now: () => sim.clock.now(), sleep: (ms, signal) => realClock.sleep(ms, signal) };
-    const base = { kubeconfig, namespaces: [], cluster: 'demo', ledger, config: {}, logger, clock, tokens: [{ subject: 'demo-operator', role: 'operator' as const, token: operatorToken }, { subject: 'demo-viewer', role: 'viewer' as const, token: viewerToken }] };
+    // The world runs speed× faster, so does the tracker's patience: fail-fast graces shrink alike.
+    const failFastRules = Object.fromEntries(Object.entries(DEFAULT_FAIL_FAST_RULES).map(([code, ms]) => [code, Math.round(ms / o.speed)])) as FailFastRules;
+    const base = { kubeconfig, namespaces: [], cluster: 'demo', ledger, config: {}, logger, clock, failFastRules, tokens: [{ subject: 'demo-operator', role: 'operator' as const, token: operatorToken }, { subject: 'demo-viewer', role: 'viewer' as const, token: viewerToken }] };
     try {
       daemon = await startDaemon({ ...base, listen: o.listen });
     } catch (e) {

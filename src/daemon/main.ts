@@ -32,6 +32,7 @@ import { CanaryLedger } from '../controllers/tracker/canary-ledger.ts';
 import { FactSink } from '../controllers/tracker/fact-sink.ts';
 import { trackerRunnable, type TrackerTerm } from '../controllers/tracker/runnable.ts';
 import { Manager } from '../controllers/runtime/manager.ts';
+import type { FailFastRules } from '../track/status/fail-fast.ts';
 
 /** DaemonOptions are the resolved settings of `rollscope serve` (flags over config file). */
 export interface DaemonOptions {
@@ -59,6 +60,8 @@ export interface DaemonOptions {
   readonly healthProbeListen?: string;
   /** Environment for the OpenTelemetry variables (OTEL_*). If unset, process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Fail-fast graces of the tracker (the sped-up demo shortens them). If unset, DEFAULT_FAIL_FAST_RULES. */
+  readonly failFastRules?: FailFastRules;
 }
 
 /** RunningDaemon is a started tracker. */
@@ -104,6 +107,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     logger: o.logger,
     metrics,
     informers: { kubeConfig, namespaces: o.namespaces, ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
+    ...(o.failFastRules === undefined ? {} : { rules: o.failFastRules }),
     // Canaries: their annotations on the stable Deployments, as the tracker's informers see them, go to the ledger.
     canaries: new CanaryLedger({ ledger: o.ledger, cluster: o.cluster, clock, logger: o.logger.child({ component: 'canary-ledger' }), bus, notifier, metrics: new CanaryMetrics(metrics.registry) }),
   });

@@ -31,4 +31,8 @@ export interface Diagnosis {
   readonly object?: string;
   /** For CrashLoop: the last termination's exit code. */
   readonly exitCode?: number;
+  /** For CrashLoop: the container that crashed. */
+  readonly container?: string;
+  /** For CrashLoop: the last lines the container wrote before it exited (its previous run's log), redacted and size-limited (ops/crash-log.ts). */
+  readonly logTail?: readonly string[];
 }

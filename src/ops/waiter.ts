@@ -12,6 +12,7 @@ import type { Progress } from '../track/status/verdict.ts';
 import { newTrack, stepTarget, type TargetTrack } from './wait-step.ts';
 import { describeTarget, type WorkloadTarget } from './workload-target.ts';
 import { buildWatches, type Watches } from './wait-watches.ts';
+import { withCrashLog } from './crash-log.ts';
 import { viewOf, type StuckPod } from './workload-view.ts';
 
 /** WaitOptions configures waitForRollouts. */
@@ -142,10 +143,10 @@ export async function waitForRollouts(options: WaitOptions): Promise<WaitResult>
         tracks = stepped.value.tracks;
         recheckAt = stepped.value.recheckAt;
         options.onUpdate?.({ elapsedMs: now - startedAt, workloads: tracks.map(progressOf) });
-        if (tracks.some((t) => t.status === 'failed' || t.status === 'notfound')) return resultOf('failed', tracks, now, startedAt, timeoutMs);
+        if (tracks.some((t) => t.status === 'failed' || t.status === 'notfound')) return await withCrashLogs(http, resultOf('failed', tracks, now, startedAt, timeoutMs));
         if (tracks.every((t) => t.status === 'done')) return resultOf('succeeded', tracks, now, startedAt, timeoutMs);
       }
-      if (now - startedAt >= timeoutMs) return resultOf('timeout', tracks, now, startedAt, timeoutMs);
+      if (now - startedAt >= timeoutMs) return await withCrashLogs(http, resultOf('timeout', tracks, now, startedAt, timeoutMs));
       const changed = new Promise<void>((resolve) => (wake = resolve));
       const nap = new AbortController();
       const delay = Math.max(0, Math.min(recheckAt, startedAt + timeoutMs) - now);
@@ -200,6 +201,13 @@ function resultOf(result: WaitResult['result'], tracks: readonly TargetTrack[], 
     return { ...base, state: v.state, reason: v.reason, message: v.message, diagnosis: v.diagnosis };
   });
   return { result, workloads, durationMs: now - startedAt, notFound: tracks.filter((t) => t.status === 'notfound').map((t) => t.target) };
+}
+
+/** withCrashLogs adds the crashed container's last log lines to each CrashLoop diagnosis of a result (ops/crash-log.ts). */
+async function withCrashLogs(http: KubeHttp, r: WaitResult): Promise<WaitResult> {
+  const signal = AbortSignal.timeout(5_000);
+  const workloads = await Promise.all(r.workloads.map(async (w) => (w.diagnosis === null ? w : { ...w, diagnosis: await withCrashLog(http, w.diagnosis, w.namespace, signal) })));
+  return { ...r, workloads };
 }
 
 /** fatalLogger is a silent Logger that hands every list/watch failure (as a TrackerError) to `onFailure`. */

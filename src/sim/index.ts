@@ -13,7 +13,7 @@ import type { Instant } from '../lib/clock.ts';
 import { RequestAccounting } from './apiserver/accounting.ts';
 import { startApiServer } from './apiserver/apiserver.ts';
 import { defaultBehaviour } from './node/behaviour.ts';
-import { ScaledClock, type SimClock } from './core/clock.ts';
+import { CompressedClock, ScaledClock, type SimClock } from './core/clock.ts';
 import type { SimBehaviour, SimContext } from './core/context.ts';
 import { startControllers } from './controllers/index.ts';
 import { createEventSink, type EventSinkOptions } from './core/events.ts';
@@ -26,7 +26,7 @@ import { registerNodes } from './node/nodes.ts';
 import { createSimStorage, type SimStorage } from './apiserver/storage.ts';
 import { startLoad, type LoadTarget, type RunningLoad } from './network/load.ts';
 
-export { ManualClock, ScaledClock, type SimClock } from './core/clock.ts';
+export { CompressedClock, ManualClock, ScaledClock, type SimClock } from './core/clock.ts';
 export { RequestAccounting } from './apiserver/accounting.ts';
 export { SimFaults } from './apiserver/faults.ts';
 export { SimStorage, createSimStorage } from './apiserver/storage.ts';
@@ -51,6 +51,12 @@ export interface StartSimOptions {
   readonly speed?: number;
   /** Simulated start instant of the default ScaledClock. If unset, now. */
   readonly start?: Instant;
+  /**
+   * `scaled` (default): a ScaledClock, one consistent timeline running `speed`× (tests);
+   * `wall`: a CompressedClock, timestamps on the wall clock and the world's delays compressed by
+   * `speed` (what people watch: `rollscope demo` and `rollscope sim`).
+   */
+  readonly timeline?: 'scaled' | 'wall';
   /** Listen address. If unset, 127.0.0.1. */
   readonly host?: string;
   /** Port. If unset, 0 (any free port). */
@@ -109,7 +115,11 @@ export interface Sim {
  * controllers, scheduler and kubelet. Resolves once the server is listening.
  */
 export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
-  const clock = options.clock ?? new ScaledClock({ speed: options.speed ?? 1, ...(options.start === undefined ? {} : { start: options.start }) });
+  const clock =
+    options.clock ??
+    (options.timeline === 'wall'
+      ? new CompressedClock({ speed: options.speed ?? 1 })
+      : new ScaledClock({ speed: options.speed ?? 1, ...(options.start === undefined ? {} : { start: options.start }) }));
   const random = options.random ?? Math.random;
   const addressBlock = randomAddressBlock();
   const store = createSimStorage(clock, { random, addressBlock, ...(options.changeWindow === undefined ? {} : { changeWindow: options.changeWindow }) });

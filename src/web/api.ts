@@ -2,6 +2,7 @@
 import type { ReleaseView } from '../model/view/release-view.ts';
 import type { ReleaseDetailView } from '../model/view/release-detail-view.ts';
 import type { ClusterListView } from '../model/view/cluster-view.ts';
+import type { CanarySummaryView, CanaryView } from '../model/view/canary-view.ts';
 import type { WorkloadEventView, WorkloadView } from '../model/view/workload-view.ts';
 
 /** ApiRelease is a release as the API returns it: the public view defined once in model/view (times as RFC 3339 strings). */
@@ -18,6 +19,12 @@ export type ApiReleaseDetail = ReleaseDetailView;
 
 /** ApiClusters is `GET /api/v1/clusters`: the clusters of the ledger and the one this server acts on. */
 export type ApiClusters = ClusterListView;
+
+/** ApiCanary is `GET /api/v1/canaries/{ns}/{name}`: a canary with each step and measurement (model/view/canary-view.ts). */
+export type ApiCanary = CanaryView;
+
+/** ApiCanarySummary is one item of `GET /api/v1/canaries` and the data of the SSE `canary`. */
+export type ApiCanarySummary = CanarySummaryView;
 
 /** ApiStatsFigures are the delivery figures of one group or the total. */
 export interface ApiStatsFigures {
@@ -104,14 +111,16 @@ export const api = {
   workloadReleases: (ns: string, kind: string, name: string, cluster = '') => request<{ items: ApiRelease[] }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/releases${query({ cluster })}`),
   active: (cluster = '') => request<{ items: ApiRelease[] }>(`/api/v1/rollouts/active${query({ cluster })}`),
   clusters: () => request<ApiClusters>('/api/v1/clusters'),
+  canaries: (params: Readonly<Record<string, string | undefined>>) => request<{ items: ApiCanarySummary[] }>(`/api/v1/canaries${query(params)}`),
+  canary: (ns: string, name: string, params: Readonly<Record<string, string | undefined>> = {}) => request<ApiCanary>(`/api/v1/canaries/${encodeURIComponent(ns)}/${encodeURIComponent(name)}${query(params)}`),
   stats: (params: Readonly<Record<string, string | undefined>>) => request<ApiStats>(`/api/v1/stats${query(params)}`),
   act: (ns: string, kind: string, name: string, action: string, cluster = '') =>
     request<{ message: string }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/${action}${query({ cluster })}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
 };
 
-/** subscribe opens the SSE stream and calls `fn` for each release change; returns a closer. */
+/** subscribe opens the SSE stream and calls `fn` for each release, workload event and canary change; returns a closer. */
 export function subscribe(fn: (type: string, data: unknown) => void): () => void {
   const es = new EventSource('/api/v1/stream');
-  for (const type of ['release', 'workload-event']) es.addEventListener(type, (e) => fn(type, JSON.parse((e as MessageEvent<string>).data)));
+  for (const type of ['release', 'workload-event', 'canary']) es.addEventListener(type, (e) => fn(type, JSON.parse((e as MessageEvent<string>).data)));
   return () => es.close();
 }

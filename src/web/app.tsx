@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { api, storedToken, storeToken } from './api.ts';
 import { CLUSTER_KEY, ClusterContext, multiCluster, type ClusterScope } from './cluster-scope.ts';
 import { LangContext, STRINGS, type Lang } from './i18n.ts';
+import { CanariesPage } from './pages/canaries-page.tsx';
+import { CanaryPage } from './pages/canary-page.tsx';
 import { LivePage } from './pages/live-page.tsx';
 import { ReleasePage } from './pages/release-page.tsx';
 import { ReleasesPage } from './pages/releases-page.tsx';
@@ -9,16 +11,19 @@ import { StatsPage } from './pages/stats-page.tsx';
 import { WorkloadPage } from './pages/workload-page.tsx';
 
 /** Route is a parsed location hash. */
-type Route = { page: 'releases' } | { page: 'live' } | { page: 'stats' } | { page: 'release'; id: string } | { page: 'workload'; ns: string; kind: string; name: string; cluster: string };
+type Route = { page: 'releases' } | { page: 'live' } | { page: 'stats' } | { page: 'canaries' } | { page: 'canary'; ns: string; name: string; cluster: string } | { page: 'release'; id: string } | { page: 'workload'; ns: string; kind: string; name: string; cluster: string };
 
 /**
- * parseRoute reads `#/release/ID`, `#/workload/NS/KIND/NAME[/CLUSTER]`, `#/live`, `#/stats`; anything
- * else is the release list. A workload link names its cluster when the ledger holds several.
+ * parseRoute reads `#/release/ID`, `#/workload/NS/KIND/NAME[/CLUSTER]`, `#/live`, `#/stats`,
+ * `#/canaries`, `#/canary/NS/NAME[/CLUSTER]`; anything else is the release list. A workload or
+ * canary link names its cluster when the ledger holds several.
  */
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (parts[0] === 'release' && parts[1]) return { page: 'release', id: parts[1] };
   if (parts[0] === 'workload' && parts[3]) return { page: 'workload', ns: parts[1]!, kind: parts[2]!, name: parts[3], cluster: parts[4] ?? '' };
+  if (parts[0] === 'canary' && parts[2]) return { page: 'canary', ns: parts[1]!, name: parts[2], cluster: parts[3] ?? '' };
+  if (parts[0] === 'canaries') return { page: 'canaries' };
   if (parts[0] === 'live') return { page: 'live' };
   if (parts[0] === 'stats') return { page: 'stats' };
   return { page: 'releases' };
@@ -52,6 +57,7 @@ export function App() {
           <nav>
             {nav('#/', t.timeline, route.page === 'releases')}
             {nav('#/live', t.live, route.page === 'live')}
+            {nav('#/canaries', t.canaries, route.page === 'canaries' || route.page === 'canary')}
             {nav('#/stats', t.stats, route.page === 'stats')}
           </nav>
           <div className="tools">
@@ -73,6 +79,8 @@ export function App() {
           {route.page === 'releases' && <ReleasesPage />}
           {route.page === 'live' && <LivePage />}
           {route.page === 'stats' && <StatsPage />}
+          {route.page === 'canaries' && <CanariesPage />}
+          {route.page === 'canary' && <CanaryPage ns={route.ns} name={route.name} cluster={route.cluster || scope.selected} />}
           {route.page === 'release' && <ReleasePage id={route.id} />}
           {route.page === 'workload' && <WorkloadPage ns={route.ns} kind={route.kind} name={route.name} cluster={route.cluster || scope.selected} />}
         </main>

@@ -21,7 +21,15 @@ export function fmtTime(iso: string | null | undefined): string {
 /** OUTCOME_COLORS maps each outcome to a CSS variable of the theme. */
 export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
   succeeded: 'var(--ok)', failed: 'var(--bad)', progressing: 'var(--busy)', paused: 'var(--warn)', superseded: 'var(--muted)', 'rolled-back': 'var(--warn)',
+  // canary states and measurement verdicts
+  promoting: 'var(--busy)', aborting: 'var(--bad)', promoted: 'var(--ok)', aborted: 'var(--bad)', successful: 'var(--ok)', inconclusive: 'var(--warn)', error: 'var(--muted)',
 };
+
+/** fmtNumber renders a measured value with four significant digits; `–` for null. */
+export function fmtNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  return Number.isInteger(v) ? String(v) : v.toPrecision(4).replace(/\.?0+$/, '');
+}
 
 /** shortImage drops the registry host of an image reference: `reg.io/team/web:1.2` → `team/web:1.2`. */
 export function shortImage(image: string): string {

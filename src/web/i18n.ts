@@ -15,6 +15,12 @@ const en = {
   progress: 'Progress', updated: 'updated', ready: 'ready', available: 'available', theme: 'Theme', language: 'Language',
   last: 'Last', hours: 'h', days: 'd', group: 'Group', total: 'Total', diagnosis: 'Diagnosis', changeCause: 'Change cause', back: 'Back',
   cluster: 'Cluster', allClusters: 'All clusters', actionsElsewhere: 'Actions on this workload go through the rollscope of its own cluster; this one acts on',
+  canaries: 'Canaries', canary: 'Canary', state: 'State', step: 'Step', steps: 'Steps', weight: 'Weight', replicas: 'Replicas (canary / stable)',
+  replicaShare: 'Replica share', trafficShare: 'Measured traffic share', reached: 'Reached', left: 'Left', measurements: 'Measurements',
+  metric: 'Metric', value: 'Canary', stableValue: 'Stable', condition: 'Threshold', verdict: 'Verdict', query: 'Query', at: 'At',
+  noCanaries: 'No canaries yet. Start one with rollscope canary deployment/NAME --image CONTAINER=IMAGE.', noMeasurements: 'No measurements: this canary has no analysis (or none yet).',
+  failingMetric: 'Failing metric', promotedBy: 'Promoted by release', message: 'Status', attempt: 'attempt', overTime: 'canary and stable over time', service: 'Service',
+  traffic: 'Traffic (req/s, canary / stable)',
 } as const;
 
 export type Strings = { readonly [K in keyof typeof en]: string };
@@ -31,6 +37,12 @@ const zh: Strings = {
   progress: '进度', updated: '已更新', ready: '就绪', available: '可用', theme: '主题', language: '语言',
   last: '最近', hours: '小时', days: '天', group: '分组', total: '合计', diagnosis: '诊断', changeCause: '变更原因', back: '返回',
   cluster: '集群', allClusters: '全部集群', actionsElsewhere: '此工作负载的操作需通过其所在集群的 rollscope 执行;当前实例只操作集群',
+  canaries: '金丝雀发布', canary: '金丝雀发布', state: '状态', step: '步骤', steps: '步骤', weight: '权重', replicas: '副本(金丝雀 / 稳定版)',
+  replicaShare: '副本占比', trafficShare: '实测流量占比', reached: '到达', left: '离开', measurements: '度量',
+  metric: '指标', value: '金丝雀', stableValue: '稳定版', condition: '阈值', verdict: '判定', query: '查询', at: '时间',
+  noCanaries: '还没有金丝雀发布。使用 rollscope canary deployment/NAME --image CONTAINER=IMAGE 开始一次。', noMeasurements: '没有度量:此金丝雀发布未配置分析(或尚无数据)。',
+  failingMetric: '失败指标', promotedBy: '全量发布对应的发布', message: '状态说明', attempt: '第几次', overTime: '金丝雀与稳定版随时间变化', service: '服务',
+  traffic: '流量(请求/秒,金丝雀 / 稳定版)',
 };
 
 /** STRINGS holds every language's strings. */

@@ -55,12 +55,12 @@ async function apiAnswersProblems(s: Scope): Promise<void> {
   assert.equal(body.status, 400);
   assert.deepEqual(body.errors.map((e) => e.path).sort(), ['limit', 'outcome']);
   // Every answer carries the server's clock, which the dashboard measures "now" with: the demo's
-  // simulated cluster runs hours behind the wall clock.
+  // simulated cluster keeps its timestamps on the wall clock (one clock for every view).
   const list = await fetch(`${s.demo.url}/api/v1/releases?limit=1`);
   const serverNow = Number(list.headers.get('x-rollscope-now'));
   const newest = ((await list.json()) as { items: ApiRelease[] }).items[0];
   assert.ok(newest && Number.isFinite(serverNow), 'x-rollscope-now header and a release');
-  assert.ok(serverNow >= Date.parse(newest.startedAt) && serverNow < Date.now() - 3_600_000, `server clock ${new Date(serverNow).toISOString()} is the simulated one`);
+  assert.ok(serverNow >= Date.parse(newest.startedAt) && Math.abs(serverNow - Date.now()) < 5_000, `server clock ${new Date(serverNow).toISOString()} is the wall clock`);
   const restart = `${s.demo.url}/api/v1/workloads/default/deployment/e2e-live/restart`;
   const none = await fetch(restart, { method: 'POST' });
   assert.equal(none.status, 401);

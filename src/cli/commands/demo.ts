@@ -32,7 +32,7 @@ export function registerDemo(program: Command): void {
     .option('--listen <host:port>', 'dashboard and API address (if the port is taken, any free port)', '127.0.0.1:7420')
     .option('--sim-listen <host:port>', 'address of the simulated API server (port 0 = any free port)', '127.0.0.1:0')
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig for kubectl', DEFAULT_KUBECONFIG_OUT)
-    .option('--speed <n>', 'simulated time runs N times faster than real time', DEMO_SPEED)
+    .option('--speed <n>', 'the simulated world runs N times faster (pulls, start-up, back-offs); timestamps stay on the wall clock', DEMO_SPEED)
     .option('--nodes <spec>', 'node pool, e.g. 3x4cpu8Gi,1x2cpu4Gi', DEFAULT_NODES_SPEC)
     .action(async (flags: DemoFlags) => {
       const simListen = parseListen(flags.simListen);

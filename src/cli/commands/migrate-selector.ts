@@ -218,7 +218,7 @@ export function registerMigrateSelector(program: Command): void {
     .option('--diagnose-rules <rules>', 'fail-fast rules of the rollout waits, as rollscope wait --fail-fast')
     .option('-o, --output <format>', 'result format: text or json', 'text')
     .option('--db <url>', 'ledger to record the migration and its originals in (default: $ROLLSCOPE_DB, else ~/.rollscope/ledger.db if it exists)')
-    .option('--cluster <name>', 'name of this cluster in the ledger (default: the kubeconfig context name)');
+    .option('--cluster <name>', 'name of this cluster in the ledger, as its tracker names it (default: the --context name, else "default")');
   addClusterOptions(cmd).action(async (target: string[], flags: MigrateFlags) => {
     process.exitCode = await runMigrateSelector(target, flags);
   });

@@ -46,7 +46,7 @@ export function registerServe(program: Command): void {
     .option('-n, --namespace <ns>', 'watch only this namespace (repeatable, or comma-separated); default: all namespaces', (v: string, acc: string[]) => [...acc, ...v.split(',').filter((n) => n !== '')], [] as string[])
     .option('--db <url>', 'ledger: sqlite:PATH or postgres://… (default: $ROLLSCOPE_DB or sqlite:~/.rollscope/ledger.db)')
     .option('--listen <host:port>', `API, metrics and dashboard address (default ${DEFAULT_LISTEN})`)
-    .option('--cluster <name>', 'name of this cluster in the ledger (default: the kubeconfig context name)')
+    .option('--cluster <name>', 'name of this cluster in the ledger (default: the --context name, else "default"); give each tracker of a shared ledger its own')
     .option('--config <file>', 'YAML/JSON config: notifications, traces, tokens, metrics')
     .option('--watch-down-after <duration>', '/readyz answers 503 (naming the watches) once a watch has been down this long', '30s')
     .option('--health-probe-bind-address <host:port>', 'also serve bare /healthz and /readyz, without a token, on this address (for the kubelet\'s probes; e.g. 0.0.0.0:8081)')

@@ -51,7 +51,7 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
     if (target === undefined) throw new TrackerError('USAGE', `--load ${flag} is not NS/SERVICE=RPS`, { hint: 'e.g. --load shop/frontend=20 (1 to 1000 requests a second)' });
     return target;
   });
-  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes, tls: secure, auth: secure }).catch((e: unknown) => {
+  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes, tls: secure, auth: secure, timeline: 'wall' }).catch((e: unknown) => {
     throw listenError(e, opts.listen);
   });
   let stopScenario: () => void = () => {};
@@ -121,7 +121,7 @@ export function registerSim(program: Command): void {
     .option('--listen <host:port>', 'address of the simulated API server (port 0 = any free port)', '127.0.0.1:0')
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig', DEFAULT_KUBECONFIG_OUT)
     .option('--scenario <name>', `scripted cluster activity: ${scenarioNames().join(', ')}`, 'empty')
-    .option('--speed <n>', 'simulated time runs N times faster than real time', '1')
+    .option('--speed <n>', 'the simulated world runs N times faster (pulls, start-up, back-offs); timestamps stay on the wall clock', '1')
     .option('--nodes <spec>', 'node pool, e.g. 3x4cpu8Gi,1x2cpu4Gi', DEFAULT_NODES_SPEC)
     .option('--load <ns/service=rps>', 'steady traffic through a Service, N requests a second (repeatable); counts on the simulator\'s /metrics', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--prometheus-config-out <file>', 'write a Prometheus configuration that scrapes the pods (http_sd_configs, role: pod labels)')

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createKubeHttp, loadKubeConfig } from '../../kube/client.ts';
+import { withCrashLog } from '../../ops/crash-log.ts';
 import { realClock } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import { projectEvent } from '../../model/project-event.ts';
@@ -51,11 +52,20 @@ export async function runStatus(args: readonly string[], flags: StatusFlags): Pr
   const snapshot = flags.file !== undefined ? snapshotFromFile(flags.file, target, flags.namespace, now) : await snapshotFromCluster(target, flags);
   const object = snapshot.object;
   if (object === null) throw notFound(target, flags);
-  const out = evaluateStatus({ as, object, snapshot, now, revision, ...(rules ? { rules } : {}) });
+  const judged = evaluateStatus({ as, object, snapshot, now, revision, ...(rules ? { rules } : {}) });
+  const out = flags.file === undefined ? await withCrashLogOf(judged, flags) : judged;
   // Like kubectl, a kubectl-view error goes to stderr in the human format.
   const toStderr = format === 'table' && out.as === 'kubectl' && 'error' in out.view;
   (toStderr ? process.stderr : process.stdout).write(renderStatus(out, format));
   return isFailure(out) ? EXIT.rolloutFailed : EXIT.ok;
+}
+
+/** withCrashLogOf quotes the crashed container's last log lines in a native CrashLoop verdict (ops/crash-log.ts). */
+async function withCrashLogOf(out: StatusOutput, flags: StatusFlags): Promise<StatusOutput> {
+  if (out.as !== 'native' || out.verdict.diagnosis?.code !== 'CrashLoop') return out;
+  const kc = loadKubeConfig({ ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }), ...(flags.context === undefined ? {} : { context: flags.context }) });
+  const diagnosis = await withCrashLog(createKubeHttp(kc), out.verdict.diagnosis, out.subject.namespace, AbortSignal.timeout(5_000));
+  return { ...out, verdict: { ...out.verdict, diagnosis } };
 }
 
 /** EvaluateInput is one object (with its pods and events) and the view to judge it in. */

@@ -50,6 +50,8 @@ export function humanResult(r: WaitResult): { readonly stdout: string; readonly 
     const what = w.state === 'NotFound' ? 'not found' : w.state === 'Timeout' ? 'timed out' : 'failed';
     const detail = w.diagnosis && w.diagnosis.code !== 'Deleted' && !w.message.includes(w.diagnosis.message) ? `${w.message}: ${w.diagnosis.code}: ${w.diagnosis.message}` : w.message;
     stderr += w.state === 'NotFound' ? `error: ${w.kind.toLowerCase()} ${w.name} not found in namespace ${w.namespace}\n` : `error: ${subject(w)} ${what}: ${detail}\n`;
+    const tail = w.diagnosis?.logTail ?? [];
+    if (tail.length > 0) stderr += `last log lines of container ${w.diagnosis?.container ?? '?'} before it exited:\n${tail.map((l) => `  | ${l}\n`).join('')}`;
     stderr += `hint: ${HINTS[key](w)}\n`;
   }
   return { stdout, stderr };

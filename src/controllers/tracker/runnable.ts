@@ -5,6 +5,7 @@ import type { Release } from '../../model/release.ts';
 import type { RolloutMetrics } from '../../export/metrics/registry.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
 import { initialTrackerState } from '../../track/tracker.ts';
+import type { FailFastRules } from '../../track/status/fail-fast.ts';
 import type { Runnable } from '../runtime/runnable.ts';
 import type { CanaryLedger } from './canary-ledger.ts';
 import type { FactSink } from './fact-sink.ts';
@@ -24,6 +25,8 @@ export async function seedReleases(ledger: LedgerStore, cluster: string): Promis
 /** TrackerRunnableOptions configures the tracker's ingest. */
 export interface TrackerRunnableOptions {
   readonly cluster: string;
+  /** Fail-fast graces per diagnosis code. If unset, DEFAULT_FAIL_FAST_RULES. */
+  readonly rules?: FailFastRules;
   readonly ledger: LedgerStore;
   readonly sink: FactSink;
   readonly clock: Clock;
@@ -59,7 +62,7 @@ export function trackerRunnable(o: TrackerRunnableOptions): Runnable & { current
       const seed = await seedReleases(o.ledger, o.cluster);
       o.metrics.seedActive(seed.filter((r) => r.outcome === 'progressing' || r.outcome === 'paused').map((r) => r.id));
       const informers = createClusterInformers({ ...o.informers, logger: o.logger.child({ component: 'watch' }), clock: o.clock });
-      const ingest = new Ingest({ informers, sink: o.sink, clock: o.clock, logger: o.logger, metrics: o.metrics, initial: initialTrackerState({ cluster: o.cluster }, seed) });
+      const ingest = new Ingest({ informers, sink: o.sink, clock: o.clock, logger: o.logger, metrics: o.metrics, initial: initialTrackerState({ cluster: o.cluster, ...(o.rules === undefined ? {} : { rules: o.rules }) }, seed) });
       term = { informers, ingest };
       await o.canaries?.seed();
       const offCanaries = o.canaries === undefined ? null : informers.onDelta((d) => o.canaries!.observe(d));

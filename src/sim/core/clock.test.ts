@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock, ScaledClock } from './clock.ts';
+import { CompressedClock, ManualClock, ScaledClock } from './clock.ts';
 
 test('ManualClock runs due timers in time order, same-instant timers in scheduling order', () => {
   const c = new ManualClock(0);
@@ -60,4 +60,17 @@ test('ScaledClock at speed N > 1 starts behind the wall clock and stays behind f
   assert.ok(c.now() < real, 'still behind');
   const one = new ScaledClock({ speed: 1, realNow: () => real });
   assert.equal(one.now(), real, 'speed 1 is the wall clock');
+});
+
+test('CompressedClock: timestamps are the wall clock, timers fire speed× sooner', async () => {
+  let real = 1_000_000;
+  const c = new CompressedClock({ speed: 20, realNow: () => real });
+  assert.equal(c.now(), 1_000_000);
+  real += 500;
+  assert.equal(c.now(), 1_000_500, 'time passes at the wall clock’s pace');
+  const started = Date.now();
+  await new Promise<void>((done) => c.schedule(2_000, done));
+  const took = Date.now() - started;
+  assert.ok(took >= 90 && took < 1_000, `a 2 s timer at 20× fires after ~100 ms, took ${took} ms`);
+  assert.throws(() => new CompressedClock({ speed: -1 }), /speed must be > 0/);
 });

@@ -159,3 +159,43 @@ export class ScaledClock implements SimClock {
     return () => clearTimeout(handle);
   }
 }
+
+/** CompressedClockOptions configures a CompressedClock. */
+export interface CompressedClockOptions {
+  /** How many times faster the simulated world's delays run. If unset, 1. */
+  readonly speed?: number;
+  /** Real clock in ms. If unset, Date.now. */
+  readonly realNow?: () => number;
+}
+
+/**
+ * CompressedClock is the clock of the simulator a person looks at (`rollscope demo`, `rollscope
+ * sim`): every timestamp is the wall clock, and `speed` compresses the simulated world's delays —
+ * a timer of `delayMs` fires after `delayMs / speed` real ms. So kubectl ages, the tracker's ledger,
+ * `rollscope history` and the dashboard all agree with the machine's clock ("5s ago"), and a rollout
+ * whose image pulls and start-ups take simulated seconds finishes in a fraction of them, recorded
+ * with the real duration it took. What is measured by comparing timestamps — a Deployment's
+ * progressDeadlineSeconds, minReadySeconds, a Job's activeDeadlineSeconds — keeps real time, as the
+ * API promises it; only the world's own pacing (pulls, start-up, crashes, back-offs, scenario
+ * scripts, event expiry) is sped up. Tests that need a consistent sped-up timeline use ScaledClock.
+ */
+export class CompressedClock implements SimClock {
+  readonly speed: number;
+  readonly #realNow: () => number;
+
+  constructor(options: CompressedClockOptions = {}) {
+    this.speed = options.speed ?? 1;
+    if (!(this.speed > 0)) throw new RangeError(`clock speed must be > 0, got ${this.speed}`);
+    this.#realNow = options.realNow ?? Date.now;
+  }
+
+  now(): Instant {
+    return this.#realNow();
+  }
+
+  schedule(delayMs: number, fn: () => void): () => void {
+    const handle = setTimeout(fn, Math.max(0, delayMs) / this.speed);
+    handle.unref();
+    return () => clearTimeout(handle);
+  }
+}

@@ -113,9 +113,9 @@ function diagnoseContainer(c: ContainerStatusRecord, events: readonly EventRecor
   const last = c.lastTerminated ?? (s.kind === 'terminated' ? s : null);
   const exitCode = last?.exitCode;
   const why = last && last.reason !== '' ? last.reason : 'CrashLoopBackOff';
-  const message = `container ${c.name} is crash-looping: restarted ${c.restartCount} times, last exit code ${exitCode ?? 'unknown'}${last && last.reason !== '' ? ` (${last.reason})` : ''}`;
+  const message = `container ${c.name} is crash-looping: restarted ${c.restartCount} ${c.restartCount === 1 ? 'time' : 'times'}, last exit code ${exitCode ?? 'unknown'}${last && last.reason !== '' ? ` (${last.reason})` : ''}`;
   const since = earliestSeen(events.filter((e) => e.reason === 'BackOff' && e.message.includes('restarting'))) ?? last?.finishedAt ?? null;
-  return { diagnosis: { code: 'CrashLoop', reason: why, message, object, ...(exitCode === undefined ? {} : { exitCode }) }, since };
+  return { diagnosis: { code: 'CrashLoop', reason: why, message, object, container: c.name, ...(exitCode === undefined ? {} : { exitCode }) }, since };
 }
 
 function diagnoseScheduling(pod: PodRecord, events: readonly EventRecord[], object: string): Finding | null {

@@ -4,10 +4,10 @@ import 'uplot/dist/uPlot.min.css';
 import type { ApiRelease } from '../api.ts';
 
 /** themeColor reads a CSS variable of the current theme (uPlot draws on a canvas, which CSS cannot colour). */
-const themeColor = (name: string, fallback: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+export const themeColor = (name: string, fallback: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
 /** useTheme re-renders when the `data-theme` attribute of <html> changes (light/dark toggle). */
-function useTheme(): string {
+export function useTheme(): string {
   const [theme, setTheme] = useState(document.documentElement.dataset.theme ?? '');
   useEffect(() => {
     const watcher = new MutationObserver(() => setTheme(document.documentElement.dataset.theme ?? ''));

@@ -7,6 +7,8 @@ import { useT } from '../i18n.ts';
 import { multiCluster, useClusterScope, workloadHref } from '../cluster-scope.ts';
 
 interface Filters { namespace: string; name: string; image: string; outcome: string; since: string }
+/** OTHER_CLUSTERS_POLL_MS is how often the list refreshes when the ledger holds clusters this server does not stream. */
+const OTHER_CLUSTERS_POLL_MS = 15_000;
 const EMPTY: Filters = { namespace: '', name: '', image: '', outcome: '', since: '24h' };
 
 /** ReleasesPage is the cluster-wide release timeline with filters and a table. */
@@ -25,6 +27,12 @@ export function ReleasesPage() {
     return () => { current = false; };
   }, [filters, tick, scope.selected]);
   useEffect(() => subscribe(() => setTick((n) => n + 1)), []);
+  // The live stream carries this server's cluster only: other clusters of a shared ledger are polled.
+  useEffect(() => {
+    if (!multi) return undefined;
+    const h = setInterval(() => setTick((n) => n + 1), OTHER_CLUSTERS_POLL_MS);
+    return () => clearInterval(h);
+  }, [multi]);
   const field = (k: keyof Filters, label: string, placeholder = '') => (
     <label>{label}<input name={k} value={draft[k]} placeholder={placeholder} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} /></label>
   );

@@ -1,0 +1,42 @@
+// A CrashLoop diagnosis quotes the crashed container's last log lines (its previous run, as
+// `kubectl logs --previous` shows them), size-limited and with secrets redacted: in `rollscope
+// wait`'s error output and in its `-o json` result.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { manifest, startOpsCluster } from './ops-support.ts';
+
+const SECRET = 'hunter2-do-not-print';
+
+test('wait: a crash loop ends with the container’s last log lines, secrets redacted', async (t) => {
+  const c = await startOpsCluster(t);
+  if (!c) return;
+  t.after(() => c.stop());
+  const yaml = manifest({ kind: 'Deployment', name: 'api', image: 'registry.local/api:crash', replicas: 1, container: `env: [{name: DATABASE_URL, value: "postgres://app:${SECRET}@db:5432/app"}]` });
+  await c.kubectlOk(['apply', '-f', '-'], { input: yaml });
+
+  const text = await c.rollscope(['wait', 'deployment/api', '--timeout', '60s']);
+  assert.equal(text.code, 1, text.stderr);
+  assert.match(text.stderr, /error: deployment default\/api failed: .*CrashLoop: container api is crash-looping: restarted \d+ times?, last exit code 1/);
+  assert.doesNotMatch(text.stderr, /restarted 1 times/, 'one restart is "1 time"');
+  assert.match(text.stderr, /last log lines of container api before it exited:\n( {2}\| .*\n)+/);
+  assert.match(text.stderr, / {2}\| ts=\S+ level=fatal msg="cannot start without a database, exiting" code=1\n/);
+  assert.match(text.stderr, /url=postgres:\/\/app:<redacted>@db:5432\/app/, 'the password in the logged URL is masked');
+  assert.ok(!text.stderr.includes(SECRET), 'the secret never reaches the terminal');
+
+  const json = await c.rollscope(['wait', 'deployment/api', '--timeout', '60s', '-o', 'json']);
+  assert.equal(json.code, 1);
+  const w = (JSON.parse(json.stdout) as { workloads: { diagnosis: { code: string; container?: string; logTail?: string[] } }[] }).workloads[0];
+  assert.equal(w?.diagnosis.code, 'CrashLoop');
+  assert.equal(w?.diagnosis.container, 'api');
+  const tail = w?.diagnosis.logTail ?? [];
+  assert.ok(tail.length > 0 && tail.length <= 10, `at most 10 lines, got ${tail.length}`);
+  assert.match(tail.at(-1) ?? '', /level=fatal/);
+  assert.ok(!json.stdout.includes(SECRET));
+
+  // rollscope status quotes the same lines.
+  const status = await c.rollscope(['status', 'deployment/api']);
+  assert.match(status.stdout, /CrashLoop[\s\S]*last log lines of container api before it exited:\n( {2}\| .*\n)+/);
+  assert.ok(!status.stdout.includes(SECRET));
+  const statusJson = JSON.parse((await c.rollscope(['status', 'deployment/api', '-o', 'json'])).stdout) as { diagnosis: { logTail?: string[] } };
+  assert.match(statusJson.diagnosis.logTail?.at(-1) ?? '', /level=fatal/);
+});
