@@ -40,3 +40,33 @@ export function trackerReadiness(o: {
     },
   };
 }
+
+/** Leadership is what readiness needs to know of the controller manager (controllers/runtime ManagerStatus). */
+export interface Leadership {
+  readonly leaderElection: boolean;
+  readonly identity: string | null;
+  readonly leading: boolean;
+  readonly holder: string | null;
+}
+
+/**
+ * leaderReadiness wraps the tracker's readiness for `serve --leader-elect`: the leader is ready as
+ * the tracker is (synced, no watch down); a standby, which watches nothing and serves the API from
+ * the shared ledger, is ready once it has read the Lease. `detail()` says who leads
+ * (`leader`, `identity`, `holder`). Without leader election it is `tracker` unchanged.
+ */
+export function leaderReadiness(status: () => Leadership, tracker: Readiness): Readiness {
+  return {
+    isReady: () => {
+      const s = status();
+      if (!s.leaderElection) return tracker.isReady();
+      return s.leading ? tracker.isReady() : s.holder !== null;
+    },
+    detail: () => {
+      const s = status();
+      if (!s.leaderElection) return tracker.detail();
+      const who = { leader: s.leading, identity: s.identity, holder: s.holder === '' ? null : s.holder };
+      return s.leading ? { ...tracker.detail(), ...who } : { ...who, ...(s.holder === null ? { reason: 'the leader Lease has not been read yet' } : {}) };
+    },
+  };
+}

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { dashboardDir } from './dashboard-dir.ts';
 import { createApi } from '../api/server.ts';
 import { authPolicy, isLoopback, type TokenSpec } from '../api/auth.ts';
 import { LiveBus } from '../api/bus.ts';
@@ -8,7 +7,7 @@ import { listenApi, parseListen, type ListeningApi } from '../api/listen.ts';
 import { CanaryMetrics } from '../export/metrics/canary-metrics.ts';
 import { RolloutMetrics } from '../export/metrics/registry.ts';
 import { startProbeServer, type ProbeServer } from '../api/probe-server.ts';
-import { trackerReadiness } from '../api/readiness.ts';
+import { leaderReadiness, trackerReadiness } from '../api/readiness.ts';
 import { resourceName } from '../kube/resources.ts';
 import { buildNotificationSetup } from '../export/notify/config.ts';
 import { NotificationDispatcher } from '../export/notify/dispatcher.ts';
@@ -32,6 +31,8 @@ import { CanaryLedger } from '../controllers/tracker/canary-ledger.ts';
 import { FactSink } from '../controllers/tracker/fact-sink.ts';
 import { trackerRunnable, type TrackerTerm } from '../controllers/tracker/runnable.ts';
 import { Manager } from '../controllers/runtime/manager.ts';
+import { LeaderElector, defaultIdentity, type LeaderElectionTimings } from '../controllers/runtime/leader-election.ts';
+import { leaseLock } from '../kube/lease.ts';
 import type { FailFastRules } from '../track/status/fail-fast.ts';
 
 /** DaemonOptions are the resolved settings of `rollscope serve` (flags over config file). */
@@ -53,6 +54,8 @@ export interface DaemonOptions {
   readonly minWatchTimeoutSeconds?: number;
   /** /readyz fails once a watch has been down (failing without reopening) this long. If unset, 30 s. */
   readonly watchDownThresholdMs?: number;
+  /** Leader election on a Lease (`serve --leader-elect`); without it this process is the only leader. */
+  readonly leaderElection?: LeaderElectionSettings;
   /**
    * `HOST:PORT` of the health-probe listener (bare /healthz and /readyz, no token: api/probe-server.ts),
    * for the kubelet's probes when the API requires tokens. If unset, none.
@@ -64,6 +67,16 @@ export interface DaemonOptions {
   readonly failFastRules?: FailFastRules;
 }
 
+/** LeaderElectionSettings are `serve --leader-elect --lease-namespace --lease-name` (and the timing flags). */
+export interface LeaderElectionSettings {
+  readonly namespace: string;
+  readonly name: string;
+  /** If unset, `host_pid`. */
+  readonly identity?: string;
+  /** If unset, client-go's defaults (15 s, 10 s, 2 s). */
+  readonly timings?: LeaderElectionTimings;
+}
+
 /** RunningDaemon is a started tracker. */
 export interface RunningDaemon {
   readonly url: string;
@@ -72,12 +85,6 @@ export interface RunningDaemon {
   readonly tracker: { current(): TrackerTerm | null };
   /** stop flushes queued facts and notifications, closes the API and the ledger, and resolves when all is down. */
   stop(): Promise<void>;
-}
-
-/** dashboardDir finds the built dashboard (dist/web), if it was built. */
-export function dashboardDir(): string | undefined {
-  const dir = fileURLToPath(new URL('../../dist/web/', import.meta.url));
-  return existsSync(`${dir}index.html`) ? dir : undefined;
 }
 
 /**
@@ -117,18 +124,23 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const migrations = migrationApi(createKubeClient(kubeConfig));
   const backupDir = (): string => defaultBackupDir(process.cwd(), new Date(clock.now()));
   const migrationDriver = migrationRunnable({ api: migrations, namespaces: o.namespaces, backupDir: backupDir(), logger: o.logger.child({ component: 'migrate-selector' }), clock, journal: ledgerJournal(o.ledger, o.cluster, 'rollscope serve', clock) });
-  const manager = new Manager({ logger: o.logger.child({ component: 'manager' }) })
+  const le = o.leaderElection;
+  const elector = le === undefined
+    ? undefined
+    : new LeaderElector({ lock: leaseLock(createKubeClient(kubeConfig), le.namespace, le.name), identity: le.identity ?? defaultIdentity(), ...(le.timings ? { timings: le.timings } : {}), clock: realClock, logger: o.logger.child({ component: 'leader-election' }) });
+  const manager = new Manager({ logger: o.logger.child({ component: 'manager' }), ...(elector ? { elector } : {}) })
     .add(tracker)
     .add({ name: 'notifications', leaderOnly: true, run: (signal) => notifier.run(signal) })
     .add(migrationDriver);
 
-  const readiness = trackerReadiness({
+  const readiness = leaderReadiness(() => manager.status(), trackerReadiness({
     synced: () => tracker.current()?.ingest.synced ?? false,
     watches,
     now: () => clock.now(),
     ...(o.watchDownThresholdMs === undefined ? {} : { thresholdMs: o.watchDownThresholdMs }),
     extra: () => ({ backlog: tracker.current()?.ingest.backlog ?? 0, factsApplied: tracker.current()?.ingest.applied ?? 0, watches: watches() }),
-  });
+  }));
+  metrics.leadership(() => manager.leading);
   metrics.watchHealth(() => watches().map((s) => ({ ...s, resource: resourceName(s.kind) })));
   const dir = dashboardDir();
   const actions = o.actions ?? new KubeOperatorActions({ kubeConfig });
@@ -148,7 +160,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await Promise.all([manager.stop(), api.close()]);
     throw e;
   }
-  o.logger.info('rollscope serve started', { url: api.url, ...(probes ? { healthProbes: probes.url } : {}), cluster: o.cluster, namespaces: o.namespaces.length ? o.namespaces : 'all', dashboard: dir !== undefined });
+  o.logger.info('rollscope serve started', { url: api.url, ...(probes ? { healthProbes: probes.url } : {}), cluster: o.cluster, ...(elector ? { leaderElection: `${le!.namespace}/${le!.name}`, identity: elector.identity } : {}), namespaces: o.namespaces.length ? o.namespaces : 'all', dashboard: dir !== undefined });
   return {
     url: api.url,
     manager,

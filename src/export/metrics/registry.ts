@@ -181,6 +181,14 @@ export class RolloutMetrics {
 
   #refreshWatchCounters: (() => void) | undefined;
 
+  /**
+   * leadership exports `rollscope_leader`: 1 while this process leads (holds the leader Lease, or
+   * runs without leader election), 0 on a standby. Read at every scrape. Call once.
+   */
+  leadership(leading: () => boolean): void {
+    new Gauge({ name: 'rollscope_leader', help: 'Whether this process is the leader (runs the tracker and the controllers): 1 or 0.', registers: [this.registry], collect() { this.set(leading() ? 1 : 0); } });
+  }
+
   /** ledgerWrite records one ledger write's latency in seconds. */
   ledgerWrite(seconds: number): void {
     this.#ledgerWrite.observe(seconds);
