@@ -18,7 +18,8 @@ export interface KubeHttp {
   readonly server: string;
   /** The transport under `get`, for requests other than GET (see api-client.ts). */
   readonly transport: Transport;
-  get(path: string, query: Readonly<Record<string, string>>, subject: RequestSubject, signal: AbortSignal): Promise<Response>;
+  /** `accept` is the Accept header (if unset, application/json). */
+  get(path: string, query: Readonly<Record<string, string>>, subject: RequestSubject, signal: AbortSignal, accept?: string): Promise<Response>;
 }
 
 /** KubeHttpOptions configures createKubeHttp. */
@@ -38,12 +39,12 @@ export function createKubeHttp(access: ClusterAccess, options: KubeHttpOptions =
   return {
     server,
     transport,
-    async get(path, query, subject, signal) {
+    async get(path, query, subject, signal, accept) {
       const url = new URL(server + path);
       for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
       let res: Response;
       try {
-        res = await transport.send('GET', url, { Accept: 'application/json' }, undefined, signal);
+        res = await transport.send('GET', url, { Accept: accept ?? 'application/json' }, undefined, signal);
       } catch (cause) {
         if (signal.aborted) throw signal.reason;
         if (cause instanceof TrackerError) throw cause;

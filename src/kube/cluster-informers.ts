@@ -2,6 +2,7 @@ import type { ClusterAccess } from './kubeconfig.ts';
 import { silentLogger, type Logger } from '../lib/log.ts';
 import { createKubeHttp, type KubeHttp } from './client.ts';
 import { HttpListerWatcher } from './http-list-watch.ts';
+import type { WireFormat } from './protobuf-wire.ts';
 import { Informer, type InformerDelta } from './informer.ts';
 import { keyOf, splitKey, type ObjectKey } from './keys.ts';
 import type { ReflectorStats, ReflectorTuning } from './reflector.ts';
@@ -16,6 +17,8 @@ export interface ClusterInformersOptions extends ReflectorTuning {
   readonly namespaces?: readonly string[];
   /** Kinds to watch. If unset, all of TRACKED_KINDS. */
   readonly kinds?: readonly TrackedKind[];
+  /** `protobuf`: ask for Kubernetes protobuf and read it lazily, JSON where the server has none; `json` (default, until the end-to-end suites run over both): JSON only. */
+  readonly wire?: WireFormat;
 }
 
 /** ClusterDelta is one applied change of any tracked kind, discriminated by `kind`. */
@@ -92,11 +95,18 @@ export function createClusterInformers(options: ClusterInformersOptions): Cluste
 
 function makeEntry<K extends TrackedKind>(kind: K, namespace: string, http: KubeHttp, o: ClusterInformersOptions, logger: Logger): AnyEntry {
   const description = `${kind} ${namespace === '' ? 'in all namespaces' : `in ${namespace}`}`;
-  const lw = new HttpListerWatcher(http, { path: collectionPath(kind, namespace), resource: resourceName(kind), namespace, ...(o.clock ? { clock: o.clock } : {}) });
+  const log = logger.child({ kind, namespace });
+  const lw = new HttpListerWatcher(http, {
+    path: collectionPath(kind, namespace),
+    resource: resourceName(kind),
+    namespace,
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...((o.wire ?? 'json') === 'protobuf' ? { protobuf: RESOURCES[kind].protobuf, onMalformed: (error: string) => log.warn('skipping malformed object', { resource: description, error }) } : {}),
+  });
   const informer = new Informer<RecordByKind[K]>(lw, {
     project: RESOURCES[kind].project,
     description,
-    logger: logger.child({ kind, namespace }),
+    logger: log,
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.random ? { random: o.random } : {}),
     ...(o.minWatchTimeoutSeconds !== undefined ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}),

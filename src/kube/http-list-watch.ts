@@ -4,6 +4,8 @@ import type { KubeHttp } from './client.ts';
 import { watchErrorFailure, type RequestSubject } from './http-errors.ts';
 import { LineSplitter } from './line-splitter.ts';
 import type { ListerWatcher, ListOptions, ListPage, WatchItem, WatchOptions } from './list-watch.ts';
+import { ProtoError } from '../lib/kube-protobuf/wire.ts';
+import { decodeList, decodeWatchFrame, FrameSplitter, isProtobufResponse, MaskedReader, PROTOBUF_ACCEPT, STATUS_READING, type ProtobufReading } from './protobuf-wire.ts';
 
 /** STALL_GRACE_MS is how long past the requested server-side timeout a silent watch is given before it is closed as dead. */
 export const STALL_GRACE_MS = 30_000;
@@ -17,6 +19,13 @@ export interface HttpListerWatcherOptions {
   readonly namespace: string;
   /** Clock for error timestamps (Retry-After dates). If unset, the real clock. */
   readonly clock?: Clock;
+  /**
+   * Read the kind as protobuf where the server offers it (it answers JSON for CRDs and when it
+   * has no protobuf for the kind; both are read). If unset, JSON only.
+   */
+  readonly protobuf?: ProtobufReading;
+  /** Told about each malformed protobuf object that is skipped (the message names it). If unset, nothing. */
+  readonly onMalformed?: (message: string) => void;
 }
 
 /**
@@ -29,11 +38,18 @@ export class HttpListerWatcher implements ListerWatcher {
   readonly #http: KubeHttp;
   readonly #options: HttpListerWatcherOptions;
   readonly #clock: Clock;
+  readonly #reader: MaskedReader | undefined;
+  readonly #statusReader = new MaskedReader(STATUS_READING);
 
   constructor(http: KubeHttp, options: HttpListerWatcherOptions) {
     this.#http = http;
     this.#options = options;
     this.#clock = options.clock ?? realClock;
+    this.#reader = options.protobuf === undefined ? undefined : new MaskedReader(options.protobuf);
+  }
+
+  get #accept(): string | undefined {
+    return this.#reader === undefined ? undefined : PROTOBUF_ACCEPT;
   }
 
   #subject(verb: RequestSubject['verb']): RequestSubject {
@@ -47,7 +63,8 @@ export class HttpListerWatcher implements ListerWatcher {
     if (opts.continue !== undefined && opts.continue !== '') query.continue = opts.continue;
     if (opts.resourceVersion !== undefined) query.resourceVersion = opts.resourceVersion;
     const subject = this.#subject('list');
-    const res = await this.#http.get(this.#options.path, query, subject, signal);
+    const res = await this.#http.get(this.#options.path, query, subject, signal, this.#accept);
+    if (this.#reader !== undefined && isProtobufResponse(res.headers.get('content-type'))) return this.#protobufList(res, subject, signal, this.#reader);
     let body: unknown;
     try {
       body = await res.json();
@@ -61,6 +78,29 @@ export class HttpListerWatcher implements ListerWatcher {
       });
     }
     return parseListPage(body, subject);
+  }
+
+  async #protobufList(res: Response, subject: RequestSubject, signal: AbortSignal, reader: MaskedReader): Promise<ListPage> {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await res.arrayBuffer());
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      throw new TrackerError('KUBE_UNAVAILABLE', `list ${subject.resource}${subject.namespace ? ` in ${subject.namespace}` : ''}: the connection broke while reading the response: ${e instanceof Error ? e.message : String(e)}`, {
+        subject: subject.resource,
+        hint: 'retrying with backoff; if it repeats, check proxies between here and the API server',
+        cause: e,
+      });
+    }
+    try {
+      const list = decodeList(bytes, reader);
+      for (const why of list.skipped) this.#options.onMalformed?.(`list ${subject.resource}: skipping malformed ${why}`);
+      if (list.resourceVersion === '') throw malformedList(subject, 'metadata.resourceVersion is missing');
+      return { items: list.items, resourceVersion: list.resourceVersion, continue: list.continue };
+    } catch (e) {
+      if (e instanceof ProtoError) throw malformedList(subject, `is not a Kubernetes protobuf list (${e.message})`);
+      throw e;
+    }
   }
 
   /** watch opens a watch and yields its events; see Watcher for the contract. */
@@ -79,8 +119,11 @@ export class HttpListerWatcher implements ListerWatcher {
         timeoutSeconds: String(Math.floor(opts.timeoutSeconds)),
       };
       let body: ReadableStream<Uint8Array> | null;
+      let protobuf = false;
       try {
-        body = (await this.#http.get(this.#options.path, query, subject, local.signal)).body;
+        const res = await this.#http.get(this.#options.path, query, subject, local.signal, this.#accept);
+        protobuf = this.#reader !== undefined && isProtobufResponse(res.headers.get('content-type'));
+        body = res.body;
       } catch (e) {
         if (signal.aborted) return;
         throw e;
@@ -89,6 +132,7 @@ export class HttpListerWatcher implements ListerWatcher {
       if (body === null) return;
       const reader = body.getReader();
       const lines = new LineSplitter();
+      const frames = new FrameSplitter();
       // Half-open connections (kubernetes.md §9: client-node informers that silently stop) are
       // caught by a real-time watchdog: the server ends every watch after timeoutSeconds, so
       // silence for longer than that plus STALL_GRACE_MS means the connection is dead.
@@ -103,6 +147,19 @@ export class HttpListerWatcher implements ListerWatcher {
         }
         if (chunk.done) return;
         stallTimer.refresh();
+        if (protobuf && this.#reader !== undefined) {
+          let got: Uint8Array[];
+          try {
+            got = frames.push(chunk.value);
+          } catch (e) {
+            throw malformed(subject, e instanceof Error ? e.message : String(e));
+          }
+          for (const frame of got) {
+            const item = this.#parseFrame(frame, subject, this.#reader);
+            if (item !== undefined) yield item;
+          }
+          continue;
+        }
         for (const line of lines.push(chunk.value)) {
           const item = this.#parseEvent(line, subject);
           if (item !== undefined) yield item;
@@ -115,6 +172,17 @@ export class HttpListerWatcher implements ListerWatcher {
     }
   }
 
+  /** #parseFrame reads one protobuf watch frame; a malformed object is skipped with a warning naming it. */
+  #parseFrame(frame: Uint8Array, subject: RequestSubject, reader: MaskedReader): WatchItem | undefined {
+    const f = decodeWatchFrame(frame, reader, this.#statusReader);
+    if (!f.ok) {
+      if (f.type === 'BOOKMARK' || f.type === 'ERROR' || f.type === '') throw malformed(subject, `a ${f.type || 'watch'} event is malformed protobuf (${f.error})`);
+      this.#options.onMalformed?.(`watch ${subject.resource}: skipping malformed ${f.type} ${f.error}`);
+      return undefined;
+    }
+    return this.#toItem({ type: f.type, object: f.object }, subject);
+  }
+
   #parseEvent(line: string, subject: RequestSubject): WatchItem | undefined {
     if (line.trim() === '') return undefined;
     let ev: unknown;
@@ -123,7 +191,10 @@ export class HttpListerWatcher implements ListerWatcher {
     } catch {
       throw malformed(subject, `a watch event is not JSON: ${line.slice(0, 80)}`);
     }
-    const e = (typeof ev === 'object' && ev !== null ? ev : {}) as { readonly type?: unknown; readonly object?: unknown };
+    return this.#toItem((typeof ev === 'object' && ev !== null ? ev : {}), subject);
+  }
+
+  #toItem(e: { readonly type?: unknown; readonly object?: unknown }, subject: RequestSubject): WatchItem | undefined {
     switch (e.type) {
       case 'ADDED':
       case 'MODIFIED':

@@ -1,3 +1,4 @@
+import type { FieldMask } from '../lib/kube-protobuf/decode.ts';
 import type { Result } from '../lib/result.ts';
 import { projectControllerRevision } from '../model/project-controller-revision.ts';
 import { projectEvent } from '../model/project-event.ts';
@@ -28,17 +29,40 @@ export interface ResourceSpec<K extends TrackedKind> {
   /** Plural resource name in URLs. */
   readonly resource: string;
   readonly project: (obj: unknown) => Result<RecordByKind[K], string>;
+  /** The protobuf message of the kind and the fields `project` reads (the rest is skipped undecoded). */
+  readonly protobuf: { readonly message: string; readonly mask: FieldMask };
 }
+
+// What the projections (model/project-*.ts) read. readIdentity: name, namespace, uid,
+// resourceVersion, timestamps, labels, ownerReferences (and annotations, which it only checks).
+// src/kube/protobuf-projection.sim.test.ts checks that projecting the
+// masked protobuf decode equals projecting the full JSON for every kind.
+const IDENTITY = { name: true, namespace: true, uid: true, resourceVersion: true, creationTimestamp: true, deletionTimestamp: true, labels: true, ownerReferences: true } as const;
+const MANAGED = { manager: true, operation: true, time: true, subresource: true, fieldsV1: true } as const;
+const WORKLOAD_MASK: FieldMask = { metadata: { ...IDENTITY, generation: true, annotations: true, managedFields: MANAGED }, spec: true, status: true };
+const REPLICASET_MASK: FieldMask = { metadata: { ...IDENTITY, annotations: true }, spec: { replicas: true, template: true }, status: { replicas: true, readyReplicas: true, availableReplicas: true, conditions: true } };
+const REVISION_MASK: FieldMask = { metadata: IDENTITY, revision: true, data: true };
+const POD_MASK: FieldMask = {
+  metadata: IDENTITY,
+  spec: { nodeName: true, restartPolicy: true, containers: { name: true, image: true } },
+  status: { phase: true, conditions: true, containerStatuses: true, initContainerStatuses: true },
+};
+const EVENT_MASK: FieldMask = {
+  metadata: IDENTITY,
+  involvedObject: true, regarding: true, series: true, source: true, deprecatedSource: true, type: true, reason: true, message: true, note: true,
+  count: true, deprecatedCount: true, lastTimestamp: true, deprecatedLastTimestamp: true, firstTimestamp: true, deprecatedFirstTimestamp: true,
+  eventTime: true, reportingComponent: true, reportingController: true,
+};
 
 /** RESOURCES is the table of tracked kinds (all namespaced). Core Events are read from core/v1. */
 export const RESOURCES: { readonly [K in TrackedKind]: ResourceSpec<K> } = {
-  Deployment: { group: 'apps', version: 'v1', resource: 'deployments', project: (o) => projectWorkload(o, 'Deployment') },
-  StatefulSet: { group: 'apps', version: 'v1', resource: 'statefulsets', project: (o) => projectWorkload(o, 'StatefulSet') },
-  DaemonSet: { group: 'apps', version: 'v1', resource: 'daemonsets', project: (o) => projectWorkload(o, 'DaemonSet') },
-  ReplicaSet: { group: 'apps', version: 'v1', resource: 'replicasets', project: projectReplicaSet },
-  ControllerRevision: { group: 'apps', version: 'v1', resource: 'controllerrevisions', project: projectControllerRevision },
-  Pod: { group: '', version: 'v1', resource: 'pods', project: (o) => projectPod(o) },
-  Event: { group: '', version: 'v1', resource: 'events', project: projectEvent },
+  Deployment: { group: 'apps', version: 'v1', resource: 'deployments', project: (o) => projectWorkload(o, 'Deployment'), protobuf: { message: 'apps.Deployment', mask: WORKLOAD_MASK } },
+  StatefulSet: { group: 'apps', version: 'v1', resource: 'statefulsets', project: (o) => projectWorkload(o, 'StatefulSet'), protobuf: { message: 'apps.StatefulSet', mask: WORKLOAD_MASK } },
+  DaemonSet: { group: 'apps', version: 'v1', resource: 'daemonsets', project: (o) => projectWorkload(o, 'DaemonSet'), protobuf: { message: 'apps.DaemonSet', mask: WORKLOAD_MASK } },
+  ReplicaSet: { group: 'apps', version: 'v1', resource: 'replicasets', project: projectReplicaSet, protobuf: { message: 'apps.ReplicaSet', mask: REPLICASET_MASK } },
+  ControllerRevision: { group: 'apps', version: 'v1', resource: 'controllerrevisions', project: projectControllerRevision, protobuf: { message: 'apps.ControllerRevision', mask: REVISION_MASK } },
+  Pod: { group: '', version: 'v1', resource: 'pods', project: (o) => projectPod(o), protobuf: { message: 'core.Pod', mask: POD_MASK } },
+  Event: { group: '', version: 'v1', resource: 'events', project: projectEvent, protobuf: { message: 'core.Event', mask: EVENT_MASK } },
 };
 
 /** TRACKED_KINDS lists every tracked kind, workloads first. */

@@ -105,6 +105,8 @@ export interface WatchCursor {
 export interface OutboxMessage {
   /** Natural key: enqueueing the same key again is a no-op (e.g. `<releaseId>/<state>/<sink>`). */
   readonly idempotencyKey: string;
+  /** The cluster whose release the message is about. If unset, `default`. */
+  readonly cluster?: string;
   /** The sink's name (routing target), e.g. `slack-prod`. */
   readonly sink: string;
   /** The message body, JSON-serialisable. */
@@ -186,11 +188,11 @@ export interface CanaryStore {
 }
 
 /**
- * LedgerStore is the durable release ledger: releases, workloads, workload events, watch cursors,
- * the notification outbox, operator actions and the stats over them. SQLite and PostgreSQL
- * implement it; `ledger.contract.ts` is the behaviour every implementation must show.
+ * The ledger is cut by concern into narrow interfaces, each with its own contract suite
+ * (`contract/*.contract.ts`); a consumer asks for the narrowest one it needs. `LedgerStore` is all of
+ * them over one database — the SQL implementation (sql/ledger-store.ts) over SQLite or PostgreSQL.
  *
- * Contract:
+ * Contract shared by every interface below:
  * - All methods are async and safe to call concurrently; each write is atomic.
  * - Returned objects are fresh copies owned by the caller; the store never mutates them later.
  * - Writes are idempotent on natural keys, so replays and relists after a restart never duplicate.
@@ -198,13 +200,21 @@ export interface CanaryStore {
  * - Failures to reach the database throw TrackerError `STORE_UNAVAILABLE`; a ledger migrated by a
  *   newer rollscope throws `STORE_MIGRATION_PENDING` when opened; a bad cursor throws `INVALID`;
  *   two different releases claiming one release number throw `CONFLICT`.
- * - After `close()` no other method may be called.
+ *
+ * Clusters (several trackers, one database): the cluster is a field of every write, never a store
+ * setting — `WorkloadRef.cluster` on releases, workloads and workload events, `OutboxMessage.cluster`,
+ * `OperatorAction.workload.cluster`, `WatchCursor.cluster`. A tracker started with
+ * `serve --cluster NAME` builds its WorkloadRefs with that name (DEFAULT_CLUSTER, `default`, when
+ * unset). Natural keys include the cluster, so two clusters never collide; reads take an optional
+ * `cluster` filter (unset: every cluster).
  */
-export interface LedgerStore extends CanaryStore {
+
+/** ReleaseStore holds releases, workloads and workload events (what the tracker writes, what history and the API read). */
+export interface ReleaseStore {
   /**
    * upsertRelease writes a release and returns it as stored.
    * Identity: a release matches a stored one with the same `id`, else one with the same natural key
-   * (workload uid + template hash + native revision, null revision being a value of its own).
+   * (cluster + workload uid + template hash + native revision, null revision being a value of its own).
    * A match is updated in place by `mergeRelease` (merge.ts): the stored id, release number and
    * start time stay; outcome, finish, failure, replicas, images, revision follow the newer state
    * (a final outcome is never overwritten by a non-final one, a backfilled write never overwrites a
@@ -225,20 +235,26 @@ export interface LedgerStore extends CanaryStore {
   /** activeReleases returns releases whose outcome is `progressing` or `paused`, newest first. */
   activeReleases(cluster?: string): Promise<readonly Release[]>;
 
-  /** appendWorkloadEvent records a non-release change; returns false if (workload uid, type, resourceVersion) was already recorded. */
+  /** appendWorkloadEvent records a non-release change; returns false if (cluster, workload uid, type, resourceVersion) was already recorded. */
   appendWorkloadEvent(event: WorkloadEvent): Promise<boolean>;
   /** workloadEvents returns a workload's events oldest first, optionally from `since` (inclusive). */
   workloadEvents(workloadUid: string, since?: Instant): Promise<readonly WorkloadEvent[]>;
-  /** upsertWorkload records (or replaces, by uid) a workload. */
+  /** upsertWorkload records (or replaces, by cluster + uid) a workload. */
   upsertWorkload(workload: LedgerWorkload): Promise<void>;
   /** listWorkloads returns matching workloads ordered by namespace, kind, name, with their latest release. */
   listWorkloads(filter?: WorkloadFilter): Promise<readonly WorkloadSummary[]>;
+}
 
+/** CursorStore keeps the last resourceVersion per watched collection. */
+export interface CursorStore {
   /** saveCursor records the last processed resourceVersion of a watched collection (last write wins). */
   saveCursor(cursor: WatchCursor): Promise<void>;
   /** loadCursors returns every cursor of a cluster, ordered by resource then namespace. */
   loadCursors(cluster: string): Promise<readonly WatchCursor[]>;
+}
 
+/** OutboxStore is the durable notification outbox: enqueue once, claim with a lease, finish. */
+export interface OutboxStore {
   /** enqueueNotifications stores messages; a message whose idempotency key exists is skipped. Returns how many were new. */
   enqueueNotifications(messages: readonly OutboxMessage[]): Promise<number>;
   /**
@@ -254,15 +270,29 @@ export interface LedgerStore extends CanaryStore {
   markFailed(id: string, nextAttemptAt: Instant | null, error: string): Promise<void>;
   /** outboxEntry returns one entry by idempotency key, or null (inspection and tests). */
   outboxEntry(idempotencyKey: string): Promise<OutboxEntry | null>;
+}
 
+/** ActionLog is the audit trail of operator actions. */
+export interface ActionLog {
   /** recordAction appends an operator action to the audit trail. */
   recordAction(action: OperatorAction): Promise<RecordedAction>;
   /** listActions returns recorded actions newest first. */
   listActions(filter?: ActionFilter): Promise<readonly RecordedAction[]>;
+}
 
+/** StatsSource computes delivery metrics. It never blocks the caller's event loop for long (see sql/ledger-store.ts). */
+export interface StatsSource {
   /** stats computes delivery metrics over a window (see stats.ts for the definitions). */
   stats(query: StatsQuery): Promise<StatsReport>;
+}
 
+/**
+ * LedgerStore is the durable release ledger: every concern above over one database. SQLite and
+ * PostgreSQL provide it through the one SQL implementation; `ledger.contract.ts` runs every
+ * concern's contract suite against it.
+ * After `close()` no other method may be called.
+ */
+export interface LedgerStore extends ReleaseStore, CursorStore, OutboxStore, ActionLog, StatsSource, CanaryStore {
   /** schemaVersion returns the highest schema migration applied to this ledger. */
   schemaVersion(): Promise<number>;
   /** close releases connections and file handles. Idempotent. */

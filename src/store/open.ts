@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { assertNever } from '../lib/assert-never.ts';
 import { TrackerError } from '../lib/errors.ts';
 import type { LedgerStore } from './ledger.ts';
-import { MemoryLedgerStore } from './memory/store.ts';
 import { redactUrl } from './redact-url.ts';
 
 /**
@@ -41,7 +40,7 @@ const USAGE_HINT = 'use --db sqlite:PATH (e.g. sqlite:~/.rollscope/ledger.db) or
 /**
  * parseLedgerUrl reads a ledger URL: `sqlite:PATH` (`~` expands to the home directory,
  * `sqlite::memory:` is a private in-memory database), `postgres://…` or `postgresql://…` (an
- * optional `?schema=NAME` picks the schema), or `memory:`. Anything else throws CONFIG_INVALID.
+ * optional `?schema=NAME` picks the schema), or `memory:` (SQLite in memory, same as `sqlite::memory:`). Anything else throws CONFIG_INVALID.
  */
 export function parseLedgerUrl(url: string, home: string = homedir()): LedgerLocation {
   if (url.startsWith('sqlite:')) {
@@ -86,8 +85,11 @@ export async function openLedger(url: string, options: OpenLedgerOptions = {}): 
         ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
       });
     }
-    case 'memory':
-      return new MemoryLedgerStore();
+    case 'memory': {
+      // `memory:` is a private SQLite database in memory: the same SQL implementation, nothing on disk.
+      const { openSqliteLedger } = await import('./sqlite/store.ts');
+      return openSqliteLedger({ path: ':memory:' });
+    }
     default:
       return assertNever(loc);
   }

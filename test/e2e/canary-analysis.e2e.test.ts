@@ -2,129 +2,20 @@
 // cluster's pods listen on loopback, a steady client sends requests through the Service's cluster IP
 // (one connection each, so the service proxy shares them by ready replicas), Debian's Prometheus
 // scrapes every pod each second through the simulator's http_sd endpoint with the canary field
-// report's relabel rules, and the CLI drives the canary as a child process. A good image is
-// promoted step by step with the traffic share measured at each step; a bad one (-errors30) is
-// aborted on its first measurement.
+// report's relabel rules (fixtures/canary.ts), and the CLI drives the canary as a child process. A
+// good image is promoted step by step with the traffic share measured at each step; a bad one
+// (-errors30) is aborted on its first measurement.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import type { CanaryStatus, Measurement } from '../../src/canary/record.ts';
-import { PROMETHEUS_SD_PATH } from '../../src/sim/apiserver/http/prometheus-sd.ts';
-import { startLoad, type RunningLoad } from '../../src/sim/network/load.ts';
-import { prometheusConfig } from '../../src/sim/network/prometheus-config.ts';
-import { startOpsCluster, type OpsCluster } from '../ops/ops-support.ts';
-import { needComponent } from '../support/services.ts';
-import { PROMETHEUS_CANDIDATES, startPrometheusWith, type RunningPrometheus } from './fixtures/prometheus.ts';
-
-/** INTERVAL_S is the analysis interval (also the rate() window) of every metric here. */
-const INTERVAL_S = 3;
-const RPS = 40;
-const TOTAL = 10;
+import type { Measurement } from '../../src/canary/record.ts';
+import type { OpsCluster } from '../ops/ops-support.ts';
+import { analysisFile, deployment, INTERVAL_S, loadCodes, prometheus, RPS, setup, startCanaryCluster, statusOf, stopCanaryCluster, TOTAL } from './fixtures/canary.ts';
 
 let c: OpsCluster | undefined;
-let prom: RunningPrometheus | undefined;
-let promBin: string | undefined;
-
 before(async (t) => {
-  promBin = needComponent(t as unknown as TestContext, 'prometheus', PROMETHEUS_CANDIDATES, 'apt-get install prometheus');
-  if (promBin === undefined) return;
-  c = await startOpsCluster(t as unknown as TestContext, 20);
+  c = await startCanaryCluster(t as unknown as TestContext);
 });
-after(async () => {
-  await prom?.stop();
-  await c?.stop();
-});
-
-/** analysisFile writes the analysis: the two built-in gates against the stable, every INTERVAL_S, three passes each. */
-function analysisFile(name: string, extra = ''): string {
-  const file = join(c!.dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    `trafficFloor: 0.5
-labels: {namespace: kubernetes_namespace}
-metrics:
-  - name: success-rate
-    builtin: success-rate
-    successCondition: result >= 0.99 || result >= stable - 0.005
-    failureCondition: result < 0.95 && result < stable - 0.02
-    interval: ${INTERVAL_S}s
-    count: 3
-${extra}  - name: latency-p99
-    builtin: latency-p99
-    successCondition: result <= stable * 1.5 + 0.05
-    failureCondition: result > stable * 2 + 0.1
-    interval: ${INTERVAL_S}s
-    count: 3
-`,
-  );
-  return file;
-}
-
-/** setup creates namespace `ns` with Deployment web (web:1, scraped) behind Service web, and starts load through its cluster IP. */
-async function setup(ns: string, rps = RPS): Promise<RunningLoad | null> {
-  const yaml = `apiVersion: v1
-kind: Namespace
-metadata: {name: ${ns}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: ${ns}}
-spec:
-  replicas: ${TOTAL}
-  progressDeadlineSeconds: 3600
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata:
-      labels: {app: web}
-      annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8080"}
-    spec:
-      containers: [{name: app, image: "web:1", ports: [{name: http, containerPort: 8080}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: ${ns}}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-`;
-  await c!.kubectlOk(['apply', '-f', '-'], { input: yaml });
-  await c!.kubectlOk(['rollout', 'status', 'deploy/web', '-n', ns, '--timeout', '60s']);
-  prom ??= await startPrometheusWith(promBin!, prometheusConfig({ sdUrl: `${c!.sim.url}${PROMETHEUS_SD_PATH}`, scrapeInterval: '1s' }), 'the web pods', 40_000);
-  const load = rps > 0 ? startLoad(c!.sim.store, [{ namespace: ns, service: 'web', rps }]) : null;
-  // every stable pod scraped with traffic before the canary starts
-  await until(`${TOTAL} scraped web pods in ${ns}`, async () => ((await prom!.query(`count(up{kubernetes_namespace="${ns}"} == 1)`))[0]?.value === TOTAL ? true : undefined), 30_000);
-  return load;
-}
-
-interface Deployment {
-  metadata: { annotations?: Record<string, string> };
-  spec: { replicas: number; template: { spec: { containers: { name: string; image: string }[] } } };
-}
-
-async function deployment(ns: string, name: string): Promise<Deployment | null> {
-  const res = await fetch(`${c!.sim.url}/apis/apps/v1/namespaces/${ns}/deployments/${name}`);
-  return res.status === 404 ? null : ((await res.json()) as Deployment);
-}
-
-const statusOf = (d: Deployment | null): CanaryStatus => JSON.parse(d?.metadata.annotations?.['rollscope.io/canary-status'] ?? 'null') as CanaryStatus;
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** loadCodes reads the load's outcome counters for `ns` (code → requests). */
-function loadCodes(load: RunningLoad): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const m of load.metrics().matchAll(/code="([^"]+)"\} (\d+)/g)) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
-  return out;
-}
+after(stopCanaryCluster);
 
 /** share is the canary's share of the traffic (percent) a measurement saw in Prometheus. */
 const share = (m: Measurement): number => (100 * (m.canaryRate ?? 0)) / ((m.canaryRate ?? 0) + (m.stableRate ?? 0));
@@ -133,7 +24,7 @@ test('a good image goes 10 → 50 → 100 and is promoted; the measured traffic 
   if (!c) return;
   const ns = 'cn-good';
   const load = (await setup(ns))!;
-  const run = await c.rollscope(['canary', 'deployment/web', '-n', ns, '--image', 'app=web:2', '--steps', '10,50', '--prometheus', prom!.url, '--analysis', analysisFile('good'), '-o', 'json'], { timeoutMs: 80_000 });
+  const run = await c.rollscope(['canary', 'deployment/web', '-n', ns, '--image', 'app=web:2', '--steps', '10,50', '--prometheus', prometheus().url, '--analysis', analysisFile('good'), '-o', 'json'], { timeoutMs: 80_000 });
   await load.stop();
   assert.equal(run.code, 0, run.stderr);
   const out = JSON.parse(run.stdout) as { result: string };
@@ -166,12 +57,12 @@ test('a bad image (-errors30) is aborted on its first measurement; the stable ke
   let firstData = 0;
   const watcher = (async () => {
     while (firstData === 0) {
-      const r = await prom!.query(`sum(http_requests_total{kubernetes_namespace="${ns}",rollscope_io_track="canary"})`).catch(() => []);
+      const r = await prometheus().query(`sum(http_requests_total{kubernetes_namespace="${ns}",rollscope_io_track="canary"})`).catch(() => []);
       if ((r[0]?.value ?? 0) > 0) firstData = Date.now();
       else await new Promise((res) => setTimeout(res, 100));
     }
   })();
-  const run = await c.rollscope(['canary', 'deployment/web', '-n', ns, '--image', 'app=web:2-errors30', '--steps', '10,50', '--prometheus', prom!.url, '--analysis', analysisFile('bad')], { timeoutMs: 80_000 });
+  const run = await c.rollscope(['canary', 'deployment/web', '-n', ns, '--image', 'app=web:2-errors30', '--steps', '10,50', '--prometheus', prometheus().url, '--analysis', analysisFile('bad')], { timeoutMs: 80_000 });
   await load.stop();
   if (firstData === 0) firstData = -1;
   await watcher;

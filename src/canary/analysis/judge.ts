@@ -44,8 +44,10 @@ export function judge(m: MetricSpec, raw: RawMeasurement, floor: number, step: n
   const verdict = (v: MeasurementVerdict, reason: string): Measurement => ({ ...base, verdict: v, reason });
   if (raw.error !== null) return verdict('error', `${m.name}: query failed: ${raw.error}`);
   const compares = usesStable(m);
-  if (floor > 0 && (raw.canaryRate === null || raw.canaryRate < floor)) return verdict('inconclusive', `${m.name}: canary traffic ${fmt(raw.canaryRate)} req/s is below the floor of ${floor} req/s`);
-  if (floor > 0 && compares && (raw.stableRate === null || raw.stableRate < floor)) return verdict('inconclusive', `${m.name}: stable traffic ${fmt(raw.stableRate)} req/s is below the floor of ${floor} req/s`);
+  const thin = (track: string, rate: number | null): string =>
+    rate === null || Number.isNaN(rate) ? `${m.name}: no request rate for the ${track} in Prometheus (traffic floor ${floor} req/s)` : `${m.name}: ${track} traffic ${fmt(rate)} req/s is below the floor of ${floor} req/s`;
+  if (floor > 0 && (raw.canaryRate === null || Number.isNaN(raw.canaryRate) || raw.canaryRate < floor)) return verdict('inconclusive', thin('canary', raw.canaryRate));
+  if (floor > 0 && compares && (raw.stableRate === null || Number.isNaN(raw.stableRate) || raw.stableRate < floor)) return verdict('inconclusive', thin('stable', raw.stableRate));
   const vals = { result: raw.value, stable: raw.stableValue };
   const withStable = compares ? ` (stable ${fmt(raw.stableValue)})` : '';
   if (raw.value === null || Number.isNaN(raw.value)) return verdict('inconclusive', `${m.name}: no data for the canary`);

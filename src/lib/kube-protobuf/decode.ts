@@ -148,7 +148,16 @@ function readSpecial(buf: Uint8Array, c: Cursor, end: number, kind: K): unknown 
     case K.Quantity:
       return str ?? '';
     default:
-      return str === undefined || str === '' ? null : (JSON.parse(str) as unknown);
+      return str === undefined || str === '' ? null : parseRaw(str);
+  }
+}
+
+/** parseRaw parses the JSON held by a RawExtension or FieldsV1; malformed JSON is a malformed message. */
+function parseRaw(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ProtoError('an embedded JSON value (RawExtension or FieldsV1) is not JSON');
   }
 }
 
@@ -241,7 +250,9 @@ function decodeRange(buf: Uint8Array, start: number, end: number, msg: Compiled,
       else list.push(v);
       continue;
     }
-    if (v === null || (!f.pointer && isZero(v))) continue;
+    // Zero scalars are Go zero values of non-pointer fields (JSON omits them); IntOrString and
+    // other custom types are pointers in the types read here, so their 0 is kept.
+    if (v === null || (!f.pointer && f.kind <= K.Float && isZero(v))) continue;
     out[f.name] = v;
   }
   if (c.pos !== end) throw new ProtoError('a field runs past the end of its message');

@@ -176,9 +176,11 @@ export function skipField(buf: Uint8Array, cursor: { pos: number }, wire: number
     case FIXED64:
       cursor.pos += 8;
       break;
-    case LEN:
-      cursor.pos += readVarint(buf, cursor);
+    case LEN: {
+      const len = readVarint(buf, cursor); // read before adding: the read moves the cursor
+      cursor.pos += len;
       break;
+    }
     case FIXED32:
       cursor.pos += 4;
       break;

@@ -88,7 +88,7 @@ export const canaryView = z
     steps: z.array(canaryStepView),
     measurements: z.array(canaryMeasurementView).describe('oldest first'),
     metrics: z.array(z.string()).describe('the analysis metric names, in the analysis file\'s order'),
-    promoteReleaseId: z.string().nullable().describe('the stable Deployment\'s release that took the canary\'s images (trigger canary-promote), once tracked'),
+    promoteReleaseId: z.string().nullable().describe('the stable Deployment\'s release that took the canary\'s images (its change-cause is "canary-promote <id>: …"), once tracked'),
   })
   .describe('A canary release with each step and each measurement');
 

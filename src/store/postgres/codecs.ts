@@ -10,5 +10,3 @@ export const postgresDecoders: RowDecoders = {
   int: (v) => (typeof v === 'number' ? v : Number(v)),
 };
 
-/** JSON_COLUMNS are the columns written as JSON text and cast to jsonb in SQL. */
-export const JSON_COLUMNS: ReadonlySet<string> = new Set(['images', 'actor', 'failure', 'phases', 'replicas', 'events', 'template', 'labels', 'detail', 'payload']);

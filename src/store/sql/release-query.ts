@@ -1,14 +1,9 @@
 import type { ReleaseFilter } from '../ledger.ts';
 import { decodeCursor } from '../cursor.ts';
+import type { SqlDialect } from './driver.ts';
 import type { SqlValue } from './release-row.ts';
 
-/** SqlDialect is what differs between SQLite and PostgreSQL in the queries we build. */
-export interface SqlDialect {
-  /** placeholder for the n-th parameter (1-based): `?` in SQLite, `$n` in PostgreSQL. */
-  placeholder(n: number): string;
-  /** contains is a boolean expression: column `col` contains the text parameter `p` (case-sensitive). */
-  contains(col: string, p: string): string;
-}
+export type { SqlDialect } from './driver.ts';
 
 /** SqlWhere is a WHERE clause (without the keyword; `TRUE`-like '1=1' when empty) and its parameters. */
 export interface SqlWhere {

@@ -103,7 +103,7 @@ export function decodeStatsRow(row: Row, d: RowDecoders): StatsRow {
 }
 
 /** LATEST_RELEASE_JOIN joins each workload `w` to its highest-numbered release as `r_*` columns (both dialects). */
-export const LATEST_RELEASE_JOIN = `LEFT JOIN releases r ON r.id = (SELECT id FROM releases x WHERE x.workload_uid = w.uid ORDER BY x.release_number DESC LIMIT 1)`;
+export const LATEST_RELEASE_JOIN = `LEFT JOIN releases r ON r.id = (SELECT id FROM releases x WHERE x.cluster = w.cluster AND x.workload_uid = w.uid ORDER BY x.release_number DESC LIMIT 1)`;
 
 /** LATEST_RELEASE_COLUMNS are the `r_*` columns decodeLatestSummary reads. */
 export const LATEST_RELEASE_COLUMNS = `r.id AS r_id, r.release_number AS r_release_number, r.revision AS r_revision, r.trigger AS r_trigger,

@@ -1,0 +1,148 @@
+import { compileMask, decodeMasked, nameOf, readEnvelope, readList, readWatchEvent, type Compiled, type FieldMask } from '../lib/kube-protobuf/decode.ts';
+import { PROTOBUF_MEDIA_TYPE } from '../lib/kube-protobuf/schema.ts';
+import { ProtoError } from '../lib/kube-protobuf/wire.ts';
+
+/** WireFormat is how the client asks for objects: protobuf where the server offers it (JSON otherwise), or JSON only. */
+export type WireFormat = 'protobuf' | 'json';
+
+/** PROTOBUF_ACCEPT asks for protobuf and lets the server fall back to JSON (CRDs, older servers). */
+export const PROTOBUF_ACCEPT = `${PROTOBUF_MEDIA_TYPE}, application/json`;
+
+/** isProtobufResponse tells whether a response's Content-Type is Kubernetes protobuf (list, object or watch stream). */
+export function isProtobufResponse(contentType: string | null): boolean {
+  return contentType !== null && contentType.toLowerCase().startsWith(PROTOBUF_MEDIA_TYPE);
+}
+
+/**
+ * ProtobufReading says how one kind is read from protobuf: its message (`core.Pod`) and the
+ * fields its projection reads (everything else is skipped by length, never decoded).
+ */
+export interface ProtobufReading {
+  readonly message: string;
+  readonly mask: FieldMask;
+}
+
+/** MaskedReader decodes objects of one kind into sparse JSON-form objects its projection reads. */
+export class MaskedReader {
+  readonly #compiled: Compiled;
+
+  constructor(reading: ProtobufReading) {
+    this.#compiled = compileMask(reading.message, reading.mask);
+  }
+
+  /** object decodes a whole body (`k8s\0` + runtime.Unknown) in [start, end); typeMeta comes from the envelope. */
+  object(buf: Uint8Array, start: number, end: number): Record<string, unknown> {
+    const env = readEnvelope(buf, start, end);
+    const obj = decodeMasked(buf, env.rawStart, env.rawEnd, this.#compiled);
+    obj['apiVersion'] = env.apiVersion;
+    obj['kind'] = env.kind;
+    return obj;
+  }
+
+  /** item decodes one list item (a bare message) in [start, end), adding the list's typeMeta. */
+  item(buf: Uint8Array, start: number, end: number, apiVersion: string, kind: string): Record<string, unknown> {
+    const obj = decodeMasked(buf, start, end, this.#compiled);
+    obj['apiVersion'] = apiVersion;
+    obj['kind'] = kind;
+    return obj;
+  }
+}
+
+/** DecodedList is a protobuf LIST body: items decoded (undefined where malformed, with the reason), resourceVersion and continue. */
+export interface DecodedList {
+  readonly items: readonly unknown[];
+  readonly skipped: readonly string[];
+  readonly resourceVersion: string;
+  readonly continue: string;
+}
+
+/** decodeList decodes a protobuf LIST body; a malformed item is left out and named in `skipped`. Throws ProtoError if the envelope is malformed. */
+export function decodeList(body: Uint8Array, reader: MaskedReader): DecodedList {
+  const env = readEnvelope(body);
+  const kind = env.kind.endsWith('List') ? env.kind.slice(0, -4) : env.kind;
+  const list = readList(body, env.rawStart, env.rawEnd);
+  const items: unknown[] = [];
+  const skipped: string[] = [];
+  for (const [s, e] of list.items) {
+    try {
+      items.push(reader.item(body, s, e, env.apiVersion, kind));
+    } catch (err) {
+      if (!(err instanceof ProtoError)) throw err;
+      skipped.push(`${kind} ${nameOf(body, s, e)}: ${err.message}`);
+    }
+  }
+  return { items, skipped, resourceVersion: list.resourceVersion, continue: list.continue };
+}
+
+/** MAX_FRAME_BYTES bounds one watch frame, as MAX_LINE_BYTES bounds a JSON line. */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+/**
+ * FrameSplitter cuts a protobuf watch stream into frames: a 4-byte big-endian length, then that
+ * many bytes (one meta/v1 WatchEvent). Bytes of an unfinished frame are kept and joined once.
+ */
+export class FrameSplitter {
+  #pending: Uint8Array = new Uint8Array(0);
+
+  /** push returns the complete frames ending in `chunk`. Throws ProtoError for a frame over MAX_FRAME_BYTES. */
+  push(chunk: Uint8Array): Uint8Array[] {
+    let buf = chunk;
+    if (this.#pending.length > 0) {
+      buf = new Uint8Array(this.#pending.length + chunk.length);
+      buf.set(this.#pending);
+      buf.set(chunk, this.#pending.length);
+    }
+    const frames: Uint8Array[] = [];
+    let at = 0;
+    while (buf.length - at >= 4) {
+      const len = ((buf[at] ?? 0) * 0x1000000) + (((buf[at + 1] ?? 0) << 16) | ((buf[at + 2] ?? 0) << 8) | (buf[at + 3] ?? 0));
+      if (len > MAX_FRAME_BYTES) throw new ProtoError(`a watch frame of ${len} bytes is over ${MAX_FRAME_BYTES}`);
+      if (buf.length - at - 4 < len) break;
+      frames.push(buf.subarray(at + 4, at + 4 + len));
+      at += 4 + len;
+    }
+    this.#pending = at === buf.length ? new Uint8Array(0) : buf.slice(at);
+    return frames;
+  }
+}
+
+/** WatchFrame is one decoded protobuf watch event: its type and object (JSON form, masked), or why it could not be read. */
+export type WatchFrame =
+  | { readonly ok: true; readonly type: string; readonly object: Record<string, unknown> }
+  | { readonly ok: false; readonly type: string; readonly error: string };
+
+/** decodeWatchFrame decodes one frame. ERROR events decode their Status fully (code, reason, message); BOOKMARKs their metadata. */
+export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, statusReader: MaskedReader): WatchFrame {
+  let type = '';
+  try {
+    const ev = readWatchEvent(frame);
+    type = ev.type;
+    const r = type === 'ERROR' ? statusReader : reader;
+    return { ok: true, type, object: r.object(frame, ev.objectStart, ev.objectEnd) };
+  } catch (err) {
+    if (!(err instanceof ProtoError)) throw err;
+    const ev = safeEvent(frame);
+    const name = ev === undefined ? '<unreadable>' : nameInBody(frame, ev.objectStart, ev.objectEnd);
+    return { ok: false, type, error: `${name}: ${err.message}` };
+  }
+}
+
+function safeEvent(frame: Uint8Array): ReturnType<typeof readWatchEvent> | undefined {
+  try {
+    return readWatchEvent(frame);
+  } catch {
+    return undefined;
+  }
+}
+
+function nameInBody(buf: Uint8Array, start: number, end: number): string {
+  try {
+    const env = readEnvelope(buf, start, end);
+    return `${env.kind} ${nameOf(buf, env.rawStart, env.rawEnd)}`;
+  } catch {
+    return '<unreadable object>';
+  }
+}
+
+/** STATUS_READING decodes a meta/v1 Status (the object of an ERROR event) whole. */
+export const STATUS_READING: ProtobufReading = { message: 'meta.Status', mask: true };

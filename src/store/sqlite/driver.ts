@@ -1,0 +1,93 @@
+import type Database from 'better-sqlite3';
+import type { SqlDialect, SqlDriver, SqlQuerier, SqlResult } from '../sql/driver.ts';
+import type { SqlValue } from '../sql/release-row.ts';
+import type { Row } from '../sql/rows.ts';
+import { sqliteDecoders } from './codecs.ts';
+import { toSqliteStoreError } from './errors.ts';
+
+/** SQLITE_DIALECT spells the dialect-specific parts of our queries for SQLite. */
+export const SQLITE_DIALECT: SqlDialect = {
+  placeholder: () => '?',
+  contains: (col, p) => `instr(${col}, ${p}) > 0`,
+  json: (p) => p,
+  collate: '',
+  lockKey: () => null, // BEGIN IMMEDIATE already holds the database's one write lock
+  skipLocked: '',
+};
+
+/** STATEMENT_CACHE_LIMIT bounds the prepared statements kept (queries with IN lists vary in text). */
+const STATEMENT_CACHE_LIMIT = 500;
+
+/**
+ * SqliteDriver runs statements on one better-sqlite3 connection. better-sqlite3 is synchronous, so
+ * a transaction whose body awaits must keep every other statement of this connection out until it
+ * ends: calls queue on one promise chain (a mutex), and a transaction holds it from BEGIN IMMEDIATE
+ * (the write lock, so other processes on the file wait up to busy_timeout) to COMMIT/ROLLBACK.
+ */
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = SQLITE_DIALECT;
+  readonly decoders = sqliteDecoders;
+  readonly subject: string;
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(db: Database.Database, subject: string) {
+    this.#db = db;
+    this.subject = subject;
+  }
+
+  /** database is the connection (dialect-specific tests: EXPLAIN QUERY PLAN, pragmas, forged locks). */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(fn, fn);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  #run(sql: string, params: readonly SqlValue[]): SqlResult {
+    try {
+      let stmt = this.#statements.get(sql);
+      if (!stmt) {
+        if (this.#statements.size >= STATEMENT_CACHE_LIMIT) this.#statements.clear();
+        stmt = this.#db.prepare(sql);
+        this.#statements.set(sql, stmt);
+      }
+      if (stmt.reader) {
+        const rows = stmt.all(...params) as Row[];
+        return { rows, changes: rows.length };
+      }
+      return { rows: [], changes: stmt.run(...params).changes };
+    } catch (e) {
+      throw toSqliteStoreError(e, this.subject);
+    }
+  }
+
+  query(sql: string, params: readonly SqlValue[] = []): Promise<SqlResult> {
+    return this.#exclusive(async () => this.#run(sql, params));
+  }
+
+  transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
+    return this.#exclusive(async () => {
+      this.#run('BEGIN IMMEDIATE', []);
+      const inTx: SqlQuerier = { query: async (sql, params = []) => this.#run(sql, params) };
+      try {
+        const out = await fn(inTx);
+        this.#run('COMMIT', []);
+        return out;
+      } catch (e) {
+        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+        throw e;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#exclusive(async () => {
+      if (this.#db.open) this.#db.close();
+    });
+  }
+}
