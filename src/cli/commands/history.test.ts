@@ -134,6 +134,30 @@ describe('rollscope history (end to end)', () => {
     assert.deepEqual(idsOf(r), ['r-shop-web-002', 'r-shop-web-001'], 'the flags reach the query through the real CLI too');
   });
 
+  it('says when more exist and how to page: --limit, --continue with nextCursor, --all', async () => {
+    // Four releases in all (-A): the newest 2, then the rest from the cursor, then everything.
+    const first = await rollscope('history', '-A', '--limit', '2', '-o', 'json', '--db', db);
+    assert.equal(first.code, 0, first.stderr);
+    const page1 = JSON.parse(first.stdout) as { items: { id: string }[]; nextCursor: string | null };
+    assert.deepEqual(page1.items.map((i) => i.id), ['r-shop-web-003', 'r-db-1']);
+    assert.equal(typeof page1.nextCursor, 'string', 'more exist: a cursor');
+    const second = await rollscope('history', '-A', '--limit', '2', '--continue', page1.nextCursor!, '-o', 'json', '--db', db);
+    const page2 = JSON.parse(second.stdout) as { items: { id: string }[]; nextCursor: string | null };
+    assert.deepEqual(page2.items.map((i) => i.id), ['r-shop-web-002', 'r-shop-web-001']);
+    const all = await rollscope('history', '-A', '--all', '-o', 'json', '--db', db);
+    const every = JSON.parse(all.stdout) as { items: { id: string }[]; nextCursor: string | null };
+    assert.equal(every.items.length, 4);
+    assert.equal(every.nextCursor, null, 'nothing more: null');
+    const table = await rollscope('history', '-A', '--limit', '3', '--db', db);
+    assert.equal(table.code, 0);
+    assert.match(table.stderr, /Showing the newest 3; older releases exist: --limit N for more, --all for every one, or --continue \S+ for the next 3\./);
+    const complete = await rollscope('history', '-A', '--limit', '4', '--db', db);
+    assert.doesNotMatch(complete.stderr, /older releases exist/, 'no hint when nothing was cut off');
+    const both = await rollscope('history', '-A', '--all', '--limit', '3', '--db', db);
+    assert.equal(both.code, 3);
+    assert.match(both.stderr, /--all and --limit contradict each other/);
+  });
+
   it('rejects bad flags as usage errors before opening the ledger', async () => {
     const bad = [['--since', 'yesterday'], ['--outcome', 'done'], ['-o', 'xml'], ['pod/web'], ['--limit', '0'], ['--since', '1h', '--until', '2h']];
     for (const args of bad) {

@@ -19,6 +19,10 @@ export interface HistoryFlags {
   readonly until?: string;
   readonly outcome?: string;
   readonly limit: string;
+  /** `--all`: every matching release, however many (no --limit). */
+  readonly all?: boolean;
+  /** `--continue TOKEN`: the page after the one whose `nextCursor` this is. */
+  readonly continue?: string;
   readonly output: string;
   readonly db?: string;
   readonly kubeconfig?: string;
@@ -31,7 +35,10 @@ export interface HistoryRequest {
   /** null: all namespaces (-A). */
   readonly namespace: string | null;
   readonly filter: ReleaseFilter;
+  /** At most this many; Infinity with --all. */
   readonly limit: number;
+  /** Where to start (a previous page's nextCursor), if anywhere. */
+  readonly cursor?: string;
   readonly format: OutputFormat;
   readonly dbUrl: string;
 }
@@ -47,7 +54,11 @@ export const DEFAULT_HISTORY_LIMIT = 100;
 export async function parseHistoryRequest(args: readonly string[], flags: HistoryFlags, now: Instant, namespaceFromKubeconfig: () => Promise<string>): Promise<HistoryRequest> {
   const target = args.length > 0 ? parseWorkloadTarget(args, 'history') : null;
   const format = parseOutputFormat(flags.output);
-  const limit = parseLimit(flags.limit);
+  if (flags.all === true && flags.limit !== String(DEFAULT_HISTORY_LIMIT))
+    throw new TrackerError('USAGE', '--all and --limit contradict each other', { subject: '--all', hint: 'use --all for every release, or --limit N for the newest N' });
+  const limit = flags.all === true ? Number.POSITIVE_INFINITY : parseLimit(flags.limit);
+  if (flags.continue !== undefined && flags.continue.trim() === '')
+    throw new TrackerError('USAGE', '--continue needs the nextCursor of a previous page', { subject: '--continue', hint: 'take it from `rollscope history … -o json` (.nextCursor)' });
   const since = flags.since === undefined ? undefined : parseTimeArg(flags.since, now, '--since');
   const until = flags.until === undefined ? undefined : parseTimeArg(flags.until, now, '--until');
   if (since !== undefined && until !== undefined && since >= until)
@@ -64,19 +75,33 @@ export async function parseHistoryRequest(args: readonly string[], flags: Histor
     ...(until === undefined ? {} : { until }),
     ...(outcomes === undefined ? {} : { outcomes }),
   };
-  return { target, namespace, filter, limit, format, dbUrl: flags.db ?? defaultLedgerUrl() };
+  return { target, namespace, filter, limit, ...(flags.continue === undefined ? {} : { cursor: flags.continue }), format, dbUrl: flags.db ?? defaultLedgerUrl() };
 }
 
-/** fetchNewest reads up to `limit` releases matching the filter, newest first, page by page. */
-export async function fetchNewest(ledger: LedgerStore, filter: ReleaseFilter, limit: number): Promise<readonly Release[]> {
+/** HistoryPage is up to `limit` releases, newest first, and the cursor of what follows (null: nothing more). */
+export interface HistoryPage {
+  readonly items: readonly Release[];
+  readonly nextCursor: string | null;
+}
+
+/**
+ * fetchHistory reads up to `limit` releases matching the filter (Infinity: all), newest first, from
+ * `cursor` on, page by page; `nextCursor` says whether more exist, so nothing is cut off silently.
+ */
+export async function fetchHistory(ledger: LedgerStore, filter: ReleaseFilter, limit: number, cursor?: string): Promise<HistoryPage> {
   const out: Release[] = [];
-  let cursor: string | undefined;
+  let next: string | undefined = cursor;
   do {
-    const page = await ledger.queryReleases({ ...filter, limit: Math.min(MAX_PAGE_LIMIT, limit - out.length), ...(cursor === undefined ? {} : { cursor }) });
+    const page = await ledger.queryReleases({ ...filter, limit: Math.min(MAX_PAGE_LIMIT, limit - out.length), ...(next === undefined ? {} : { cursor: next }) });
     out.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && out.length < limit);
-  return out;
+    next = page.nextCursor ?? undefined;
+  } while (next !== undefined && out.length < limit);
+  return { items: out, nextCursor: next ?? null };
+}
+
+/** fetchNewest reads up to `limit` releases matching the filter, newest first. */
+export async function fetchNewest(ledger: LedgerStore, filter: ReleaseFilter, limit: number): Promise<readonly Release[]> {
+  return (await fetchHistory(ledger, filter, limit)).items;
 }
 
 /**
@@ -85,8 +110,8 @@ export async function fetchNewest(ledger: LedgerStore, filter: ReleaseFilter, li
  * workload. JSON and YAML list newest first, like the HTTP API. Rows from several clusters (a shared
  * ledger read without --cluster) get a CLUSTER column.
  */
-export function renderHistory(req: HistoryRequest, releases: readonly Release[], now: Instant): string {
-  if (req.format === 'json' || req.format === 'yaml') return formatItems(releases.map(toReleaseView), req.format);
+export function renderHistory(req: HistoryRequest, releases: readonly Release[], now: Instant, nextCursor: string | null = null): string {
+  if (req.format === 'json' || req.format === 'yaml') return formatItems(releases.map(toReleaseView), req.format, { nextCursor });
   const chronological = [...releases].reverse();
   const multiNs = req.namespace === null;
   const table = formatReleaseTable(chronological, { wide: req.format === 'wide', workloadColumn: req.target === null, namespaceColumn: multiNs, clusterColumn: spansClusters(releases), now });
@@ -109,7 +134,7 @@ export async function runHistory(args: readonly string[], flags: HistoryFlags): 
   const req = await parseHistoryRequest(args, flags, now, () => kubeconfigNamespace(flags));
   const ledger = await openLedger(req.dbUrl, { mustExist: true });
   try {
-    const releases = await fetchNewest(ledger, req.filter, req.limit);
+    const { items: releases, nextCursor } = await fetchHistory(ledger, req.filter, req.limit, req.cursor);
     const filtered = flags.image !== undefined || flags.since !== undefined || flags.until !== undefined || flags.outcome !== undefined;
     if (releases.length === 0 && req.target !== null && !filtered)
       throw new TrackerError('NOT_FOUND', `the ledger has no releases ${scopeText(req)}`, {
@@ -117,7 +142,9 @@ export async function runHistory(args: readonly string[], flags: HistoryFlags): 
         hint: 'check the name and the namespace (-n), or run `rollscope history -A` to see what the ledger holds',
       });
     if (releases.length === 0 && (req.format === 'table' || req.format === 'wide')) process.stderr.write(`No releases found ${scopeText(req)}.\n`);
-    else process.stdout.write(renderHistory(req, releases, now));
+    else process.stdout.write(renderHistory(req, releases, now, nextCursor));
+    if (nextCursor !== null && (req.format === 'table' || req.format === 'wide'))
+      process.stderr.write(`Showing the newest ${releases.length}; older releases exist: --limit N for more, --all for every one, or --continue ${nextCursor} for the next ${releases.length}.\n`);
     return 0;
   } finally {
     await ledger.close();
@@ -148,7 +175,9 @@ export function registerHistoryFlags(command: Command): Command {
     .option('--since <time>', 'started at or after: RFC 3339 time or a duration ago (2h, 7d, 1h30m)')
     .option('--until <time>', 'started before: RFC 3339 time or a duration ago')
     .option('--outcome <list>', 'progressing, succeeded, failed, superseded, rolled-back, paused (comma-separated)')
-    .option('--limit <n>', 'at most this many (the newest)', String(DEFAULT_HISTORY_LIMIT))
+    .option('--limit <n>', 'at most this many (the newest); says so on stderr when more exist', String(DEFAULT_HISTORY_LIMIT))
+    .option('--all', 'every matching release (no limit)')
+    .option('--continue <cursor>', 'the page after a previous one (its nextCursor in -o json|yaml)')
     .option('-o, --output <format>', 'table | wide | json | yaml', 'table')
     .option('--db <url>', 'ledger: sqlite:PATH or postgres://user:password@host/db')
     .option('--kubeconfig <file>', 'kubeconfig used only to find the default namespace')
@@ -164,7 +193,7 @@ export function registerHistory(program: Command): void {
       .description(
         'List releases recorded in the ledger: what changed, when, which images, who, and how it ended.\n' +
           `Reads the ledger of --db (default: $${LEDGER_URL_ENV}, else sqlite:${DEFAULT_LEDGER_PATH}, where \`rollscope serve\` writes).\n` +
-          'Tables list oldest first (latest last); -o json|yaml list newest first as {"items": [...]}.',
+          'Tables list oldest first (latest last); -o json|yaml list newest first as {"items": [...], "nextCursor": …} (null when nothing more).',
       ),
   ).action(async (args: string[], flags: HistoryFlags) => {
     process.exitCode = await runHistory(args, flags);

@@ -15,10 +15,11 @@ export function parseOutputFormat(value: string): OutputFormat {
 }
 
 /**
- * formatItems renders a list for machine output as `{"items": [...]}`: JSON indented by 2 spaces,
+ * formatItems renders a list for machine output as `{"items": [...]}` (plus `extra` fields such as
+ * `nextCursor`): JSON indented by 2 spaces,
  * or YAML. Items must already be plain JSON values (times as RFC3339 strings).
  */
-export function formatItems(items: readonly unknown[], format: 'json' | 'yaml'): string {
-  const doc = { items };
+export function formatItems(items: readonly unknown[], format: 'json' | 'yaml', extra: Readonly<Record<string, unknown>> = {}): string {
+  const doc = { items, ...extra };
   return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { lineWidth: 0 });
 }
