@@ -25,9 +25,12 @@ export interface ProtobufReading {
 /** MaskedReader decodes objects of one kind into sparse JSON-form objects its projection reads. */
 export class MaskedReader {
   readonly #compiled: Compiled;
+  /** The kind this reader decodes (`Pod` for `core.Pod`): a list must be a `<kind>List`. */
+  readonly kind: string;
 
   constructor(reading: ProtobufReading) {
     this.#compiled = compileMask(reading.message, reading.mask);
+    this.kind = reading.message.slice(reading.message.lastIndexOf('.') + 1);
   }
 
   /** object decodes a whole body (`k8s\0` + runtime.Unknown) in [start, end); typeMeta comes from the envelope. */
@@ -56,10 +59,15 @@ export interface DecodedList {
   readonly continue: string;
 }
 
-/** decodeList decodes a protobuf LIST body; a malformed item is left out and named in `skipped`. Throws ProtoError if the envelope is malformed. */
+/**
+ * decodeList decodes a protobuf LIST body; a malformed item is left out and named in `skipped`.
+ * Throws ProtoError if the envelope is malformed or is not a list of the reader's kind (so no item
+ * is stamped with a kind the server never sent).
+ */
 export function decodeList(body: Uint8Array, reader: MaskedReader): DecodedList {
   const env = readEnvelope(body);
-  const kind = env.kind.endsWith('List') ? env.kind.slice(0, -4) : env.kind;
+  if (env.kind !== `${reader.kind}List`) throw new ProtoError(`expected a ${reader.kind}List, the envelope says ${JSON.stringify(env.kind)}`);
+  const kind = reader.kind;
   const list = readList(body, env.rawStart, env.rawEnd);
   const items: unknown[] = [];
   const skipped: string[] = [];
