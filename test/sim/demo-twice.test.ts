@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:c
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { servicesRequired } from '../support/services.ts';
 import { test, type TestContext } from 'node:test';
 import { eventually } from './kubectl-support.ts';
 
@@ -86,6 +87,8 @@ test('npm run passes SIGTERM on to rollscope: no process is left behind', async 
     }
   })();
   if (npm === '') {
+    // npm runs every test here, so it is on PATH in CI; a bare `node --test` without it skips, except where services are required.
+    if (servicesRequired()) throw new Error('npm is not on PATH');
     t.skip('npm is not on PATH');
     return;
   }
