@@ -4,6 +4,7 @@ import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { stalledPhase } from '../components/phase-waterfall.tsx';
 import { fmtDuration, shortImage } from '../format.ts';
 import { useT } from '../i18n.ts';
+import { useAnswerOrder } from '../answer-order.ts';
 import { multiCluster, useClusterScope } from '../cluster-scope.ts';
 import { triggerText } from '../../model/trigger-text.ts';
 
@@ -51,13 +52,13 @@ export function LivePage() {
   const [data, setData] = useState<LiveData | null>(null);
   const [error, setError] = useState('');
   const [tick, setTick] = useState(0);
+  const track = useAnswerOrder();
   useEffect(() => {
-    let current = true; // ignore an older answer that arrives after a newer request
+    const fresh = track();
     Promise.all([api.active(scope.selected), api.stuck(scope.selected)]).then(
-      ([a, s]) => { if (current) { setData({ active: a.items, stuck: s.items }); setError(''); } },
-      (e: unknown) => { if (current) setError(e instanceof Error ? e.message : String(e)); },
+      ([a, s]) => { if (fresh()) { setData({ active: a.items, stuck: s.items }); setError(''); } },
+      (e: unknown) => { if (fresh()) setError(e instanceof Error ? e.message : String(e)); },
     );
-    return () => { current = false; };
   }, [tick, scope.selected]);
   useEffect(() => subscribe(() => setTick((n) => n + 1)), []);
   useEffect(() => { const h = setInterval(() => setTick((n) => n + 1), 5000); return () => clearInterval(h); }, []);

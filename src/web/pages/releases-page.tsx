@@ -4,6 +4,7 @@ import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { ReleaseTimeline } from '../components/release-timeline.tsx';
 import { fmtDuration, fmtTime, shortImage } from '../format.ts';
 import { useT } from '../i18n.ts';
+import { useAnswerOrder } from '../answer-order.ts';
 import { multiCluster, useClusterScope, workloadHref } from '../cluster-scope.ts';
 import { triggerText } from '../../model/trigger-text.ts';
 
@@ -22,10 +23,10 @@ export function ReleasesPage() {
   const [items, setItems] = useState<ApiRelease[] | null>(null); // null until the first answer: loading, not "no match"
   const [error, setError] = useState('');
   const [tick, setTick] = useState(0);
+  const track = useAnswerOrder(); // a slower answer to an older query (filters or tick) must not overwrite a newer one
   useEffect(() => {
-    let current = true; // a slower answer to an older query (filters or tick) must not overwrite a newer one
-    api.releases({ ...filters, cluster: scope.selected, limit: '200' }).then((r) => { if (current) { setItems(r.items); setError(''); } }, (e: Error) => { if (current) setError(e.message); });
-    return () => { current = false; };
+    const fresh = track();
+    api.releases({ ...filters, cluster: scope.selected, limit: '200' }).then((r) => { if (fresh()) { setItems(r.items); setError(''); } }, (e: Error) => { if (fresh()) setError(e.message); });
   }, [filters, tick, scope.selected]);
   useEffect(() => subscribe(() => setTick((n) => n + 1)), []);
   // The live stream carries this server's cluster only: other clusters of a shared ledger are polled.
