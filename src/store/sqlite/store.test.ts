@@ -103,7 +103,7 @@ describe('sqlite ledger specifics', () => {
       assert.deepEqual(migrateSqlite(store.database, path), []);
       const rows = store.database.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
       assert.deepEqual(rows, loadMigrations('sqlite').map((m) => ({ version: m.version, name: m.name })));
-      assert.deepEqual(rows.slice(0, 3), [{ version: 1, name: 'init' }, { version: 2, name: 'canaries' }, { version: 3, name: 'cluster_keys' }]);
+      assert.deepEqual(rows.slice(0, 4), [{ version: 1, name: 'init' }, { version: 2, name: 'canaries' }, { version: 3, name: 'cluster_keys' }, { version: 4, name: 'rollback_to' }]);
       assert.equal((await store.queryReleases({})).items.length, 1);
     } finally {
       await store.close();
