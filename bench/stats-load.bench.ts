@@ -52,16 +52,23 @@ async function detect(): Promise<number[]> {
 }
 
 /** underStatsLoad runs `detect` while CLIENTS clients call /api/v1/stats back to back; returns latencies and the stats calls' durations. */
-async function underStatsLoad(url: string, distinct = false): Promise<{ detection: number[]; stats: number[] }> {
+async function underStatsLoad(url: string, distinct = false): Promise<{ detection: number[]; stats: number[]; errors: number }> {
   let stop = false;
   let calls = 0;
+  let errors = 0;
   const stats: number[] = [];
   const clients = Array.from({ length: CLIENTS }, async (_, c) => {
     while (!stop) {
       const t = performance.now();
       // distinct: an absolute `until` that differs in every call (by the millisecond), so no two queries are alike
       const until = distinct ? `&until=${new Date(sim.clock.now() + 1_000 + c + 4 * calls++).toISOString()}` : '';
-      const res = await fetch(`${url}/api/v1/stats?since=30d${until}`);
+      let res: Response;
+      try {
+        res = await fetch(`${url}/api/v1/stats?since=30d${until}`);
+      } catch {
+        errors++; // a kept-alive connection closed under the client (counted and printed, then retried)
+        continue;
+      }
       const body = (await res.json()) as { total?: { releases?: number } };
       if (!res.ok || (body.total?.releases ?? 0) < RELEASES) throw new Error(`stats answered ${res.status} with ${body.total?.releases} releases, expected ≥ ${RELEASES}`);
       stats.push(performance.now() - t);
@@ -71,7 +78,7 @@ async function underStatsLoad(url: string, distinct = false): Promise<{ detectio
   const detection = await detect();
   stop = true;
   await Promise.all(clients);
-  return { detection, stats };
+  return { detection, stats, errors };
 }
 
 async function start(mode: 'worker' | 'inline'): Promise<BenchTracker> {
@@ -95,9 +102,9 @@ rmSync(dir, { recursive: true, force: true });
 const f = (v: number): string => v.toFixed(1);
 const i50 = percentile(idle, 50);
 const i99 = percentile(idle, 99);
-const line = (name: string, r: { detection: number[]; stats: number[] }): string => {
+const line = (name: string, r: { detection: number[]; stats: number[]; errors: number }): string => {
   const p99 = percentile(r.detection, 99);
-  return `stats-load: ${name}: detection p50 ${f(percentile(r.detection, 50))} ms, p99 ${f(p99)} ms → p99 ${(p99 / i99).toFixed(2)}× idle; ${r.stats.length} stats calls, p50 ${f(percentile(r.stats, 50))} ms, p99 ${f(percentile(r.stats, 99))} ms\n`;
+  return `stats-load: ${name}: detection p50 ${f(percentile(r.detection, 50))} ms, p99 ${f(p99)} ms → p99 ${(p99 / i99).toFixed(2)}× idle; ${r.stats.length} stats calls, p50 ${f(percentile(r.stats, 50))} ms, p99 ${f(percentile(r.stats, 99))} ms${r.errors > 0 ? `, ${r.errors} connection errors` : ''}\n`;
 };
 const ratio = percentile(worker.detection, 99) / i99;
 process.stdout.write(
