@@ -23,7 +23,9 @@ export interface WorkloadRef {
  * Trigger says why a pod template changed:
  * `create` (first template of a workload), `image` (only container images changed),
  * `config` (other template fields), `restart` (only `kubectl.kubernetes.io/restartedAt` changed),
- * `rollback` (the template equals an earlier release's).
+ * `rollback` (the template equals an earlier release's, and the latest release with it did not fail —
+ * re-applying a template whose latest release failed is named by its difference like any other
+ * change; see `Release.rollbackTo`).
  */
 export type Trigger = 'create' | 'image' | 'config' | 'restart' | 'rollback';
 
@@ -111,6 +113,11 @@ export interface Release {
   readonly actor: Actor;
   readonly changeCause: string | null;
   readonly previousReleaseId: ReleaseId | null;
+  /**
+   * For trigger `rollback`: the number of the earlier release of this workload whose template this
+   * one returns to (the latest one with that template); absent when unknown or not a rollback.
+   */
+  readonly rollbackTo?: number;
   readonly startedAt: Instant;
   readonly finishedAt: Instant | null;
   readonly outcome: Outcome;

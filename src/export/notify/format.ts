@@ -2,6 +2,7 @@ import type { Release } from '../../model/release.ts';
 import { formatCanaryNotification } from './canary-message.ts';
 import type { Language } from './language.ts';
 import { isCanaryNotification, type Notification, type ReleaseNotification, type ReleaseNotificationState } from './message.ts';
+import { triggerText } from '../../model/trigger-text.ts';
 
 export type { Language } from './language.ts';
 
@@ -39,7 +40,7 @@ function lines(n: ReleaseNotification, lang: Language): string[] {
   const r = n.release;
   const l = LABELS[lang];
   const out = [
-    `${l.release}: #${r.releaseNumber}${r.revision ? ` (revision ${r.revision})` : ''} · ${r.trigger}`,
+    `${l.release}: #${r.releaseNumber}${r.revision ? ` (revision ${r.revision})` : ''} · ${triggerText(r)}`,
     `${l.images}: ${r.images.map((i) => i.image).join(', ') || '-'}`,
     `${l.actor}: ${r.actor.user ?? r.actor.manager}`,
   ];

@@ -73,7 +73,7 @@ describe('sqlite ledger specifics', () => {
       await store.upsertRelease(makeRelease(workloadRef('ns', 'w'), 1));
       assert.deepEqual(migrateSqlite(store.database, path), []);
       const rows = store.database.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
-      assert.deepEqual(rows, [{ version: 1, name: 'init' }, { version: 2, name: 'canaries' }, { version: 3, name: 'cluster_keys' }]);
+      assert.deepEqual(rows, [{ version: 1, name: 'init' }, { version: 2, name: 'canaries' }, { version: 3, name: 'cluster_keys' }, { version: 4, name: 'rollback_to' }]);
       assert.equal((await store.queryReleases({})).items.length, 1);
     } finally {
       await store.close();
