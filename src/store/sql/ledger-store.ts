@@ -5,7 +5,7 @@ import type { CanaryEntry } from '../../canary/ledger.ts';
 import { encodeCursor } from '../cursor.ts';
 import type {
   ActionFilter, CanaryFilter, CanaryStore, LedgerStore, LedgerWorkload, OperatorAction, OutboxEntry, OutboxMessage, RecordedAction, ReleaseFilter, ReleasePage,
-  WatchCursor, WorkloadFilter, WorkloadSummary,
+  WorkloadFilter, WorkloadSummary,
 } from '../ledger.ts';
 import { mergeRelease } from '../merge.ts';
 import { pageLimit } from '../page-limit.ts';
@@ -16,7 +16,7 @@ import { Json, raw, sqlFor, type Sql, type SqlDialect, type SqlDriver, type SqlQ
 import { releaseWhere } from './release-query.ts';
 import { RELEASE_COLUMNS, decodeRelease, encodeRelease, type SqlValue } from './release-row.ts';
 import {
-  LATEST_RELEASE_COLUMNS, LATEST_RELEASE_JOIN, decodeActionRow, decodeCursorRow, decodeLatestSummary, decodeOutboxRow, decodeStatsRow,
+  LATEST_RELEASE_COLUMNS, LATEST_RELEASE_JOIN, decodeActionRow, decodeLatestSummary, decodeOutboxRow, decodeStatsRow,
   decodeWorkload, decodeWorkloadEvent,
 } from './rows.ts';
 
@@ -176,17 +176,6 @@ export class SqlLedgerStore implements LedgerStore {
     const sql = `SELECT w.*, ${LATEST_RELEASE_COLUMNS} FROM workloads w ${LATEST_RELEASE_JOIN} WHERE ${clauses.length === 0 ? '1=1' : clauses.join(' AND ')}
        ORDER BY w.namespace${c}, w.kind${c}, w.name${c}, w.uid${c}`;
     return (await this.#rows({ sql, params })).map((r) => ({ ...decodeWorkload(r, this.#db.decoders), latestRelease: decodeLatestSummary(r, this.#db.decoders) }));
-  }
-
-  async saveCursor(c: WatchCursor): Promise<void> {
-    await this.#run(this.#sql`INSERT INTO watch_cursors (cluster, resource, namespace, resource_version, saved_at)
-       VALUES (${c.cluster}, ${c.resource}, ${c.namespace}, ${c.resourceVersion}, ${c.savedAt})
-       ON CONFLICT (cluster, resource, namespace) DO UPDATE SET resource_version = excluded.resource_version, saved_at = excluded.saved_at`);
-  }
-
-  async loadCursors(cluster: string): Promise<readonly WatchCursor[]> {
-    const c = raw(this.#db.dialect.collate);
-    return (await this.#rows(this.#sql`SELECT * FROM watch_cursors WHERE cluster = ${cluster} ORDER BY resource${c}, namespace${c}`)).map((r) => decodeCursorRow(r, this.#db.decoders));
   }
 
   async enqueueNotifications(messages: readonly OutboxMessage[]): Promise<number> {

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { isTrackerError } from '../../lib/errors.ts';
 import { describeLedgerContract } from '../ledger.contract.ts';
 import { makeRelease, workloadRef } from '../ledger-fixtures.ts';
+import { loadMigrations } from '../sql/migrations.ts';
 import { migrateSqlite } from './migrate.ts';
 import { historyQuery, openSqliteLedger } from './store.ts';
 
@@ -66,6 +67,26 @@ describe('sqlite ledger specifics', () => {
     }
   });
 
+  it('a ledger from before the watch cursors were dropped loses the table on open, and keeps its releases', async () => {
+    const path = join(dir, 'cursors.db');
+    const drop = loadMigrations('sqlite').find((m) => m.name === 'drop_watch_cursors')!;
+    const old = openSqliteLedger({ path });
+    await old.upsertRelease(makeRelease(workloadRef('ns', 'w'), 1));
+    // Put the ledger back as it was before the drop: the table with a row, the migration unapplied.
+    old.database.exec("CREATE TABLE watch_cursors (cluster TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, resource_version TEXT NOT NULL, saved_at INTEGER NOT NULL, PRIMARY KEY (cluster, resource, namespace))");
+    old.database.exec("INSERT INTO watch_cursors VALUES ('default', 'pods', '', '41', 0)");
+    old.database.prepare('DELETE FROM schema_migrations WHERE version = ?').run(drop.version);
+    await old.close();
+    const store = openSqliteLedger({ path });
+    try {
+      assert.deepEqual(store.database.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'watch_cursors'").get(), { n: 0 });
+      assert.equal(await store.schemaVersion(), loadMigrations('sqlite').at(-1)!.version);
+      assert.equal((await store.queryReleases({})).items.length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('re-running migrations applies nothing and keeps the data', async () => {
     const path = join(dir, 'remigrate.db');
     const store = openSqliteLedger({ path });
@@ -73,7 +94,7 @@ describe('sqlite ledger specifics', () => {
       await store.upsertRelease(makeRelease(workloadRef('ns', 'w'), 1));
       assert.deepEqual(migrateSqlite(store.database, path), []);
       const rows = store.database.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
-      assert.deepEqual(rows, [{ version: 1, name: 'init' }, { version: 2, name: 'canaries' }, { version: 3, name: 'cluster_keys' }, { version: 4, name: 'rollback_to' }]);
+      assert.deepEqual(rows, loadMigrations('sqlite').map((m) => ({ version: m.version, name: m.name })));
       assert.equal((await store.queryReleases({})).items.length, 1);
     } finally {
       await store.close();
