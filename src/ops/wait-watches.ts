@@ -7,9 +7,8 @@ import { collectionPath, resourceName, type TrackedKind } from '../kube/resource
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
 import { err, ok } from '../lib/result.ts';
-import type { WorkloadKind } from '../model/release.ts';
+import type { WorkloadKind, WorkloadTarget } from '../model/release.ts';
 import { isUnstructured, stringField, type Unstructured } from '../track/status/fields.ts';
-import type { WorkloadTarget } from './workload-target.ts';
 import type { ClusterRecords } from './workload-view.ts';
 
 /** RawWorkload is a workload object kept whole, keyed like a record. */
