@@ -106,8 +106,8 @@ const FATAL_CODES: ReadonlySet<ErrorCode> = new Set(['KUBE_FORBIDDEN', 'KUBE_UNA
 /**
  * waitForRollouts blocks until every target has rolled out (Current), one has failed (including
  * deleted, paused, not found), or the timeout passes. It watches — one LIST then one WATCH per
- * kind and namespace: the workload kinds (kept whole, for the status rules), ReplicaSets or
- * ControllerRevisions, Pods and Events — and re-judges every workload on each change, plus on
+ * kind and namespace: the workload kinds, ReplicaSets or ControllerRevisions, Pods and Events,
+ * each kept as the tracker's projection record (ops/wait-watches.ts) — and re-judges every workload on each change, plus on
  * local timers for fail-fast graces; it never polls the API server, so its requests do not grow
  * with the time it waits. All watches are closed before it resolves.
  * Rejects with a TrackerError for RBAC failures (KUBE_FORBIDDEN, naming verb/resource/namespace),
@@ -186,9 +186,9 @@ function stepAll(tracks: readonly TargetTrack[], watches: Watches, ctx: StepCont
   const out: TargetTrack[] = [];
   let recheckAt = Infinity;
   for (const track of tracks) {
-    const object = watches.workload(track.target);
-    const view = object === null ? { pods: [], events: [] } : viewOf(object, records);
-    const r = stepTarget({ track, object, view, ...ctx });
+    const workload = watches.workload(track.target);
+    const view = workload === null ? { pods: [], events: [] } : viewOf(workload, records);
+    const r = stepTarget({ track, workload, view, ...ctx });
     if (!r.ok) return err(r.error);
     out.push(r.value.track);
     if (r.value.recheckAt !== null) recheckAt = Math.min(recheckAt, r.value.recheckAt);
