@@ -1,9 +1,10 @@
 import type { Instant } from '../lib/clock.ts';
+import { promoteCause } from '../model/canary-cause.ts';
 import { labelsOf, replicasOf, uidOf } from '../migration/manifests.ts';
 import type { ApiCall } from '../migration/steps.ts';
 import { computeVerdict } from '../track/status/compute.ts';
 import type { Unstructured } from '../track/status/fields.ts';
-import { assessStep, count, isNoDataRetry, NO_DATA_RETRY_MS } from './analysis/judge.ts';
+import { assessStep, count, isNoDataRetry, noDataRetryMs } from './analysis/judge.ts';
 import { validateAnalysis, type Analysis } from './analysis/schema.ts';
 import { imagesMatch, imagesOf, promotionPatch, trackManifest } from './manifests.ts';
 import {
@@ -148,7 +149,7 @@ export function recordMeasurements(st: CanaryStatus, ms: readonly Measurement[])
 
 /**
  * measurementWrite is the write that records a round of measurements — or, when every one of them
- * is a no-data retry (judge.ts isNoDataRetry), a sleep of NO_DATA_RETRY_MS with nothing written.
+ * is a no-data retry (judge.ts isNoDataRetry), a sleep of noDataRetryMs with nothing written.
  */
 export function measurementWrite(input: PlanInput, ms: readonly Measurement[]): Step | null {
   const obs = input.observed;
@@ -157,7 +158,11 @@ export function measurementWrite(input: PlanInput, ms: readonly Measurement[]): 
   const a = analysisOf(found.record);
   const reachedAt = found.status.stepReachedAt;
   const counted = a === null || reachedAt === null ? ms : ms.filter((m) => !isNoDataRetry(a, m, found.status.counters, reachedAt));
-  if (counted.length === 0) return { kind: 'sleep', until: obs.now + NO_DATA_RETRY_MS, describe: `no data yet for ${ms.map((m) => m.metric).join(', ')}; measuring again in ${NO_DATA_RETRY_MS} ms` };
+  if (counted.length === 0 && a !== null) {
+    const retry = noDataRetryMs(a, ms.map((m) => m.metric));
+    // capped like every sleep of a holder: it wakes in time to renew its claim
+    return { kind: 'sleep', until: Math.min(obs.now + retry, found.status.holderUntil - Math.floor(input.driver.leaseMs / 2)), describe: `no data yet for ${ms.map((m) => m.metric).join(', ')}; measuring again in ${retry} ms` };
+  }
   const next = recordMeasurements(found.status, counted);
   return statusWrite(obs, obs.stable, found.status, { counters: next.counters, measurements: next.measurements }, input.driver, 'record-measurements', counted.map((m) => `${m.verdict}: ${m.reason}`).join('; '));
 }
@@ -281,7 +286,7 @@ function promoteStep(obs: Observed, rec: CanaryRecord, st: CanaryStatus, w: Stat
   const stable = obs.stable!;
   if (!imagesMatch(stable, rec.images) || replicasOf(stable) !== rec.total) {
     const body = promotionPatch(stable, rec.images, rec.total);
-    const cause = { metadata: { annotations: { 'kubernetes.io/change-cause': `canary-promote ${rec.id}: ${Object.entries(rec.images).map(([c, i]) => `${c}=${i}`).join(', ')}` } } };
+    const cause = { metadata: { annotations: { 'kubernetes.io/change-cause': promoteCause(rec.id, rec.images) } } };
     return patch('promote-stable', obs.namespace, obs.name, { ...cause, ...body }, `promote: ${obs.name} takes the canary's images at ${rec.total} replica(s)`);
   }
   const s = isCurrent(stable, obs.now);

@@ -158,7 +158,7 @@ export async function runCanary(namespace: string, name: string, o: CanaryRunOpt
         for (const m of ms) emit('measure', `${m.verdict}: ${m.reason}`);
         const w = measurementWrite(input, ms);
         if (w !== null && w.kind === 'write') await api.send(w.call, signal);
-        else if (w !== null && w.kind === 'sleep') await nap(w.until - clock.now());
+        else if (w !== null && w.kind === 'sleep') await watchNap(obs, w.until - clock.now()); // a command wakes it at once
         break;
       }
       case 'wait': {
