@@ -23,9 +23,10 @@ export interface WorkloadRef {
  * Trigger says why a pod template changed:
  * `create` (first template of a workload), `image` (only container images changed),
  * `config` (other template fields), `restart` (only `kubectl.kubernetes.io/restartedAt` changed),
- * `rollback` (the template equals an earlier release's).
+ * `rollback` (the template equals an earlier release's), `canary-promote` (a `rollscope canary`
+ * promotion: the change-cause names the canary and the images the release runs, canary-cause.ts).
  */
-export type Trigger = 'create' | 'image' | 'config' | 'restart' | 'rollback';
+export type Trigger = 'create' | 'image' | 'config' | 'restart' | 'rollback' | 'canary-promote';
 
 /**
  * Outcome is where a release's rollout ended up. `progressing` and `paused` are not final;
