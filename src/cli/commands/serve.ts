@@ -132,6 +132,7 @@ export function registerServe(program: Command): void {
           logger,
           watchDownThresholdMs,
           ...(leaderElection ? { leaderElection } : {}),
+          canaryDriver: { leaseNamespace: flags.leaseNamespace ?? defaultLeaseNamespace(), leaseName: flags.leaseName },
           ...(flags.healthProbeBindAddress ? { healthProbeListen: flags.healthProbeBindAddress } : {}),
           ...(clock ? { clock } : {}),
         });
