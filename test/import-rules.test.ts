@@ -5,8 +5,10 @@
 // 3. Shell folders may import the core, never the reverse (covered by 2).
 // 4. sim/ never imports our list-watch client (kube/reflector, kube/informer, kube/http-list-watch…).
 // 5. Nothing imports daemon/ (except cli/, which starts it).
+// 6. The dashboard (web/) imports from the rest of src/ only types (erased at build time) and model/ modules
+//    (pure, no node: import — Vite bundles them), so a rule such as how a trigger reads is written once.
 // 7. controllers/runtime/ is generic: it imports only lib/, kube/ and itself (it knows no controller, ledger or API).
-// 6. Inside sim/, parts depend downwards only: core/ ← apiserver/ ← node/ ← controllers/ ← scenarios/ (a part never
+// 8. Inside sim/, parts depend downwards only: core/ ← apiserver/ ← node/ ← controllers/ ← scenarios/ (a part never
 //    imports one to its right; network/ sits beside node/).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -64,6 +66,9 @@ for (const f of files) {
       violations.push(`${f.path}: sim/${f.path.split('/')[1]}/ must not import ${target} (sim parts depend downwards only)`);
     if (f.path.startsWith('controllers/runtime/') && spec.startsWith('.') && !/^(lib|kube|controllers\/runtime)\//.test(target))
       violations.push(`${f.path}: controllers/runtime/ imports only lib/, kube/ and itself (${target})`);
+    const typeOnly = new RegExp(`(?:^|\\n)\\s*(?:import|export)\\s+type\\s[^'"]*?from\\s*['"]${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`).test(f.source);
+    if (f.path.startsWith('web/') && spec.startsWith('.') && !target.startsWith('web/') && !typeOnly && !target.startsWith('model/'))
+      violations.push(`${f.path}: web/ imports only types, or model/ modules, from the rest of src/ (${target})`);
     if (target.startsWith('daemon/') && !f.path.startsWith('daemon/') && !f.path.startsWith('cli/'))
       violations.push(`${f.path}: nothing but cli/ imports daemon/ (${target})`);
   }

@@ -124,11 +124,18 @@ export async function readJsonBody(c: Context<ApiEnv>, limit = MAX_BODY_BYTES): 
   }
 }
 
+/**
+ * UNAUTHORIZED_HINT says where API tokens come from: the `tokens:` list of the file given to
+ * `rollscope serve --config` (or its twin ROLLSCOPE_CONFIG); the demo generates and prints its own.
+ * There is no token flag: tokens never go on a command line.
+ */
+export const UNAUTHORIZED_HINT = 'send Authorization: Bearer <token>, a token listed under tokens: in the file given to rollscope serve --config FILE (or ROLLSCOPE_CONFIG=FILE); rollscope demo prints its operator and viewer tokens when it starts';
+
 /** requireRole answers 401 without a valid token and 403 with an insufficient one; null when allowed. */
 export function requireRole(c: Context<ApiEnv>, role: Role | 'scrape-or-viewer'): Response | null {
   const who = c.get('principal');
   const needs = role === 'scrape-or-viewer' ? 'scrape or viewer' : role;
-  if (!who) return sendProblem(c, problem(401, 'UNAUTHORIZED', `${c.req.method} ${c.req.path} needs a bearer token with the ${needs} role`, { hint: 'send Authorization: Bearer <token>; tokens are configured in the config file (tokens:)', instance: c.req.path }));
+  if (!who) return sendProblem(c, problem(401, 'UNAUTHORIZED', `${c.req.method} ${c.req.path} needs a bearer token with the ${needs} role`, { hint: UNAUTHORIZED_HINT, instance: c.req.path }));
   if (!grants(who.role, role)) return sendProblem(c, problem(403, 'FORBIDDEN', `token of ${who.subject} has the ${who.role} role; ${c.req.method} ${c.req.path} needs ${needs}`, { hint: `use a token with the ${needs} role`, instance: c.req.path }));
   return null;
 }

@@ -102,7 +102,11 @@ for (const path of badRequests)
 
 test('tokens: reads open on loopback, need a viewer token when exposed; actions need operator', async () => {
   assert.equal((await get(local, '/api/v1/releases')).status, 200);
-  assert.equal((await get(exposed, '/api/v1/releases')).status, 401);
+  const unauthorized = await get(exposed, '/api/v1/releases');
+  assert.equal(unauthorized.status, 401);
+  const hint = ((await unauthorized.json()) as { hint?: string }).hint ?? '';
+  assert.match(hint, /tokens: in the file given to rollscope serve --config FILE \(or ROLLSCOPE_CONFIG=FILE\)/, 'the hint names the real way to configure tokens');
+  assert.doesNotMatch(hint, /--token/, 'there is no token flag');
   assert.equal((await get(exposed, '/api/v1/releases', 'wrong')).status, 401);
   assert.equal((await get(exposed, '/api/v1/releases', 'view-token')).status, 200);
   const post = (app: typeof local, token?: string, path = '/api/v1/workloads/shop/deployment/web/pause') => app.request(path, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });

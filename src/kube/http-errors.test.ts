@@ -9,7 +9,7 @@ const status = (code: number, reason: string, message: string, extra: object = {
   JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code, ...extra });
 
 const rows: readonly { name: string; status: number; body: string; subject: RequestSubject; retryAfter?: string; code: string; message: RegExp; hint: RegExp; retryAfterMs?: number }[] = [
-  { name: '401', status: 401, body: status(401, 'Unauthorized', 'Unauthorized'), subject: shop, code: 'KUBE_UNAUTHORIZED', message: /^watch deployments.apps in namespace shop failed: Unauthorized \(HTTP 401 Unauthorized\)$/, hint: /credentials/ },
+  { name: '401', status: 401, body: status(401, 'Unauthorized', 'Unauthorized'), subject: shop, code: 'KUBE_UNAUTHORIZED', message: /^watch deployments.apps in namespace shop failed: Unauthorized \(HTTP 401 Unauthorized\)$/, hint: /^the API server rejected the credentials of the kubeconfig user: renew its token, tokenFile, client certificate or exec-plugin login .*--kubeconfig, else \$KUBECONFIG, else ~\/\.kube\/config; another user: --context NAME\); check with the same kubeconfig: kubectl auth can-i list deployments$/ },
   {
     name: '403 names the RBAC rule',
     status: 403,

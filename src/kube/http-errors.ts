@@ -73,10 +73,19 @@ export function httpFailure(input: HttpFailureInput): TrackerError {
   });
 }
 
+/**
+ * UNAUTHORIZED_HINT is the hint of a 401: authentication, not RBAC. rollscope reads credentials
+ * the way kubectl does — the user of the kubeconfig context (token, tokenFile, client certificate,
+ * exec plugin), from --kubeconfig, else $KUBECONFIG, else ~/.kube/config, or the service account
+ * inside a pod — and has no token flag of its own.
+ */
+export const UNAUTHORIZED_HINT =
+  'the API server rejected the credentials of the kubeconfig user: renew its token, tokenFile, client certificate or exec-plugin login in the kubeconfig in use (--kubeconfig, else $KUBECONFIG, else ~/.kube/config; another user: --context NAME); check with the same kubeconfig: kubectl auth can-i list deployments';
+
 function hintFor(code: ErrorCode, s: RequestSubject): string {
   switch (code) {
     case 'KUBE_UNAUTHORIZED':
-      return 'the credentials were rejected; refresh them (e.g. log in again) or check the kubeconfig user';
+      return UNAUTHORIZED_HINT;
     case 'KUBE_FORBIDDEN': {
       const [resource, group = ''] = splitResource(s.resource);
       const scope = s.namespace === '' ? 'a ClusterRole bound with a ClusterRoleBinding' : `a Role in namespace ${s.namespace} (or a ClusterRole)`;

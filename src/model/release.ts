@@ -20,11 +20,19 @@ export interface WorkloadRef {
 }
 
 /**
+ * WorkloadTarget names one workload in a namespace of the cluster at hand, as commands and the
+ * API's operator actions address it (no uid: the object is looked up by name when acted on).
+ */
+export type WorkloadTarget = Pick<WorkloadRef, 'kind' | 'namespace' | 'name'>;
+
+/**
  * Trigger says why a pod template changed:
  * `create` (first template of a workload), `image` (only container images changed),
  * `config` (other template fields), `restart` (only `kubectl.kubernetes.io/restartedAt` changed),
- * `rollback` (the template equals an earlier release's), `canary-promote` (a `rollscope canary`
- * promotion: the change-cause names the canary and the images the release runs, canary-cause.ts).
+ * `rollback` (the template equals an earlier release's, and the latest release with it did not fail —
+ * re-applying a template whose latest release failed is named by its difference like any other
+ * change; see `Release.rollbackTo`), `canary-promote` (a `rollscope canary` promotion: the
+ * change-cause names the canary and the images the release runs, canary-cause.ts).
  */
 export type Trigger = 'create' | 'image' | 'config' | 'restart' | 'rollback' | 'canary-promote';
 
@@ -112,6 +120,11 @@ export interface Release {
   readonly actor: Actor;
   readonly changeCause: string | null;
   readonly previousReleaseId: ReleaseId | null;
+  /**
+   * For trigger `rollback`: the number of the earlier release of this workload whose template this
+   * one returns to (the latest one with that template); absent when unknown or not a rollback.
+   */
+  readonly rollbackTo?: number;
   readonly startedAt: Instant;
   readonly finishedAt: Instant | null;
   readonly outcome: Outcome;

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { projectWorkload } from '../model/project-workload.ts';
+import type { WorkloadRecord } from '../model/records.ts';
 import { DEFAULT_FAIL_FAST_RULES } from '../track/status/fail-fast.ts';
 import type { Unstructured } from '../track/status/fields.ts';
-import { deployment, eventRecord, merge, podRecord, T0 } from '../track/status/testing/fixtures.ts';
+import { deployment, eventRecord, merge, podRecord, statefulSet, T0 } from '../track/status/testing/fixtures.ts';
 import { newTrack, stepTarget, type TargetTrack } from './wait-step.ts';
 import type { WorkloadView } from './workload-view.ts';
 
@@ -18,8 +20,17 @@ const unschedulable: WorkloadView = {
   events: [],
 };
 
+/** record projects a fixture as the waiter's watch holds it: the tracker's WorkloadRecord. */
+function record(object: Unstructured | null, kind: WorkloadRecord['kind'] = 'Deployment'): WorkloadRecord | null {
+  if (object === null) return null;
+  const wire = merge(object, { metadata: { resourceVersion: '7' }, spec: { template: { metadata: { labels: { app: 'web' } } } } });
+  const r = projectWorkload(merge({ spec: { template: { spec: { containers: [{ name: 'app', image: 'web:2' }] } } } }, wire), kind);
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  return r.value;
+}
+
 function step(track: TargetTrack, object: Unstructured | null, view: WorkloadView, now: number, notFoundGraceMs = 0) {
-  const r = stepTarget({ track, object, view, now, startedAt: T0, rules: DEFAULT_FAIL_FAST_RULES, notFoundGraceMs });
+  const r = stepTarget({ track, workload: record(object), view, now, startedAt: T0, rules: DEFAULT_FAIL_FAST_RULES, notFoundGraceMs });
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   return r.value;
 }
@@ -75,9 +86,21 @@ test('stepTarget: a settled track is returned unchanged', () => {
 
 test('stepTarget: with pausedIsDone (pause --wait), a paused Deployment is done once the pause is observed', () => {
   const paused = (observed: number): Unstructured => merge(deployment(), { metadata: { generation: 3 }, spec: { paused: true }, status: { observedGeneration: observed } });
-  const run = (object: Unstructured) => stepTarget({ track: newTrack(target), object, view: NONE, now: T0, startedAt: T0, rules: DEFAULT_FAIL_FAST_RULES, notFoundGraceMs: 0, pausedIsDone: true });
+  const run = (object: Unstructured) => stepTarget({ track: newTrack(target), workload: record(object), view: NONE, now: T0, startedAt: T0, rules: DEFAULT_FAIL_FAST_RULES, notFoundGraceMs: 0, pausedIsDone: true });
   const pending = run(paused(2));
   assert.ok(pending.ok && pending.value.track.status === 'waiting');
   const observed = run(paused(3));
   assert.ok(observed.ok && observed.value.track.status === 'done');
+});
+
+test('stepTarget: a StatefulSet rolled out under a partition is judged from its record (partition and strategy projected)', () => {
+  const target = { kind: 'StatefulSet' as const, namespace: 'shop', name: 'db' };
+  const partitioned = (updated: number) => statefulSet({ spec: { updateStrategy: { rollingUpdate: { partition: 2 } } }, status: { updatedReplicas: updated, updateRevision: 'db-3' } });
+  const run = (object: Unstructured) => stepTarget({ track: newTrack(target), workload: record(object, 'StatefulSet'), view: NONE, now: T0, startedAt: T0, rules: DEFAULT_FAIL_FAST_RULES, notFoundGraceMs: 0 });
+  const rolling = run(partitioned(0));
+  assert.ok(rolling.ok && rolling.value.track.status === 'waiting' && rolling.value.track.verdict.reason === 'PartitionRollout');
+  const done = run(partitioned(1));
+  assert.ok(done.ok && done.value.track.status === 'done');
+  const onDelete = run(statefulSet({ spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null } }, status: { updatedReplicas: 0, updateRevision: 'db-3' } }));
+  assert.ok(onDelete.ok && onDelete.value.track.status === 'done' && onDelete.value.track.verdict.reason === 'OnDeleteStrategy');
 });

@@ -2,20 +2,22 @@ import type { Instant } from '../lib/clock.ts';
 import type { TrackerError } from '../lib/errors.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 import type { DiagnosisCode } from '../model/diagnosis.ts';
+import type { WorkloadRecord } from '../model/records.ts';
 import { computeVerdict } from '../track/status/compute.ts';
-import { formatDuration } from '../track/status/duration.ts';
+import { goDuration } from '../model/duration.ts';
 import { evaluateFailFast, type FailFastRules } from '../track/status/fail-fast.ts';
-import { fieldAt, stringField, type Unstructured } from '../track/status/fields.ts';
 import { NO_PROGRESS, verdict, type Verdict } from '../track/status/verdict.ts';
-import { describeTarget, type WorkloadTarget } from './workload-target.ts';
+import { workloadObject } from '../track/status/workload-record.ts';
+import { describeTarget } from './workload-target.ts';
 import { stuckPods, type StuckPod, type WorkloadView } from './workload-view.ts';
+import type { WorkloadTarget } from '../model/release.ts';
 
 /** TargetStatus is where the wait for one workload stands: still `waiting`, or settled as `done`, `failed` or `notfound`. */
 export type TargetStatus = 'waiting' | 'done' | 'failed' | 'notfound';
 
 /**
  * TargetTrack is what the waiter remembers about one workload between steps: whether it was ever
- * seen, its pod template when first seen (to notice a newer revision superseding it), when it first
+ * seen, its pod template's fingerprint when first seen (to notice a newer revision superseding it), when it first
  * saw each diagnosis code (fail-fast grace counts from there), and the last verdict.
  */
 export interface TargetTrack {
@@ -39,8 +41,8 @@ export function newTrack(target: WorkloadTarget): TargetTrack {
 /** StepInput is one observation of one workload. */
 export interface StepInput {
   readonly track: TargetTrack;
-  /** The workload as the watch holds it now; null when it does not exist. */
-  readonly object: Unstructured | null;
+  /** The workload's record as the watch holds it now (the tracker's projection); null when it does not exist. */
+  readonly workload: WorkloadRecord | null;
   readonly view: WorkloadView;
   readonly now: Instant;
   /** When the wait began. */
@@ -71,27 +73,30 @@ const RECHECK_MS = 1000;
  * - missing: after having been seen → failed, reason Deleted; never seen → notfound once the
  *   not-found grace is over, else waiting.
  * - being deleted → failed, reason Deleted.
- * - the pod template changed since first seen → marked superseded; the wait goes on for the newest.
+ * - the pod template changed since first seen (its fingerprint, as the tracker tells releases apart)
+ *   → marked superseded; the wait goes on for the newest.
  * - Current → done; Failed (progress deadline, or a diagnosis past its fail-fast grace counted
  *   from when this waiter first saw it) → failed; Paused → failed with reason Paused (a paused
  *   Deployment never finishes; kubectl would wait forever).
+ * The verdict comes from computeVerdict over the record read back as an object
+ * (track/status/workload-record.ts), the same rules the ledger's completion uses.
  * Errors: UNSUPPORTED_KIND / MALFORMED_OBJECT from computeVerdict.
  */
 export function stepTarget(input: StepInput): Result<StepOutput, TrackerError> {
-  const { track, object, now } = input;
+  const { track, workload, now } = input;
   if (track.status !== 'waiting') return ok({ track, recheckAt: null });
   const subject = describeTarget(track.target);
-  if (object === null) {
+  if (workload === null) {
     if (track.seen) return ok(settle(track, 'failed', deleted(`${subject} was deleted during the wait`, subject), now));
     if (now - input.startedAt >= input.notFoundGraceMs)
       return ok(settle(track, 'notfound', verdict('NotFound', 'NotFound', `${subject} not found`, NO_PROGRESS), now));
-    const waiting = verdict('InProgress', 'NotCreated', `not created yet; waiting up to ${formatDuration(input.notFoundGraceMs)} (--grace) for it to appear`, NO_PROGRESS);
+    const waiting = verdict('InProgress', 'NotCreated', `not created yet; waiting up to ${goDuration(input.notFoundGraceMs)} (--grace) for it to appear`, NO_PROGRESS);
     return ok({ track: { ...track, verdict: waiting }, recheckAt: input.startedAt + input.notFoundGraceMs });
   }
-  const template = JSON.stringify(fieldAt(object, 'spec.template') ?? null);
+  const template = workload.template.fingerprint;
   const seen: TargetTrack = { ...track, seen: true, template: track.template ?? template, superseded: track.superseded || (track.template !== null && track.template !== template) };
-  if (stringField(object, 'metadata.deletionTimestamp') !== '') return ok(settle(seen, 'failed', deleted(`${subject} is being deleted`, subject), now));
-  const base = { object, pods: input.view.pods, events: input.view.events, now, subject, ...(input.notReadyGraceMs === undefined ? {} : { notReadyGraceMs: input.notReadyGraceMs }) };
+  if (workload.deletionTimestamp !== null) return ok(settle(seen, 'failed', deleted(`${subject} is being deleted`, subject), now));
+  const base = { object: workloadObject(workload), pods: input.view.pods, events: input.view.events, now, subject, ...(input.notReadyGraceMs === undefined ? {} : { notReadyGraceMs: input.notReadyGraceMs }) };
   const probe = computeVerdict({ ...base, rules: {} });
   if (!probe.ok) return err(probe.error);
   const code = probe.value.diagnosis?.code;
@@ -106,7 +111,7 @@ export function stepTarget(input: StepInput): Result<StepOutput, TrackerError> {
     case 'Failed':
       return ok(settle(next, 'failed', v, now));
     case 'Paused':
-      if (input.pausedIsDone) return isObserved(object) ? ok(settle(next, 'done', v, now)) : ok({ track: next, recheckAt: now + RECHECK_MS });
+      if (input.pausedIsDone) return workload.status.observedGeneration >= workload.generation ? ok(settle(next, 'done', v, now)) : ok({ track: next, recheckAt: now + RECHECK_MS });
       return ok(settle(next, 'failed', { ...v, reason: 'Paused', message: `paused: it will not roll out until resumed (rollscope resume ${track.target.kind.toLowerCase()}/${track.target.name})` }, now));
     default: {
       const d = v.diagnosis;
@@ -115,12 +120,6 @@ export function stepTarget(input: StepInput): Result<StepOutput, TrackerError> {
       return ok({ track: next, recheckAt: Math.min(failAt, now + RECHECK_MS) });
     }
   }
-}
-
-function isObserved(object: Unstructured): boolean {
-  const generation = fieldAt(object, 'metadata.generation');
-  const observed = fieldAt(object, 'status.observedGeneration');
-  return typeof generation === 'number' && typeof observed === 'number' && observed >= generation;
 }
 
 function settle(track: TargetTrack, status: TargetStatus, v: Verdict, now: Instant): StepOutput {

@@ -1,29 +1,19 @@
-import { createClusterInformers } from '../kube/cluster-informers.ts';
+import { createClusterInformers, type ClusterInformers } from '../kube/cluster-informers.ts';
 import type { KubeHttp } from '../kube/client.ts';
-import { HttpListerWatcher } from '../kube/http-list-watch.ts';
-import { Informer } from '../kube/informer.ts';
 import { keyOf } from '../kube/keys.ts';
-import { collectionPath, resourceName, type TrackedKind } from '../kube/resources.ts';
+import type { TrackedKind } from '../kube/resources.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
-import { err, ok } from '../lib/result.ts';
-import type { WorkloadKind } from '../model/release.ts';
-import { isUnstructured, stringField, type Unstructured } from '../track/status/fields.ts';
-import type { WorkloadTarget } from './workload-target.ts';
+import type { WorkloadRecord } from '../model/records.ts';
+import type { WorkloadTarget } from '../model/release.ts';
 import type { ClusterRecords } from './workload-view.ts';
 
-/** RawWorkload is a workload object kept whole, keyed like a record. */
-export interface RawWorkload {
-  readonly namespace: string;
-  readonly name: string;
-  readonly resourceVersion: string;
-  readonly object: Unstructured;
-}
-
 /**
- * Watches is the waiter's view of the cluster: whole workload objects (the status rules read
- * fields the records leave out) plus the records of their ReplicaSets/ControllerRevisions, Pods
- * and Events — one LIST+WATCH per kind and namespace.
+ * Watches is the waiter's view of the cluster. It holds the same projection records the tracker
+ * holds (kube/resources.ts): WorkloadRecords for the workloads — the status rules read them back
+ * through track/status/workload-record.ts — plus the records of their ReplicaSets or
+ * ControllerRevisions, Pods and Events; no whole object is kept. One LIST+WATCH per kind and
+ * namespace; a workload kind is watched only in the namespaces of targets of that kind.
  * - `start` runs every watch until `signal` aborts; resolves once all stopped.
  * - `onChange` handlers run after any watched object changed (no payload: re-read everything).
  * - `workload` returns null for a missing object, and until the first LIST.
@@ -32,7 +22,7 @@ export interface Watches {
   start(signal: AbortSignal): Promise<void>;
   hasSynced(): boolean;
   onChange(fn: () => void): void;
-  workload(t: WorkloadTarget): Unstructured | null;
+  workload(t: WorkloadTarget): WorkloadRecord | null;
   records(): ClusterRecords;
 }
 
@@ -42,37 +32,23 @@ export function buildWatches(http: KubeHttp, targets: readonly WorkloadTarget[],
   const kinds = [...new Set(targets.map((t) => t.kind))];
   const helperKinds: TrackedKind[] = [...(kinds.includes('Deployment') ? (['ReplicaSet'] as const) : []), ...(kinds.some((k) => k !== 'Deployment') ? (['ControllerRevision'] as const) : []), 'Pod', 'Event'];
   const helpers = createClusterInformers({ http, namespaces, kinds: helperKinds, logger, clock });
-  const raw = new Map<string, Informer<RawWorkload>>();
-  for (const kind of kinds)
-    for (const namespace of namespaces.filter((ns) => targets.some((t) => t.kind === kind && t.namespace === ns)))
-      raw.set(`${kind}/${namespace}`, rawInformer(http, kind, namespace, logger, clock));
+  const workloads = new Map<WorkloadTarget['kind'], ClusterInformers>();
+  for (const kind of kinds) {
+    const ofKind = [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.namespace))];
+    workloads.set(kind, createClusterInformers({ http, namespaces: ofKind, kinds: [kind], logger, clock }));
+  }
+  const all = [helpers, ...workloads.values()];
   return {
     async start(signal) {
-      await Promise.all([helpers.start(signal), ...[...raw.values()].map((i) => i.run(signal))]);
+      await Promise.all(all.map((i) => i.start(signal)));
     },
-    hasSynced: () => helpers.hasSynced() && [...raw.values()].every((i) => i.hasSynced()),
+    hasSynced: () => all.every((i) => i.hasSynced()),
     onChange(fn) {
-      helpers.onDelta(fn);
-      for (const i of raw.values()) i.addHandler(fn);
+      for (const i of all) i.onDelta(() => fn());
     },
     workload(t) {
-      return raw.get(`${t.kind}/${t.namespace}`)?.store.get(keyOf(t.namespace, t.name))?.object ?? null;
+      return workloads.get(t.kind)?.get(t.kind, keyOf(t.namespace, t.name)) ?? null;
     },
     records: () => ({ replicaSets: helpers.list('ReplicaSet'), revisions: helpers.list('ControllerRevision'), pods: helpers.list('Pod'), events: helpers.list('Event') }),
   };
 }
-
-/** rawInformer watches one workload kind in one namespace, keeping the objects whole (with kind/apiVersion, which LIST items lack). */
-function rawInformer(http: KubeHttp, kind: WorkloadKind, namespace: string, logger: Logger, clock: Clock): Informer<RawWorkload> {
-  const lw = new HttpListerWatcher(http, { path: collectionPath(kind, namespace), resource: resourceName(kind), namespace, clock });
-  return new Informer<RawWorkload>(lw, {
-    description: `${kind} in ${namespace}`,
-    logger: logger.child({ kind, namespace }),
-    clock,
-    project: (obj) => {
-      if (!isUnstructured(obj) || stringField(obj, 'metadata.name') === '') return err(`${kind} without metadata.name`);
-      return ok({ namespace: stringField(obj, 'metadata.namespace'), name: stringField(obj, 'metadata.name'), resourceVersion: stringField(obj, 'metadata.resourceVersion'), object: { ...obj, kind, apiVersion: 'apps/v1' } });
-    },
-  });
-}
-

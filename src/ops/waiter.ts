@@ -5,12 +5,12 @@ import { TrackerError, ERROR_CODES, type ErrorCode } from '../lib/errors.ts';
 import { silentLogger, type LogFields, type Logger } from '../lib/log.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 import type { Diagnosis } from '../model/diagnosis.ts';
-import type { WorkloadKind } from '../model/release.ts';
+import type { WorkloadKind, WorkloadTarget } from '../model/release.ts';
 import { DEFAULT_FAIL_FAST_RULES, type FailFastRules } from '../track/status/fail-fast.ts';
-import { formatDuration } from '../track/status/duration.ts';
+import { goDuration } from '../model/duration.ts';
 import type { Progress } from '../track/status/verdict.ts';
 import { newTrack, stepTarget, type TargetTrack } from './wait-step.ts';
-import { describeTarget, type WorkloadTarget } from './workload-target.ts';
+import { describeTarget } from './workload-target.ts';
 import { buildWatches, type Watches } from './wait-watches.ts';
 import { withCrashLog } from './crash-log.ts';
 import { viewOf, type StuckPod } from './workload-view.ts';
@@ -106,8 +106,8 @@ const FATAL_CODES: ReadonlySet<ErrorCode> = new Set(['KUBE_FORBIDDEN', 'KUBE_UNA
 /**
  * waitForRollouts blocks until every target has rolled out (Current), one has failed (including
  * deleted, paused, not found), or the timeout passes. It watches — one LIST then one WATCH per
- * kind and namespace: the workload kinds (kept whole, for the status rules), ReplicaSets or
- * ControllerRevisions, Pods and Events — and re-judges every workload on each change, plus on
+ * kind and namespace: the workload kinds, ReplicaSets or ControllerRevisions, Pods and Events,
+ * each kept as the tracker's projection record (ops/wait-watches.ts) — and re-judges every workload on each change, plus on
  * local timers for fail-fast graces; it never polls the API server, so its requests do not grow
  * with the time it waits. All watches are closed before it resolves.
  * Rejects with a TrackerError for RBAC failures (KUBE_FORBIDDEN, naming verb/resource/namespace),
@@ -154,7 +154,7 @@ export async function waitForRollouts(options: WaitOptions): Promise<WaitResult>
         if (tracks.every((t) => t.status === 'done')) return resultOf('succeeded', tracks, now, startedAt, timeoutMs);
       }
       if (!synced && now - startedAt >= Math.min(FIRST_SYNC_DEADLINE_MS, timeoutMs))
-        throw new TrackerError('KUBE_UNAVAILABLE', `API server unavailable: ${http.server} did not answer the first requests within ${formatDuration(Math.min(FIRST_SYNC_DEADLINE_MS, timeoutMs))}`, {
+        throw new TrackerError('KUBE_UNAVAILABLE', `API server unavailable: ${http.server} did not answer the first requests within ${goDuration(Math.min(FIRST_SYNC_DEADLINE_MS, timeoutMs))}`, {
           subject: http.server,
           hint: 'check that the kubeconfig points at a running API server (kubectl cluster-info) and that nothing in between holds the connection',
         });
@@ -186,9 +186,9 @@ function stepAll(tracks: readonly TargetTrack[], watches: Watches, ctx: StepCont
   const out: TargetTrack[] = [];
   let recheckAt = Infinity;
   for (const track of tracks) {
-    const object = watches.workload(track.target);
-    const view = object === null ? { pods: [], events: [] } : viewOf(object, records);
-    const r = stepTarget({ track, object, view, ...ctx });
+    const workload = watches.workload(track.target);
+    const view = workload === null ? { pods: [], events: [] } : viewOf(workload, records);
+    const r = stepTarget({ track, workload, view, ...ctx });
     if (!r.ok) return err(r.error);
     out.push(r.value.track);
     if (r.value.recheckAt !== null) recheckAt = Math.min(recheckAt, r.value.recheckAt);
@@ -206,7 +206,7 @@ function resultOf(result: WaitResult['result'], tracks: readonly TargetTrack[], 
     const v = t.verdict;
     const base = { kind: t.target.kind, namespace: t.target.namespace, name: t.target.name, progress: v.progress, durationMs: (t.settledAt ?? now) - startedAt, superseded: t.superseded };
     if (result === 'timeout' && t.status === 'waiting') {
-      const message = `${describeTarget(t.target)} did not finish within ${formatDuration(timeoutMs)} (${v.message})`;
+      const message = `${describeTarget(t.target)} did not finish within ${goDuration(timeoutMs)} (${v.message})`;
       const diagnosis: Diagnosis = v.diagnosis ?? { code: 'Timeout', reason: 'Timeout', message, object: describeTarget(t.target) };
       return { ...base, state: 'Timeout', reason: 'Timeout', message, diagnosis };
     }

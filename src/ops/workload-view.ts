@@ -1,5 +1,4 @@
-import type { ControllerRevisionRecord, EventRecord, PodRecord, ReplicaSetRecord } from '../model/records.ts';
-import { mapField, stringField, type Unstructured } from '../track/status/fields.ts';
+import type { ControllerRevisionRecord, EventRecord, PodRecord, ReplicaSetRecord, WorkloadRecord } from '../model/records.ts';
 
 /** ClusterRecords is what the waiter holds about a namespace: the workloads' helpers, pods and events. */
 export interface ClusterRecords {
@@ -16,7 +15,7 @@ export interface WorkloadView {
 }
 
 /**
- * viewOf selects, for one workload object, the pods of its newest revision and the events about
+ * viewOf selects, for one workload record, the pods of its newest revision and the events about
  * the workload, its ReplicaSets and those pods (kubernetes.md §1.2, §3). Pure.
  * - Deployment: the ReplicaSet it controls whose revision equals the Deployment's revision
  *   annotation; its pod-template-hash picks the pods. No such ReplicaSet yet → no pods.
@@ -24,15 +23,14 @@ export interface WorkloadView {
  *   controller reported one).
  * - DaemonSet: pods it controls labelled with the hash of its highest ControllerRevision.
  */
-export function viewOf(workload: Unstructured, records: ClusterRecords): WorkloadView {
-  const uid = stringField(workload, 'metadata.uid');
-  const namespace = stringField(workload, 'metadata.namespace');
+export function viewOf(workload: WorkloadRecord, records: ClusterRecords): WorkloadView {
+  const { uid, namespace } = workload;
   const owned = records.pods.filter((p) => p.namespace === namespace && p.owner?.uid === uid);
-  const names = new Set([stringField(workload, 'metadata.name')]);
+  const names = new Set([workload.name]);
   let pods: readonly PodRecord[];
-  switch (stringField(workload, 'kind')) {
+  switch (workload.kind) {
     case 'Deployment': {
-      const revision = mapField(workload, 'metadata.annotations')['deployment.kubernetes.io/revision'];
+      const revision = workload.annotations['deployment.kubernetes.io/revision'];
       const mine = records.replicaSets.filter((rs) => rs.namespace === namespace && rs.owner?.uid === uid);
       for (const rs of mine) names.add(rs.name);
       const current = mine.find((rs) => rs.revision === revision);
@@ -40,11 +38,11 @@ export function viewOf(workload: Unstructured, records: ClusterRecords): Workloa
       break;
     }
     case 'StatefulSet': {
-      const revision = stringField(workload, 'status.updateRevision');
+      const revision = workload.status.updateRevision;
       pods = revision === '' ? owned : owned.filter((p) => p.templateHash === revision);
       break;
     }
-    default: {
+    case 'DaemonSet': {
       const newest = [...records.revisions].filter((cr) => cr.namespace === namespace && cr.owner?.uid === uid).sort((a, b) => b.revision - a.revision)[0];
       const hash = newest?.labels['controller-revision-hash'];
       pods = hash === undefined ? owned : owned.filter((p) => p.templateHash === hash);

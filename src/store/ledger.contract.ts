@@ -3,7 +3,6 @@
 // describeLedgerContract with a function that opens a store on a new, empty ledger.
 import type { LedgerStore } from './ledger.ts';
 import { describeActionLogContract } from './contract/actions.contract.ts';
-import { describeCursorStoreContract } from './contract/cursors.contract.ts';
 import { describeContract, type ContractSkip, type StoreFixture } from './contract/harness.ts';
 import { canaryContract } from './canary.contract.ts';
 import { describeLedgerLifecycleContract } from './contract/lifecycle.contract.ts';
@@ -19,7 +18,6 @@ export type LedgerFixture = StoreFixture<LedgerStore>;
 /** describeLedgerContract runs every concern's suite against one LedgerStore implementation. */
 export function describeLedgerContract(name: string, open: () => Promise<LedgerFixture>, skip: readonly ContractSkip[] = []): void {
   describeReleaseStoreContract(name, open, skip);
-  describeCursorStoreContract(name, open, skip);
   describeOutboxStoreContract(name, open, skip);
   describeActionLogContract(name, open, skip);
   describeStatsSourceContract(name, open, skip);

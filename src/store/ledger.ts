@@ -90,17 +90,6 @@ export interface WorkloadSummary extends LedgerWorkload {
   readonly latestRelease: ReleaseSummary | null;
 }
 
-/** WatchCursor is the last resourceVersion the tracker processed for one watched collection. */
-export interface WatchCursor {
-  readonly cluster: string;
-  /** The resource, e.g. `deployments.apps` or `pods`. */
-  readonly resource: string;
-  /** The namespace watched, or '' for a cluster-wide watch. */
-  readonly namespace: string;
-  readonly resourceVersion: string;
-  readonly savedAt: Instant;
-}
-
 /** OutboxMessage is a notification to deliver once. */
 export interface OutboxMessage {
   /** Natural key: enqueueing the same key again is a no-op (e.g. `<releaseId>/<state>/<sink>`). */
@@ -203,7 +192,7 @@ export interface CanaryStore {
  *
  * Clusters (several trackers, one database): the cluster is a field of every write, never a store
  * setting — `WorkloadRef.cluster` on releases, workloads and workload events, `OutboxMessage.cluster`,
- * `OperatorAction.workload.cluster`, `WatchCursor.cluster`. A tracker started with
+ * `OperatorAction.workload.cluster`. A tracker started with
  * `serve --cluster NAME` builds its WorkloadRefs with that name (DEFAULT_CLUSTER, `default`, when
  * unset). Natural keys include the cluster, so two clusters never collide; reads take an optional
  * `cluster` filter (unset: every cluster).
@@ -245,14 +234,6 @@ export interface ReleaseStore {
   listWorkloads(filter?: WorkloadFilter): Promise<readonly WorkloadSummary[]>;
 }
 
-/** CursorStore keeps the last resourceVersion per watched collection. */
-export interface CursorStore {
-  /** saveCursor records the last processed resourceVersion of a watched collection (last write wins). */
-  saveCursor(cursor: WatchCursor): Promise<void>;
-  /** loadCursors returns every cursor of a cluster, ordered by resource then namespace. */
-  loadCursors(cluster: string): Promise<readonly WatchCursor[]>;
-}
-
 /** OutboxStore is the durable notification outbox: enqueue once, claim with a lease, finish. */
 export interface OutboxStore {
   /** enqueueNotifications stores messages; a message whose idempotency key exists is skipped. Returns how many were new. */
@@ -292,7 +273,7 @@ export interface StatsSource {
  * concern's contract suite against it.
  * After `close()` no other method may be called.
  */
-export interface LedgerStore extends ReleaseStore, CursorStore, OutboxStore, ActionLog, StatsSource, CanaryStore {
+export interface LedgerStore extends ReleaseStore, OutboxStore, ActionLog, StatsSource, CanaryStore {
   /** schemaVersion returns the highest schema migration applied to this ledger. */
   schemaVersion(): Promise<number>;
   /** close releases connections and file handles. Idempotent. */

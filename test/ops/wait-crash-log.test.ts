@@ -18,6 +18,7 @@ test('wait: a crash loop ends with the container’s last log lines, secrets red
   assert.equal(text.code, 1, text.stderr);
   assert.match(text.stderr, /error: deployment default\/api failed: .*CrashLoop: container api is crash-looping: restarted \d+ times?, last exit code 1/);
   assert.doesNotMatch(text.stderr, /restarted 1 times/, 'one restart is "1 time"');
+  assert.equal(text.stderr.match(/CrashLoop/g)?.length, 1, `the code is printed once: ${text.stderr}`);
   assert.match(text.stderr, /last log lines of container api before it exited:\n( {2}\| .*\n)+/);
   assert.match(text.stderr, / {2}\| ts=\S+ level=fatal msg="cannot start without a database, exiting" code=1\n/);
   assert.match(text.stderr, /url=postgres:\/\/app:<redacted>@db:5432\/app/, 'the password in the logged URL is masked');
@@ -25,8 +26,10 @@ test('wait: a crash loop ends with the container’s last log lines, secrets red
 
   const json = await c.rollscope(['wait', 'deployment/api', '--timeout', '60s', '-o', 'json']);
   assert.equal(json.code, 1);
-  const w = (JSON.parse(json.stdout) as { workloads: { diagnosis: { code: string; container?: string; logTail?: string[] } }[] }).workloads[0];
+  const w = (JSON.parse(json.stdout) as { workloads: { reason: string; message: string; diagnosis: { code: string; message: string; container?: string; logTail?: string[] } }[] }).workloads[0];
   assert.equal(w?.diagnosis.code, 'CrashLoop');
+  assert.equal(w.reason, 'CrashLoop');
+  assert.equal(w.message, w.diagnosis.message, 'the message is the diagnosis sentence, without the code again');
   assert.equal(w?.diagnosis.container, 'api');
   const tail = w?.diagnosis.logTail ?? [];
   assert.ok(tail.length > 0 && tail.length <= 10, `at most 10 lines, got ${tail.length}`);
@@ -37,6 +40,9 @@ test('wait: a crash loop ends with the container’s last log lines, secrets red
   const status = await c.rollscope(['status', 'deployment/api']);
   assert.match(status.stdout, /CrashLoop[\s\S]*last log lines of container api before it exited:\n( {2}\| .*\n)+/);
   assert.ok(!status.stdout.includes(SECRET));
-  const statusJson = JSON.parse((await c.rollscope(['status', 'deployment/api', '-o', 'json'])).stdout) as { diagnosis: { logTail?: string[] } };
+  assert.equal(status.stdout.match(/CrashLoop/g)?.length, 1, `the code is printed once: ${status.stdout}`);
+  const statusJson = JSON.parse((await c.rollscope(['status', 'deployment/api', '-o', 'json'])).stdout) as { reason: string; message: string; diagnosis: { message: string; logTail?: string[] } };
+  assert.equal(statusJson.reason, 'CrashLoop');
+  assert.equal(statusJson.message, statusJson.diagnosis.message);
   assert.match(statusJson.diagnosis.logTail?.at(-1) ?? '', /level=fatal/);
 });

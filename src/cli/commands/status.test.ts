@@ -45,6 +45,7 @@ describe('rollscope status --file', { concurrency: true }, () => {
     assert.deepEqual(out.object, { kind: 'Deployment', namespace: 'shop', name: 'web' });
     assert.equal(out.state, 'Failed');
     assert.equal(out.reason, 'ImagePullFailed');
+    assert.equal(out.message, 'Failed to pull image "web:bad": manifest unknown', 'the code is the reason, not repeated in the message');
     assert.deepEqual(out.progress, { desired: 3, updated: 1, ready: 2, available: 2 });
     assert.deepEqual(out.diagnosis, { code: 'ImagePullFailed', reason: 'ImagePullBackOff', message: 'Failed to pull image "web:bad": manifest unknown', object: 'Pod shop/web-7d9f-a' });
   });
@@ -56,6 +57,12 @@ describe('rollscope status --file', { concurrency: true }, () => {
       r.stdout,
       'Deployment shop/web: InProgress (LessUpdated) 1 of 3 replicas updated — ImagePullFailed: Failed to pull image "web:bad": manifest unknown [Pod shop/web-7d9f-a] · updated 1/3, ready 2/3, available 2/3\n',
     );
+  });
+
+  test('a failed verdict names its code once in the human line', async () => {
+    const r = await rollscope('status', 'deploy/web', '--file', manifest);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, 'Deployment shop/web: Failed (ImagePullFailed) Failed to pull image "web:bad": manifest unknown [Pod shop/web-7d9f-a] · updated 1/3, ready 2/3, available 2/3\n');
   });
 
   test('a TYPE/NAME not in the file → exit 4 naming it', async () => {

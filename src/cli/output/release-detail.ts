@@ -1,9 +1,10 @@
 import type { Instant } from '../../lib/clock.ts';
 import { PHASE_NAMES, type Release } from '../../model/release.ts';
 import { diffTemplates } from '../../model/template-diff.ts';
-import { formatAge, formatDuration } from './duration.ts';
+import { formatAge, formatDuration } from '../../model/duration.ts';
 import { actorText, durationText, resourceName } from './release-table.ts';
 import { formatTable } from './table.ts';
+import { triggerText } from '../../model/trigger-text.ts';
 
 /** ReleaseDetail is what `rollscope show` prints: a release and the one it replaced (when still in the ledger). */
 export interface ReleaseDetail {
@@ -23,7 +24,7 @@ function summaryLines(r: Release, previous: Release | null, now: Instant): strin
   const w = r.workload;
   const fields: [string, string][] = [
     ['Release', `#${r.releaseNumber}  id ${r.id}${r.revision === null ? '' : `  revision ${r.revision}`}${r.backfilled ? '  (backfilled from the cluster\'s history)' : ''}`],
-    ['Trigger', `${r.trigger}${previous ? `, after #${previous.releaseNumber}` : r.previousReleaseId ? `, after ${r.previousReleaseId}` : ''}`],
+    ['Trigger', `${triggerText(r)}${previous ? `, after #${previous.releaseNumber}` : r.previousReleaseId ? `, after ${r.previousReleaseId}` : ''}`],
     ['Images', r.images.map((i) => `${i.container}=${i.image}${i.digest ? ` (${i.digest})` : ''}`).join(', ') || '<none>'],
     ['Actor', actorText(r)],
     ['Change cause', r.changeCause ?? '<none>'],

@@ -1,7 +1,8 @@
 import type { Instant } from '../../lib/clock.ts';
 import type { Release, WorkloadKind } from '../../model/release.ts';
-import { formatAge, formatDuration } from './duration.ts';
+import { formatAge, formatDuration } from '../../model/duration.ts';
 import { formatTable } from './table.ts';
+import { triggerText } from '../../model/trigger-text.ts';
 
 /** ReleaseTableOptions says which columns a release table shows. */
 export interface ReleaseTableOptions {
@@ -58,7 +59,7 @@ export function formatReleaseTable(releases: readonly Release[], o: ReleaseTable
     const cells = [
       String(r.releaseNumber),
       r.revision ?? '<none>',
-      r.trigger,
+      triggerText(r),
       r.images.map((i) => i.image).join(',') || '<none>',
       actorText(r),
       `${formatAge(o.now - r.startedAt)} ago`,

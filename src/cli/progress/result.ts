@@ -1,6 +1,6 @@
 import type { DiagnosisCode } from '../../model/diagnosis.ts';
 import type { WaitResult, WorkloadResult } from '../../ops/waiter.ts';
-import { formatDuration } from '../../track/status/duration.ts';
+import { goDuration } from '../../model/duration.ts';
 
 /** HINTS says what to do next for each way a rollout fails. */
 const HINTS: Readonly<Record<DiagnosisCode | 'Paused' | 'NotFound', (w: WorkloadResult) => string>> = {
@@ -26,6 +26,18 @@ function podOf(w: WorkloadResult): string {
 const subject = (w: WorkloadResult): string => `${w.kind.toLowerCase()} ${w.namespace}/${w.name}`;
 
 /**
+ * detailOf is the text after `failed:`: the diagnosis once, as `CODE: message` — after the verdict's
+ * own message when that says something else (e.g. a progress deadline), never the code twice.
+ */
+function detailOf(w: WorkloadResult): string {
+  const d = w.diagnosis;
+  if (!d || d.code === 'Deleted') return w.message;
+  const diagnosis = `${d.code}: ${d.message}`;
+  if (w.message === d.message || w.message === diagnosis || w.message === '') return diagnosis;
+  return w.message.includes(d.message) ? w.message : `${w.message}: ${diagnosis}`;
+}
+
+/**
  * humanResult renders a wait's outcome for people: `stdout` gets one line per rolled-out workload
  * (kubectl's `deployment "web" successfully rolled out`, with the time taken); `stderr` gets, per
  * failed or unfinished workload, an `error:` line naming it and a `hint:` line.
@@ -35,7 +47,7 @@ export function humanResult(r: WaitResult): { readonly stdout: string; readonly 
   let stderr = '';
   for (const w of r.workloads) {
     if (w.state === 'Current') {
-      stdout += `${w.kind === 'DaemonSet' ? 'daemon set' : w.kind.toLowerCase()} "${w.name}" successfully rolled out (${formatDuration(Math.round(w.durationMs / 1000) * 1000)})${w.superseded ? ' — superseded during the wait; this is the newest revision' : ''}\n`;
+      stdout += `${w.kind === 'DaemonSet' ? 'daemon set' : w.kind.toLowerCase()} "${w.name}" successfully rolled out (${goDuration(Math.round(w.durationMs / 1000) * 1000)})${w.superseded ? ' — superseded during the wait; this is the newest revision' : ''}\n`;
       continue;
     }
     if (w.state === 'Paused' && r.result === 'succeeded') {
@@ -48,8 +60,7 @@ export function humanResult(r: WaitResult): { readonly stdout: string; readonly 
     }
     const key = w.state === 'NotFound' ? 'NotFound' : w.reason === 'Paused' ? 'Paused' : (w.diagnosis?.code ?? (w.state === 'Timeout' ? 'Timeout' : 'ProgressDeadlineExceeded'));
     const what = w.state === 'NotFound' ? 'not found' : w.state === 'Timeout' ? 'timed out' : 'failed';
-    const detail = w.diagnosis && w.diagnosis.code !== 'Deleted' && !w.message.includes(w.diagnosis.message) ? `${w.message}: ${w.diagnosis.code}: ${w.diagnosis.message}` : w.message;
-    stderr += w.state === 'NotFound' ? `error: ${w.kind.toLowerCase()} ${w.name} not found in namespace ${w.namespace}\n` : `error: ${subject(w)} ${what}: ${detail}\n`;
+    stderr += w.state === 'NotFound' ? `error: ${w.kind.toLowerCase()} ${w.name} not found in namespace ${w.namespace}\n` : `error: ${subject(w)} ${what}: ${detailOf(w)}\n`;
     const tail = w.diagnosis?.logTail ?? [];
     if (tail.length > 0) stderr += `last log lines of container ${w.diagnosis?.container ?? '?'} before it exited:\n${tail.map((l) => `  | ${l}\n`).join('')}`;
     stderr += `hint: ${HINTS[key](w)}\n`;

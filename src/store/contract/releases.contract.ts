@@ -100,9 +100,10 @@ export function describeReleaseStoreContract(name: string, open: () => Promise<S
   test('a rollback (same template, new native revision) is a new release', async ({ store }) => {
     await store.upsertRelease(makeRelease(web, 1, { templateHash: 'same', revision: '1' }));
     await store.upsertRelease(makeRelease(web, 2, { templateHash: 'other', revision: '2' }));
-    await store.upsertRelease(makeRelease(web, 3, { templateHash: 'same', revision: '3', trigger: 'rollback' }));
+    await store.upsertRelease(makeRelease(web, 3, { templateHash: 'same', revision: '3', trigger: 'rollback', rollbackTo: 1 }));
     assert.deepEqual((await store.releasesOf(web.uid)).map((r) => r.releaseNumber), [3, 2, 1]);
     assert.equal((await store.latestRelease(web.uid))?.trigger, 'rollback');
+    assert.deepEqual((await store.releasesOf(web.uid)).map((r) => r.rollbackTo), [1, undefined, undefined], 'the release a rollback returns to is kept');
     assert.deepEqual((await store.releasesOf(web.uid, 2)).map((r) => r.releaseNumber), [3, 2]);
     assert.equal(await store.latestRelease('no-such-uid'), null);
   });

@@ -6,6 +6,7 @@ import { isTrackerError } from '../../lib/errors.ts';
 import { describeLedgerContract } from '../ledger.contract.ts';
 import type { ReleaseId } from '../../model/release.ts';
 import { T0, makeRelease, workloadRef } from '../ledger-fixtures.ts';
+import { loadMigrations } from '../sql/migrations.ts';
 import { openPostgresLedger, postgresHistoryQuery } from './store.ts';
 
 const server = await startPostgres();
@@ -77,6 +78,32 @@ if ('skip' in server) {
         assert.doesNotMatch(`${e.message} ${e.details.subject ?? ''} ${e.details.hint ?? ''}`, /hunter2/);
         return true;
       });
+    });
+
+    it('a ledger from before the watch cursors were dropped loses the table on open, and keeps its releases', async () => {
+      const schema = 'cursors';
+      const drop = loadMigrations('postgres').find((m) => m.name === 'drop_watch_cursors')!;
+      const old = await openPostgresLedger({ url: server.url, schema });
+      await old.upsertRelease(makeRelease(workloadRef('ns', 'w'), 1));
+      await old.close();
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      try {
+        // Put the ledger back as it was before the drop: the table with a row, the migration unapplied.
+        await client.query(`CREATE TABLE ${schema}.watch_cursors (cluster TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, resource_version TEXT NOT NULL, saved_at BIGINT NOT NULL, PRIMARY KEY (cluster, resource, namespace))`);
+        await client.query(`INSERT INTO ${schema}.watch_cursors VALUES ('default', 'pods', '', '41', 0)`);
+        await client.query(`DELETE FROM ${schema}.schema_migrations WHERE version = $1`, [drop.version]);
+        const store = await openPostgresLedger({ url: server.url, schema });
+        try {
+          assert.equal((await client.query(`SELECT to_regclass('${schema}.watch_cursors') AS t`)).rows[0].t, null);
+          assert.equal(await store.schemaVersion(), loadMigrations('postgres').at(-1)!.version);
+          assert.equal((await store.queryReleases({})).items.length, 1);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await client.end();
+      }
     });
 
     it('two trackers migrating one database at once apply each migration once', async () => {

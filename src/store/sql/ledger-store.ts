@@ -5,26 +5,25 @@ import type { CanaryEntry } from '../../canary/ledger.ts';
 import { encodeCursor } from '../cursor.ts';
 import type {
   ActionFilter, CanaryFilter, CanaryStore, LedgerStore, LedgerWorkload, OperatorAction, OutboxEntry, OutboxMessage, RecordedAction, ReleaseFilter, ReleasePage,
-  WatchCursor, WorkloadFilter, WorkloadSummary,
+  WorkloadFilter, WorkloadSummary,
 } from '../ledger.ts';
 import { mergeRelease } from '../merge.ts';
 import { pageLimit } from '../page-limit.ts';
 import { checkReleaseNumber } from '../release-identity.ts';
 import { computeStats, type StatsQuery, type StatsReport } from '../stats.ts';
+import type { StatsRunner } from '../stats-thread.ts';
 import { sqlCanaryStore } from './canary-store.ts';
 import { Json, raw, sqlFor, type Sql, type SqlDialect, type SqlDriver, type SqlQuerier } from './driver.ts';
 import { releaseWhere } from './release-query.ts';
 import { RELEASE_COLUMNS, decodeRelease, encodeRelease, type SqlValue } from './release-row.ts';
 import {
-  LATEST_RELEASE_COLUMNS, LATEST_RELEASE_JOIN, decodeActionRow, decodeCursorRow, decodeLatestSummary, decodeOutboxRow, decodeStatsRow,
+  LATEST_RELEASE_COLUMNS, LATEST_RELEASE_JOIN, decodeActionRow, decodeLatestSummary, decodeOutboxRow, decodeStatsRow,
   decodeWorkload, decodeWorkloadEvent,
 } from './rows.ts';
 
 /** JSON_RELEASE_COLUMNS are the release columns holding JSON (cast by the dialect). */
 const JSON_RELEASE_COLUMNS: ReadonlySet<string> = new Set(['images', 'actor', 'failure', 'phases', 'replicas', 'events', 'template']);
 
-/** StatsRunner computes a stats report somewhere other than the caller's event loop (see SqlLedgerOptions). */
-export type StatsRunner = (query: StatsQuery) => Promise<StatsReport>;
 
 /**
  * historyQuery is the main history query for one dialect: one page plus one row (to know whether
@@ -53,7 +52,10 @@ export class SqlLedgerStore implements LedgerStore {
   readonly #stats: StatsRunner | null;
   readonly #canaries: CanaryStore;
 
-  /** The constructor does no I/O: the dialect's open function opens and migrates the database. `stats`, when given, computes stats off the caller's thread. */
+  /**
+   * The constructor does no I/O: the dialect's open function opens and migrates the database.
+   * `stats`, when given, computes stats off the caller's thread (stats-thread.ts); this store closes it.
+   */
   constructor(driver: SqlDriver, stats: StatsRunner | null = null) {
     this.#db = driver;
     this.#sql = sqlFor(driver.dialect);
@@ -178,17 +180,6 @@ export class SqlLedgerStore implements LedgerStore {
     return (await this.#rows({ sql, params })).map((r) => ({ ...decodeWorkload(r, this.#db.decoders), latestRelease: decodeLatestSummary(r, this.#db.decoders) }));
   }
 
-  async saveCursor(c: WatchCursor): Promise<void> {
-    await this.#run(this.#sql`INSERT INTO watch_cursors (cluster, resource, namespace, resource_version, saved_at)
-       VALUES (${c.cluster}, ${c.resource}, ${c.namespace}, ${c.resourceVersion}, ${c.savedAt})
-       ON CONFLICT (cluster, resource, namespace) DO UPDATE SET resource_version = excluded.resource_version, saved_at = excluded.saved_at`);
-  }
-
-  async loadCursors(cluster: string): Promise<readonly WatchCursor[]> {
-    const c = raw(this.#db.dialect.collate);
-    return (await this.#rows(this.#sql`SELECT * FROM watch_cursors WHERE cluster = ${cluster} ORDER BY resource${c}, namespace${c}`)).map((r) => decodeCursorRow(r, this.#db.decoders));
-  }
-
   async enqueueNotifications(messages: readonly OutboxMessage[]): Promise<number> {
     return this.#db.transaction(async (tx) => {
       let added = 0;
@@ -255,7 +246,7 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   async stats(query: StatsQuery): Promise<StatsReport> {
-    if (this.#stats) return this.#stats(query);
+    if (this.#stats) return this.#stats.run(query);
     return computeStats((await this.#rows(statsQuery(query, this.#db.dialect))).map((r) => decodeStatsRow(r, this.#db.decoders)), query);
   }
 
@@ -277,6 +268,7 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   async close(): Promise<void> {
+    await this.#stats?.close();
     await this.#db.close();
   }
 

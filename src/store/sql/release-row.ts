@@ -10,7 +10,7 @@ import { revisionKey } from '../release-identity.ts';
 export const RELEASE_COLUMNS = [
   'id', 'cluster', 'namespace', 'kind', 'name', 'workload_uid', 'release_number', 'revision', 'revision_key', 'template_hash',
   'trigger', 'images', 'image_text', 'actor', 'change_cause', 'previous_release_id', 'started_at', 'finished_at', 'outcome',
-  'failure', 'phases', 'replicas', 'events', 'template', 'backfilled',
+  'failure', 'phases', 'replicas', 'events', 'template', 'backfilled', 'rollback_to',
 ] as const;
 
 /** SqlValue is a parameter value both drivers accept. */
@@ -27,6 +27,7 @@ export function encodeRelease(r: Release): readonly SqlValue[] {
     r.trigger, JSON.stringify(r.images), r.images.map((i) => i.image).join('\n'), JSON.stringify(r.actor), r.changeCause,
     r.previousReleaseId, r.startedAt, r.finishedAt, r.outcome, r.failure === null ? null : JSON.stringify(r.failure),
     JSON.stringify(r.phases), JSON.stringify(r.replicas), JSON.stringify(r.events), JSON.stringify(r.template ?? null), r.backfilled ? 1 : 0,
+    r.rollbackTo ?? null,
   ];
 }
 
@@ -61,6 +62,7 @@ export function decodeRelease(row: Readonly<Record<string, unknown>>, d: RowDeco
     actor: d.json(row.actor) as Actor,
     changeCause: strOrNull(row.change_cause),
     previousReleaseId: strOrNull(row.previous_release_id) as ReleaseId | null,
+    ...(row.rollback_to === null || row.rollback_to === undefined ? {} : { rollbackTo: d.int(row.rollback_to) }),
     startedAt: d.int(row.started_at),
     finishedAt: intOrNull(row.finished_at),
     outcome: str(row.outcome) as Outcome,

@@ -1,6 +1,6 @@
 import type { Instant } from '../../lib/clock.ts';
 import type { Actor, WorkloadEvent, WorkloadEventType, WorkloadKind } from '../../model/release.ts';
-import type { LedgerWorkload, OutboxEntry, OutboxStatus, RecordedAction, ReleaseSummary, WatchCursor } from '../ledger.ts';
+import type { LedgerWorkload, OutboxEntry, OutboxStatus, RecordedAction, ReleaseSummary } from '../ledger.ts';
 import type { RowDecoders } from './release-row.ts';
 import type { StatsRow } from '../stats.ts';
 
@@ -48,11 +48,6 @@ export function decodeWorkloadEvent(row: Row, d: RowDecoders): WorkloadEvent {
     actor: d.json(row.actor) as Actor,
     detail: d.json(row.detail) as Record<string, unknown>,
   };
-}
-
-/** decodeCursorRow rebuilds a WatchCursor from a `watch_cursors` row. */
-export function decodeCursorRow(row: Row, d: RowDecoders): WatchCursor {
-  return { cluster: str(row.cluster), resource: str(row.resource), namespace: str(row.namespace), resourceVersion: str(row.resource_version), savedAt: d.int(row.saved_at) };
 }
 
 /** decodeOutboxRow rebuilds an OutboxEntry from an `outbox` row. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isTrackerError } from '../../lib/errors.ts';
 import { describeLedgerContract } from '../ledger.contract.ts';
-import { makeRelease, workloadRef } from '../ledger-fixtures.ts';
+import { T0, makeRelease, workloadRef } from '../ledger-fixtures.ts';
+import { loadMigrations } from '../sql/migrations.ts';
 import { migrateSqlite } from './migrate.ts';
 import { historyQuery, openSqliteLedger } from './store.ts';
 
@@ -50,6 +51,34 @@ describe('sqlite ledger specifics', () => {
     }
   });
 
+  it('computes stats in a worker thread on its own connection, equal to the inline computation', async () => {
+    const path = join(dir, 'stats-worker.db');
+    const inline = openSqliteLedger({ path, stats: 'inline' });
+    const worker = openSqliteLedger({ path });
+    try {
+      const outcomes = ['succeeded', 'failed', 'succeeded', 'rolled-back', 'succeeded', 'superseded'] as const;
+      for (let i = 0; i < 120; i++)
+        await inline.upsertRelease(makeRelease(workloadRef(`ns${i % 4}`, `w${i % 9}`), Math.floor(i / 9) + 1, { startedAt: T0 + i * 60_000, finishedAt: T0 + i * 60_000 + (i % 5) * 1_000, outcome: outcomes[i % outcomes.length] ?? 'succeeded' }));
+      for (const query of [{ since: T0, until: T0 + 86_400_000 }, { since: T0 + 3_600_000, until: T0 + 86_400_000, namespaces: ['ns1', 'ns2'], groupBy: 'workload' as const }]) {
+        const pending = worker.stats(query);
+        assert.ok(process.getActiveResourcesInfo().includes('MessagePort'), 'a worker thread is computing while the caller waits');
+        assert.deepEqual(await pending, await inline.stats(query));
+      }
+      assert.equal((await worker.stats({ since: T0, until: T0 + 86_400_000 })).total.releases, 120);
+    } finally {
+      await inline.close();
+      await worker.close();
+    }
+  });
+
+  it('rejects stats still computing when the ledger closes, instead of leaving the caller hanging', async () => {
+    const store = openSqliteLedger({ path: join(dir, 'stats-close.db') });
+    const pending = store.stats({ since: T0, until: T0 + 86_400_000 });
+    await store.close();
+    await assert.rejects(pending, (e: unknown) => isTrackerError(e) && e.code === 'STORE_UNAVAILABLE');
+    await assert.rejects(store.stats({ since: T0, until: T0 + 86_400_000 }), (e: unknown) => isTrackerError(e) && e.code === 'STORE_UNAVAILABLE');
+  });
+
   it('reports a ledger locked by another writer as STORE_UNAVAILABLE with a hint', async () => {
     const path = join(dir, 'locked.db');
     const a = openSqliteLedger({ path });
@@ -66,6 +95,26 @@ describe('sqlite ledger specifics', () => {
     }
   });
 
+  it('a ledger from before the watch cursors were dropped loses the table on open, and keeps its releases', async () => {
+    const path = join(dir, 'cursors.db');
+    const drop = loadMigrations('sqlite').find((m) => m.name === 'drop_watch_cursors')!;
+    const old = openSqliteLedger({ path });
+    await old.upsertRelease(makeRelease(workloadRef('ns', 'w'), 1));
+    // Put the ledger back as it was before the drop: the table with a row, the migration unapplied.
+    old.database.exec("CREATE TABLE watch_cursors (cluster TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, resource_version TEXT NOT NULL, saved_at INTEGER NOT NULL, PRIMARY KEY (cluster, resource, namespace))");
+    old.database.exec("INSERT INTO watch_cursors VALUES ('default', 'pods', '', '41', 0)");
+    old.database.prepare('DELETE FROM schema_migrations WHERE version = ?').run(drop.version);
+    await old.close();
+    const store = openSqliteLedger({ path });
+    try {
+      assert.deepEqual(store.database.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'watch_cursors'").get(), { n: 0 });
+      assert.equal(await store.schemaVersion(), loadMigrations('sqlite').at(-1)!.version);
+      assert.equal((await store.queryReleases({})).items.length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('re-running migrations applies nothing and keeps the data', async () => {
     const path = join(dir, 'remigrate.db');
     const store = openSqliteLedger({ path });
@@ -73,7 +122,7 @@ describe('sqlite ledger specifics', () => {
       await store.upsertRelease(makeRelease(workloadRef('ns', 'w'), 1));
       assert.deepEqual(migrateSqlite(store.database, path), []);
       const rows = store.database.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
-      assert.deepEqual(rows, [{ version: 1, name: 'init' }, { version: 2, name: 'canaries' }, { version: 3, name: 'cluster_keys' }]);
+      assert.deepEqual(rows, loadMigrations('sqlite').map((m) => ({ version: m.version, name: m.name })));
       assert.equal((await store.queryReleases({})).items.length, 1);
     } finally {
       await store.close();

@@ -10,6 +10,7 @@ import { buildRelease } from './build.ts';
 import type { Fact } from './facts.ts';
 import { provenTemplateWrite } from './proven-write.ts';
 import { podMatches, type RevisionSource } from './revision-source.ts';
+import { rollbackTargetOf } from './rollback-target.ts';
 import { triggerOf } from './template-trigger.ts';
 import { pendingFor, rememberRelease, sourceKeyOf, type WorkloadState } from './workload-state.ts';
 
@@ -137,8 +138,8 @@ function knownOf(ws: WorkloadState): BackfillKnown {
 function liveRelease(ws: WorkloadState, src: RevisionSource, now: Instant): Release {
   const fp = src.template.fingerprint;
   const prevT = ws.currentTemplate;
-  const rollback = src.rePromoted || (ws.templates.has(fp) && prevT?.fingerprint !== fp);
-  const trigger = rollback ? 'rollback' : prevT === null ? (src.revision === 1 ? 'create' : 'config') : triggerOf(prevT, src.template);
+  const back = rollbackTargetOf(ws.templates, fp, prevT?.fingerprint ?? null, src.rePromoted);
+  const trigger = back.rollback ? 'rollback' : prevT === null ? (src.revision === 1 ? 'create' : 'config') : triggerOf(prevT, src.template);
   const pending = pendingFor(ws, fp);
   const record = ws.record;
   const recordCause = record !== null && record.template.fingerprint === fp ? changeCauseOf(record.annotations) : null;
@@ -156,6 +157,7 @@ function liveRelease(ws: WorkloadState, src: RevisionSource, now: Instant): Rele
     actor: pending?.actor ?? UNKNOWN_ACTOR,
     changeCause: pending?.changeCause ?? recordCause ?? changeCauseOf(src.annotations),
     previousReleaseId: ws.rollout?.release.id ?? null,
+    rollbackTo: back.to,
     startedAt,
     phases: { templateObserved: observedAt, revisionCreated: now },
     outcome: 'progressing',

@@ -7,6 +7,7 @@ import { buildRelease } from './build.ts';
 import { naturalKeyString } from './identity.ts';
 import type { ProvenWrite } from './proven-write.ts';
 import { podMatches, type RevisionSource } from './revision-source.ts';
+import { noteRelease, rollbackTargetOf, type TemplateHistory } from './rollback-target.ts';
 import { triggerOf } from './template-trigger.ts';
 import { digestOf, progressOf } from '../rollout/progress.ts';
 
@@ -18,8 +19,8 @@ export interface BackfillKnown {
   readonly floorRevision?: number;
   /** Natural keys (naturalKeyString) already in the ledger. */
   readonly keys?: ReadonlySet<string>;
-  /** Template fingerprints of earlier releases (rollback detection). */
-  readonly templates?: ReadonlySet<string>;
+  /** What earlier releases proved of their templates (rollback detection, rollback-target.ts). */
+  readonly templates?: TemplateHistory;
   /** The latest known release (the new ones follow it). */
   readonly previous?: { readonly id: ReleaseId; readonly template: PodTemplateRecord; readonly startedAt: Instant } | null;
 }
@@ -53,8 +54,9 @@ export interface BackfillInput {
  * - `startedAt` is the revision's creation time; for a re-promoted ReplicaSet (rollback) its
  *   creation time predates the releases it follows, so the previous release's start is used as a
  *   lower bound; with no creation time at all, `now`;
- * - `trigger`: revision 1 → `create`; a re-promoted ReplicaSet or a template seen before →
- *   `rollback`; otherwise the template difference to the previous revision (image/restart/config);
+ * - `trigger`: revision 1 → `create`; a re-promoted ReplicaSet or a template an earlier release
+ *   proved good → `rollback` with `rollbackTo` (rollback-target.ts; not when that template's latest
+ *   release failed); otherwise the template difference to the previous revision (image/restart/config);
  *   with no previous template left to compare, `config` (the generic "template changed");
  * - outcome of the workload's current revision from the workload status (complete → `succeeded`,
  *   ProgressDeadlineExceeded → `failed`, paused → `paused`, else `progressing`, which the live
@@ -66,7 +68,7 @@ export function backfillReleases(input: BackfillInput): readonly Release[] {
   const { workload: w, ref, now } = input;
   const known = input.known ?? {};
   const keys = known.keys ?? new Set<string>();
-  const templates = new Set(known.templates ?? []);
+  let templates: TemplateHistory = known.templates ?? new Map();
   const sorted = [...input.revisions]
     .filter((s) => s.ownerUid === w.uid && s.revision > (known.floorRevision ?? 0))
     .sort((a, b) => a.revision - b.revision)
@@ -76,8 +78,8 @@ export function backfillReleases(input: BackfillInput): readonly Release[] {
   let prev = known.previous ?? null;
   for (const [i, s] of sorted.entries()) {
     const isLast = i === sorted.length - 1;
-    const rollback = s.rePromoted || (templates.has(s.template.fingerprint) && prev?.template.fingerprint !== s.template.fingerprint);
-    const trigger = rollback ? 'rollback' : s.revision === 1 ? 'create' : prev ? triggerOf(prev.template, s.template) : 'config';
+    const back = rollbackTargetOf(templates, s.template.fingerprint, prev?.template.fingerprint ?? null, s.rePromoted);
+    const trigger = back.rollback ? 'rollback' : s.revision === 1 ? 'create' : prev ? triggerOf(prev.template, s.template) : 'config';
     const write = isLast && input.proven?.revisionUid === s.uid ? input.proven : null;
     const startedAt = write !== null ? Math.min(write.at, now) : Math.max(s.createdAt ?? now, s.rePromoted && prev ? prev.startedAt : -Infinity);
     const current = isLast ? currentOutcome(w, s) : null;
@@ -91,6 +93,7 @@ export function backfillReleases(input: BackfillInput): readonly Release[] {
       actor: write?.actor ?? UNKNOWN_ACTOR,
       changeCause: write?.changeCause ?? changeCauseOf(s.annotations),
       previousReleaseId: prev?.id ?? null,
+      rollbackTo: back.to,
       startedAt,
       phases: { templateObserved: startedAt, revisionCreated: write !== null ? Math.max(startedAt, s.createdAt ?? startedAt) : startedAt },
       outcome: current?.outcome ?? 'superseded',
@@ -99,7 +102,7 @@ export function backfillReleases(input: BackfillInput): readonly Release[] {
     });
     const pods = input.pods.filter((p) => podMatches(s, p));
     out.push(withDigests(release, pods));
-    templates.add(s.template.fingerprint);
+    templates = noteRelease(templates, release);
     prev = { id: release.id, template: s.template, startedAt };
   }
   // A release followed by a rollback was undone: say so when the revisions prove it.

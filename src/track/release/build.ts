@@ -20,6 +20,8 @@ export interface ReleaseDraft {
   readonly actor: Actor;
   readonly changeCause: string | null;
   readonly previousReleaseId: ReleaseId | null;
+  /** The release a rollback returns to, when known. */
+  readonly rollbackTo?: number | null;
   readonly startedAt: Instant;
   readonly phases: Phases;
   readonly outcome: Outcome;
@@ -47,6 +49,7 @@ export function buildRelease(d: ReleaseDraft): Release {
     actor: d.actor,
     changeCause: d.changeCause,
     previousReleaseId: d.previousReleaseId,
+    ...(d.rollbackTo !== undefined && d.rollbackTo !== null ? { rollbackTo: d.rollbackTo } : {}),
     startedAt: d.startedAt,
     finishedAt: d.finishedAt ?? null,
     outcome: d.outcome,

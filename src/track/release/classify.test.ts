@@ -34,7 +34,7 @@ const rows: readonly { name: string; next: Parameters<typeof workload>[0]; prevI
 for (const row of rows) {
   test(`classifyChange: ${row.name} → [${row.want.join(', ')}]`, () => {
     const next = workload({ template: v1, ...row.next });
-    const got = classifyChange(row.prevIsUndefined ? undefined : base, next, { earlierTemplates: new Set(row.earlier ?? []) });
+    const got = classifyChange(row.prevIsUndefined ? undefined : base, next, { earlierTemplates: new Map((row.earlier ?? []).map((fp, i) => [fp, i + 1])) });
     assert.deepEqual(summary(got), row.want);
   });
 }

@@ -2,6 +2,7 @@ import type { WorkloadRecord } from '../../model/records.ts';
 import type { Trigger, WorkloadEventType } from '../../model/release.ts';
 import { ACTOR_ANNOTATION, CHANGE_CAUSE } from './actor.ts';
 import { triggerOf } from './template-trigger.ts';
+import type { TemplateHistory } from './rollback-target.ts';
 
 /**
  * WorkloadChange is one thing that changed between two versions of a workload:
@@ -31,8 +32,8 @@ const RELEASE_ANNOTATIONS: ReadonlySet<string> = new Set([CHANGE_CAUSE, ACTOR_AN
 
 /** ClassifyOptions give classifyChange what the workload alone cannot tell. */
 export interface ClassifyOptions {
-  /** Fingerprints of the workload's earlier releases' templates (rollback detection). If unset, none. */
-  readonly earlierTemplates?: ReadonlySet<string>;
+  /** What the workload's earlier releases proved of their templates (rollback detection). If unset, nothing. */
+  readonly earlierTemplates?: TemplateHistory;
 }
 
 function changedKeys(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>, ignore: (k: string) => boolean): string[] {

@@ -1,6 +1,7 @@
 import { canonicalJson } from '../../model/fingerprint.ts';
 import type { PodTemplateRecord } from '../../model/records.ts';
 import type { Trigger } from '../../model/release.ts';
+import { rollbackTargetOf, type TemplateHistory } from './rollback-target.ts';
 
 /** RESTARTED_AT is the template annotation `kubectl rollout restart` sets (RFC3339 time). */
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -61,15 +62,15 @@ export function diffTemplates(prev: PodTemplateRecord, next: PodTemplateRecord):
 
 /**
  * triggerOf names why a template changed, given the previous release's template:
- * - `rollback` when `earlierTemplates` (fingerprints of this workload's earlier releases) holds the
- *   new fingerprint — Kubernetes reuses the old ReplicaSet/revision (kubernetes.md §1.5);
+ * - `rollback` when `earlierTemplates` says an earlier release with the new template proved good
+ *   (rollback-target.ts) — Kubernetes reuses the old ReplicaSet/revision (kubernetes.md §1.5);
  * - `image` when only container images differ;
  * - `restart` when only `kubectl.kubernetes.io/restartedAt` differs;
  * - `config` otherwise (also images + restartedAt together, and any difference the redacted
  *   templates cannot show, e.g. a secret env value).
  */
-export function triggerOf(prev: PodTemplateRecord, next: PodTemplateRecord, earlierTemplates: ReadonlySet<string> = new Set()): Trigger {
-  if (prev.fingerprint !== next.fingerprint && earlierTemplates.has(next.fingerprint)) return 'rollback';
+export function triggerOf(prev: PodTemplateRecord, next: PodTemplateRecord, earlierTemplates: TemplateHistory = new Map()): Trigger {
+  if (rollbackTargetOf(earlierTemplates, next.fingerprint, prev.fingerprint).rollback) return 'rollback';
   const d = diffTemplates(prev, next);
   if (d.other) return 'config';
   if (d.images && !d.restartedAt) return 'image';

@@ -3,7 +3,7 @@ import type { TrackedRecord } from '../../model/records.ts';
 import type { FailFastRules } from '../status/fail-fast.ts';
 import type { Fact } from './facts.ts';
 import type { PMap } from './persistent-map.ts';
-import type { WorkloadState } from './workload-state.ts';
+import { withCurrentNoted, type WorkloadState } from './workload-state.ts';
 
 /**
  * HeldRecord is a record whose owner has not arrived yet (watches of different kinds deliver in
@@ -101,11 +101,13 @@ export function expireHeld(s: TrackerState, now: Instant): TrackerState {
 }
 
 /**
- * putWorkload stores a workload's new state and keeps the pod index in step with its rollout:
- * pods the rollout dropped (finished, pruned) leave the index, new ones enter it.
+ * putWorkload stores a workload's new state and keeps what derives from its rollout in step: pods
+ * the rollout dropped (finished, pruned) leave the pod index, new ones enter it; the current
+ * release's outcome is noted in the workload's template history (rollback detection).
  */
-export function putWorkload(s: TrackerState, before: WorkloadState | undefined, after: WorkloadState): TrackerState {
-  if (before === after) return s;
+export function putWorkload(s: TrackerState, before: WorkloadState | undefined, next: WorkloadState): TrackerState {
+  if (before === next) return s;
+  const after = withCurrentNoted(next);
   let pods = s.pods;
   const oldPods = before?.rollout?.pods;
   const newPods = after.rollout?.pods;

@@ -6,6 +6,7 @@ import { newRolloutState, type RolloutState } from '../rollout/state.ts';
 import { templateOfRelease } from './build.ts';
 import { naturalKeyString } from './identity.ts';
 import type { RevisionSource } from './revision-source.ts';
+import { noteRelease, type TemplateHistory } from './rollback-target.ts';
 
 /**
  * PendingTemplate is a template change seen on the workload but not yet activated by Kubernetes
@@ -27,8 +28,10 @@ export interface PendingTemplate {
  * - `revisions`: its ReplicaSets / ControllerRevisions by uid (small: revisionHistoryLimit + 1);
  * - `lastNumber`: highest release number given; the next release gets lastNumber + 1;
  * - `maxRevision`: highest native revision activated — only higher revisions start releases;
- * - `keys`, `templates`: natural keys and template fingerprints of recent releases (bounded by
- *   MAX_REMEMBERED), for idempotency and rollback detection;
+ * - `keys`: natural keys of recent releases (bounded by MAX_REMEMBERED), for idempotency;
+ * - `templates`: the latest release number per recent template, null when it failed
+ *   (rollback-target.ts), for rollback detection; it always reflects the current release's latest
+ *   outcome (rememberRelease, and withCurrentNoted on every store — tracker-state.ts putWorkload);
  * - `currentTemplate` and `rollout`: the latest release's template and rollout state;
  * - `pending`: template changes seen but not yet activated, oldest first (at most MAX_PENDING):
  *   several, because the workload watch may run ahead of the ReplicaSet watch;
@@ -43,7 +46,7 @@ export interface WorkloadState {
   readonly lastNumber: number;
   readonly maxRevision: number;
   readonly keys: ReadonlySet<string>;
-  readonly templates: ReadonlySet<string>;
+  readonly templates: TemplateHistory;
   readonly currentTemplate: PodTemplateRecord | null;
   readonly rollout: RolloutState | null;
   readonly pending: readonly PendingTemplate[];
@@ -72,7 +75,7 @@ export function newWorkloadState(ref: WorkloadRef): WorkloadState {
     lastNumber: 0,
     maxRevision: 0,
     keys: new Set(),
-    templates: new Set(),
+    templates: new Map(),
     currentTemplate: null,
     rollout: null,
     pending: [],
@@ -129,11 +132,22 @@ export function rememberRelease(ws: WorkloadState, rollout: RolloutState, templa
     lastNumber: Math.max(ws.lastNumber, r.releaseNumber),
     maxRevision: Number.isSafeInteger(revision) ? Math.max(ws.maxRevision, revision) : ws.maxRevision,
     keys: remember(ws.keys, releaseKeyOf(r)),
-    templates: remember(ws.templates, r.templateHash),
+    templates: noteRelease(ws.templates, r),
     currentTemplate: template,
     rollout,
     pending: ws.pending.some((p) => p.fingerprint === r.templateHash) ? ws.pending.filter((p) => p.fingerprint !== r.templateHash) : ws.pending,
   };
+}
+
+/**
+ * withCurrentNoted notes the current release's outcome in the template history (a release can
+ * fail, or recover, long after it started); the same state when the history already says so.
+ */
+export function withCurrentNoted(ws: WorkloadState): WorkloadState {
+  const r = ws.rollout?.release;
+  if (r === undefined) return ws;
+  const templates = noteRelease(ws.templates, r);
+  return templates === ws.templates ? ws : { ...ws, templates };
 }
 
 /**

@@ -101,7 +101,8 @@ function applyFinding(base: Verdict, finding: Finding | null, input: ComputeInpu
   const d = finding.diagnosis;
   const firstSeenAt = Math.min(input.firstSeenAt ?? finding.since ?? input.now, input.now);
   const decision = evaluateFailFast(d, firstSeenAt, input.now, input.rules ?? DEFAULT_FAIL_FAST_RULES);
-  if (decision.kind === 'fail') return { ...base, state: 'Failed', reason: d.code, message: `${d.code}: ${d.message}`, diagnosis: d };
+  // The code is the reason; the message is the diagnosis' own sentence, so no view prints the code twice.
+  if (decision.kind === 'fail') return { ...base, state: 'Failed', reason: d.code, message: d.message, diagnosis: d };
   return { ...base, diagnosis: d };
 }
 

@@ -1,7 +1,8 @@
 import type { Instant } from '../../lib/clock.ts';
 import type { Diagnosis, DiagnosisCode } from '../../model/diagnosis.ts';
 import type { ContainerStatusRecord, EventRecord, PodRecord } from '../../model/records.ts';
-import { formatDuration } from './duration.ts';
+import { goDuration } from '../../model/duration.ts';
+import { counted } from '../../lib/plural.ts';
 
 /**
  * Finding is a diagnosis plus when its condition began (`since`), as far as the pods and events
@@ -113,7 +114,7 @@ function diagnoseContainer(c: ContainerStatusRecord, events: readonly EventRecor
   const last = c.lastTerminated ?? (s.kind === 'terminated' ? s : null);
   const exitCode = last?.exitCode;
   const why = last && last.reason !== '' ? last.reason : 'CrashLoopBackOff';
-  const message = `container ${c.name} is crash-looping: restarted ${c.restartCount} ${c.restartCount === 1 ? 'time' : 'times'}, last exit code ${exitCode ?? 'unknown'}${last && last.reason !== '' ? ` (${last.reason})` : ''}`;
+  const message = `container ${c.name} is crash-looping: restarted ${counted(c.restartCount, 'time')}, last exit code ${exitCode ?? 'unknown'}${last && last.reason !== '' ? ` (${last.reason})` : ''}`;
   const since = earliestSeen(events.filter((e) => e.reason === 'BackOff' && e.message.includes('restarting'))) ?? last?.finishedAt ?? null;
   return { diagnosis: { code: 'CrashLoop', reason: why, message, object, container: c.name, ...(exitCode === undefined ? {} : { exitCode }) }, since };
 }
@@ -139,7 +140,7 @@ function diagnoseReadiness(pod: PodRecord, events: readonly EventRecord[], objec
   const probe = latest(unhealthy.filter((e) => e.message.startsWith('Readiness probe')) ) ?? latest(unhealthy);
   const notReadyFor = notReadySince === null ? 0 : input.now - notReadySince;
   if (!probe && notReadyFor < (input.notReadyGraceMs ?? 30_000)) return null;
-  const message = probe?.message ?? `pod is running but has not been ready for ${formatDuration(notReadyFor)}`;
+  const message = probe?.message ?? `pod is running but has not been ready for ${goDuration(Math.floor(notReadyFor / 1000) * 1000)}`;
   return finding('ReadinessFailing', probe ? 'Unhealthy' : 'ContainersNotReady', message, object, notReadySince);
 }
 

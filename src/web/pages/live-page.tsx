@@ -4,6 +4,7 @@ import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { fmtDuration, shortImage } from '../format.ts';
 import { useT } from '../i18n.ts';
 import { multiCluster, useClusterScope } from '../cluster-scope.ts';
+import { triggerText } from '../../model/trigger-text.ts';
 
 function Progress({ r }: { readonly r: ApiRelease }) {
   const t = useT();
@@ -36,7 +37,7 @@ export function LivePage() {
       {items.length === 0 && <p className="muted">{t.noActive}</p>}
       {items.map((r) => (
         <div className="card" key={r.id} data-live={r.id} data-cluster={r.cluster}>
-          <div><a href={`#/release/${r.id}`}><b>{multiCluster(scope) ? `${r.cluster}: ` : ''}{r.namespace}/{r.name}</b> #{r.releaseNumber}</a> <OutcomeBadge outcome={r.outcome} /> <span className="muted">{r.trigger} · {r.images.map((i) => shortImage(i.image)).join(', ')} · {fmtDuration(now - Date.parse(r.startedAt))}</span></div>
+          <div><a href={`#/release/${r.id}`}><b>{multiCluster(scope) ? `${r.cluster}: ` : ''}{r.namespace}/{r.name}</b> #{r.releaseNumber}</a> <OutcomeBadge outcome={r.outcome} /> <span className="muted">{triggerText(r)} · {r.images.map((i) => shortImage(i.image)).join(', ')} · {fmtDuration(now - Date.parse(r.startedAt))}</span></div>
           <Progress r={r} />
           {r.failure && <div className="fail" data-failure={r.failure.code}>{r.failure.code}: {r.failure.message}</div>}
         </div>

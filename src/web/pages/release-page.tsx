@@ -5,6 +5,7 @@ import { PhaseWaterfall } from '../components/phase-waterfall.tsx';
 import { fmtDuration, fmtTime } from '../format.ts';
 import { useT } from '../i18n.ts';
 import { multiCluster, useClusterScope, workloadHref } from '../cluster-scope.ts';
+import { triggerText } from '../../model/trigger-text.ts';
 
 /**
  * ActionButtons asks the server to undo/pause/resume/restart a workload (operator token required).
@@ -45,7 +46,7 @@ export function ReleasePage({ id }: { readonly id: string }) {
       <div className="panel" data-release={r.id}>
         <h2><a href={workloadHref(scope, r)}>{r.kind} {multiCluster(scope) ? `${r.cluster}: ` : ''}{r.namespace}/{r.name}</a> · {t.release} #{r.releaseNumber} <OutcomeBadge outcome={r.outcome} /></h2>
         <table className="stack"><tbody>
-          <tr><th>{t.revision}</th><td>{r.revision ?? '–'}</td><th>{t.trigger}</th><td>{r.trigger}</td></tr>
+          <tr><th>{t.revision}</th><td>{r.revision ?? '–'}</td><th>{t.trigger}</th><td>{triggerText(r)}</td></tr>
           <tr><th>{t.started}</th><td>{fmtTime(r.startedAt)}</td><th>{t.duration}</th><td>{fmtDuration(r.durationMs)}</td></tr>
           <tr><th>{t.actor}</th><td>{r.actor.user ?? r.actor.manager}</td><th>{t.changeCause}</th><td>{r.changeCause ?? '–'}</td></tr>
           <tr><th>{t.images}</th><td colSpan={3}>{r.images.map((i) => `${i.container}=${i.image}${i.digest ? ` (${i.digest.slice(0, 19)}…)` : ''}`).join(', ')}</td></tr>

@@ -5,6 +5,7 @@ import { ReleaseTimeline } from '../components/release-timeline.tsx';
 import { fmtDuration, fmtTime, shortImage } from '../format.ts';
 import { useT } from '../i18n.ts';
 import { multiCluster, useClusterScope, workloadHref } from '../cluster-scope.ts';
+import { triggerText } from '../../model/trigger-text.ts';
 
 interface Filters { namespace: string; name: string; image: string; outcome: string; since: string }
 /** OTHER_CLUSTERS_POLL_MS is how often the list refreshes when the ledger holds clusters this server does not stream. */
@@ -69,7 +70,7 @@ export function ReleasesPage() {
                 <td><a href={workloadHref(scope, r)}>{r.namespace}/{r.name}</a> <span className="muted kind">{r.kind}</span></td>
                 <td><a href={`#/release/${r.id}`}>#{r.releaseNumber}</a></td>
                 <td>{r.revision ?? '–'}</td>
-                <td>{r.trigger}</td>
+                <td>{triggerText(r)}</td>
                 <td>{r.images.map((i) => shortImage(i.image)).join(', ')}</td>
                 <td className="wrap">{r.actor.user ?? r.actor.manager}</td>
                 <td>{fmtTime(r.startedAt)}</td>
