@@ -183,7 +183,9 @@ export async function runChild(side: IngestSide, url: string, size: IngestStream
   await counter.reached(objects);
   const listSeconds = (performance.now() - t0) / 1000;
   const listCpuSeconds = cpu(c0);
-  await new Promise((r) => setTimeout(r, 200)); // let both watches open and the list pages be released
+  // Let both watches open (the burst goes only to open watches) and the list pages be released.
+  while ((await (await fetch(`${url}/bench/watching`)).text()) !== 'yes') await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 200));
   gc();
   const heapBytesPerObject = (process.memoryUsage().heapUsed - heap0) / objects;
   const t1 = performance.now();

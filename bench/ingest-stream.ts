@@ -250,6 +250,11 @@ export async function startReplayServer(stream: IngestStream): Promise<ReplaySer
   const protobuf = new Map(stream.collections.map((c) => [c.path, protobufOf(c)]));
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/bench/watching') {
+      // Whether every collection has a watch open (the burst goes only to open watches).
+      res.end(stream.collections.every((c) => (waiting.get(c.path)?.size ?? 0) > 0) ? 'yes' : 'no');
+      return;
+    }
     if (url.pathname === '/bench/go') {
       for (const c of stream.collections) for (const w of waiting.get(c.path) ?? []) w.res.write(w.burst);
       res.end('ok');
