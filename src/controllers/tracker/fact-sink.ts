@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { Release, ReleaseId } from '../../model/release.ts';
+import type { Diagnosis } from '../../model/diagnosis.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
 import type { Fact } from '../../track/tracker.ts';
 import { toReleaseView } from '../../model/view/release-view.ts';
@@ -23,7 +24,15 @@ export interface FactSinkDeps {
   readonly tracer?: ReleaseTracer;
   readonly notifier?: NotificationDispatcher;
   readonly bus?: LiveBus;
+  /**
+   * Quotes the crashed container's last log lines in a CrashLoop diagnosis (ops/crash-log.ts: size
+   * limits, redaction); resolves the diagnosis unchanged when it cannot. If unset, diagnoses are stored as observed.
+   */
+  readonly crashLog?: (diagnosis: Diagnosis, namespace: string, signal: AbortSignal) => Promise<Diagnosis>;
 }
+
+/** CRASH_LOG_TIMEOUT_MS bounds the log read a CrashLoop diagnosis waits for before the release is written without it. */
+const CRASH_LOG_TIMEOUT_MS = 5_000;
 
 /**
  * FactSink applies the tracker's facts, in order, to the ledger first and then to metrics, traces,
@@ -67,7 +76,8 @@ export class FactSink {
   async #release(release: Release, signal: AbortSignal): Promise<void> {
     const subject = `release #${release.releaseNumber} of ${release.workload.kind.toLowerCase()} ${release.workload.namespace}/${release.workload.name}`;
     const before = this.#open.get(release.id) ?? (await this.#write(() => this.#d.ledger.getRelease(release.id), signal, subject)) ?? undefined;
-    const stored = await this.#write(() => this.#d.ledger.upsertRelease(release), signal, subject);
+    const withLog = await this.#withCrashLog(release, before, signal);
+    const stored = await this.#write(() => this.#d.ledger.upsertRelease(withLog), signal, subject);
     if (FINAL_OUTCOMES.has(stored.outcome)) this.#open.delete(stored.id);
     else this.#open.set(stored.id, stored);
     if (before && JSON.stringify(before) === JSON.stringify(stored)) return; // a replay: nothing new
@@ -76,6 +86,22 @@ export class FactSink {
     const notes = notificationsFor(before, stored, this.#labels.get(stored.workload.uid) ?? {});
     if (notes.length > 0 && this.#d.notifier) await this.#write(() => this.#d.notifier!.enqueue(notes), signal, `notifications for ${subject}`);
     this.#d.bus?.publish(releaseEvent(toReleaseView(stored)));
+  }
+
+  /**
+   * #withCrashLog gives a CrashLoop failure the crashed container's last log lines: those already
+   * stored for the same pod and container (the tracker re-states the diagnosis as the restart count
+   * grows; the log is read once per crashing pod), else read now, within CRASH_LOG_TIMEOUT_MS.
+   */
+  async #withCrashLog(release: Release, before: Release | undefined, signal: AbortSignal): Promise<Release> {
+    const f = release.failure;
+    if (f === null || f.code !== 'CrashLoop' || f.logTail !== undefined) return release;
+    const old = before?.failure;
+    if (old?.code === 'CrashLoop' && old.logTail !== undefined && old.object === f.object && (f.container === undefined || old.container === f.container))
+      return { ...release, failure: { ...f, ...(old.container === undefined ? {} : { container: old.container }), logTail: old.logTail } };
+    if (this.#d.crashLog === undefined) return release;
+    const failure = await this.#d.crashLog(f, release.workload.namespace, AbortSignal.any([signal, AbortSignal.timeout(CRASH_LOG_TIMEOUT_MS)])).catch(() => f);
+    return failure === f ? release : { ...release, failure };
   }
 
   /** #write runs one ledger operation, timing it and retrying with back-off (0.2 s doubling to 5 s) while the ledger fails. */
