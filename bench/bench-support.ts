@@ -42,13 +42,14 @@ export interface BenchTracker {
 
 /**
  * startTracker starts the daemon against the sim (clock = the sim's, sleeping in real time) on a
- * SQLite file ledger in a temp dir; `onRelease` sees every release once it is stored.
+ * SQLite file ledger in a temp dir (or on `ledger`, which stop() then closes); `onRelease` sees every
+ * release once it is stored.
  */
-export async function startTracker(sim: Sim, opts: { readonly config?: FileConfig; readonly onRelease?: (r: Release) => void } = {}): Promise<BenchTracker> {
+export async function startTracker(sim: Sim, opts: { readonly config?: FileConfig; readonly onRelease?: (r: Release) => void; readonly ledger?: LedgerStore } = {}): Promise<BenchTracker> {
   const dir = mkdtempSync(join(tmpdir(), 'rollscope-bench-'));
   const kubeconfig = join(dir, 'kubeconfig');
   sim.writeKubeconfig(kubeconfig);
-  const inner = await openLedger(process.env.BENCH_DB ?? `sqlite:${join(dir, 'ledger.db')}`);
+  const inner = opts.ledger ?? (await openLedger(process.env.BENCH_DB ?? `sqlite:${join(dir, 'ledger.db')}`));
   const onRelease = opts.onRelease;
   const ledger: LedgerStore = onRelease
     ? new Proxy(inner, {

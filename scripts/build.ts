@@ -16,7 +16,9 @@ const root = join(import.meta.dirname, '..');
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  input: { main: join(root, 'src', 'cli', 'main.ts') },
+  // The stats worker (store/stats-worker.ts) runs in a worker thread, so it is an entry of its own:
+  // dist/cli/stats-worker.js, beside the chunk that starts it (store/stats-thread.ts looks there).
+  input: { main: join(root, 'src', 'cli', 'main.ts'), 'stats-worker': join(root, 'src', 'store', 'stats-worker.ts') },
   platform: 'node',
   // Native addons, optional heavy paths (client-node only for legacy auth-provider users) and
   // packages with their own module graph at run time stay as real dependencies.

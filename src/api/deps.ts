@@ -1,19 +1,12 @@
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
-import type { WorkloadKind } from '../model/release.ts';
+import type { WorkloadTarget } from '../model/release.ts';
 import type { LedgerStore } from '../store/ledger.ts';
 import type { AuthPolicy } from './auth.ts';
 import type { LiveBus } from './bus.ts';
 
 /** OperatorActionName is a write the API can ask of the cluster. */
 export type OperatorActionName = 'undo' | 'pause' | 'resume' | 'restart';
-
-/** WorkloadTarget names a workload to act on. */
-export interface WorkloadTarget {
-  readonly namespace: string;
-  readonly kind: WorkloadKind;
-  readonly name: string;
-}
 
 /**
  * OperatorActions performs cluster writes for the API (implemented in `ops/`). It resolves with a

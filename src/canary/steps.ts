@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../lib/result.ts';
-import { formatDuration, parseDuration } from '../track/status/duration.ts';
+import { goDuration, parseDuration } from '../model/duration.ts';
 
 /**
  * The step plan of a canary: the weights it goes through (`--steps 10,25,50,100`) and what
@@ -83,7 +83,7 @@ export function buildSteps(flags: PlanFlags): Result<CanaryStep[], string> {
 
 /** formatPause renders a pause for progress lines ("", "pause 1m0s", "pause until promoted"). */
 export function formatPause(p: Pause): string {
-  return p.kind === 'none' ? '' : p.kind === 'manual' ? 'pause until promoted' : `pause ${formatDuration(p.ms)}`;
+  return p.kind === 'none' ? '' : p.kind === 'manual' ? 'pause until promoted' : `pause ${goDuration(p.ms)}`;
 }
 
 /** formatSteps renders the plan, e.g. "10% (pause 1m0s) → 50% → 100%". */

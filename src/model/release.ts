@@ -20,6 +20,12 @@ export interface WorkloadRef {
 }
 
 /**
+ * WorkloadTarget names one workload in a namespace of the cluster at hand, as commands and the
+ * API's operator actions address it (no uid: the object is looked up by name when acted on).
+ */
+export type WorkloadTarget = Pick<WorkloadRef, 'kind' | 'namespace' | 'name'>;
+
+/**
  * Trigger says why a pod template changed:
  * `create` (first template of a workload), `image` (only container images changed),
  * `config` (other template fields), `restart` (only `kubectl.kubernetes.io/restartedAt` changed),

@@ -5,7 +5,8 @@ import type { KubeClient, PatchType } from '../kube/api-client.ts';
 import { pausePatch, restartPatch, resumePatch, setImagePatch, type ImageAssignment } from './patches.ts';
 import type { Resolved } from './resolve.ts';
 import { planDeploymentUndo, planRevisionUndo, type UndoPlan } from './undo-plan.ts';
-import { describeTarget, kubectlName, objectPath, resourceOf, type WorkloadTarget } from './workload-target.ts';
+import { describeTarget, kubectlName, objectPath, resourceOf } from './workload-target.ts';
+import type { WorkloadTarget } from '../model/release.ts';
 
 /** ActionContext is what every write operation needs: a client, a cancellation signal, and the time. */
 export interface ActionContext {

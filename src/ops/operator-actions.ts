@@ -1,5 +1,6 @@
 import type { ClusterAccess } from '../kube/kubeconfig.ts';
-import type { OperatorActionName, OperatorActions, WorkloadTarget } from '../api/deps.ts';
+import type { OperatorActionName, OperatorActions } from '../api/deps.ts';
+import type { WorkloadTarget } from '../model/release.ts';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { pause, restart, resume, undo, type ActionContext, type ActionResult } from './actions.ts';
 import { createKubeClient, type KubeClient } from '../kube/api-client.ts';

@@ -2,7 +2,8 @@ import { apiFailureOf } from '../kube/http-errors.ts';
 import { TrackerError } from '../lib/errors.ts';
 import type { Unstructured } from '../track/status/fields.ts';
 import type { KubeClient } from '../kube/api-client.ts';
-import { notFoundError, objectPath, resourceOf, WORKLOAD_KINDS, type WorkloadRef, type WorkloadTarget } from './workload-target.ts';
+import { notFoundError, objectPath, resourceOf, WORKLOAD_KINDS, type WorkloadRef } from './workload-target.ts';
+import type { WorkloadTarget } from '../model/release.ts';
 
 /** Resolved is a workload that exists, with the object as read. */
 export interface Resolved {

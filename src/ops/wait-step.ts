@@ -4,12 +4,13 @@ import { err, ok, type Result } from '../lib/result.ts';
 import type { DiagnosisCode } from '../model/diagnosis.ts';
 import type { WorkloadRecord } from '../model/records.ts';
 import { computeVerdict } from '../track/status/compute.ts';
-import { formatDuration } from '../track/status/duration.ts';
+import { goDuration } from '../model/duration.ts';
 import { evaluateFailFast, type FailFastRules } from '../track/status/fail-fast.ts';
 import { NO_PROGRESS, verdict, type Verdict } from '../track/status/verdict.ts';
 import { workloadObject } from '../track/status/workload-record.ts';
-import { describeTarget, type WorkloadTarget } from './workload-target.ts';
+import { describeTarget } from './workload-target.ts';
 import { stuckPods, type StuckPod, type WorkloadView } from './workload-view.ts';
+import type { WorkloadTarget } from '../model/release.ts';
 
 /** TargetStatus is where the wait for one workload stands: still `waiting`, or settled as `done`, `failed` or `notfound`. */
 export type TargetStatus = 'waiting' | 'done' | 'failed' | 'notfound';
@@ -89,7 +90,7 @@ export function stepTarget(input: StepInput): Result<StepOutput, TrackerError> {
     if (track.seen) return ok(settle(track, 'failed', deleted(`${subject} was deleted during the wait`, subject), now));
     if (now - input.startedAt >= input.notFoundGraceMs)
       return ok(settle(track, 'notfound', verdict('NotFound', 'NotFound', `${subject} not found`, NO_PROGRESS), now));
-    const waiting = verdict('InProgress', 'NotCreated', `not created yet; waiting up to ${formatDuration(input.notFoundGraceMs)} (--grace) for it to appear`, NO_PROGRESS);
+    const waiting = verdict('InProgress', 'NotCreated', `not created yet; waiting up to ${goDuration(input.notFoundGraceMs)} (--grace) for it to appear`, NO_PROGRESS);
     return ok({ track: { ...track, verdict: waiting }, recheckAt: input.startedAt + input.notFoundGraceMs });
   }
   const template = workload.template.fingerprint;

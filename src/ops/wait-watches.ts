@@ -5,7 +5,7 @@ import type { TrackedKind } from '../kube/resources.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
 import type { WorkloadRecord } from '../model/records.ts';
-import type { WorkloadTarget } from './workload-target.ts';
+import type { WorkloadTarget } from '../model/release.ts';
 import type { ClusterRecords } from './workload-view.ts';
 
 /**

@@ -5,12 +5,12 @@ import { TrackerError, ERROR_CODES, type ErrorCode } from '../lib/errors.ts';
 import { silentLogger, type LogFields, type Logger } from '../lib/log.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 import type { Diagnosis } from '../model/diagnosis.ts';
-import type { WorkloadKind } from '../model/release.ts';
+import type { WorkloadKind, WorkloadTarget } from '../model/release.ts';
 import { DEFAULT_FAIL_FAST_RULES, type FailFastRules } from '../track/status/fail-fast.ts';
-import { formatDuration } from '../track/status/duration.ts';
+import { goDuration } from '../model/duration.ts';
 import type { Progress } from '../track/status/verdict.ts';
 import { newTrack, stepTarget, type TargetTrack } from './wait-step.ts';
-import { describeTarget, type WorkloadTarget } from './workload-target.ts';
+import { describeTarget } from './workload-target.ts';
 import { buildWatches, type Watches } from './wait-watches.ts';
 import { withCrashLog } from './crash-log.ts';
 import { viewOf, type StuckPod } from './workload-view.ts';
@@ -154,7 +154,7 @@ export async function waitForRollouts(options: WaitOptions): Promise<WaitResult>
         if (tracks.every((t) => t.status === 'done')) return resultOf('succeeded', tracks, now, startedAt, timeoutMs);
       }
       if (!synced && now - startedAt >= Math.min(FIRST_SYNC_DEADLINE_MS, timeoutMs))
-        throw new TrackerError('KUBE_UNAVAILABLE', `API server unavailable: ${http.server} did not answer the first requests within ${formatDuration(Math.min(FIRST_SYNC_DEADLINE_MS, timeoutMs))}`, {
+        throw new TrackerError('KUBE_UNAVAILABLE', `API server unavailable: ${http.server} did not answer the first requests within ${goDuration(Math.min(FIRST_SYNC_DEADLINE_MS, timeoutMs))}`, {
           subject: http.server,
           hint: 'check that the kubeconfig points at a running API server (kubectl cluster-info) and that nothing in between holds the connection',
         });
@@ -206,7 +206,7 @@ function resultOf(result: WaitResult['result'], tracks: readonly TargetTrack[], 
     const v = t.verdict;
     const base = { kind: t.target.kind, namespace: t.target.namespace, name: t.target.name, progress: v.progress, durationMs: (t.settledAt ?? now) - startedAt, superseded: t.superseded };
     if (result === 'timeout' && t.status === 'waiting') {
-      const message = `${describeTarget(t.target)} did not finish within ${formatDuration(timeoutMs)} (${v.message})`;
+      const message = `${describeTarget(t.target)} did not finish within ${goDuration(timeoutMs)} (${v.message})`;
       const diagnosis: Diagnosis = v.diagnosis ?? { code: 'Timeout', reason: 'Timeout', message, object: describeTarget(t.target) };
       return { ...base, state: 'Timeout', reason: 'Timeout', message, diagnosis };
     }

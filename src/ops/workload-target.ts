@@ -1,14 +1,7 @@
 import { collectionPath, resourceName } from '../kube/resources.ts';
 import { TrackerError } from '../lib/errors.ts';
 import { workloadKindFromName } from '../model/kind-names.ts';
-import type { WorkloadKind } from '../model/release.ts';
-
-/** WorkloadTarget names one workload in a namespace. */
-export interface WorkloadTarget {
-  readonly kind: WorkloadKind;
-  readonly namespace: string;
-  readonly name: string;
-}
+import type { WorkloadKind, WorkloadTarget } from '../model/release.ts';
 
 /** WORKLOAD_KINDS lists the kinds the write operations and `wait` accept. */
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet'];

@@ -1,13 +1,9 @@
 // Small formatting helpers shared by the dashboard pages.
+import { formatDuration } from '../model/duration.ts';
 
-/** fmtDuration renders milliseconds as `1m32s`, `45s`, `2h3m`; `–` for null. */
+/** fmtDuration is a duration as the CLI and notifications write it (model/duration.ts); `–` for none. */
 export function fmtDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '–';
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${s % 60}s`;
-  return `${Math.floor(m / 60)}h${m % 60}m`;
+  return ms === null || ms === undefined ? '–' : formatDuration(ms);
 }
 
 /** fmtTime renders an RFC 3339 time as local `MM-DD HH:MM:SS`. */

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { err, ok, type Result } from '../../lib/result.ts';
-import { parseDuration } from '../../track/status/duration.ts';
+import { parseDuration } from '../../model/duration.ts';
 import { parseCondition, type Condition } from './condition.ts';
 
 /**

@@ -2,13 +2,10 @@ import type { Instant } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import { workloadKindFromName } from '../../model/kind-names.ts';
 import { splitTypeName } from '../type-name-args.ts';
-import type { Outcome, WorkloadKind } from '../../model/release.ts';
+import type { Outcome, WorkloadTarget } from '../../model/release.ts';
 
-/** WorkloadTarget names one workload by kind and name (the namespace comes from -n). */
-export interface WorkloadTarget {
-  readonly kind: WorkloadKind;
-  readonly name: string;
-}
+/** WorkloadName is a workload as `TYPE/NAME` names it on the command line: the namespace comes from -n. */
+export type WorkloadName = Pick<WorkloadTarget, 'kind' | 'name'>;
 
 /**
  * parseWorkloadTarget reads `TYPE/NAME` (or `TYPE NAME` as two arguments) for a workload kind,
@@ -16,7 +13,7 @@ export interface WorkloadTarget {
  * Examples: ["deploy/web"] → {Deployment, web}; ["sts", "db"] → {StatefulSet, db}.
  * Throws USAGE naming the argument and the accepted types.
  */
-export function parseWorkloadTarget(args: readonly string[], command: string): WorkloadTarget {
+export function parseWorkloadTarget(args: readonly string[], command: string): WorkloadName {
   const parts = splitTypeName(args);
   if (parts === undefined)
     throw new TrackerError('USAGE', `cannot read "${args.join(' ')}" as TYPE/NAME`, { subject: args.join(' '), hint: `name one workload, e.g. rollscope ${command} deployment/web -n shop` });

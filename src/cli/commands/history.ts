@@ -7,7 +7,7 @@ import { DEFAULT_LEDGER_PATH, LEDGER_URL_ENV, defaultLedgerUrl, openLedger } fro
 import { formatItems, parseOutputFormat, type OutputFormat } from '../output/format.ts';
 import { toReleaseView } from '../../model/view/release-view.ts';
 import { formatReleaseTable, resourceName, spansClusters } from '../output/release-table.ts';
-import { parseClusterFlag, parseLimit, parseOutcomes, parseTimeArg, parseWorkloadTarget, type WorkloadTarget } from './history-args.ts';
+import { parseClusterFlag, parseLimit, parseOutcomes, parseTimeArg, parseWorkloadTarget, type WorkloadName } from './history-args.ts';
 
 /** HistoryFlags are the raw flag values of `rollscope history`. */
 export interface HistoryFlags {
@@ -31,7 +31,7 @@ export interface HistoryFlags {
 
 /** HistoryRequest is a parsed, validated `rollscope history` invocation. */
 export interface HistoryRequest {
-  readonly target: WorkloadTarget | null;
+  readonly target: WorkloadName | null;
   /** null: all namespaces (-A). */
   readonly namespace: string | null;
   readonly filter: ReleaseFilter;

@@ -4,12 +4,12 @@ import { loadKubeConfig } from '../../kube/client.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import { createKubeClient, type KubeClient } from '../../kube/api-client.ts';
 import { DEFAULT_WAIT_TIMEOUT_MS, waitForRollouts, type WaitResult } from '../../ops/waiter.ts';
-import type { WorkloadTarget } from '../../ops/workload-target.ts';
-import { formatDuration, parseDuration } from '../../track/status/duration.ts';
+import { goDuration, parseDuration } from '../../model/duration.ts';
 import { parseFailFastRules, type FailFastRules } from '../../track/status/fail-fast.ts';
 import { EXIT } from '../exit-codes.ts';
 import { displayFor } from '../progress/display.ts';
 import { humanResult, jsonResult } from '../progress/result.ts';
+import type { WorkloadTarget } from '../../model/release.ts';
 
 /** ClusterFlags are the connection flags every cluster command takes. */
 export interface ClusterFlags {
@@ -51,7 +51,7 @@ export function addClusterOptions(cmd: Command): Command {
 /** addWaitOptions adds the flags that shape a wait; `withOutput` adds -o too. */
 export function addWaitOptions(cmd: Command, withOutput = true): Command {
   cmd
-    .option('--timeout <duration>', 'give up after this long (exit 2), e.g. 90s, 10m', formatDuration(DEFAULT_WAIT_TIMEOUT_MS))
+    .option('--timeout <duration>', 'give up after this long (exit 2), e.g. 90s, 10m', goDuration(DEFAULT_WAIT_TIMEOUT_MS))
     .option('--fail-fast <rules>', 'which diagnoses fail the rollout and after how long, e.g. ImagePullFailed=0s,Unschedulable=1m,ReadinessFailing=never (none = no rules)')
     .option('--grace <duration>', 'how long a workload missing at the start may take to appear before it counts as not found (exit 4)', '0s');
   if (withOutput) cmd.option('-o, --output <format>', 'result format: text or json', 'text');

@@ -1,5 +1,5 @@
 import { TrackerError } from '../../lib/errors.ts';
-import { parseWorkloadTarget, type WorkloadTarget } from './history-args.ts';
+import { parseWorkloadTarget, type WorkloadName } from './history-args.ts';
 
 /**
  * ReleaseAddress is how `rollscope show` names a release: by its ledger id, or by its workload
@@ -8,7 +8,7 @@ import { parseWorkloadTarget, type WorkloadTarget } from './history-args.ts';
  */
 export type ReleaseAddress =
   | { readonly by: 'id'; readonly id: string }
-  | { readonly by: 'workload'; readonly target: WorkloadTarget; readonly number: number | null };
+  | { readonly by: 'workload'; readonly target: WorkloadName; readonly number: number | null };
 
 const RELEASE_ID = /^[0-9A-Za-z_-]{1,64}$/;
 const NUMBER_SUFFIX = /#(\d+)$/;

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { TrackerError } from '../../lib/errors.ts';
 import { resolveWorkload } from '../../ops/resolve.ts';
-import { parseWorkloadRef, type WorkloadTarget } from '../../ops/workload-target.ts';
+import { parseWorkloadRef } from '../../ops/workload-target.ts';
 import { addClusterOptions, addWaitOptions, connect, parseDurationFlag, parseOutput, runWait, type ClusterFlags, type WaitFlags } from './ops-common.ts';
+import type { WorkloadTarget } from '../../model/release.ts';
 
 /** WaitCommandFlags are the raw flag values of `rollscope wait`. */
 export type WaitCommandFlags = ClusterFlags & WaitFlags;

@@ -1,7 +1,7 @@
 import type { Instant } from '../../lib/clock.ts';
 import { PHASE_NAMES, type Release } from '../../model/release.ts';
 import { diffTemplates } from '../../model/template-diff.ts';
-import { formatAge, formatDuration } from './duration.ts';
+import { formatAge, formatDuration } from '../../model/duration.ts';
 import { actorText, durationText, resourceName } from './release-table.ts';
 import { formatTable } from './table.ts';
 import { triggerText } from '../../model/trigger-text.ts';

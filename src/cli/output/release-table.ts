@@ -1,6 +1,6 @@
 import type { Instant } from '../../lib/clock.ts';
 import type { Release, WorkloadKind } from '../../model/release.ts';
-import { formatAge, formatDuration } from './duration.ts';
+import { formatAge, formatDuration } from '../../model/duration.ts';
 import { formatTable } from './table.ts';
 import { triggerText } from '../../model/trigger-text.ts';
 

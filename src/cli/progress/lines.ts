@@ -1,5 +1,5 @@
 import type { WaitSnapshot, WorkloadProgress } from '../../ops/waiter.ts';
-import { formatDuration } from '../../track/status/duration.ts';
+import { goDuration } from '../../model/duration.ts';
 
 /** MAX_STUCK_SHOWN bounds the stuck pods listed per workload, so the display stays a few lines. */
 const MAX_STUCK_SHOWN = 3;
@@ -21,7 +21,7 @@ export function progressLines(s: WaitSnapshot): string[] {
     const t = w.target;
     const counts = `updated ${p.updated}/${p.desired} ready ${p.ready}/${p.desired} available ${p.available}/${p.desired}`;
     const note = w.superseded ? '  (superseded by a newer revision; waiting for the newest)' : '';
-    out.push(`${t.kind.toLowerCase()} ${t.namespace}/${t.name}  ${STATUS_WORD[w.status]}  ${counts}  ${formatDuration(Math.floor(s.elapsedMs / 1000) * 1000)}${note}`);
+    out.push(`${t.kind.toLowerCase()} ${t.namespace}/${t.name}  ${STATUS_WORD[w.status]}  ${counts}  ${goDuration(Math.floor(s.elapsedMs / 1000) * 1000)}${note}`);
     for (const pod of w.stuck.slice(0, MAX_STUCK_SHOWN)) out.push(`  ${pod.pod} ${pod.reason}${pod.message === '' ? '' : `: ${pod.message}`}`);
     if (w.stuck.length > MAX_STUCK_SHOWN) out.push(`  … and ${w.stuck.length - MAX_STUCK_SHOWN} more stuck pods`);
     if (w.stuck.length === 0 && w.diagnosis && w.status === 'waiting') out.push(`  ${w.diagnosis.code}: ${w.diagnosis.message}`);

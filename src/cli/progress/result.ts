@@ -1,6 +1,6 @@
 import type { DiagnosisCode } from '../../model/diagnosis.ts';
 import type { WaitResult, WorkloadResult } from '../../ops/waiter.ts';
-import { formatDuration } from '../../track/status/duration.ts';
+import { goDuration } from '../../model/duration.ts';
 
 /** HINTS says what to do next for each way a rollout fails. */
 const HINTS: Readonly<Record<DiagnosisCode | 'Paused' | 'NotFound', (w: WorkloadResult) => string>> = {
@@ -47,7 +47,7 @@ export function humanResult(r: WaitResult): { readonly stdout: string; readonly 
   let stderr = '';
   for (const w of r.workloads) {
     if (w.state === 'Current') {
-      stdout += `${w.kind === 'DaemonSet' ? 'daemon set' : w.kind.toLowerCase()} "${w.name}" successfully rolled out (${formatDuration(Math.round(w.durationMs / 1000) * 1000)})${w.superseded ? ' — superseded during the wait; this is the newest revision' : ''}\n`;
+      stdout += `${w.kind === 'DaemonSet' ? 'daemon set' : w.kind.toLowerCase()} "${w.name}" successfully rolled out (${goDuration(Math.round(w.durationMs / 1000) * 1000)})${w.superseded ? ' — superseded during the wait; this is the newest revision' : ''}\n`;
       continue;
     }
     if (w.state === 'Paused' && r.result === 'succeeded') {

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../model/duration.ts';
 import type { Release } from '../../model/release.ts';
 import { formatCanaryNotification } from './canary-message.ts';
 import type { Language } from './language.ts';
@@ -22,15 +23,6 @@ const LABELS: Readonly<Record<Language, Readonly<Record<'release' | 'images' | '
   en: { release: 'Release', images: 'Images', actor: 'By', reason: 'Reason', duration: 'Duration', cause: 'Change cause' },
   'zh-CN': { release: '版本', images: '镜像', actor: '操作者', reason: '原因', duration: '耗时', cause: '变更原因' },
 };
-
-/** formatDuration renders milliseconds as `1m32s`, `45s` or `2h3m`. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${s % 60}s`;
-  return `${Math.floor(m / 60)}h${m % 60}m`;
-}
 
 function subject(r: Release): string {
   return `${r.workload.kind.toLowerCase()} ${r.workload.namespace}/${r.workload.name}`;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { goDuration, imageID, normalizeImage } from './kubelet-messages.ts';
+import { goDuration } from '../../model/duration.ts';
+import { imageID, normalizeImage } from './kubelet-messages.ts';
 import { podPhase } from './kubelet-status.ts';
 import type { ContainerView, PodView } from './kubelet-status.ts';
 

@@ -1,24 +1,5 @@
 import { createHash } from 'node:crypto';
-
-/**
- * goDuration renders milliseconds as Go's `time.Duration.String()` does: `523ms`, `1.5s`, `20s`,
- * `1m20s`, `5m0s`, `1h0m0s`.
- */
-export function goDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  if (ms < 1000) return `${trim(ms.toFixed(3))}ms`;
-  const totalSeconds = ms / 1000;
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = trim((totalSeconds % 60).toFixed(3));
-  if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0) return `${minutes}m${seconds}s`;
-  return `${seconds}s`;
-}
-
-function trim(fixed: string): string {
-  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
-}
+import { goDuration } from '../../model/duration.ts';
 
 /**
  * normalizeImage expands an image reference as containerd reports it in `containerStatuses[].image`:

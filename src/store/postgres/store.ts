@@ -4,6 +4,7 @@ import type { ReleaseFilter } from '../ledger.ts';
 import { redactUrl } from '../redact-url.ts';
 import type { Sql } from '../sql/driver.ts';
 import { SqlLedgerStore, historyQuery } from '../sql/ledger-store.ts';
+import { sharedStats, statsWorker } from '../stats-thread.ts';
 import { POSTGRES_DIALECT, PostgresDriver } from './driver.ts';
 import { toStoreError } from './errors.ts';
 import { migratePostgres } from './migrate.ts';
@@ -18,6 +19,8 @@ export interface PostgresLedgerOptions {
   readonly maxConnections?: number;
   /** How long to wait for a connection, in ms. If unset, 5000. */
   readonly connectTimeoutMs?: number;
+  /** Where stats are computed: 'worker' (a worker thread with its own connection; stats-thread.ts) or 'inline'. If unset, 'worker'. */
+  readonly stats?: 'worker' | 'inline';
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -50,7 +53,10 @@ export async function openPostgresLedger(options: PostgresLedgerOptions): Promis
     await pool.end().catch(() => undefined);
     throw toStoreError(e, subject);
   }
-  return new PostgresLedgerStore(new PostgresDriver(pool, subject));
+  const stats = (options.stats ?? 'worker') === 'worker'
+    ? sharedStats(statsWorker({ kind: 'postgres', url: options.url, ...(schema === null ? {} : { schema }), ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }) }, subject))
+    : null;
+  return new PostgresLedgerStore(new PostgresDriver(pool, subject), stats);
 }
 
 /**

@@ -11,6 +11,7 @@ import { mergeRelease } from '../merge.ts';
 import { pageLimit } from '../page-limit.ts';
 import { checkReleaseNumber } from '../release-identity.ts';
 import { computeStats, type StatsQuery, type StatsReport } from '../stats.ts';
+import type { StatsRunner } from '../stats-thread.ts';
 import { sqlCanaryStore } from './canary-store.ts';
 import { Json, raw, sqlFor, type Sql, type SqlDialect, type SqlDriver, type SqlQuerier } from './driver.ts';
 import { releaseWhere } from './release-query.ts';
@@ -23,8 +24,6 @@ import {
 /** JSON_RELEASE_COLUMNS are the release columns holding JSON (cast by the dialect). */
 const JSON_RELEASE_COLUMNS: ReadonlySet<string> = new Set(['images', 'actor', 'failure', 'phases', 'replicas', 'events', 'template']);
 
-/** StatsRunner computes a stats report somewhere other than the caller's event loop (see SqlLedgerOptions). */
-export type StatsRunner = (query: StatsQuery) => Promise<StatsReport>;
 
 /**
  * historyQuery is the main history query for one dialect: one page plus one row (to know whether
@@ -53,7 +52,10 @@ export class SqlLedgerStore implements LedgerStore {
   readonly #stats: StatsRunner | null;
   readonly #canaries: CanaryStore;
 
-  /** The constructor does no I/O: the dialect's open function opens and migrates the database. `stats`, when given, computes stats off the caller's thread. */
+  /**
+   * The constructor does no I/O: the dialect's open function opens and migrates the database.
+   * `stats`, when given, computes stats off the caller's thread (stats-thread.ts); this store closes it.
+   */
   constructor(driver: SqlDriver, stats: StatsRunner | null = null) {
     this.#db = driver;
     this.#sql = sqlFor(driver.dialect);
@@ -244,7 +246,7 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   async stats(query: StatsQuery): Promise<StatsReport> {
-    if (this.#stats) return this.#stats(query);
+    if (this.#stats) return this.#stats.run(query);
     return computeStats((await this.#rows(statsQuery(query, this.#db.dialect))).map((r) => decodeStatsRow(r, this.#db.decoders)), query);
   }
 
@@ -266,6 +268,7 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   async close(): Promise<void> {
+    await this.#stats?.close();
     await this.#db.close();
   }
 

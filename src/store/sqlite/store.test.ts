@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isTrackerError } from '../../lib/errors.ts';
 import { describeLedgerContract } from '../ledger.contract.ts';
-import { makeRelease, workloadRef } from '../ledger-fixtures.ts';
+import { T0, makeRelease, workloadRef } from '../ledger-fixtures.ts';
 import { loadMigrations } from '../sql/migrations.ts';
 import { migrateSqlite } from './migrate.ts';
 import { historyQuery, openSqliteLedger } from './store.ts';
@@ -49,6 +49,34 @@ describe('sqlite ledger specifics', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('computes stats in a worker thread on its own connection, equal to the inline computation', async () => {
+    const path = join(dir, 'stats-worker.db');
+    const inline = openSqliteLedger({ path, stats: 'inline' });
+    const worker = openSqliteLedger({ path });
+    try {
+      const outcomes = ['succeeded', 'failed', 'succeeded', 'rolled-back', 'succeeded', 'superseded'] as const;
+      for (let i = 0; i < 120; i++)
+        await inline.upsertRelease(makeRelease(workloadRef(`ns${i % 4}`, `w${i % 9}`), Math.floor(i / 9) + 1, { startedAt: T0 + i * 60_000, finishedAt: T0 + i * 60_000 + (i % 5) * 1_000, outcome: outcomes[i % outcomes.length] ?? 'succeeded' }));
+      for (const query of [{ since: T0, until: T0 + 86_400_000 }, { since: T0 + 3_600_000, until: T0 + 86_400_000, namespaces: ['ns1', 'ns2'], groupBy: 'workload' as const }]) {
+        const pending = worker.stats(query);
+        assert.ok(process.getActiveResourcesInfo().includes('MessagePort'), 'a worker thread is computing while the caller waits');
+        assert.deepEqual(await pending, await inline.stats(query));
+      }
+      assert.equal((await worker.stats({ since: T0, until: T0 + 86_400_000 })).total.releases, 120);
+    } finally {
+      await inline.close();
+      await worker.close();
+    }
+  });
+
+  it('rejects stats still computing when the ledger closes, instead of leaving the caller hanging', async () => {
+    const store = openSqliteLedger({ path: join(dir, 'stats-close.db') });
+    const pending = store.stats({ since: T0, until: T0 + 86_400_000 });
+    await store.close();
+    await assert.rejects(pending, (e: unknown) => isTrackerError(e) && e.code === 'STORE_UNAVAILABLE');
+    await assert.rejects(store.stats({ since: T0, until: T0 + 86_400_000 }), (e: unknown) => isTrackerError(e) && e.code === 'STORE_UNAVAILABLE');
   });
 
   it('reports a ledger locked by another writer as STORE_UNAVAILABLE with a hint', async () => {

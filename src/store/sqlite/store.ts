@@ -5,6 +5,7 @@ import { TrackerError } from '../../lib/errors.ts';
 import type { ReleaseFilter } from '../ledger.ts';
 import type { Sql } from '../sql/driver.ts';
 import { SqlLedgerStore, historyQuery as sqlHistoryQuery } from '../sql/ledger-store.ts';
+import { sharedStats, statsWorker, type StatsRunner } from '../stats-thread.ts';
 import { SQLITE_DIALECT, SqliteDriver } from './driver.ts';
 import { toSqliteStoreError } from './errors.ts';
 import { migrateSqlite } from './migrate.ts';
@@ -17,6 +18,12 @@ export interface SqliteLedgerOptions {
   readonly mustExist?: boolean;
   /** How long a writer waits for another process's lock before failing, in ms. If unset, 5000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Where stats are computed: 'worker' (a worker thread on its own read-only connection, so the
+   * caller's event loop never waits on them; stats-thread.ts) or 'inline'. If unset, 'worker' for a
+   * file and 'inline' for `:memory:` (a private in-memory database has no second connection).
+   */
+  readonly stats?: 'worker' | 'inline';
 }
 
 
@@ -51,7 +58,9 @@ export function openSqliteLedger(options: SqliteLedgerOptions): SqliteLedgerStor
     db.close();
     throw toSqliteStoreError(e, subject);
   }
-  return new SqliteLedgerStore(new SqliteDriver(db, subject));
+  const inWorker = (options.stats ?? (path === ':memory:' ? 'inline' : 'worker')) === 'worker' && path !== ':memory:';
+  const stats = inWorker ? sharedStats(statsWorker({ kind: 'sqlite', path, ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }) }, subject)) : null;
+  return new SqliteLedgerStore(new SqliteDriver(db, subject), stats);
 }
 
 /**
@@ -62,8 +71,8 @@ export function openSqliteLedger(options: SqliteLedgerOptions): SqliteLedgerStor
 export class SqliteLedgerStore extends SqlLedgerStore {
   readonly #driver: SqliteDriver;
 
-  constructor(driver: SqliteDriver) {
-    super(driver);
+  constructor(driver: SqliteDriver, stats: StatsRunner | null = null) {
+    super(driver, stats);
     this.#driver = driver;
   }
 

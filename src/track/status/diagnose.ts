@@ -1,7 +1,7 @@
 import type { Instant } from '../../lib/clock.ts';
 import type { Diagnosis, DiagnosisCode } from '../../model/diagnosis.ts';
 import type { ContainerStatusRecord, EventRecord, PodRecord } from '../../model/records.ts';
-import { formatDuration } from './duration.ts';
+import { goDuration } from '../../model/duration.ts';
 import { counted } from '../../lib/plural.ts';
 
 /**
@@ -140,7 +140,7 @@ function diagnoseReadiness(pod: PodRecord, events: readonly EventRecord[], objec
   const probe = latest(unhealthy.filter((e) => e.message.startsWith('Readiness probe')) ) ?? latest(unhealthy);
   const notReadyFor = notReadySince === null ? 0 : input.now - notReadySince;
   if (!probe && notReadyFor < (input.notReadyGraceMs ?? 30_000)) return null;
-  const message = probe?.message ?? `pod is running but has not been ready for ${formatDuration(notReadyFor)}`;
+  const message = probe?.message ?? `pod is running but has not been ready for ${goDuration(Math.floor(notReadyFor / 1000) * 1000)}`;
   return finding('ReadinessFailing', probe ? 'Unhealthy' : 'ContainersNotReady', message, object, notReadySince);
 }
 

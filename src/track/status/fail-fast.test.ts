@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Diagnosis } from '../../model/diagnosis.ts';
-import { formatDuration, parseDuration } from './duration.ts';
+import { goDuration, parseDuration } from '../../model/duration.ts';
 import { DEFAULT_FAIL_FAST_RULES, evaluateFailFast, formatFailFastRules, parseFailFastRules } from './fail-fast.ts';
 
 const durations = [
@@ -11,7 +11,7 @@ const durations = [
 for (const [text, want] of durations) test(`parseDuration(${JSON.stringify(text)}) → ${want}`, () => assert.equal(parseDuration(text), want));
 
 for (const [ms, want] of [[0, '0s'], [250, '250ms'], [30_000, '30s'], [90_000, '1m30s'], [7_200_000, '2h0m0s']] as const)
-  test(`formatDuration(${ms}) → ${want}`, () => assert.equal(formatDuration(ms), want));
+  test(`goDuration(${ms}) → ${want}`, () => assert.equal(goDuration(ms), want));
 
 const unschedulable: Diagnosis = { code: 'Unschedulable', reason: 'Unschedulable', message: '0/3 nodes are available' };
 const evaluations = [

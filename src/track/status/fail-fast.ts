@@ -2,7 +2,7 @@ import type { Instant } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import { err, ok, type Result } from '../../lib/result.ts';
 import { DIAGNOSIS_CODES, type Diagnosis, type DiagnosisCode } from '../../model/diagnosis.ts';
-import { formatDuration, parseDuration } from './duration.ts';
+import { goDuration, parseDuration } from '../../model/duration.ts';
 
 /**
  * FailFastRules say, per diagnosis code, how long a diagnosis may persist before the rollout is
@@ -83,7 +83,7 @@ export function parseFailFastRules(text: string, base: FailFastRules = DEFAULT_F
 
 /** formatFailFastRules writes rules back in flag syntax, in DIAGNOSIS_CODES order. */
 export function formatFailFastRules(rules: FailFastRules): string {
-  return DIAGNOSIS_CODES.flatMap((c) => (rules[c] === undefined ? [] : [`${c}=${formatDuration(rules[c])}`])).join(',');
+  return DIAGNOSIS_CODES.flatMap((c) => (rules[c] === undefined ? [] : [`${c}=${goDuration(rules[c])}`])).join(',');
 }
 
 function isDiagnosisCode(s: string): s is DiagnosisCode {

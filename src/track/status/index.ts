@@ -5,7 +5,6 @@
 export { computeVerdict, SUPPORTED_KINDS, type ComputeInput } from './compute.ts';
 export { diagnose, type DiagnoseInput, type Finding } from './diagnose.ts';
 export { DEFAULT_FAIL_FAST_RULES, evaluateFailFast, formatFailFastRules, parseFailFastRules, type FailFastDecision, type FailFastRules } from './fail-fast.ts';
-export { formatDuration, parseDuration } from './duration.ts';
 export type { Unstructured } from './fields.ts';
 export { Reason } from './reasons.ts';
 export type { Progress, Verdict, VerdictState } from './verdict.ts';

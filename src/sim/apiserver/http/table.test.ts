@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../../kube/types.ts';
 import { resourceInfo } from '../resources.ts';
-import { humanDuration, podPhaseReason, tableFor, wantsTable } from './table.ts';
+import { formatAge } from '../../../model/duration.ts';
+import { podPhaseReason, tableFor, wantsTable } from './table.ts';
 
 const durations: readonly [number, string][] = [
   [-5_000, '<invalid>'],
@@ -17,7 +18,7 @@ const durations: readonly [number, string][] = [
   [(3 * 24 + 4) * 3_600_000, '3d4h'],
   [40 * 24 * 3_600_000, '40d'],
 ];
-for (const [ms, want] of durations) test(`humanDuration(${ms}) = ${want}`, () => assert.equal(humanDuration(ms), want));
+for (const [ms, want] of durations) test(`formatAge(${ms}) = ${want} (the Age column)`, () => assert.equal(formatAge(ms), want));
 
 const pod = (status: unknown, meta: Partial<KubeObject['metadata']> = {}): KubeObject => ({ metadata: { name: 'p', ...meta }, spec: { containers: [{ name: 'app' }] }, status });
 const reasons: readonly [string, KubeObject, string][] = [

@@ -1,5 +1,6 @@
 import type { KubeObject, ListMeta } from '../../../kube/types.ts';
 import type { Instant } from '../../../lib/clock.ts';
+import { formatAge } from '../../../model/duration.ts';
 import { isPlainObject } from '../../core/deep.ts';
 import type { ResourceInfo } from '../resources.ts';
 import { selectorString } from './scale.ts';
@@ -24,30 +25,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const spec = (o: KubeObject): Obj => obj(o['spec']);
 const status = (o: KubeObject): Obj => obj(o['status']);
 
-/**
- * humanDuration renders a duration as kubectl ages do (apimachinery util/duration.HumanDuration).
- * Examples: 45 s → "45s", 150 s → "2m30s", 3700 s → "61m", 5 h 10 m → "5h10m", 3 d 4 h → "3d4h".
- */
-export function humanDuration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < -1) return '<invalid>';
-  if (s < 0) return '0s';
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
-  if (h < 48) return `${h}h`;
-  const d = Math.floor(h / 24);
-  if (h < 24 * 8) return h % 24 === 0 ? `${d}d` : `${d}d${h % 24}h`;
-  if (h < 24 * 365 * 2) return `${d}d`;
-  const y = Math.floor(d / 365);
-  if (h < 24 * 365 * 8) return d % 365 === 0 ? `${y}y` : `${y}y${d % 365}d`;
-  return `${y}y`;
-}
-
-const since = (t: unknown, now: Instant): string => (typeof t === 'string' && t !== '' ? humanDuration(now - Date.parse(t)) : '<unknown>');
+const since = (t: unknown, now: Instant): string => (typeof t === 'string' && t !== '' ? formatAge(now - Date.parse(t)) : '<unknown>');
 const age: Column = { name: 'Age', type: 'string', cell: (o, now) => since(o.metadata.creationTimestamp, now) };
 const name: Column = { name: 'Name', type: 'string', cell: (o) => o.metadata.name ?? '' };
 
@@ -90,7 +68,7 @@ function podRestarts(o: KubeObject, now: Instant): string {
     const finished = str(obj(obj(cs['lastState'])['terminated'])['finishedAt']);
     if (finished !== '') last = Math.max(last, Date.parse(finished));
   }
-  return restarts > 0 && last > 0 ? `${restarts} (${humanDuration(now - last)} ago)` : String(restarts);
+  return restarts > 0 && last > 0 ? `${restarts} (${formatAge(now - last)} ago)` : String(restarts);
 }
 
 function eventObject(o: KubeObject): string {
@@ -133,7 +111,7 @@ function jobDuration(o: KubeObject, now: Instant): string {
   const start = str(status(o)['startTime']);
   if (start === '') return '';
   const done = str(status(o)['completionTime']);
-  return humanDuration((done === '' ? now : Date.parse(done)) - Date.parse(start));
+  return formatAge((done === '' ? now : Date.parse(done)) - Date.parse(start));
 }
 
 // Columns per kind, as kube-apiserver's printers (pkg/printers/internalversion/printers.go) define them.

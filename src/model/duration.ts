@@ -1,7 +1,54 @@
+/**
+ * Durations as text, each format defined once (pure; the dashboard imports it too):
+ * - goDuration / parseDuration: Go's `time.Duration` text, for flag and config values and the
+ *   messages that quote them (`--timeout 10m0s`, fail-fast graces, canary pauses) — and the
+ *   simulated kubelet's messages, which Kubernetes writes the same way;
+ * - formatDuration: how long a rollout (or a phase) took, compact, for tables, the dashboard and
+ *   notifications;
+ * - formatAge: kubectl's AGE column.
+ */
+
 const S = 1000;
 const M = 60 * S;
 const H = 60 * M;
 const D = 24 * H;
+
+type Unit = 'ms' | 's' | 'm' | 'h';
+const UNIT_MS: Readonly<Record<Unit, number>> = { ms: 1, s: S, m: M, h: H };
+
+/**
+ * parseDuration reads a Go-style duration ("0s", "30s", "1m30s", "500ms", "2h") into milliseconds,
+ * or returns null when the text is not one. A bare "0" is accepted as zero.
+ * Examples: "1m30s" → 90000; "250ms" → 250; "1.5s" → 1500; "10" → null; "-1s" → null.
+ */
+export function parseDuration(text: string): number | null {
+  const s = text.trim();
+  if (s === '0') return 0;
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(s)) return null;
+  let total = 0;
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(m[1]) * UNIT_MS[m[2] as Unit];
+  return Math.round(total);
+}
+
+/**
+ * goDuration renders milliseconds as Go's `time.Duration.String()` does, so parseDuration reads
+ * it back: `0s`, `523ms`, `1.5s`, `20s`, `1m20s`, `5m0s`, `2h0m0s`.
+ */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < S) return `${trimZeros(ms.toFixed(3))}ms`;
+  const totalSeconds = ms / S;
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = trimZeros((totalSeconds % 60).toFixed(3));
+  if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
+  if (minutes > 0) return `${minutes}m${seconds}s`;
+  return `${seconds}s`;
+}
+
+function trimZeros(fixed: string): string {
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
 
 /**
  * formatDuration renders an elapsed time precisely and compactly, for rollout durations: the two
