@@ -1,4 +1,5 @@
 import { dashboardDir } from './dashboard-dir.ts';
+import type { WireFormat } from '../kube/protobuf-wire.ts';
 import { createApi } from '../api/server.ts';
 import { authPolicy, isLoopback, type TokenSpec } from '../api/auth.ts';
 import { LiveBus } from '../api/bus.ts';
@@ -65,6 +66,8 @@ export interface DaemonOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Fail-fast graces of the tracker (the sped-up demo shortens them). If unset, DEFAULT_FAIL_FAST_RULES. */
   readonly failFastRules?: FailFastRules;
+  /** How the informers read built-in kinds (`serve --wire`). If unset, protobuf (JSON where the server has none). */
+  readonly wire?: WireFormat;
 }
 
 /** LeaderElectionSettings are `serve --leader-elect --lease-namespace --lease-name` (and the timing flags). */
@@ -113,7 +116,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     clock,
     logger: o.logger,
     metrics,
-    informers: { kubeConfig, namespaces: o.namespaces, ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
+    informers: { kubeConfig, namespaces: o.namespaces, ...(o.wire ? { wire: o.wire } : {}), ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
     ...(o.failFastRules === undefined ? {} : { rules: o.failFastRules }),
     // Canaries: their annotations on the stable Deployments, as the tracker's informers see them, go to the ledger.
     canaries: new CanaryLedger({ ledger: o.ledger, cluster: o.cluster, clock, logger: o.logger.child({ component: 'canary-ledger' }), bus, notifier, metrics: new CanaryMetrics(metrics.registry) }),
