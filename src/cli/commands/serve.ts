@@ -137,6 +137,7 @@ export function registerServe(program: Command): void {
           watchDownThresholdMs,
           wire: flags.wire,
           ...(leaderElection ? { leaderElection } : {}),
+          canaryDriver: { leaseNamespace: flags.leaseNamespace ?? defaultLeaseNamespace(), leaseName: flags.leaseName },
           ...(flags.healthProbeBindAddress ? { healthProbeListen: flags.healthProbeBindAddress } : {}),
           ...(clock ? { clock } : {}),
         });
