@@ -8,9 +8,9 @@ const b = keyOf('ns', 'b');
 
 test('DeltaQueue: keys come out in first-queued order with their deltas oldest first', () => {
   const q = new DeltaQueue<string>();
-  q.add(a, { type: 'Added', object: 'a1' });
-  q.add(b, { type: 'Added', object: 'b1' });
-  q.add(a, { type: 'Updated', object: 'a2' });
+  q.add(a, { type: 'ADDED', object: 'a1' });
+  q.add(b, { type: 'ADDED', object: 'b1' });
+  q.add(a, { type: 'MODIFIED', object: 'a2' });
   assert.equal(q.length, 2);
   const first = q.pop();
   assert.equal(first?.key, a);
@@ -22,8 +22,8 @@ test('DeltaQueue: keys come out in first-queued order with their deltas oldest f
 
 test('DeltaQueue: two Deleted in a row collapse into the later one', () => {
   const q = new DeltaQueue<string>();
-  q.add(a, { type: 'Deleted', object: 'a1' });
-  q.add(a, { type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key: a, last: 'a1' } });
+  q.add(a, { type: 'DELETED', object: 'a1' });
+  q.add(a, { type: 'DELETED', object: { kind: 'DeletedFinalStateUnknown', key: a, last: 'a1' } });
   const d = q.pop()?.deltas;
   assert.equal(d?.length, 1);
   assert.ok(d && isTombstone(d[0].object));
@@ -31,9 +31,9 @@ test('DeltaQueue: two Deleted in a row collapse into the later one', () => {
 
 test('DeltaQueue: a key re-added after pop goes to the tail', () => {
   const q = new DeltaQueue<string>();
-  q.add(a, { type: 'Added', object: 'a1' });
-  q.add(b, { type: 'Added', object: 'b1' });
+  q.add(a, { type: 'ADDED', object: 'a1' });
+  q.add(b, { type: 'ADDED', object: 'b1' });
   q.pop();
-  q.add(a, { type: 'Updated', object: 'a2' });
+  q.add(a, { type: 'MODIFIED', object: 'a2' });
   assert.deepEqual([q.pop()?.key, q.pop()?.key], [b, a]);
 });

@@ -1,10 +1,6 @@
+import type { ChangeType } from '../model/watch-event.ts';
 import type { ObjectKey } from './keys.ts';
 
-/**
- * DeltaType is what happened to an object: Added and Updated carry its new state, Deleted its
- * last known state (client-go `delta_fifo.go`; no periodic resync, so no Sync deltas).
- */
-export type DeltaType = 'Added' | 'Updated' | 'Deleted';
 
 /** DeletedFinalStateUnknown marks an object missing on relist whose delete event we never saw. `last` may be stale. */
 export interface DeletedFinalStateUnknown<T> {
@@ -13,9 +9,12 @@ export interface DeletedFinalStateUnknown<T> {
   readonly last: T | undefined;
 }
 
-/** Delta is one change plus the object's state after it (for Deleted: the last known state). */
+/**
+ * Delta is one change plus the object's state after it: ADDED and MODIFIED carry its new state,
+ * DELETED its last known state (client-go `delta_fifo.go`; no periodic resync, so no Sync deltas).
+ */
 export interface Delta<T> {
-  readonly type: DeltaType;
+  readonly type: ChangeType;
   readonly object: T | DeletedFinalStateUnknown<T>;
 }
 
@@ -47,7 +46,7 @@ export class DeltaQueue<T> {
       return;
     }
     const last = list[list.length - 1];
-    if (last?.type === 'Deleted' && delta.type === 'Deleted') list[list.length - 1] = delta;
+    if (last?.type === 'DELETED' && delta.type === 'DELETED') list[list.length - 1] = delta;
     else list.push(delta);
   }
 

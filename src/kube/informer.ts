@@ -9,7 +9,7 @@ import { MemoryStore, type Store } from './store.ts';
 export interface InformerDelta<T> {
   readonly key: ObjectKey;
   readonly delta: Delta<T>;
-  /** The record the store held before this delta (undefined for a first Added). */
+  /** The record the store held before this delta (undefined for a first ADDED). */
   readonly previous: T | undefined;
 }
 
@@ -88,7 +88,7 @@ export class Informer<T extends Keyed> {
   #applyOne(key: ObjectKey, delta: Delta<T>): void {
     const o = delta.object;
     const previous = isTombstone(o) ? this.#store.get(key) : this.#store.lookup(o.namespace, o.name);
-    if (delta.type === 'Deleted') this.#store.delete(key);
+    if (delta.type === 'DELETED') this.#store.delete(key);
     else if (!isTombstone(o)) this.#store.set(key, o);
     for (const fn of this.#handlers) {
       try {

@@ -3,7 +3,7 @@ import { isTrackerError, TrackerError } from '../lib/errors.ts';
 import { silentLogger, type Logger } from '../lib/log.ts';
 import type { Result } from '../lib/result.ts';
 import { INITIAL_BACKOFF, nextBackoff, type BackoffPolicy, type BackoffState, DEFAULT_BACKOFF } from './backoff.ts';
-import type { Delta, DeltaQueue } from './delta-queue.ts';
+import type { DeltaQueue } from './delta-queue.ts';
 import { apiFailureOf } from './http-errors.ts';
 import { keyOf, tryObjectKey, type ObjectKey } from './keys.ts';
 import type { ListerWatcher, WatchItem } from './list-watch.ts';
@@ -236,11 +236,11 @@ export class Reflector<T extends Keyed> {
   #replace(fresh: Map<ObjectKey, T>, unreadable: ReadonlySet<ObjectKey>): void {
     const { queue, known } = this.#o;
     for (const [key, last] of known.entries())
-      if (!fresh.has(key) && !unreadable.has(key)) queue.add(key, { type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last } });
+      if (!fresh.has(key) && !unreadable.has(key)) queue.add(key, { type: 'DELETED', object: { kind: 'DeletedFinalStateUnknown', key, last } });
     for (const [key, rec] of fresh) {
       const old = known.get(key);
-      if (old === undefined) queue.add(key, { type: 'Added', object: rec });
-      else if (old.resourceVersion !== rec.resourceVersion) queue.add(key, { type: 'Updated', object: rec });
+      if (old === undefined) queue.add(key, { type: 'ADDED', object: rec });
+      else if (old.resourceVersion !== rec.resourceVersion) queue.add(key, { type: 'MODIFIED', object: rec });
     }
     this.#o.onQueued();
   }
@@ -280,8 +280,7 @@ export class Reflector<T extends Keyed> {
       return;
     }
     const key = keyOf(r.value.namespace, r.value.name);
-    const type: Delta<T>['type'] = item.type === 'DELETED' ? 'Deleted' : item.type === 'ADDED' ? 'Added' : 'Updated';
-    this.#o.queue.add(key, { type, object: r.value });
+    this.#o.queue.add(key, { type: item.type, object: r.value });
     this.#o.onQueued();
   }
 
@@ -291,7 +290,7 @@ export class Reflector<T extends Keyed> {
     if (key === undefined) return;
     const last = this.#o.known.get(key);
     if (last === undefined) return;
-    this.#o.queue.add(key, { type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last } });
+    this.#o.queue.add(key, { type: 'DELETED', object: { kind: 'DeletedFinalStateUnknown', key, last } });
     this.#o.onQueued();
   }
 
