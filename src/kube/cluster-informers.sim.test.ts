@@ -9,7 +9,7 @@ import { kubeConfigFromYaml } from './kubeconfig.ts';
 import type { KubeObject } from './types.ts';
 import { startSim, type Sim } from '../sim/index.ts';
 import { createClusterInformers, type ClusterDelta, type ClusterInformers } from './cluster-informers.ts';
-import { isTombstone } from './delta-queue.ts';
+import { isTombstone } from './delta.ts';
 import type { TrackedKind } from './resources.ts';
 import { InstantClock } from './testing/fake-lister-watcher.ts';
 

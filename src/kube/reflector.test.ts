@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Logger, LogFields } from '../lib/log.ts';
 import { err, ok, type Result } from '../lib/result.ts';
-import { isTombstone } from './delta-queue.ts';
+import { isTombstone } from './delta.ts';
 import { Informer, type InformerDelta } from './informer.ts';
 import { FakeListerWatcher, InstantClock } from './testing/fake-lister-watcher.ts';
 

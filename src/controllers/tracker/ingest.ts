@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
-import { isTombstone } from '../../kube/delta-queue.ts';
+import { isTombstone } from '../../kube/delta.ts';
 import type { ClusterDelta, ClusterInformers } from '../../kube/cluster-informers.ts';
 import { trackDelta, type Fact, type TrackerDelta, type TrackerState } from '../../track/tracker.ts';
 import type { RolloutMetrics } from '../../export/metrics/registry.ts';
