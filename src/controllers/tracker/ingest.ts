@@ -48,6 +48,7 @@ export class Ingest {
   readonly #queue: Fact[] = [];
   #wake: (() => void) | null = null;
   #applied = 0;
+  #writing = false;
 
   constructor(options: IngestOptions) {
     this.#o = options;
@@ -59,9 +60,9 @@ export class Ingest {
     return this.#synced;
   }
 
-  /** backlog is the number of facts waiting for the ledger. */
+  /** backlog is the number of facts not yet in the ledger: queued, plus the one being written. */
   get backlog(): number {
-    return this.#queue.length;
+    return this.#queue.length + (this.#writing ? 1 : 0);
   }
 
   /** applied counts facts written so far. */
@@ -119,6 +120,7 @@ export class Ingest {
     for (;;) {
       const fact = this.#queue.shift();
       if (fact) {
+        this.#writing = true;
         try {
           await this.#o.sink.apply(fact, flush ?? signal);
           this.#applied++;
@@ -129,6 +131,8 @@ export class Ingest {
           }
           if (!signal.aborted) throw e;
           this.#queue.unshift(fact);
+        } finally {
+          this.#writing = false;
         }
         if (signal.aborted && !flush) flush = AbortSignal.timeout(FLUSH_MS);
         continue;
