@@ -4,11 +4,23 @@ import { AppsV1Api, CoreV1Api, KubeConfig, makeInformer, type KubernetesObject }
 import { createClusterInformers } from '../src/kube/cluster-informers.ts';
 import { createKubeHttp } from '../src/kube/client.ts';
 import { kubeConfigFromYaml } from '../src/kube/kubeconfig.ts';
+import type { WireFormat } from '../src/kube/protobuf-wire.ts';
 import type { IngestStreamSize } from './ingest-stream.ts';
+
+/**
+ * IngestSide is one client under test: our informers reading protobuf (the default) or JSON,
+ * client-node's informer, and `json-parse`: JSON.parse alone of the same bytes (the whole list
+ * body, each watch line), the ceiling of any JSON client. It keeps what it parsed, so its heap is
+ * that of the whole objects.
+ */
+export type IngestSide = 'ours-protobuf' | 'ours-json' | 'client-node' | 'json-parse';
+
+/** INGEST_SIDES lists every side, anchors first. */
+export const INGEST_SIDES: readonly IngestSide[] = ['client-node', 'json-parse', 'ours-json', 'ours-protobuf'];
 
 /** ChildResult is what a child prints (one JSON line). */
 export interface ChildResult {
-  readonly side: 'ours' | 'client-node';
+  readonly side: IngestSide;
   /** Wall-clock seconds of each phase. */
   readonly listSeconds: number;
   readonly burstSeconds: number;
@@ -61,9 +73,9 @@ interface Side {
   held(): unknown;
 }
 
-function ours(url: string, counter: Counter): Side {
+function ours(url: string, counter: Counter, wire: WireFormat): Side {
   const ac = new AbortController();
-  const informers = createClusterInformers({ http: createKubeHttp(kubeConfigFromYaml(`apiVersion: v1\nkind: Config\nclusters: [{name: bench, cluster: {server: '${url}', insecure-skip-tls-verify: true}}]\nusers: [{name: bench, user: {token: bench}}]\ncontexts: [{name: bench, context: {cluster: bench, user: bench}}]\ncurrent-context: bench\n`)), kinds: ['Pod', 'Deployment'] });
+  const informers = createClusterInformers({ http: createKubeHttp(kubeConfigFromYaml(`apiVersion: v1\nkind: Config\nclusters: [{name: bench, cluster: {server: '${url}', insecure-skip-tls-verify: true}}]\nusers: [{name: bench, user: {token: bench}}]\ncontexts: [{name: bench, context: {cluster: bench, user: bench}}]\ncurrent-context: bench\n`)), kinds: ['Pod', 'Deployment'], wire });
   informers.onDelta(() => counter.tick());
   let done: Promise<void> = Promise.resolve();
   return {
@@ -102,12 +114,63 @@ function clientNode(url: string, counter: Counter): Side {
   };
 }
 
+/** jsonParse reads the same bytes with fetch and JSON.parse alone: the whole list body, then each watch line. */
+function jsonParse(url: string, counter: Counter): Side {
+  const ac = new AbortController();
+  const held = new Map<string, unknown>();
+  const run = async (path: string): Promise<void> => {
+    const list = (await (await fetch(`${url}${path}`, { signal: ac.signal })).text());
+    const body = JSON.parse(list) as { items: { metadata: { namespace: string; name: string } }[]; metadata: { resourceVersion: string } };
+    for (const o of body.items) {
+      held.set(`${o.metadata.namespace}/${o.metadata.name}`, o);
+      counter.tick();
+    }
+    const res = await fetch(`${url}${path}?watch=1&resourceVersion=${body.metadata.resourceVersion}`, { signal: ac.signal });
+    const decoder = new TextDecoder();
+    let rest = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      rest += decoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = rest.indexOf('\n')) >= 0) {
+        const e = JSON.parse(rest.slice(0, nl)) as { object: { metadata: { namespace: string; name: string } } };
+        rest = rest.slice(nl + 1);
+        held.set(`${e.object.metadata.namespace}/${e.object.metadata.name}`, e.object);
+        counter.tick();
+      }
+    }
+  };
+  let done: Promise<unknown> = Promise.resolve();
+  return {
+    start: () => {
+      done = Promise.allSettled([run('/api/v1/pods'), run('/apis/apps/v1/deployments')]);
+    },
+    stop: async () => {
+      ac.abort();
+      await done;
+    },
+    held: () => held,
+  };
+}
+
+function sideOf(side: IngestSide, url: string, counter: Counter): Side {
+  switch (side) {
+    case 'ours-protobuf':
+      return ours(url, counter, 'protobuf');
+    case 'ours-json':
+      return ours(url, counter, 'json');
+    case 'client-node':
+      return clientNode(url, counter);
+    case 'json-parse':
+      return jsonParse(url, counter);
+  }
+}
+
 /** runChild measures one side against the replay server at `url`. */
-export async function runChild(side: 'ours' | 'client-node', url: string, size: IngestStreamSize): Promise<ChildResult> {
+export async function runChild(side: IngestSide, url: string, size: IngestStreamSize): Promise<ChildResult> {
   const objects = size.pods + size.deployments;
   const burstEvents = size.podUpdates + size.deploymentUpdates;
   const counter = new Counter();
-  const s = side === 'ours' ? ours(url, counter) : clientNode(url, counter);
+  const s = sideOf(side, url, counter);
   gc();
   const heap0 = process.memoryUsage().heapUsed;
   const cpu = (since: NodeJS.CpuUsage): number => {
@@ -120,7 +183,9 @@ export async function runChild(side: 'ours' | 'client-node', url: string, size: 
   await counter.reached(objects);
   const listSeconds = (performance.now() - t0) / 1000;
   const listCpuSeconds = cpu(c0);
-  await new Promise((r) => setTimeout(r, 200)); // let both watches open and the list pages be released
+  // Let both watches open (the burst goes only to open watches) and the list pages be released.
+  while ((await (await fetch(`${url}/bench/watching`)).text()) !== 'yes') await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 200));
   gc();
   const heapBytesPerObject = (process.memoryUsage().heapUsed - heap0) / objects;
   const t1 = performance.now();

@@ -5,6 +5,8 @@
 // the client asks for the burst (`GET /bench/go`), so memory can be measured between the two.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { encodeListBody, encodeMessage, encodeWatchFrame, protobufMessageOf } from '../src/lib/kube-protobuf/encode.ts';
+import { PROTOBUF_MEDIA_TYPE } from '../src/lib/kube-protobuf/schema.ts';
 
 /** IngestStreamSize sets the stream's size. */
 export interface IngestStreamSize {
@@ -183,19 +185,78 @@ export function makeIngestStream(size: IngestStreamSize): IngestStream {
   };
 }
 
+/** TYPES names each collection's apiVersion and kind (list items carry neither, as kube-apiserver serves them). */
+const TYPES: Readonly<Record<string, { readonly apiVersion: string; readonly kind: string }>> = {
+  '/api/v1/pods': { apiVersion: 'v1', kind: 'Pod' },
+  '/apis/apps/v1/deployments': { apiVersion: 'apps/v1', kind: 'Deployment' },
+};
+
+/** ProtobufCollection is a collection encoded as kube-apiserver serves it with `Accept: application/vnd.kubernetes.protobuf`. */
+interface ProtobufCollection {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly message: string;
+  readonly items: readonly Record<string, unknown>[];
+  readonly burst: Buffer; // length-prefixed WatchEvent frames
+}
+
+function typeOf(c: Collection): { apiVersion: string; kind: string; message: string } {
+  const t = TYPES[c.path];
+  const message = t && protobufMessageOf(t.apiVersion, t.kind);
+  if (!t || !message) throw new Error(`bench: no protobuf type for ${c.path}`);
+  return { ...t, message };
+}
+
+/** protobufOf encodes a collection's list items and burst as protobuf (the same objects as its JSON). */
+function protobufOf(c: Collection): ProtobufCollection {
+  const t = typeOf(c);
+  const items = c.items.map((s) => JSON.parse(s) as Record<string, unknown>);
+  const frames = c.burst
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const e = JSON.parse(l) as { type: string; object: Record<string, unknown> };
+      return encodeWatchFrame(e.type, t.message, e.object);
+    });
+  return { ...t, items, burst: Buffer.concat(frames) };
+}
+
+/** protobufBytes is what the stream weighs as protobuf: every list item's message plus every watch frame. */
+export function protobufBytes(stream: IngestStream): { readonly listBytes: number; readonly burstBytes: number } {
+  let listBytes = 0;
+  let burstBytes = 0;
+  for (const c of stream.collections) {
+    const p = protobufOf(c);
+    for (const item of p.items) listBytes += encodeMessage(p.message, item).length;
+    burstBytes += p.burst.length;
+  }
+  return { listBytes, burstBytes };
+}
+
 /** ReplayServer serves an IngestStream over HTTP on 127.0.0.1. */
 export interface ReplayServer {
   readonly url: string;
   close(): Promise<void>;
 }
 
-/** startReplayServer serves LIST (with limit/continue), WATCH (held open; the burst on GET /bench/go) for the stream. */
+/**
+ * startReplayServer serves LIST (with limit/continue), WATCH (held open; the burst on GET /bench/go)
+ * for the stream — as protobuf to a client whose Accept names Kubernetes protobuf first (the same
+ * objects, pre-encoded), JSON otherwise.
+ */
 export async function startReplayServer(stream: IngestStream): Promise<ReplayServer> {
-  const waiting = new Map<string, Set<ServerResponse>>();
+  const waiting = new Map<string, Set<{ res: ServerResponse; burst: Buffer }>>();
+  const protobuf = new Map(stream.collections.map((c) => [c.path, protobufOf(c)]));
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/bench/watching') {
+      // Whether every collection has a watch open (the burst goes only to open watches).
+      res.end(stream.collections.every((c) => (waiting.get(c.path)?.size ?? 0) > 0) ? 'yes' : 'no');
+      return;
+    }
     if (url.pathname === '/bench/go') {
-      for (const c of stream.collections) for (const w of waiting.get(c.path) ?? []) w.write(c.burst);
+      for (const c of stream.collections) for (const w of waiting.get(c.path) ?? []) w.res.write(w.burst);
       res.end('ok');
       return;
     }
@@ -205,19 +266,26 @@ export async function startReplayServer(stream: IngestStream): Promise<ReplaySer
       res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: `${url.pathname} not found` }));
       return;
     }
+    const pb = (req.headers.accept ?? '').trim().startsWith(PROTOBUF_MEDIA_TYPE) ? protobuf.get(c.path) : undefined;
     if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
-      res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      res.writeHead(200, { 'content-type': pb ? `${PROTOBUF_MEDIA_TYPE};stream=watch` : 'application/json', 'transfer-encoding': 'chunked' });
       res.flushHeaders();
       const set = waiting.get(c.path) ?? new Set();
       waiting.set(c.path, set);
-      set.add(res);
-      res.on('close', () => set.delete(res));
+      const w = { res, burst: pb ? pb.burst : c.burst };
+      set.add(w);
+      res.on('close', () => set.delete(w));
       return;
     }
     const limit = Number(url.searchParams.get('limit') ?? '0') || c.items.length;
     const offset = Number(url.searchParams.get('continue') ?? '0') || 0;
     const page = c.items.slice(offset, offset + limit);
     const next = offset + limit < c.items.length ? String(offset + limit) : '';
+    if (pb) {
+      res.writeHead(200, { 'content-type': PROTOBUF_MEDIA_TYPE });
+      res.end(encodeListBody(pb.message, pb.apiVersion, `${pb.kind}List`, { resourceVersion: c.listRv, ...(next ? { continue: next } : {}) }, pb.items.slice(offset, offset + limit)));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(`{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"${c.listRv}"${next ? `,"continue":"${next}"` : ''}},"items":[${page.join(',')}]}`);
   });

@@ -1,15 +1,18 @@
-// `npm run bench -- ingest` (or `node bench/ingest.bench.ts`): ingest throughput (events/s) and
-// memory per tracked object of OUR informer (kube/cluster-informers.ts) against the anchor,
-// @kubernetes/client-node's makeInformer, on the same stream: 20k Pods + 2k Deployments listed,
-// then a burst of modifications. The stream is captured from the simulated cluster
+// `npm run bench -- ingest` (or `node bench/ingest.bench.ts`): ingest throughput (objects and
+// events per CPU-second) and memory per tracked object of OUR informer (kube/cluster-informers.ts),
+// reading protobuf (its default) and JSON, against two anchors: @kubernetes/client-node's
+// makeInformer, and JSON.parse alone of the same JSON bytes (the ceiling of any JSON client), on the
+// same stream: 20k Pods + 2k Deployments listed, then a burst of modifications. The stream is captured from the simulated cluster
 // (bench/ingest-capture.ts; BENCH_SOURCE=synthetic uses generated objects instead). Each side runs
 // in its own child process with --expose-gc; the parent replays byte-identical LIST/WATCH responses
-// (bench/ingest-stream.ts) and prints both side by side with the ratios.
-// Sizes: BENCH_PODS, BENCH_DEPLOYMENTS, BENCH_POD_UPDATES, BENCH_DEPLOYMENT_UPDATES.
+// (bench/ingest-stream.ts; the same objects pre-encoded as protobuf for a client that asks for it)
+// and prints the sides next to each other with the ratios.
+// Sizes: BENCH_PODS, BENCH_DEPLOYMENTS, BENCH_POD_UPDATES, BENCH_DEPLOYMENT_UPDATES; BENCH_ROUNDS runs of each side (default 2).
 import { spawn } from 'node:child_process';
 import { captureFromSim } from './ingest-capture.ts';
 import type { ChildResult } from './ingest-child.ts';
-import { makeIngestStream, startReplayServer, type IngestStreamSize } from './ingest-stream.ts';
+import { INGEST_SIDES, type IngestSide } from './ingest-child.ts';
+import { makeIngestStream, protobufBytes, startReplayServer, type IngestStreamSize } from './ingest-stream.ts';
 
 const SIZE: IngestStreamSize = {
   pods: Number(process.env.BENCH_PODS ?? 20_000),
@@ -18,18 +21,20 @@ const SIZE: IngestStreamSize = {
   deploymentUpdates: Number(process.env.BENCH_DEPLOYMENT_UPDATES ?? 4_000),
 };
 
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+
 /** Measurement is what one child reports (see ChildResult). */
 type Measurement = ChildResult;
 
 const side = process.argv[2];
-if (side === 'ours' || side === 'client-node') {
+if (side !== undefined && (INGEST_SIDES as readonly string[]).includes(side)) {
   const { runChild } = await import('./ingest-child.ts');
-  const m = await runChild(side, process.argv[3] ?? '', SIZE);
+  const m = await runChild(side as IngestSide, process.argv[3] ?? '', SIZE);
   process.stdout.write(`${JSON.stringify(m)}\n`);
   process.exit(0);
 }
 
-function measure(which: 'ours' | 'client-node', url: string): Promise<Measurement> {
+function measure(which: IngestSide, url: string): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', import.meta.filename, which, url], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -48,12 +53,13 @@ function measure(which: 'ours' | 'client-node', url: string): Promise<Measuremen
 
 const source = process.env.BENCH_SOURCE === 'synthetic' ? 'synthetic' : 'simulator';
 const stream = source === 'synthetic' ? makeIngestStream(SIZE) : await captureFromSim(SIZE);
+const pb = protobufBytes(stream);
 const server = await startReplayServer(stream);
 try {
-  // Anchor first, then ours; each side twice, keeping its best run (less noise from a busy machine).
+  // Anchors first, then ours; every side ROUNDS times (interleaved), keeping its best run (less noise from a busy machine).
   const runs: Measurement[] = [];
-  for (let round = 0; round < 2; round++) for (const which of ['client-node', 'ours'] as const) runs.push(await measure(which, server.url));
-  const best = (s: Measurement['side']): Measurement => {
+  for (let round = 0; round < ROUNDS; round++) for (const which of INGEST_SIDES) runs.push(await measure(which, server.url));
+  const best = (s: IngestSide): Measurement => {
     const mine = runs.filter((r) => r.side === s);
     return mine.reduce((a, b) => ({
       ...a,
@@ -64,21 +70,26 @@ try {
       heapBytesPerObject: Math.min(a.heapBytesPerObject, b.heapBytesPerObject),
     }));
   };
-  const ours = best('ours');
-  const anchor = best('client-node');
+  const proto = best('ours-protobuf');
+  const json = best('ours-json');
+  const node = best('client-node');
+  const parse = best('json-parse');
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
   const mb = (n: number): string => (n / 2 ** 20).toFixed(1);
-  const row = (metric: string, o: number, a: number, aim = ''): string =>
-    `ingest: ${metric.padEnd(40)} ${fmt(o).padStart(10)} ${fmt(a).padStart(12)}  ${(o / a).toFixed(o / a < 1 ? 3 : 2)}x${aim}`;
+  const ratio = (o: number, a: number): string => `${(o / a).toFixed(o / a < 1 ? 3 : 2)}x`;
+  const list = (m: Measurement): number => m.objects / m.listCpuSeconds;
+  const watch = (m: Measurement): number => m.burstEvents / m.burstCpuSeconds;
+  const row = (metric: string, f: (m: Measurement) => number, aim = ''): string =>
+    `ingest: ${metric.padEnd(34)} ${fmt(f(proto)).padStart(10)} ${fmt(f(json)).padStart(10)} ${fmt(f(node)).padStart(12)} ${fmt(f(parse)).padStart(11)}  ${ratio(f(proto), f(node)).padStart(7)} ${ratio(f(proto), f(parse)).padStart(8)}${aim}`;
   process.stdout.write(
     [
-      `ingest: stream (from the ${source}) ${fmt(stream.listObjects)} objects listed (${mb(stream.listBytes)} MB) + ${fmt(stream.burstEvents)} watch events (${mb(stream.burstBytes)} MB)`,
-      `ingest: ${'metric'.padEnd(40)} ${'ours'.padStart(10)} ${'client-node'.padStart(12)}  ratio`,
-      row('list throughput (objects/CPU-s)', ours.objects / ours.listCpuSeconds, anchor.objects / anchor.listCpuSeconds),
-      row('watch throughput (events/CPU-s)', ours.burstEvents / ours.burstCpuSeconds, anchor.burstEvents / anchor.burstCpuSeconds, ' (aim >= 2x)'),
-      row('list throughput (objects/s, wall clock)', ours.objects / ours.listSeconds, anchor.objects / anchor.listSeconds),
-      row('watch throughput (events/s, wall clock)', ours.burstEvents / ours.burstSeconds, anchor.burstEvents / anchor.burstSeconds),
-      row('heap per tracked object (bytes)', ours.heapBytesPerObject, anchor.heapBytesPerObject, ' (aim <= 0.2x)'),
+      `ingest: stream (from the ${source}) ${fmt(stream.listObjects)} objects listed + ${fmt(stream.burstEvents)} watch events; JSON ${mb(stream.listBytes)} + ${mb(stream.burstBytes)} MB, protobuf ${mb(pb.listBytes)} + ${mb(pb.burstBytes)} MB (${ratio(pb.listBytes + pb.burstBytes, stream.listBytes + stream.burstBytes)})`,
+      `ingest: ${'metric'.padEnd(34)} ${'ours/pb'.padStart(10)} ${'ours/json'.padStart(10)} ${'client-node'.padStart(12)} ${'JSON.parse'.padStart(11)}  ${'pb/node'.padStart(7)} ${'pb/parse'.padStart(8)}`,
+      row('list (objects/CPU-s)', list, ' (aim >= 2x, >= 1x)'),
+      row('watch (events/CPU-s)', watch, ' (aim >= 2x, >= 1x)'),
+      row('list (objects/s, wall clock)', (m) => m.objects / m.listSeconds),
+      row('watch (events/s, wall clock)', (m) => m.burstEvents / m.burstSeconds),
+      row('heap per tracked object (bytes)', (m) => m.heapBytesPerObject, ' (aim <= 0.1x client-node)'),
       '',
     ].join('\n'),
   );

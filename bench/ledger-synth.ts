@@ -21,6 +21,13 @@ const OUTCOMES: readonly Outcome[] = ['succeeded', 'succeeded', 'succeeded', 'su
 const TRIGGERS: readonly Trigger[] = ['image', 'image', 'image', 'config', 'restart', 'image', 'rollback', 'image'];
 const KINDS: readonly WorkloadKind[] = ['Deployment', 'Deployment', 'Deployment', 'StatefulSet', 'DaemonSet'];
 
+/** mix scrambles an index (a 32-bit integer hash), so outcomes do not line up with workloads or namespaces. */
+function mix(i: number): number {
+  let x = Math.imul(i ^ (i >>> 16), 0x45d9f3b);
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
 /** workloadOf is the identity of workload `w` (0-based) in a shape: cluster, namespace, kind, name, uid. */
 export function workloadOf(shape: LedgerShape, w: number): Release['workload'] {
   return {
@@ -43,7 +50,7 @@ export function syntheticRelease(shape: LedgerShape, i: number): Release {
   const last = i + shape.workloads >= shape.releases;
   const workload = workloadOf(shape, w);
   const startedAt = shape.end - shape.spanMs + Math.floor((i * shape.spanMs) / shape.releases);
-  const outcome: Outcome = last ? 'progressing' : (OUTCOMES[(i * 7 + w) % OUTCOMES.length] ?? 'succeeded');
+  const outcome: Outcome = last ? 'progressing' : (OUTCOMES[mix(i) % OUTCOMES.length] ?? 'succeeded');
   const finishedAt = outcome === 'progressing' ? null : startedAt + 20_000 + ((i * 7919) % 240_000);
   const image = `registry.example/${workload.namespace}/${workload.name}:1.${n}.${i % 10}`;
   const at = (ms: number): number => startedAt + ms;

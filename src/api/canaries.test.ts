@@ -41,7 +41,7 @@ before(async () => {
   await ledger.upsertCanary(bad);
   await ledger.upsertCanary({ ...good, id: '01OTHER', cluster: 'east' });
   // the release the promotion made on the stable, as the tracker records it
-  await ledger.upsertRelease(aRelease({ id: '01PROMOTE' as ReleaseId, startedAt: good.finishedAt! - 1000, changeCause: 'canary-promote 01GOOD: app=web:2', releaseNumber: 2, templateHash: 'h2' }));
+  await ledger.upsertRelease(aRelease({ id: '01PROMOTE' as ReleaseId, startedAt: good.finishedAt! - 1000, changeCause: 'canary-promote 01GOOD: app=web:2', trigger: 'canary-promote', images: [{ container: 'app', image: 'web:2' }], releaseNumber: 2, templateHash: 'h2' }));
 });
 after(async () => {
   await ledger.close();

@@ -4,7 +4,7 @@ import { workloadKindFromName } from '../model/kind-names.ts';
 import type { WorkloadKind } from '../model/release.ts';
 
 const OUTCOMES = ['progressing', 'succeeded', 'failed', 'superseded', 'rolled-back', 'paused'] as const;
-const TRIGGERS = ['create', 'image', 'config', 'restart', 'rollback'] as const;
+const TRIGGERS = ['create', 'image', 'config', 'restart', 'rollback', 'canary-promote'] as const;
 
 /** parseKind accepts kubectl's spellings of a workload kind (`deploy`, `deployments`, `Deployment`…). */
 export function parseKind(s: string): WorkloadKind | undefined {

@@ -1,12 +1,14 @@
 import type { Instant } from '../lib/clock.ts';
+import { promoteCause } from '../model/canary-cause.ts';
 import { labelsOf, replicasOf, uidOf } from '../migration/manifests.ts';
 import type { ApiCall } from '../migration/steps.ts';
 import { computeVerdict } from '../track/status/compute.ts';
 import type { Unstructured } from '../track/status/fields.ts';
-import { assessStep, count, isNoDataRetry, NO_DATA_RETRY_MS } from './analysis/judge.ts';
+import { assessStep, count, isNoDataRetry, noDataRetryMs } from './analysis/judge.ts';
 import { validateAnalysis, type Analysis } from './analysis/schema.ts';
 import { imagesMatch, imagesOf, promotionPatch, trackManifest } from './manifests.ts';
 import {
+  ACTIVE_LABEL,
   CANARY_OF_LABEL,
   commandOf,
   initialStatus,
@@ -41,8 +43,17 @@ import { formatPause } from './steps.ts';
  * aborting: stable replicas := total → wait rolled out → canary to 0 → delete → wait gone → aborted.
  * paused: nothing moves until a command: promote (continue with the next step), abort.
  * Commands (COMMAND_ANNOTATION) are acted on once each; `retry` restarts an aborted canary from step 0.
- * Two drivers: a driver other than the status' holder does nothing while the claim holds
- * (`held`); the holder renews its claim with every status write, at least every leaseMs / 2.
+ * Two drivers (a CLI and `serve`, two CLIs, a restarted one) never both act, because:
+ * - a driver acts only while it holds the claim in the status (holder, holderUntil): a driver other
+ *   than the holder gets `held` until the claim runs out; claiming, like every status write, is a
+ *   compare-and-swap on the stable's resourceVersion, so of two drivers racing for a free claim
+ *   exactly one write succeeds and the other is answered 409 and observes the winner's claim;
+ * - the holder renews its claim (a status write) whenever less than leaseMs / 2 is left, before any
+ *   other step, so it never computes a step on a claim about to run out;
+ * - every other write is guarded too: patches of the stable, canary or baseline carry the
+ *   resourceVersion they were computed from (`guarded`), creates fail with 409 if the object exists,
+ *   deletes carry the UID. A driver stalled past its claim (a paused VM) whose late write meets an
+ *   object that another driver has written meanwhile gets a 409, not a second action.
  */
 
 /** Observed is what the planner looks at, read fresh before each step. */
@@ -115,6 +126,16 @@ function patch(name: StepName, ns: string, deployment: string, body: Unstructure
   return { kind: 'write', name, describe, call: { method: 'PATCH', path: deployPath(ns, deployment), patchType: 'merge', body } };
 }
 
+/**
+ * guarded is a merge patch of the observed Deployment `o` with its resourceVersion as a
+ * precondition: if anything wrote `o` since it was observed (another driver's claim or step, a
+ * human), the API server answers 409 and the driver observes again instead of acting on a stale view.
+ */
+function guarded(name: StepName, ns: string, o: Unstructured, body: Unstructured, describe: string): Step {
+  const meta = typeof body.metadata === 'object' && body.metadata !== null ? (body.metadata as Record<string, unknown>) : {};
+  return patch(name, ns, (o.metadata as Record<string, unknown>).name as string, { ...body, metadata: { ...meta, resourceVersion: resourceVersionOf(o) } }, describe);
+}
+
 /** analysisOf reads the record's analysis (validated when the record was written; null when none). */
 export function analysisOf(rec: CanaryRecord): Analysis | null {
   if (rec.analysis === null || rec.analysis === undefined) return null;
@@ -136,7 +157,9 @@ export function findCanary(stable: Unstructured | null): { record: CanaryRecord;
  */
 function statusWrite(obs: Observed, stable: Unstructured, st: CanaryStatus, changes: Partial<CanaryStatus>, d: Driver, name: StepName, describe: string, extra: Record<string, string | null> = {}): Step {
   const next: CanaryStatus = { ...st, ...changes, holder: d.id, holderUntil: obs.now + d.leaseMs, updatedAt: obs.now };
-  return patch(name, obs.namespace, obs.name, { metadata: { resourceVersion: resourceVersionOf(stable), annotations: { [STATUS_ANNOTATION]: JSON.stringify(next), ...extra } } }, describe);
+  // a finished canary leaves nothing for a driver to do: its stable drops ACTIVE_LABEL (a retry sets it again)
+  const labels = isFinal(next.phase) && !isFinal(st.phase) ? { labels: { [ACTIVE_LABEL]: null } } : {};
+  return patch(name, obs.namespace, obs.name, { metadata: { resourceVersion: resourceVersionOf(stable), ...labels, annotations: { [STATUS_ANNOTATION]: JSON.stringify(next), ...extra } } }, describe);
 }
 
 /** recordMeasurements is the status after a round of measurements (counters, bounded history). */
@@ -148,7 +171,7 @@ export function recordMeasurements(st: CanaryStatus, ms: readonly Measurement[])
 
 /**
  * measurementWrite is the write that records a round of measurements — or, when every one of them
- * is a no-data retry (judge.ts isNoDataRetry), a sleep of NO_DATA_RETRY_MS with nothing written.
+ * is a no-data retry (judge.ts isNoDataRetry), a sleep of noDataRetryMs with nothing written.
  */
 export function measurementWrite(input: PlanInput, ms: readonly Measurement[]): Step | null {
   const obs = input.observed;
@@ -157,7 +180,11 @@ export function measurementWrite(input: PlanInput, ms: readonly Measurement[]): 
   const a = analysisOf(found.record);
   const reachedAt = found.status.stepReachedAt;
   const counted = a === null || reachedAt === null ? ms : ms.filter((m) => !isNoDataRetry(a, m, found.status.counters, reachedAt));
-  if (counted.length === 0) return { kind: 'sleep', until: obs.now + NO_DATA_RETRY_MS, describe: `no data yet for ${ms.map((m) => m.metric).join(', ')}; measuring again in ${NO_DATA_RETRY_MS} ms` };
+  if (counted.length === 0 && a !== null) {
+    const retry = noDataRetryMs(a, ms.map((m) => m.metric));
+    // capped like every sleep of a holder: it wakes in time to renew its claim
+    return { kind: 'sleep', until: Math.min(obs.now + retry, found.status.holderUntil - Math.floor(input.driver.leaseMs / 2)), describe: `no data yet for ${ms.map((m) => m.metric).join(', ')}; measuring again in ${retry} ms` };
+  }
   const next = recordMeasurements(found.status, counted);
   return statusWrite(obs, obs.stable, found.status, { counters: next.counters, measurements: next.measurements }, input.driver, 'record-measurements', counted.map((m) => `${m.verdict}: ${m.reason}`).join('; '));
 }
@@ -184,7 +211,7 @@ export function nextStep(input: PlanInput): Step {
   if (found === null || (isFinal(found.status.phase) && input.proposed !== null && input.proposed.id !== found.record.id)) {
     if (input.proposed === null) return found === null ? { kind: 'idle', reason: `no canary of deployment ${obs.namespace}/${obs.name}` } : { kind: 'done', outcome: found.status.phase === 'promoted' ? 'promoted' : 'aborted', reason: found.status.message };
     const st = initialStatus(input.proposed, d.id, obs.now, d.leaseMs, command?.id ?? null);
-    return patch('start', obs.namespace, obs.name, { metadata: { resourceVersion: resourceVersionOf(stable), annotations: { [RECORD_ANNOTATION]: JSON.stringify(input.proposed), [STATUS_ANNOTATION]: JSON.stringify(st) } } }, `start canary ${input.proposed.id} of deployment ${obs.name}`);
+    return patch('start', obs.namespace, obs.name, { metadata: { resourceVersion: resourceVersionOf(stable), labels: { [ACTIVE_LABEL]: 'true' }, annotations: { [RECORD_ANNOTATION]: JSON.stringify(input.proposed), [STATUS_ANNOTATION]: JSON.stringify(st) } } }, `start canary ${input.proposed.id} of deployment ${obs.name}`);
   }
   const { record: rec, status: st } = found;
   if (input.proposed !== null && input.proposed.id !== rec.id && !isFinal(st.phase))
@@ -245,17 +272,17 @@ function progressStep(obs: Observed, rec: CanaryRecord, st: CanaryStatus, w: Sta
   const at = `${step.weight}% (${split.canary}/${rec.total} pods)`;
   if (obs.canary === null)
     return { kind: 'write', name: 'create-canary', describe: `create deployment ${rec.canaryName} with ${split.canary} replica(s) at ${at}`, call: { method: 'POST', path: deployPath(obs.namespace), body: trackManifest(stable, 'canary', rec.canaryName, split.canary, rec.images) } };
-  if (replicasOf(obs.canary) !== split.canary) return patch('scale-canary', obs.namespace, rec.canaryName, { spec: { replicas: split.canary } }, `scale ${rec.canaryName} to ${split.canary} for ${at}`);
+  if (replicasOf(obs.canary) !== split.canary) return guarded('scale-canary', obs.namespace, obs.canary, { spec: { replicas: split.canary } }, `scale ${rec.canaryName} to ${split.canary} for ${at}`);
   const canaryState = isCurrent(obs.canary, obs.now);
   if (canaryState === 'failed') return w({ phase: 'aborting', message: `deployment ${rec.canaryName} failed to roll out at ${at}` }, 'abort', `aborting: ${rec.canaryName} failed to roll out`);
   if (canaryState !== 'current') return { kind: 'wait', on: 'rollout', object: dep(rec.canaryName), describe: `${rec.canaryName} rolling out to ${split.canary} replica(s)` };
   if (rec.baselineName !== null) {
     if (obs.baseline === null && baselineWant > 0)
       return { kind: 'write', name: 'create-baseline', describe: `create deployment ${rec.baselineName} (stable version) with ${baselineWant} replica(s)`, call: { method: 'POST', path: deployPath(obs.namespace), body: trackManifest(stable, 'baseline', rec.baselineName, baselineWant, {}) } };
-    if (obs.baseline !== null && replicasOf(obs.baseline) !== baselineWant) return patch('scale-baseline', obs.namespace, rec.baselineName, { spec: { replicas: baselineWant } }, `scale ${rec.baselineName} to ${baselineWant}`);
+    if (obs.baseline !== null && replicasOf(obs.baseline) !== baselineWant) return guarded('scale-baseline', obs.namespace, obs.baseline, { spec: { replicas: baselineWant } }, `scale ${rec.baselineName} to ${baselineWant}`);
     if (obs.baseline !== null && isCurrent(obs.baseline, obs.now) !== 'current') return { kind: 'wait', on: 'rollout', object: dep(rec.baselineName), describe: `${rec.baselineName} rolling out to ${baselineWant} replica(s)` };
   }
-  if (replicasOf(stable) !== stableWant) return patch('scale-stable', obs.namespace, obs.name, { spec: { replicas: stableWant } }, `scale ${obs.name} to ${stableWant} for ${at}`);
+  if (replicasOf(stable) !== stableWant) return guarded('scale-stable', obs.namespace, stable, { spec: { replicas: stableWant } }, `scale ${obs.name} to ${stableWant} for ${at}`);
   const stableState = isCurrent(stable, obs.now);
   if (stableState === 'failed') return w({ phase: 'aborting', message: `deployment ${obs.name} failed to roll out at ${at}` }, 'abort', `aborting: ${obs.name} failed to roll out`);
   if (stableState !== 'current') return { kind: 'wait', on: 'rollout', object: dep(obs.name), describe: `${obs.name} scaling to ${stableWant} replica(s)` };
@@ -281,8 +308,8 @@ function promoteStep(obs: Observed, rec: CanaryRecord, st: CanaryStatus, w: Stat
   const stable = obs.stable!;
   if (!imagesMatch(stable, rec.images) || replicasOf(stable) !== rec.total) {
     const body = promotionPatch(stable, rec.images, rec.total);
-    const cause = { metadata: { annotations: { 'kubernetes.io/change-cause': `canary-promote ${rec.id}: ${Object.entries(rec.images).map(([c, i]) => `${c}=${i}`).join(', ')}` } } };
-    return patch('promote-stable', obs.namespace, obs.name, { ...cause, ...body }, `promote: ${obs.name} takes the canary's images at ${rec.total} replica(s)`);
+    const cause = { metadata: { annotations: { 'kubernetes.io/change-cause': promoteCause(rec.id, rec.images) } } };
+    return guarded('promote-stable', obs.namespace, stable, { ...body, ...cause }, `promote: ${obs.name} takes the canary's images at ${rec.total} replica(s)`);
   }
   const s = isCurrent(stable, obs.now);
   if (s !== 'current') return { kind: 'wait', on: 'rollout', object: dep(obs.name), describe: `${obs.name} rolling out the canary's images` };
@@ -294,12 +321,12 @@ function promoteStep(obs: Observed, rec: CanaryRecord, st: CanaryStatus, w: Stat
 
 function abortStep(obs: Observed, rec: CanaryRecord, st: CanaryStatus, w: StatusWriter): Step {
   const stable = obs.stable!;
-  if (replicasOf(stable) !== rec.total) return patch('scale-stable', obs.namespace, obs.name, { spec: { replicas: rec.total } }, `abort: scale ${obs.name} back to ${rec.total}`);
+  if (replicasOf(stable) !== rec.total) return guarded('scale-stable', obs.namespace, stable, { spec: { replicas: rec.total } }, `abort: scale ${obs.name} back to ${rec.total}`);
   if (isCurrent(stable, obs.now) !== 'current') return { kind: 'wait', on: 'rollout', object: dep(obs.name), describe: `${obs.name} back to ${rec.total} replica(s)` };
   for (const o of [obs.canary, obs.baseline]) {
     if (o === null || isTerminatingObj(o)) continue;
     const n = (o.metadata as Record<string, unknown>).name as string;
-    if (replicasOf(o) !== 0) return patch('scale-canary', obs.namespace, n, { spec: { replicas: 0 } }, `abort: scale ${n} to 0`);
+    if (replicasOf(o) !== 0) return guarded('scale-canary', obs.namespace, o, { spec: { replicas: 0 } }, `abort: scale ${n} to 0`);
     return deleteStep('delete-canary', obs, o, `abort: delete deployment ${n}`);
   }
   if (obs.canary !== null || obs.baseline !== null) return { kind: 'wait', on: 'gone', object: dep(rec.canaryName), describe: `${rec.canaryName} being deleted` };

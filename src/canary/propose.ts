@@ -17,7 +17,25 @@ export interface ProposeInput {
   readonly services: readonly ServiceRef[];
   /** The desired replicas of an HPA targeting the stable, when there is one (it wins over spec.replicas). */
   readonly hpaReplicas: number | null;
+  /** The Prometheus URL of the analysis (recorded without credentials: publicPrometheusUrl), or null. */
+  readonly prometheus?: string | null;
   readonly now: Instant;
+}
+
+/**
+ * publicPrometheusUrl is `url` as it may be recorded on the cluster: without user:password@ (a
+ * secret). `hadCredentials` tells the shell to warn that other drivers query without them.
+ */
+export function publicPrometheusUrl(url: string): { url: string; hadCredentials: boolean } {
+  try {
+    const u = new URL(url);
+    const hadCredentials = u.username !== '' || u.password !== '';
+    u.username = '';
+    u.password = '';
+    return { url: u.toString().replace(/\/$/, ''), hadCredentials };
+  } catch {
+    return { url, hadCredentials: false };
+  }
 }
 
 /** proposeCanary builds the record of a new canary (record.ts). */
@@ -39,6 +57,7 @@ export function proposeCanary(p: ProposeInput): CanaryRecord {
     service: svc?.name ?? '',
     serviceSelector: { ...(svc?.selector ?? {}) },
     analysis: p.analysis,
+    prometheus: p.prometheus === undefined || p.prometheus === null ? null : publicPrometheusUrl(p.prometheus).url,
     startedAt: p.now,
   };
 }

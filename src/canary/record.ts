@@ -22,6 +22,13 @@ export const STATUS_ANNOTATION = 'rollscope.io/canary-status';
 export const COMMAND_ANNOTATION = 'rollscope.io/canary-command';
 /** TRACK_LABEL is the pod label telling the tracks apart (`canary`, `baseline`; absent on the stable). */
 export const TRACK_LABEL = 'rollscope.io/track';
+/**
+ * ACTIVE_LABEL (`rollscope.io/canary-active: "true"`) marks a stable Deployment whose canary a
+ * driver has work on: set with the start (and by a command), removed with the finish write. It
+ * lets `serve` find the canaries to drive with one label-selected list instead of reading every
+ * Deployment's annotations.
+ */
+export const ACTIVE_LABEL = 'rollscope.io/canary-active';
 /** CANARY_OF_LABEL marks a canary or baseline Deployment with the stable one's name. */
 export const CANARY_OF_LABEL = 'rollscope.io/canary-of';
 /** MEASUREMENTS_KEPT bounds the measurement history kept in the status annotation. */
@@ -54,6 +61,12 @@ export const canaryRecordSchema = z.object({
   serviceSelector: z.record(z.string(), z.string()),
   /** The analysis file's content as validated (re-validated on read), or null for no analysis. */
   analysis: z.unknown().nullable(),
+  /**
+   * The Prometheus base URL the analysis queries, so any driver (a rerun CLI, `serve`) can resume
+   * the canary; without credentials (user:password@ is removed before it is recorded: never a
+   * secret on the cluster). Absent in records written before it was kept; null without analysis.
+   */
+  prometheus: z.string().nullable().optional(),
   startedAt: z.number(),
 });
 export type CanaryRecord = z.infer<typeof canaryRecordSchema>;

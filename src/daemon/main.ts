@@ -1,4 +1,5 @@
 import { dashboardDir } from './dashboard-dir.ts';
+import type { WireFormat } from '../kube/protobuf-wire.ts';
 import { createApi } from '../api/server.ts';
 import { authPolicy, isLoopback, type TokenSpec } from '../api/auth.ts';
 import { LiveBus } from '../api/bus.ts';
@@ -13,7 +14,7 @@ import { buildNotificationSetup } from '../export/notify/config.ts';
 import { NotificationDispatcher } from '../export/notify/dispatcher.ts';
 import { ReleaseTracer } from '../export/traces/exporter.ts';
 import { traceSettings } from '../export/traces/otel-env.ts';
-import { loadKubeConfig } from '../kube/client.ts';
+import { loadKubeConfig, probeDiscovery } from '../kube/client.ts';
 import type { ClusterInformers } from '../kube/cluster-informers.ts';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { TrackerError } from '../lib/errors.ts';
@@ -25,6 +26,8 @@ import { migrationApi } from '../controllers/migration/api.ts';
 import { defaultBackupDir } from '../controllers/migration/backup.ts';
 import { migrationRunnable } from '../controllers/migration/runnable.ts';
 import { migrationStarter } from '../controllers/migration/starter.ts';
+import { driverLeaseName } from '../controllers/canary/heartbeat.ts';
+import { canaryRunnable } from '../controllers/canary/runnable.ts';
 import { ledgerJournal } from '../controllers/migration/journal.ts';
 import type { FileConfig } from './config.ts';
 import { CanaryLedger } from '../controllers/tracker/canary-ledger.ts';
@@ -65,6 +68,22 @@ export interface DaemonOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Fail-fast graces of the tracker (the sped-up demo shortens them). If unset, DEFAULT_FAIL_FAST_RULES. */
   readonly failFastRules?: FailFastRules;
+  /** How the informers read built-in kinds (`serve --wire`). If unset, protobuf (JSON where the server has none). */
+  readonly wire?: WireFormat;
+  /** The canary driver (controllers/canary/runnable.ts): where its heartbeat Lease lives, and its timings. If unset, Lease `rollscope-canary` in namespace default. */
+  readonly canaryDriver?: CanaryDriverSettings;
+}
+
+/** CanaryDriverSettings place serve's canary heartbeat next to the leader Lease (`<leaseName>-canary` in leaseNamespace). */
+export interface CanaryDriverSettings {
+  readonly leaseNamespace: string;
+  readonly leaseName: string;
+  /** How often to look for canaries. If unset, 2 s. */
+  readonly intervalMs?: number;
+  /** The claim on a canary and the heartbeat's duration. If unset, 15 s. */
+  readonly leaseMs?: number;
+  /** false: no canary driver in this process (tests of the CLI as the only driver). If unset, true. */
+  readonly drive?: boolean;
 }
 
 /** LeaderElectionSettings are `serve --leader-elect --lease-namespace --lease-name` (and the timing flags). */
@@ -99,6 +118,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   if (!isLoopback(host) && tokens.length === 0)
     throw new TrackerError('CONFIG_INVALID', `refusing to listen on ${host} without tokens: the API would be open to the network`, { hint: 'add tokens (viewer/operator) to the config file, or listen on 127.0.0.1' });
   const kubeConfig = loadKubeConfig({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}) });
+  // A server that is up but no Kubernetes API server (404 to discovery) will never work: say so and stop (exit 5).
+  const notKubernetes = await probeDiscovery(kubeConfig, AbortSignal.timeout(10_000));
+  if (notKubernetes !== null) throw notKubernetes;
   const metrics = new RolloutMetrics({ cluster: o.cluster, perWorkloadLabels: o.config.metrics?.perWorkloadLabels ?? false });
   const traces = traceSettings(o.env ?? process.env, o.config.traces);
   const tracer = new ReleaseTracer({ ...(traces.endpoint === undefined ? {} : { endpoint: traces.endpoint }), headers: traces.headers, serviceName: traces.serviceName, resourceAttributes: traces.resourceAttributes });
@@ -113,7 +135,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     clock,
     logger: o.logger,
     metrics,
-    informers: { kubeConfig, namespaces: o.namespaces, ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
+    informers: { kubeConfig, namespaces: o.namespaces, ...(o.wire ? { wire: o.wire } : {}), ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
     ...(o.failFastRules === undefined ? {} : { rules: o.failFastRules }),
     // Canaries: their annotations on the stable Deployments, as the tracker's informers see them, go to the ledger.
     canaries: new CanaryLedger({ ledger: o.ledger, cluster: o.cluster, clock, logger: o.logger.child({ component: 'canary-ledger' }), bus, notifier, metrics: new CanaryMetrics(metrics.registry) }),
@@ -125,6 +147,21 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const backupDir = (): string => defaultBackupDir(process.cwd(), new Date(clock.now()));
   const migrationDriver = migrationRunnable({ api: migrations, namespaces: o.namespaces, backupDir: backupDir(), logger: o.logger.child({ component: 'migrate-selector' }), clock, journal: ledgerJournal(o.ledger, o.cluster, 'rollscope serve', clock) });
   const le = o.leaderElection;
+  // Canaries: every one recorded on the cluster is driven here while this process leads; the
+  // heartbeat tells `rollscope canary` to attach rather than drive (controllers/canary/heartbeat.ts).
+  const cd = o.canaryDriver ?? { leaseNamespace: le?.namespace ?? 'default', leaseName: le?.name ?? 'rollscope' };
+  const canaryDriver = canaryRunnable({
+    api: migrations,
+    namespaces: o.namespaces,
+    identity: `serve-${le?.identity ?? defaultIdentity()}`,
+    heartbeat: leaseLock(createKubeClient(kubeConfig), cd.leaseNamespace, driverLeaseName(cd.leaseName)),
+    ...(cd.intervalMs === undefined ? {} : { intervalMs: cd.intervalMs }),
+    ...(cd.leaseMs === undefined ? {} : { leaseMs: cd.leaseMs }),
+    ...(o.failFastRules === undefined ? {} : { rules: o.failFastRules }),
+    logger: o.logger.child({ component: 'canary' }),
+    // wall-clock time, always: claims and the heartbeat are compared with other processes' clocks
+    clock: realClock,
+  });
   const elector = le === undefined
     ? undefined
     : new LeaderElector({ lock: leaseLock(createKubeClient(kubeConfig), le.namespace, le.name), identity: le.identity ?? defaultIdentity(), ...(le.timings ? { timings: le.timings } : {}), clock: realClock, logger: o.logger.child({ component: 'leader-election' }) });
@@ -132,6 +169,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     .add(tracker)
     .add({ name: 'notifications', leaderOnly: true, run: (signal) => notifier.run(signal) })
     .add(migrationDriver);
+  if (cd.drive !== false) manager.add(canaryDriver);
 
   const readiness = leaderReadiness(() => manager.status(), trackerReadiness({
     synced: () => tracker.current()?.ingest.synced ?? false,

@@ -17,7 +17,7 @@ export interface ClusterInformersOptions extends ReflectorTuning {
   readonly namespaces?: readonly string[];
   /** Kinds to watch. If unset, all of TRACKED_KINDS. */
   readonly kinds?: readonly TrackedKind[];
-  /** `protobuf`: ask for Kubernetes protobuf and read it lazily, JSON where the server has none; `json` (default, until the end-to-end suites run over both): JSON only. */
+  /** `protobuf` (default): ask for Kubernetes protobuf and read it lazily, JSON where the server answers JSON (CRDs, servers without protobuf); `json`: JSON only. */
   readonly wire?: WireFormat;
 }
 
@@ -101,7 +101,7 @@ function makeEntry<K extends TrackedKind>(kind: K, namespace: string, http: Kube
     resource: resourceName(kind),
     namespace,
     ...(o.clock ? { clock: o.clock } : {}),
-    ...((o.wire ?? 'json') === 'protobuf' ? { protobuf: RESOURCES[kind].protobuf, onMalformed: (error: string) => log.warn('skipping malformed object', { resource: description, error }) } : {}),
+    ...((o.wire ?? 'protobuf') === 'protobuf' ? { protobuf: RESOURCES[kind].protobuf, onMalformed: (error: string) => log.warn('skipping malformed object', { resource: description, error }) } : {}),
   });
   const informer = new Informer<RecordByKind[K]>(lw, {
     project: RESOURCES[kind].project,

@@ -31,9 +31,10 @@ export type WorkloadTarget = Pick<WorkloadRef, 'kind' | 'namespace' | 'name'>;
  * `config` (other template fields), `restart` (only `kubectl.kubernetes.io/restartedAt` changed),
  * `rollback` (the template equals an earlier release's, and the latest release with it did not fail —
  * re-applying a template whose latest release failed is named by its difference like any other
- * change; see `Release.rollbackTo`).
+ * change; see `Release.rollbackTo`), `canary-promote` (a `rollscope canary` promotion: the
+ * change-cause names the canary and the images the release runs, canary-cause.ts).
  */
-export type Trigger = 'create' | 'image' | 'config' | 'restart' | 'rollback';
+export type Trigger = 'create' | 'image' | 'config' | 'restart' | 'rollback' | 'canary-promote';
 
 /**
  * Outcome is where a release's rollout ended up. `progressing` and `paused` are not final;

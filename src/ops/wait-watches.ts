@@ -1,4 +1,5 @@
 import { createClusterInformers, type ClusterInformers } from '../kube/cluster-informers.ts';
+import type { WireFormat } from '../kube/protobuf-wire.ts';
 import type { KubeHttp } from '../kube/client.ts';
 import { keyOf } from '../kube/keys.ts';
 import type { TrackedKind } from '../kube/resources.ts';
@@ -26,16 +27,19 @@ export interface Watches {
   records(): ClusterRecords;
 }
 
-/** buildWatches builds (without I/O) the watches for `targets`: their namespaces and only the kinds they need. */
-export function buildWatches(http: KubeHttp, targets: readonly WorkloadTarget[], logger: Logger, clock: Clock): Watches {
+/**
+ * buildWatches builds (without I/O) the watches for `targets`: their namespaces and only the kinds
+ * they need. `wire` is how they are read (protobuf unless told; JSON where the server has none).
+ */
+export function buildWatches(http: KubeHttp, targets: readonly WorkloadTarget[], logger: Logger, clock: Clock, wire: WireFormat = 'protobuf'): Watches {
   const namespaces = [...new Set(targets.map((t) => t.namespace))];
   const kinds = [...new Set(targets.map((t) => t.kind))];
   const helperKinds: TrackedKind[] = [...(kinds.includes('Deployment') ? (['ReplicaSet'] as const) : []), ...(kinds.some((k) => k !== 'Deployment') ? (['ControllerRevision'] as const) : []), 'Pod', 'Event'];
-  const helpers = createClusterInformers({ http, namespaces, kinds: helperKinds, logger, clock });
+  const helpers = createClusterInformers({ http, namespaces, kinds: helperKinds, logger, clock, wire });
   const workloads = new Map<WorkloadTarget['kind'], ClusterInformers>();
   for (const kind of kinds) {
     const ofKind = [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.namespace))];
-    workloads.set(kind, createClusterInformers({ http, namespaces: ofKind, kinds: [kind], logger, clock }));
+    workloads.set(kind, createClusterInformers({ http, namespaces: ofKind, kinds: [kind], logger, clock, wire }));
   }
   const all = [helpers, ...workloads.values()];
   return {

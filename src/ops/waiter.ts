@@ -1,4 +1,5 @@
 import type { ClusterAccess } from '../kube/kubeconfig.ts';
+import type { WireFormat } from '../kube/protobuf-wire.ts';
 import { createKubeHttp, type KubeHttp } from '../kube/client.ts';
 import { realClock, type Clock, type Instant } from '../lib/clock.ts';
 import { TrackerError, ERROR_CODES, type ErrorCode } from '../lib/errors.ts';
@@ -37,6 +38,8 @@ export interface WaitOptions {
   readonly pausedIsDone?: boolean;
   /** If unset, the real clock. */
   readonly clock?: Clock;
+  /** How the watched kinds are read (`--wire`). If unset, protobuf (JSON where the server has none). */
+  readonly wire?: WireFormat;
   /** Aborting ends the wait early; the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /** Called after every re-evaluation with the current state of every workload (renderers dedupe). */
@@ -131,7 +134,7 @@ export async function waitForRollouts(options: WaitOptions): Promise<WaitResult>
       poke();
     }
   });
-  const watches = buildWatches(http, options.targets, logger, clock);
+  const watches = buildWatches(http, options.targets, logger, clock, options.wire);
   watches.onChange(poke);
   const running = watches.start(stop.signal);
   const onAbort = (): void => poke();

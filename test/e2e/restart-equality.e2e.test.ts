@@ -2,6 +2,8 @@
 // it, dropping its watches and forcing 410s leaves the same ledger as an uninterrupted run. A kill
 // never lands between a write of the day and the tracker recording it (fixtures/chaos.ts says why:
 // the author of a rollback, or of edits a resume activates, cannot be proven after the fact).
+// Both wire formats, at the cost of two days as before: the uninterrupted run reads JSON (and must
+// equal the expected day), the chaos run reads protobuf (and must equal the uninterrupted run).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +27,12 @@ async function settledView(url: () => string): Promise<{ view: string[]; release
   }, 20_000);
 }
 
-async function runDay(t: TestContext, chaos: boolean): Promise<{ view: string[]; releases: ReleaseJson[]; log: string } | undefined> {
+async function runDay(t: TestContext, chaos: boolean): Promise<{ view: string[]; releases: ReleaseJson[]; log: string; protobufWatches: number } | undefined> {
   const cluster = await startCluster(t, { speed: SPEED });
   if (!cluster) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'rollscope-restart-'));
-  const start = (): ReturnType<typeof startServe> => startServe({ kubeconfig: cluster.kubeconfig, db: `sqlite:${join(dir, 'ledger.db')}`, env: simClockEnv(cluster.sim) });
+  const wire = chaos ? 'protobuf' : 'json';
+  const start = (): ReturnType<typeof startServe> => startServe({ kubeconfig: cluster.kubeconfig, db: `sqlite:${join(dir, 'ledger.db')}`, env: simClockEnv(cluster.sim), args: ['--wire', wire] });
   const disturber = new Chaos(cluster.sim, start, SEED);
   try {
     if (chaos) {
@@ -43,12 +46,12 @@ async function runDay(t: TestContext, chaos: boolean): Promise<{ view: string[];
       await runScriptedDay(cluster);
       const result = await settledView(() => serve.url);
       await serve.stop();
-      return { ...result, log: 'uninterrupted' };
+      return { ...result, log: 'uninterrupted', protobufWatches: cluster.sim.accounting.protobuf({ verb: 'watch' }) };
     }
     const result = await settledView(() => disturber.current().url);
     const { kills, drops, expiries, deferred } = disturber.log;
     await disturber.current().stop();
-    return { ...result, log: `${kills} SIGKILLs (${deferred} deferred past a write), ${drops} watch drops, ${expiries} forced 410s` };
+    return { ...result, log: `${kills} SIGKILLs (${deferred} deferred past a write), ${drops} watch drops, ${expiries} forced 410s`, protobufWatches: cluster.sim.accounting.protobuf({ verb: 'watch' }) };
   } catch (e) {
     if (chaos) await disturber.current().kill().catch(() => undefined);
     throw e;
@@ -68,6 +71,8 @@ test('SIGKILLs, restarts, dropped watches and 410s leave the ledger of an uninte
   assert.ok(stormy);
   t.diagnostic(`chaos seed ${SEED}: ${stormy.log}`);
   assert.match(stormy.log, /^[1-9]\d* SIGKILLs/, 'the chaos killed the tracker at least once');
+  assert.equal(calm.protobufWatches, 0, 'the uninterrupted run watched over JSON');
+  assert.ok(stormy.protobufWatches > 0, 'the chaos run watched over protobuf');
 
   // Then both ledgers hold the same releases: nothing lost, nothing duplicated
   assert.deepEqual(stripExtras(canonicalDay(calm.releases)), [...EXPECTED_DAY].sort(byRow), 'the uninterrupted run holds the expected day');

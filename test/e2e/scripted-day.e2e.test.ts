@@ -1,4 +1,7 @@
 // Issue 3, "Done when" 1: a scripted day against the simulator yields exactly the expected releases.
+// The tracker reads protobuf here (the default); restart-equality.e2e.test.ts runs the same day over
+// JSON (its uninterrupted run, asserted equal to the expected day) and over protobuf (its chaos run),
+// so both wire formats are covered without running the day a third time.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +19,7 @@ test('a scripted day leaves exactly the expected releases in the ledger', { time
   if (!cluster) return;
   const dir = mkdtempSync(join(tmpdir(), 'rollscope-day-'));
   const db = `sqlite:${join(dir, 'ledger.db')}`;
-  const tracker = await startInProcessTracker(cluster.sim, cluster.kubeconfig, { db });
+  const tracker = await startInProcessTracker(cluster.sim, cluster.kubeconfig, { db, wire: 'protobuf' });
   t.after(async () => {
     await tracker.stop().catch(() => undefined);
     await cluster.stop();
@@ -30,6 +33,7 @@ test('a scripted day leaves exactly the expected releases in the ledger', { time
   assert.ok(web, 'the ledger knows Deployment day/web');
   const webEvents = await tracker.ledger.workloadEvents(web.workload.uid);
   await tracker.stop();
+  assert.ok(cluster.sim.accounting.protobuf({ verb: 'watch' }) > 0, 'the tracker watched over protobuf');
 
   // Then `rollscope history -o json` lists exactly the expected releases
   const out = await rollscope(['history', '-A', '-o', 'json', '--limit', '1000', '--db', db]);

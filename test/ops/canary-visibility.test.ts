@@ -88,6 +88,14 @@ test('a promoted and an aborted canary: ledger and API, notifications once per s
   const release = (await api(`/api/v1/releases/${promoted.promoteReleaseId}`)).body as { release: { changeCause: string; images: { image: string }[] } };
   assert.match(release.release.changeCause, new RegExp(`^canary-promote ${promoted.canary.id}`));
   assert.deepEqual(release.release.images.map((i) => i.image), ['web:2']);
+  // the release list names the promotion's trigger canary-promote and links it to the canary; the first release stays a create
+  type Listed = { id: string; trigger: string; canary: { id: string; href: string } | null };
+  const releases = ((await api('/api/v1/releases?namespace=cv-good&name=web')).body as { items: Listed[] }).items;
+  const byId = releases.find((r) => r.id === promoted.promoteReleaseId);
+  assert.deepEqual([byId?.trigger, byId?.canary?.id], ['canary-promote', promoted.canary.id], JSON.stringify(releases));
+  assert.deepEqual(releases.filter((r) => r.id !== promoted.promoteReleaseId).map((r) => [r.trigger, r.canary]), [['create', null]]);
+  const linked = (await api(byId!.canary!.href)).body as CanaryView;
+  assert.equal(linked.canary.id, promoted.canary.id, 'the link leads to the canary');
   const aborted = await until('the aborted canary', async () => ((await detail('cv-abort'))?.canary.state === 'aborted' ? (await detail('cv-abort'))! : undefined));
   assert.equal(aborted.canary.outcome, 'aborted');
   assert.match(aborted.canary.message, /aborted by /);

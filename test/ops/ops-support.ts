@@ -2,7 +2,7 @@
 // slow-but-healthy rollouts, the real kubectl, and the rollscope CLI as a child process. Children
 // are started with async spawn/execFile only: a synchronous call would block the event loop that
 // serves the simulator.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +88,8 @@ export async function startOpsCluster(t: TestContext, speed = 40): Promise<OpsCl
 /** Spawned is a running rollscope process. */
 export interface Spawned {
   readonly done: Promise<Run>;
+  /** The child process (tests that kill it: child.kill('SIGKILL')). */
+  readonly child: ChildProcess;
   /** when resolves (with the real time) once stderr matches `pattern`: e.g. the first progress line, which says the watches have synced. */
   when(pattern: RegExp, timeoutMs?: number): Promise<number>;
 }
@@ -113,6 +115,7 @@ export function spawnRollscope(c: OpsCluster, args: readonly string[]): Spawned 
   );
   return {
     done,
+    child,
     async when(pattern, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(stderr)) {

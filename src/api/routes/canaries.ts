@@ -1,13 +1,11 @@
 import type { Hono } from 'hono';
 import type { CanaryEntry } from '../../canary/ledger.ts';
+import { promotionOf } from '../../model/canary-cause.ts';
 import { toCanarySummaryView, toCanaryView } from '../../model/view/canary-view.ts';
 import type { ApiDeps } from '../deps.ts';
 import { parseOrProblem, parseQuery, sendProblem, type ApiEnv } from '../http.ts';
 import { problem } from '../problem.ts';
 import { canariesQuery, canaryQuery, objectPath } from '../schemas.ts';
-
-/** PROMOTE_CAUSE starts the change-cause the canary's promotion writes on the stable (canary/plan.ts). */
-const PROMOTE_CAUSE = 'canary-promote ';
 
 /**
  * registerCanaryRoutes adds the canary reads (viewer, see exposure.ts), from the ledger:
@@ -47,7 +45,7 @@ export function registerCanaryRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
       return sendProblem(c, problem(404, 'NOT_FOUND', `no canary${q.value.id ? ` ${q.value.id}` : ''} of deployment ${ns}/${name} in the ledger${cluster ? ` of cluster ${cluster}` : ''}`, { hint: 'list canaries with GET /api/v1/canaries; start one with rollscope canary deployment/NAME --image CONTAINER=IMAGE', instance: c.req.path }));
     const page = entry.outcome === 'promoted' ? await deps.ledger.queryReleases({ cluster: entry.cluster, namespaces: [ns], kind: 'Deployment', name, limit: 200 }) : null;
     // by the change-cause the promotion wrote (not by time: the canary's times are its driver's clock, the release's the tracker's)
-    const promote = page?.items.find((r) => r.changeCause?.startsWith(`${PROMOTE_CAUSE}${entry.id}`) === true);
+    const promote = page?.items.find((r) => promotionOf(r.changeCause, r.images)?.id === entry.id);
     return c.json(toCanaryView(entry, promote?.id ?? null));
   });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ZERO_COUNTERS, type Counters, type Measurement } from '../record.ts';
-import { assessStep, count, isNoDataRetry, judge, type RawMeasurement } from './judge.ts';
+import { assessStep, count, isNoDataRetry, judge, NO_DATA_PROBES_PER_INTERVAL, NO_DATA_RETRY_MS, noDataRetryMs, type RawMeasurement } from './judge.ts';
 import { validateAnalysis, type Analysis } from './schema.ts';
 
 function analysis(doc: unknown): Analysis {
@@ -104,4 +104,18 @@ test('no data: retried without being recorded until one interval after the last 
   const m: Measurement = { ...judge(SR, raw({ value: null }), A.trafficFloor, 0, 11_000) };
   const c = { 'success-rate': count(undefined, m), 'latency-p99': { ...ZERO_COUNTERS, successes: 2, lastAt: 11_000 } };
   assert.deepEqual(assessStep(A, c, [m], 0, 1_000, 12_000), { kind: 'measure', metrics: ['success-rate'] });
+});
+
+test('no-data retries are bounded per interval: every second for short intervals, a quarter interval for long ones', () => {
+  const a = (interval: string): Analysis => {
+    const r = validateAnalysis({ metrics: [{ name: 'sr', builtin: 'success-rate', successCondition: 'result >= 0.99', interval }, { name: 'p99', builtin: 'latency-p99', successCondition: 'result <= 0.5', interval: '20m' }] });
+    assert.ok(r.ok);
+    return r.value;
+  };
+  assert.equal(noDataRetryMs(a('3s'), ['sr']), NO_DATA_RETRY_MS);
+  assert.equal(noDataRetryMs(a('2m'), ['sr']), 30_000);
+  assert.equal(noDataRetryMs(a('2m'), ['sr', 'p99']), 30_000, 'the shortest of the metrics retried');
+  assert.equal(noDataRetryMs(a('2m'), ['p99']), 300_000);
+  // per interval at most NO_DATA_PROBES_PER_INTERVAL retries, whatever its length
+  for (const i of ['4s', '1m', '10m']) assert.ok(a(i).metrics[0]!.intervalMs / noDataRetryMs(a(i), ['sr']) <= NO_DATA_PROBES_PER_INTERVAL);
 });

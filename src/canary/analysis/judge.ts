@@ -66,15 +66,27 @@ export function judge(m: MetricSpec, raw: RawMeasurement, floor: number, step: n
 
 /**
  * NO_DATA_RETRY_MS: while a metric finds no data (hasNoData: its series absent, NaN, or fewer than
- * the two scrapes rate() needs), it is measured again this often (about one scrape) instead of once
- * per interval, and such a measurement is counted (as inconclusive) only once per interval — the
+ * the two scrapes rate() needs), it is measured again sooner than once per interval — every
+ * noDataRetryMs (at least this, about one scrape; at most NO_DATA_PROBES_PER_INTERVAL times per
+ * interval) — and such a measurement is counted (as inconclusive) only once per interval: the
  * first time one interval after the previous counted measurement (or after reachedAt +
  * initialDelay), the others are retries that are not recorded (isNoDataRetry). So a canary's first
- * judged measurement comes within a scrape or so of its data reaching Prometheus, not up to an
- * interval later, while no traffic at all still counts one inconclusive per interval and pauses
- * the canary after the same time as with a fixed cadence.
+ * judged measurement comes within a scrape (short intervals) or a quarter interval (long ones) of
+ * its data reaching Prometheus, not up to an interval later, while no traffic at all still counts
+ * one inconclusive per interval and pauses the canary after the same time as with a fixed cadence.
+ * The number of retries per interval is bounded, so a step without data costs Prometheus and the
+ * API server the same per interval whether the interval is 3 s or 5 min (bench/canary.bench.ts).
  */
 export const NO_DATA_RETRY_MS = 1000;
+/** NO_DATA_PROBES_PER_INTERVAL bounds the no-data retries per interval (see NO_DATA_RETRY_MS). */
+export const NO_DATA_PROBES_PER_INTERVAL = 4;
+
+/** noDataRetryMs is how long to wait before measuring `metrics` again after none of them found data. */
+export function noDataRetryMs(a: Analysis, metrics: readonly string[]): number {
+  let ms = Number.POSITIVE_INFINITY;
+  for (const m of a.metrics) if (metrics.includes(m.name)) ms = Math.min(ms, Math.max(NO_DATA_RETRY_MS, Math.ceil(m.intervalMs / NO_DATA_PROBES_PER_INTERVAL)));
+  return ms === Number.POSITIVE_INFINITY ? NO_DATA_RETRY_MS : ms;
+}
 
 /** hasNoData tells whether an inconclusive measurement lacked data (a series absent or NaN) rather than traffic or a decision. */
 export function hasNoData(m: MetricSpec, x: Measurement, floor: number): boolean {
@@ -128,7 +140,7 @@ function lastOf(ms: readonly Measurement[], metric: string, step: number): Measu
  * step's replicas were ready): the first at reachedAt + initialDelay (its rate window may reach
  * back before the step: that is still the canary's own data), then one interval after the previous
  * counted one — all persisted, so a restart keeps the cadence. While a metric finds no data it is
- * due at once: the shell retries every NO_DATA_RETRY_MS (see there).
+ * due at once: the shell retries every noDataRetryMs (see NO_DATA_RETRY_MS).
  */
 export function assessStep(a: Analysis, counters: Readonly<Record<string, Counters>>, measurements: readonly Measurement[], step: number, reachedAt: Instant, now: Instant): Assessment {
   for (const m of a.metrics) {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
@@ -6,12 +6,15 @@ import { ulid } from 'ulid';
 import { defaultAnalysis, validateAnalysis } from '../../canary/analysis/schema.ts';
 import { imagesOf, preflightProblems, type ServiceRef } from '../../canary/manifests.ts';
 import { findCanary } from '../../canary/plan.ts';
-import { proposeCanary } from '../../canary/propose.ts';
-import { COMMAND_ANNOTATION, encodeCommand, isFinal, type CanaryRecord, type CanaryStatus, type CommandVerb } from '../../canary/record.ts';
+import { proposeCanary, publicPrometheusUrl } from '../../canary/propose.ts';
+import { ACTIVE_LABEL, COMMAND_ANNOTATION, encodeCommand, isFinal, type CanaryRecord, type CanaryStatus, type CommandVerb } from '../../canary/record.ts';
 import { splitReplicas } from '../../canary/split.ts';
 import { buildSteps, formatSteps } from '../../canary/steps.ts';
 import { exitCodeOfCanary, observeCanary, runCanary, type CanaryEvent, type CanaryRunOutcome } from '../../controllers/canary/controller.ts';
+import { driverLeaseName, freshHolder } from '../../controllers/canary/heartbeat.ts';
 import { migrationApi, type MigrationApi } from '../../controllers/migration/api.ts';
+import type { KubeClient } from '../../kube/api-client.ts';
+import { leaseLock } from '../../kube/lease.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import { nameOfObj } from '../../migration/manifests.ts';
 import { readLabels } from '../../migration/selector.ts';
@@ -32,6 +35,9 @@ export interface CanaryFlags extends ClusterFlags {
   readonly timeout: string;
   readonly lease: string;
   readonly poll: string;
+  readonly leaseNamespace: string;
+  readonly leaseName: string;
+  readonly attachGrace: string;
   readonly output?: string;
 }
 
@@ -138,9 +144,10 @@ export async function runCanaryCommand(args: readonly string[], flags: CanaryFla
       return 0;
     }
     const cmd = { verb, id: ulid(), at: Date.now(), by: `${process.env.USER ?? 'user'}@${hostname()}` };
-    const answer = await api.send({ method: 'PATCH', path: `/apis/apps/v1/namespaces/${ns}/deployments/${name}`, patchType: 'merge', body: { metadata: { annotations: { [COMMAND_ANNOTATION]: encodeCommand(cmd) } } } }, signal);
+    // the label makes a leading serve look at it again (a retry of a finished canary)
+    const answer = await api.send({ method: 'PATCH', path: `/apis/apps/v1/namespaces/${ns}/deployments/${name}`, patchType: 'merge', body: { metadata: { labels: { [ACTIVE_LABEL]: 'true' }, annotations: { [COMMAND_ANNOTATION]: encodeCommand(cmd) } } } }, signal);
     if (answer !== 'ok') throw new TrackerError('CONFLICT', `could not record ${verb} on deployment ${ns}/${name}: ${answer}`, { hint: 'retry the command' });
-    const driven = !isFinal(found.status.phase) && found.status.holderUntil > Date.now();
+    const driven = (!isFinal(found.status.phase) && found.status.holderUntil > Date.now()) || (await leadingServe(conn.client, flags, signal)) !== null;
     if (format === 'json') process.stdout.write(`${JSON.stringify({ command: cmd, canary: found.record.id, driven })}\n`);
     else process.stderr.write(`${verb} requested for canary ${found.record.id} of deployment ${ns}/${name}; ${driven ? `driver ${found.status.holder} acts on it` : `no driver is running: run rollscope canary deployment/${name} -n ${ns} to act on it`}\n`);
     return 0;
@@ -174,9 +181,14 @@ export async function runCanaryCommand(args: readonly string[], flags: CanaryFla
     const problems = preflightProblems(obs.stable, images, services);
     if (problems.length > 0) throw new TrackerError('INVALID', `cannot start a canary: ${problems.join('; ')}`, { subject: `deployment/${name}`, hint: 'see "Canary releases" in the README' });
     if (Object.entries(images).every(([c, i]) => imagesOf(obs.stable)[c] === i)) throw new TrackerError('USAGE', `deployment ${ns}/${name} already runs ${Object.values(images).join(', ')}`, { subject: '--image', hint: 'give the new image' });
-    proposed = proposeCanary({ id: ulid(), stable: obs.stable, images, steps: steps.value, analysis, baseline: flags.baseline === true, services, hpaReplicas: await hpaReplicas(api, ns, name, signal), now: Date.now() });
+    proposed = proposeCanary({ id: ulid(), stable: obs.stable, images, steps: steps.value, analysis, baseline: flags.baseline === true, services, hpaReplicas: await hpaReplicas(api, ns, name, signal), prometheus: flags.prometheus ?? null, now: Date.now() });
+    if (flags.prometheus !== undefined && publicPrometheusUrl(flags.prometheus).hadCredentials)
+      process.stderr.write(`warning: the canary records ${proposed.prometheus} without the credentials of --prometheus (never stored on the cluster): another driver (a leading rollscope serve, a rerun) queries it without them\n`);
     process.stderr.write(`canary ${proposed.id} of deployment ${ns}/${name}: ${formatSteps(steps.value)} over ${proposed.total} replicas${proposed.service ? ` behind service ${proposed.service}` : ' (no Service found)'}; Ctrl-C detaches\n`);
   }
+  // A leading serve (its heartbeat is fresh) drives the canary; this process only records it and attaches.
+  const serve = await leadingServe(conn.client, flags, signal);
+  if (serve !== null) process.stderr.write(`rollscope serve ${serve} leads: it drives the canary; attaching to show its progress (Ctrl-C detaches)\n`);
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   let outcome: CanaryRunOutcome;
@@ -190,6 +202,7 @@ export async function runCanaryCommand(args: readonly string[], flags: CanaryFla
       pollMs,
       signal,
       onEvent: (e) => process.stderr.write(line(e)),
+      ...(serve !== null ? { attachGraceMs: parseDurationFlag(flags.attachGrace, '--attach-grace') } : {}),
     });
   } finally {
     process.off('SIGINT', onSigint);
@@ -197,6 +210,20 @@ export async function runCanaryCommand(args: readonly string[], flags: CanaryFla
   if (format === 'json') process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
   else process.stdout.write(`${outcome.namespace}/${outcome.name}: ${outcome.result.toUpperCase()} — ${outcome.reason}${outcome.hint && outcome.result !== 'promoted' ? `\n  next: ${outcome.hint}` : ''}\n`);
   return exitCodeOfCanary(outcome.result);
+}
+
+/**
+ * leadingServe is the identity of the rollscope serve whose canary heartbeat (controllers/canary/
+ * heartbeat.ts; Lease `<--lease-name>-canary` in --lease-namespace, the same flags and variables as
+ * serve's) is fresh, or null — also when the Lease cannot be read (then this process drives, which
+ * is safe: drivers act only under the canary's claim).
+ */
+async function leadingServe(client: KubeClient, flags: CanaryFlags, signal: AbortSignal): Promise<string | null> {
+  try {
+    return freshHolder(await leaseLock(client, flags.leaseNamespace, driverLeaseName(flags.leaseName)).get(signal), Date.now());
+  } catch {
+    return null;
+  }
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -217,6 +244,10 @@ export function registerCanary(program: Command): void {
     .option('--timeout <duration>', 'stop waiting after this long (exit 2; the canary stays where it is)', '30m')
     .option('--lease <duration>', 'how long this driver\'s claim holds without renewal', '15s')
     .option('--poll <duration>', 'how often a paused or waiting canary is looked at again', '1s')
+    // the same flags and variables as serve's, so one environment points both at the same Lease
+    .addOption(new Option('--lease-namespace <ns>', 'namespace of rollscope serve\'s leader Lease: a fresh `<lease-name>-canary` Lease there means serve drives canaries, and this command attaches').env('ROLLSCOPE_LEASE_NAMESPACE').default('default'))
+    .addOption(new Option('--lease-name <name>', 'name of rollscope serve\'s leader Lease').env('ROLLSCOPE_LEASE_NAME').default('rollscope'))
+    .option('--attach-grace <duration>', 'when attached to a serve: drive the canary here if no driver has claimed it for this long', '10s')
     .option('-o, --output <format>', 'result format: text or json', 'text');
   addClusterOptions(cmd).action(async (args: string[], flags: CanaryFlags) => {
     process.exitCode = await runCanaryCommand(args, flags);

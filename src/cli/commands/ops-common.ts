@@ -1,4 +1,6 @@
 import type { ClusterAccess } from '../../kube/kubeconfig.ts';
+import type { WireFormat } from '../../kube/protobuf-wire.ts';
+import { wireOption } from '../wire-flag.ts';
 import type { Command } from 'commander';
 import { loadKubeConfig } from '../../kube/client.ts';
 import { TrackerError } from '../../lib/errors.ts';
@@ -24,6 +26,7 @@ export interface WaitFlags {
   readonly failFast?: string;
   readonly grace?: string;
   readonly output?: string;
+  readonly wire?: WireFormat;
 }
 
 /** Connection is a loaded kubeconfig, the namespace to act in, and a client. */
@@ -53,7 +56,8 @@ export function addWaitOptions(cmd: Command, withOutput = true): Command {
   cmd
     .option('--timeout <duration>', 'give up after this long (exit 2), e.g. 90s, 10m', goDuration(DEFAULT_WAIT_TIMEOUT_MS))
     .option('--fail-fast <rules>', 'which diagnoses fail the rollout and after how long, e.g. ImagePullFailed=0s,Unschedulable=1m,ReadinessFailing=never (none = no rules)')
-    .option('--grace <duration>', 'how long a workload missing at the start may take to appear before it counts as not found (exit 4)', '0s');
+    .option('--grace <duration>', 'how long a workload missing at the start may take to appear before it counts as not found (exit 4)', '0s')
+    .addOption(wireOption());
   if (withOutput) cmd.option('-o, --output <format>', 'result format: text or json', 'text');
   return cmd;
 }
@@ -96,7 +100,7 @@ export async function runWait(kubeConfig: ClusterAccess, targets: readonly Workl
   const format = parseOutput(flags.output);
   const rules = parseRules(flags.failFast);
   const display = displayFor(process.stderr);
-  const result = await waitForRollouts({ kubeConfig, targets, timeoutMs, notFoundGraceMs, ...(rules ? { rules } : {}), pausedIsDone, onUpdate: (s) => display.update(s) });
+  const result = await waitForRollouts({ kubeConfig, targets, timeoutMs, notFoundGraceMs, ...(rules ? { rules } : {}), pausedIsDone, ...(flags.wire ? { wire: flags.wire } : {}), onUpdate: (s) => display.update(s) });
   display.finish();
   const human = humanResult(result);
   process.stdout.write(format === 'json' ? jsonResult(result) : human.stdout);

@@ -1,4 +1,6 @@
 import type { Command} from 'commander';
+import type { WireFormat } from '../../kube/protobuf-wire.ts';
+import { wireOption } from '../wire-flag.ts';
 import { Option } from 'commander';
 import { jsonLogger } from '../../lib/log.ts';
 import { addEnvTwins } from '../env-twins.ts';
@@ -30,6 +32,7 @@ interface ServeFlags {
   readonly renewDeadline: string;
   readonly retryPeriod: string;
   readonly apiOnly?: boolean;
+  readonly wire: WireFormat;
 }
 
 /** SERVICE_ACCOUNT_NAMESPACE is where a pod finds its own namespace (the default --lease-namespace in a cluster). */
@@ -94,6 +97,7 @@ export function registerServe(program: Command): void {
     .option('--retry-period <duration>', 'leader election: how often to try to acquire or renew', '2s')
     .option('--health-probe-bind-address <host:port>', 'also serve bare /healthz and /readyz, without a token, on this address (for the kubelet\'s probes; e.g. 0.0.0.0:8081)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .addOption(wireOption())
     .action(async (flags: ServeFlags) => {
       const logger = jsonLogger({ level: flags.logLevel });
       const watchDownThresholdMs = parseDurationFlag(flags.watchDownAfter, '--watch-down-after');
@@ -131,7 +135,9 @@ export function registerServe(program: Command): void {
           config,
           logger,
           watchDownThresholdMs,
+          wire: flags.wire,
           ...(leaderElection ? { leaderElection } : {}),
+          canaryDriver: { leaseNamespace: flags.leaseNamespace ?? defaultLeaseNamespace(), leaseName: flags.leaseName },
           ...(flags.healthProbeBindAddress ? { healthProbeListen: flags.healthProbeBindAddress } : {}),
           ...(clock ? { clock } : {}),
         });

@@ -1,7 +1,8 @@
 import { analysisOf, findCanary, measurementWrite, nextStep, type Driver, type Observed, type Step } from '../../canary/plan.ts';
 import type { CanaryRecord, CanaryStatus } from '../../canary/record.ts';
 import { realClock, type Clock } from '../../lib/clock.ts';
-import { waitForRollouts } from '../../ops/waiter.ts';
+import { FIRST_SYNC_DEADLINE_MS, waitForRollouts } from '../../ops/waiter.ts';
+import { isTrackerError } from '../../lib/errors.ts';
 import type { PrometheusClient } from '../../prometheus/client.ts';
 import type { FailFastRules } from '../../track/status/fail-fast.ts';
 import { stringField, type Unstructured } from '../../track/status/fields.ts';
@@ -43,6 +44,13 @@ export interface CanaryRunOptions {
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: CanaryEvent) => void;
+  /**
+   * Attach instead of drive (a `serve` leads, heartbeat.ts): a proposed canary is recorded
+   * unclaimed for that driver to pick up, and the run only follows the driver's progress, never
+   * writing a step. If the canary stays unclaimed this long (no driver picked it up, or its driver
+   * died and nobody took over), the run drives it itself from then on. Unset: drive.
+   */
+  readonly attachGraceMs?: number;
 }
 
 /** CanaryRunResult is how a run ended. */
@@ -125,6 +133,8 @@ export async function runCanary(namespace: string, name: string, o: CanaryRunOpt
     return waitForChange(o.api, namespace, name, rv, Math.max(1, Math.min(ms, deadline - clock.now())), signal).catch(() => undefined);
   };
 
+  let attaching = o.attachGraceMs !== undefined;
+  let unclaimedSince: number | null = null;
   for (;;) {
     if (signal.aborted) return end('detached', 'detached; the canary stays where it is until a driver continues it', `rerun rollscope canary deployment/${name} (or let rollscope serve drive it)`);
     const obs = await observeCanary(api, namespace, name, clock.now, signal);
@@ -137,6 +147,32 @@ export async function runCanary(namespace: string, name: string, o: CanaryRunOpt
     if (step.kind === 'idle') return end('idle', step.reason, `start one: rollscope canary deployment/${name} --image CONTAINER=IMAGE`);
     if (step.kind === 'blocked') return end(obs.stable === null ? 'not-found' : 'blocked', step.reason, step.hint);
     if (clock.now() >= deadline) return end('timeout', `timed out after ${Math.round(o.timeoutMs / 1000)} s: ${step.kind === 'paused' ? step.reason : step.describe}`, `the canary stays where it is; rerun rollscope canary deployment/${name} to continue, or promote/abort it`);
+    if (attaching) {
+      if (step.kind === 'write' && step.name === 'start') {
+        // recorded unclaimed (holder '', claim already over): the leading driver claims it on its next look
+        const start = nextStep({ ...input, driver: { id: '', leaseMs: 0 } });
+        if (start.kind === 'write') {
+          emit('write', `${start.describe}, for the leading rollscope serve to drive`);
+          if ((await api.send(start.call, signal)) === 'ok') proposed = null;
+        }
+        continue;
+      }
+      if (step.kind === 'held') {
+        unclaimedSince = null;
+        emit('info', `${step.by}: ${found!.status.message}`);
+        await watchNap(obs, step.until - clock.now() + 50);
+        continue;
+      }
+      unclaimedSince ??= clock.now();
+      if (clock.now() - unclaimedSince < o.attachGraceMs!) {
+        emit('info', `waiting for the leading rollscope serve to pick up canary ${id ?? ''}`);
+        await watchNap(obs, Math.min(1000, unclaimedSince + o.attachGraceMs! - clock.now()));
+        continue;
+      }
+      attaching = false;
+      emit('warning', `no driver picked up canary ${id ?? ''} within ${Math.round(o.attachGraceMs! / 1000)} s (is namespace ${namespace} in serve's scope?); driving it from here`);
+      continue;
+    }
     switch (step.kind) {
       case 'write': {
         emit('write', step.describe);
@@ -158,7 +194,7 @@ export async function runCanary(namespace: string, name: string, o: CanaryRunOpt
         for (const m of ms) emit('measure', `${m.verdict}: ${m.reason}`);
         const w = measurementWrite(input, ms);
         if (w !== null && w.kind === 'write') await api.send(w.call, signal);
-        else if (w !== null && w.kind === 'sleep') await nap(w.until - clock.now());
+        else if (w !== null && w.kind === 'sleep') await watchNap(obs, w.until - clock.now()); // a command wakes it at once
         break;
       }
       case 'wait': {
@@ -168,6 +204,9 @@ export async function runCanary(namespace: string, name: string, o: CanaryRunOpt
           const budget = Math.max(1, Math.min(deadline - clock.now(), o.driver.leaseMs / 2));
           const r = await waitForRollouts({ http: o.api.client.http, targets: [{ kind: 'Deployment', namespace, name: target }], timeoutMs: budget, notFoundGraceMs: 5_000, ...(o.rules ? { rules: o.rules } : {}), clock, signal }).catch((e: unknown) => {
             if (signal.aborted) return null;
+            // a wait shorter than the waiter's first-sync deadline is cut to renew the claim, not a
+            // sign of an unavailable API server: observe again (the reads say if it is down)
+            if (isTrackerError(e) && e.code === 'KUBE_UNAVAILABLE' && budget < FIRST_SYNC_DEADLINE_MS) return null;
             throw e;
           });
           const wl = r?.workloads[0];

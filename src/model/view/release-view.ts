@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Instant } from '../../lib/clock.ts';
 import { rfc3339Millis } from '../../lib/timestamps.ts';
 import { DIAGNOSIS_CODES } from '../diagnosis.ts';
+import { parsePromoteCause } from '../canary-cause.ts';
 import { OUTCOMES } from '../outcome.ts';
 import { PHASE_NAMES, type Release, type ReleaseEvent, type Trigger, type WorkloadKind, type WorkloadRef } from '../release.ts';
 
@@ -18,7 +19,7 @@ import { PHASE_NAMES, type Release, type ReleaseEvent, type Trigger, type Worklo
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const satisfies readonly WorkloadKind[];
 
 /** TRIGGERS are the reasons a pod template changed (see model/release.ts Trigger). */
-export const TRIGGERS = ['create', 'image', 'config', 'restart', 'rollback'] as const satisfies readonly Trigger[];
+export const TRIGGERS = ['create', 'image', 'config', 'restart', 'rollback', 'canary-promote'] as const satisfies readonly Trigger[];
 
 // Compile-time checks that the lists above name every Trigger and WorkloadKind.
 const _everyTrigger: readonly (typeof TRIGGERS)[number][] = [] as Trigger[];
@@ -84,6 +85,10 @@ export const releaseView = z
     replicas: z.strictObject({ desired: z.number().int(), updated: z.number().int(), ready: z.number().int(), available: z.number().int() }),
     events: z.array(releaseEventView),
     backfilled: z.boolean(),
+    canary: z
+      .strictObject({ id: z.string(), href: z.string().describe('the canary in the API: /api/v1/canaries/{namespace}/{name}?id={id}') })
+      .nullable()
+      .describe('for a release with trigger canary-promote: the canary it promoted; else null'),
   })
   .describe('A release: one activation of a pod template on a workload');
 
@@ -140,5 +145,12 @@ export function toReleaseView(r: Release): ReleaseView {
     replicas: { desired: r.replicas.desired, updated: r.replicas.updated, ready: r.replicas.ready, available: r.replicas.available },
     events: r.events.map(toReleaseEventView),
     backfilled: r.backfilled,
+    canary: canaryLinkOf(r),
   };
+}
+
+/** canaryLinkOf links a canary-promote release to its canary (model/canary-cause.ts); null for every other release. */
+function canaryLinkOf(r: Release): { id: string; href: string } | null {
+  const p = r.trigger === 'canary-promote' ? parsePromoteCause(r.changeCause) : null;
+  return p === null ? null : { id: p.id, href: `/api/v1/canaries/${encodeURIComponent(r.workload.namespace)}/${encodeURIComponent(r.workload.name)}?id=${encodeURIComponent(p.id)}` };
 }

@@ -8,6 +8,8 @@ export interface UsageRow {
   readonly requests: number;
   /** Response body bytes sent (for watches: every byte streamed so far). */
   readonly bytes: number;
+  /** Responses sent as Kubernetes protobuf (for watches: streams), the rest being JSON or text. */
+  readonly protobuf: number;
 }
 
 /**
@@ -16,12 +18,12 @@ export interface UsageRow {
  * then only WATCHes"). Non-resource requests (discovery, /version) are counted under resource ''.
  */
 export class RequestAccounting {
-  readonly #rows = new Map<string, { verb: Verb; resource: ResourceName; requests: number; bytes: number }>();
+  readonly #rows = new Map<string, { verb: Verb; resource: ResourceName; requests: number; bytes: number; protobuf: number }>();
 
-  #row(verb: Verb, resource: ResourceName): { verb: Verb; resource: ResourceName; requests: number; bytes: number } {
+  #row(verb: Verb, resource: ResourceName): { verb: Verb; resource: ResourceName; requests: number; bytes: number; protobuf: number } {
     const key = `${verb} ${resource}`;
     let row = this.#rows.get(key);
-    if (!row) this.#rows.set(key, (row = { verb, resource, requests: 0, bytes: 0 }));
+    if (!row) this.#rows.set(key, (row = { verb, resource, requests: 0, bytes: 0, protobuf: 0 }));
     return row;
   }
 
@@ -33,6 +35,16 @@ export class RequestAccounting {
   /** countBytes adds response bytes to a verb and resource. */
   countBytes(verb: Verb, resource: ResourceName, bytes: number): void {
     this.#row(verb, resource).bytes += bytes;
+  }
+
+  /** countProtobuf records one response (or watch stream) sent as Kubernetes protobuf. */
+  countProtobuf(verb: Verb, resource: ResourceName): void {
+    this.#row(verb, resource).protobuf++;
+  }
+
+  /** protobuf sums the responses sent as protobuf, optionally of one verb and/or resource. */
+  protobuf(filter: { readonly verb?: Verb; readonly resource?: ResourceName } = {}): number {
+    return this.rows(filter).reduce((n, r) => n + r.protobuf, 0);
   }
 
   /** requests sums requests, optionally of one verb and/or resource. */

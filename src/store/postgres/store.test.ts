@@ -54,11 +54,12 @@ if ('skip' in server) {
             { filter: { namespaces: ['ns3'] }, sorted: false },
             { filter: { namespaces: ['ns3'], cursor }, sorted: false },
             { filter: { namespaces: ['ns3'], name: 'w3' }, sorted: false },
+            { filter: { namespaces: ['ns3'], outcomes: ['progressing' as const] }, sorted: false },
           ];
           for (const { filter, sorted } of cases) {
             const q = postgresHistoryQuery(filter);
             const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${q.sql}`, [...q.params])).rows.map((r) => r['QUERY PLAN']).join('\n');
-            assert.match(plan, /Index Scan (Backward )?(using|on) releases_(started|ns_started|ns_name_started)/, `${JSON.stringify(filter)}:\n${plan}`);
+            assert.match(plan, /Index Scan (Backward )?(using|on) releases_(started|ns_started|ns_name_started|ns_outcome_started)/, `${JSON.stringify(filter)}:\n${plan}`);
             assert.doesNotMatch(plan, /Seq Scan/, `${JSON.stringify(filter)}:\n${plan}`);
             if (sorted) assert.doesNotMatch(plan, /Sort/, `${JSON.stringify(filter)}:\n${plan}`);
           }

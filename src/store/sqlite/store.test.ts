@@ -38,6 +38,8 @@ describe('sqlite ledger specifics', () => {
         { name: 'one namespace', filter: { namespaces: ['ns1'] }, index: 'releases_ns' },
         { name: 'one workload by name', filter: { namespaces: ['ns1'], name: 'w1' }, index: 'releases_ns' },
         { name: 'next page', filter: { namespaces: ['ns1'], cursor: Buffer.from('[1,"r9"]').toString('base64url') }, index: 'releases_ns' },
+        { name: 'one namespace, one outcome', filter: { namespaces: ['ns1'], outcomes: ['progressing'] }, index: 'releases_ns_outcome_started' },
+        { name: 'one namespace, one outcome, next page', filter: { namespaces: ['ns1'], outcomes: ['progressing'], cursor: Buffer.from('[1,"r9"]').toString('base64url') }, index: 'releases_ns_outcome_started' },
       ] as const;
       for (const row of rows) {
         const { sql, params } = historyQuery(row.filter);

@@ -2,6 +2,7 @@ import type { Instant } from '../../lib/clock.ts';
 import type { ContainerImage, Actor, Outcome, Phases, Release, ReleaseId, Trigger, WorkloadRef } from '../../model/release.ts';
 import type { Diagnosis } from '../../model/diagnosis.ts';
 import type { PodTemplateRecord } from '../../model/records.ts';
+import { promotionOf } from '../../model/canary-cause.ts';
 import { releaseIdFor } from './identity.ts';
 
 /** imagesOf lists a template's images, init containers first (as the kubelet starts them). */
@@ -42,7 +43,8 @@ export function buildRelease(d: ReleaseDraft): Release {
     releaseNumber: d.releaseNumber,
     revision,
     templateHash: d.template.fingerprint,
-    trigger: d.trigger,
+    // a canary's promotion is named so whatever the template diff says (model/canary-cause.ts)
+    trigger: promotionOf(d.changeCause, imagesOf(d.template)) !== null ? 'canary-promote' : d.trigger,
     images: imagesOf(d.template),
     actor: d.actor,
     changeCause: d.changeCause,

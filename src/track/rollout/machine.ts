@@ -1,5 +1,6 @@
 import type { Instant } from '../../lib/clock.ts';
 import { assertNever } from '../../lib/assert-never.ts';
+import { promotionOf } from '../../model/canary-cause.ts';
 import type { Diagnosis } from '../../model/diagnosis.ts';
 import type { EventRecord } from '../../model/records.ts';
 import type { ContainerImage, Outcome, PhaseName, Release } from '../../model/release.ts';
@@ -151,6 +152,8 @@ function onActor(state: RolloutState, e: Extract<RolloutEvent, { kind: 'actorObs
     ...r,
     actor: betterActor ? e.actor : r.actor,
     changeCause: betterCause ? e.changeCause : r.changeCause,
+    // a cause learned late can still name the release a canary's promotion (model/canary-cause.ts)
+    trigger: betterCause && promotionOf(e.changeCause, r.images) !== null ? 'canary-promote' : r.trigger,
     phases: earlier ? { ...r.phases, templateObserved: e.observedAt } : r.phases,
   };
   const effects: Effect[] = [];

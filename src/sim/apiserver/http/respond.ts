@@ -32,6 +32,7 @@ export function sendProtobuf(call: ApiCall, code: number, body: Buffer): void {
   call.res.writeHead(code, { ...PF_HEADERS, 'Content-Type': PROTOBUF_CONTENT_TYPE, 'Content-Length': String(body.length) });
   call.res.end(body);
   call.state.accounting.countBytes(call.verb, call.route.info.key, body.length);
+  call.state.accounting.countProtobuf(call.verb, call.route.info.key);
 }
 
 /** toSimApiError turns anything thrown by a handler into the Status the server answers. */

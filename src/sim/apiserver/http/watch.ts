@@ -64,6 +64,7 @@ export function serveWatch(call: ApiCall): void {
 
   res.writeHead(200, { 'Content-Type': format === 'protobuf' ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
+  if (format === 'protobuf') state.accounting.countProtobuf('watch', key);
   const write = (line: Buffer): void => {
     state.accounting.countBytes('watch', key, line.length);
     res.write(line);

@@ -1,0 +1,168 @@
+// `npm run bench -- ledger-scale` (or `node bench/ledger-scale.bench.ts`): the ledger at the size a
+// busy platform reaches in a year. Fills SQLite and PostgreSQL with BENCH_LEDGER_RELEASES releases
+// (default 1,000,000) across releases/50 workloads (20,000), 3 clusters and 40 namespaces over 365
+// days — fast, with batched multi-row INSERTs (ledger-synth.ts) — then measures p50/p99 of:
+//   - one workload's history (`rollscope history deployment/NAME -n NS`: its newest page),
+//   - the API's filtered list (`/api/v1/releases?namespace=NS&outcome=failed`): first page and a
+//     deep page (as deep as the data allows, up to the 100th, reached by following nextCursor),
+//   - stats over 30 days (all namespaces, computed inline — the cost the stats worker takes off the
+//     event loop),
+//   - inserts through the store's real upsert path (lock, look-up, merge, numbering, write),
+// each next to its anchor measured in the same run: a full scan of the releases table (the `image`
+// substring filter with no match), and prints each query's plan (SQLite EXPLAIN QUERY PLAN,
+// PostgreSQL EXPLAIN) to show which index serves it.
+// BENCH_LEDGER_DB=sqlite|postgres|sqlite,postgres (default both) picks the dialects; a quick run:
+// BENCH_LEDGER_RELEASES=50000 npm run bench -- ledger-scale.
+// Targets (issue 16): history p99 < 10 ms on both, filtered first page p99 < 50 ms, stats < 500 ms.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ReleaseFilter } from '../src/store/ledger.ts';
+import { openPostgresLedger, postgresHistoryQuery } from '../src/store/postgres/store.ts';
+import { statsQuery, type SqlLedgerStore } from '../src/store/sql/ledger-store.ts';
+import { historyQuery as sqliteHistoryQuery, openSqliteLedger } from '../src/store/sqlite/store.ts';
+import type { StatsQuery } from '../src/store/stats.ts';
+import { startPostgres } from '../test/support/postgres.ts';
+import { percentile } from './bench-support.ts';
+import { fillLedger, syntheticRelease, workloadOf, type LedgerShape } from './ledger-synth.ts';
+
+const RELEASES = Number(process.env.BENCH_LEDGER_RELEASES ?? 1_000_000);
+const DIALECTS = (process.env.BENCH_LEDGER_DB ?? 'sqlite,postgres').split(',').map((s) => s.trim());
+const DAY = 86_400_000;
+const END = Date.UTC(2026, 11, 1);
+const shape: LedgerShape = { releases: RELEASES, workloads: Math.max(3, Math.floor(RELEASES / 50)), namespaces: 40, clusters: 3, end: END, spanMs: 365 * DAY };
+const UPSERTS = Number(process.env.BENCH_LEDGER_UPSERTS ?? 2_000);
+
+let seed = 7;
+const random = (n: number): number => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+  return Math.floor((seed / 2 ** 31) * n);
+};
+const f = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+const out = (line: string): void => void process.stdout.write(`ledger-scale: ${line}\n`);
+
+/** timed runs `fn` `n` times (after 3 warm-ups) and returns each run's milliseconds. */
+async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 3; i++) await fn(i);
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    ms.push(performance.now() - t);
+  }
+  return ms;
+}
+
+interface Dialect {
+  readonly name: string;
+  readonly store: SqlLedgerStore;
+  explain(sql: string, params: readonly (string | number | null)[]): Promise<string>;
+  analyze(): Promise<void>;
+  historySql(f: ReleaseFilter): { sql: string; params: readonly (string | number | null)[] };
+  close(): Promise<void>;
+}
+
+async function sqlite(dir: string): Promise<Dialect> {
+  const store = openSqliteLedger({ path: join(dir, 'ledger.db'), stats: 'inline' });
+  return {
+    name: 'SQLite',
+    store,
+    explain: async (sql, params) => (store.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('; '),
+    analyze: async () => void store.database.exec('ANALYZE'),
+    historySql: sqliteHistoryQuery,
+    close: () => store.close(),
+  };
+}
+
+async function postgres(): Promise<Dialect> {
+  const server = await startPostgres();
+  if ('skip' in server) throw new Error(`ledger-scale needs PostgreSQL: ${server.skip} (or run with BENCH_LEDGER_DB=sqlite)`);
+  const store = await openPostgresLedger({ url: server.url, stats: 'inline' });
+  const q = async (sql: string, params: readonly (string | number | null)[] = []): Promise<Record<string, unknown>[]> => [...(await store.driver.query(sql, params)).rows];
+  return {
+    name: 'PostgreSQL',
+    store,
+    explain: async (sql, params) => (await q(`EXPLAIN ${sql}`, params)).map((r) => String(r['QUERY PLAN']).trim()).join('; '),
+    analyze: async () => void (await q('VACUUM ANALYZE releases')),
+    historySql: postgresHistoryQuery,
+    close: async () => {
+      await store.close();
+      await server.stop();
+    },
+  };
+}
+
+async function measure(d: Dialect): Promise<void> {
+  const store = d.store;
+  let t = performance.now();
+  await fillLedger(store.driver, shape);
+  const fillS = (performance.now() - t) / 1000;
+  t = performance.now();
+  await d.analyze();
+  out(`${d.name}: filled ${RELEASES.toLocaleString('en')} releases (${shape.workloads.toLocaleString('en')} workloads, ${shape.clusters} clusters, ${shape.namespaces} namespaces, 365 days) in ${fillS.toFixed(0)} s = ${Math.round(RELEASES / fillS).toLocaleString('en')} rows/s batched; analyze ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  // The anchor: a full scan (the `image` substring filter, matching nothing, must read every row).
+  const scanFilter: ReleaseFilter = { image: 'no-such-image' };
+  const scan = await timed(3, () => store.queryReleases(scanFilter));
+  const anchor = percentile(scan, 50);
+  const workload = (i: number): ReturnType<typeof workloadOf> => workloadOf(shape, (i * 7_919 + random(shape.workloads)) % shape.workloads);
+  const historyFilter = (i: number): ReleaseFilter => { const w = workload(i); return { namespaces: [w.namespace], kind: w.kind, name: w.name }; };
+  const listFilter = (i: number): ReleaseFilter => ({ namespaces: [`team-${i % shape.namespaces}`], outcomes: ['failed'] });
+  // A deep page: as deep as the data goes (up to the 100th page) while still full, reached by following nextCursor.
+  const deepFilters: ReleaseFilter[] = [];
+  let depth = 0;
+  for (let n = 0; n < 5; n++) {
+    let cursor: string | null = null;
+    let deepest: { cursor: string; page: number } | null = null;
+    for (let page = 1; page <= 100; page++) {
+      const res = await store.queryReleases({ ...listFilter(n), ...(cursor === null ? {} : { cursor }) });
+      if (res.items.length === 50 && cursor !== null) deepest = { cursor, page };
+      cursor = res.nextCursor;
+      if (cursor === null) break;
+    }
+    if (deepest === null) throw new Error(`${listFilter(n).namespaces?.[0]} has fewer than two pages of failed releases; fill more releases`);
+    deepFilters.push({ ...listFilter(n), cursor: deepest.cursor });
+    depth = n === 0 ? deepest.page : Math.min(depth, deepest.page);
+  }
+  const full = async (filter: ReleaseFilter): Promise<void> => {
+    const page = await store.queryReleases(filter);
+    if (page.items.length !== 50) throw new Error(`expected a full page of 50 releases for ${JSON.stringify(filter)}, got ${page.items.length}`);
+  };
+  const stats: StatsQuery = { since: END - 30 * DAY, until: END };
+  const rows: [string, number[], number | null, { sql: string; params: readonly (string | number | null)[] }][] = [
+    ['one workload\'s history (newest page)', await timed(300, async (i) => { if ((await store.queryReleases(historyFilter(i))).items.length === 0) throw new Error('a workload without history'); }), 10, d.historySql(historyFilter(0))],
+    ['filtered list, first page (namespace + outcome=failed)', await timed(300, (i) => full(listFilter(i))), 50, d.historySql(listFilter(0))],
+    [`filtered list, page ${depth}+ (keyset cursor)`, await timed(300, (i) => full(deepFilters[i % deepFilters.length] ?? {})), 50, d.historySql(deepFilters[0] ?? {})],
+    ['stats over 30 days (all namespaces)', await timed(10, () => store.stats(stats)), 500, statsQuery(stats, store.driver.dialect)],
+  ];
+  for (const [what, ms, target, q] of rows) {
+    const p99 = percentile(ms, 99);
+    out(`${d.name}: ${what}: p50 ${f(percentile(ms, 50))} ms, p99 ${f(p99)} ms (${(anchor / p99).toFixed(0)}× faster than the full scan at p99${target === null ? '' : `; target p99 < ${target} ms: ${p99 < target ? 'met' : 'MISSED'}`})`);
+    out(`${d.name}:   plan: ${await d.explain(q.sql, q.params)}`);
+  }
+  out(`${d.name}: anchor, full scan (image filter matching nothing): ${f(anchor)} ms`);
+  out(`${d.name}:   plan: ${await (async () => { const q = d.historySql(scanFilter); return d.explain(q.sql, q.params); })()}`);
+
+  // Inserts through the real upsert path: new releases of random workloads, numbered by the store.
+  const upserts = await timed(UPSERTS, (i) => {
+    const base = syntheticRelease(shape, random(shape.releases));
+    return store.upsertRelease({ ...base, id: `new-${d.name}-${i}` as never, templateHash: `new-${i}`, revision: `new-${i}`, releaseNumber: 0, startedAt: END + i * 1_000, finishedAt: null, outcome: 'progressing' });
+  });
+  const total = upserts.reduce((a, b) => a + b, 0) / 1000;
+  out(`${d.name}: upsertRelease (one transaction each, sequential) at ${RELEASES.toLocaleString('en')} releases: ${Math.round(UPSERTS / total).toLocaleString('en')} releases/s, p50 ${f(percentile(upserts, 50))} ms, p99 ${f(percentile(upserts, 99))} ms (batched fill: ${Math.round(RELEASES / fillS).toLocaleString('en')} rows/s)`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'rollscope-ledger-scale-'));
+try {
+  for (const name of DIALECTS) {
+    const d = name === 'postgres' ? await postgres() : name === 'sqlite' ? await sqlite(dir) : null;
+    if (d === null) throw new Error(`BENCH_LEDGER_DB names ${name}; use sqlite, postgres or both separated by a comma`);
+    try {
+      await measure(d);
+    } finally {
+      await d.close();
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
