@@ -7,7 +7,7 @@
 // in its own child process with --expose-gc; the parent replays byte-identical LIST/WATCH responses
 // (bench/ingest-stream.ts; the same objects pre-encoded as protobuf for a client that asks for it)
 // and prints the sides next to each other with the ratios.
-// Sizes: BENCH_PODS, BENCH_DEPLOYMENTS, BENCH_POD_UPDATES, BENCH_DEPLOYMENT_UPDATES.
+// Sizes: BENCH_PODS, BENCH_DEPLOYMENTS, BENCH_POD_UPDATES, BENCH_DEPLOYMENT_UPDATES; BENCH_ROUNDS runs of each side (default 2).
 import { spawn } from 'node:child_process';
 import { captureFromSim } from './ingest-capture.ts';
 import type { ChildResult } from './ingest-child.ts';
@@ -20,6 +20,8 @@ const SIZE: IngestStreamSize = {
   podUpdates: Number(process.env.BENCH_POD_UPDATES ?? 40_000),
   deploymentUpdates: Number(process.env.BENCH_DEPLOYMENT_UPDATES ?? 4_000),
 };
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
 /** Measurement is what one child reports (see ChildResult). */
 type Measurement = ChildResult;
@@ -54,9 +56,9 @@ const stream = source === 'synthetic' ? makeIngestStream(SIZE) : await captureFr
 const pb = protobufBytes(stream);
 const server = await startReplayServer(stream);
 try {
-  // Anchors first, then ours; every side twice (interleaved), keeping its best run (less noise from a busy machine).
+  // Anchors first, then ours; every side ROUNDS times (interleaved), keeping its best run (less noise from a busy machine).
   const runs: Measurement[] = [];
-  for (let round = 0; round < 2; round++) for (const which of INGEST_SIDES) runs.push(await measure(which, server.url));
+  for (let round = 0; round < ROUNDS; round++) for (const which of INGEST_SIDES) runs.push(await measure(which, server.url));
   const best = (s: IngestSide): Measurement => {
     const mine = runs.filter((r) => r.side === s);
     return mine.reduce((a, b) => ({

@@ -34,6 +34,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v1/workloads', access: 'viewer' },
   { method: 'GET', path: '/api/v1/workloads/{ns}/{kind}/{name}/releases', access: 'viewer' },
   { method: 'GET', path: '/api/v1/rollouts/active', access: 'viewer' },
+  { method: 'GET', path: '/api/v1/rollouts/stuck', access: 'viewer' },
   { method: 'GET', path: '/api/v1/stats', access: 'viewer' },
   { method: 'GET', path: '/api/v1/clusters', access: 'viewer' },
   { method: 'GET', path: '/api/v1/canaries', access: 'viewer' },

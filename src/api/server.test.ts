@@ -84,6 +84,13 @@ test('workloads, active rollouts and stats answer', async () => {
   assert.deepEqual(wl.items.map((r: { releaseNumber: number }) => r.releaseNumber), [2, 1]);
   const active = await (await get(local, '/api/v1/rollouts/active')).json();
   assert.deepEqual(active.items.map((r: { id: string }) => r.id), [r3.id]);
+  // r2 failed and is its workload's latest release: stuck; r1 is older and succeeded, r3 is still rolling.
+  await ledger.upsertWorkload({ workload: r2.workload, labels: {}, createdAt: t0, deletedAt: null, observedAt: t0 });
+  await ledger.upsertWorkload({ workload: r3.workload, labels: {}, createdAt: t0, deletedAt: null, observedAt: t0 });
+  const stuck = await (await get(local, '/api/v1/rollouts/stuck')).json();
+  assert.deepEqual(stuck.items.map((r: { id: string; failure: { code: string } }) => `${r.id} ${r.failure.code}`), [`${r2.id} ImagePullFailed`]);
+  assert.equal((await (await get(local, '/api/v1/rollouts/stuck?cluster=sim')).json()).items.length, 1);
+  assert.deepEqual((await (await get(local, '/api/v1/rollouts/stuck?cluster=elsewhere')).json()).items, [], 'only the named cluster');
   const stats = await get(local, '/api/v1/stats?since=7d');
   assert.equal(stats.status, 200);
   assert.equal((await stats.json()).total.releases, 3);
@@ -124,7 +131,7 @@ test('tokens: reads open on loopback, need a viewer token when exposed; actions 
 });
 
 test('fuzz: arbitrary query parameters never produce a 500', async () => {
-  const paths = ['/api/v1/releases', '/api/v1/workloads', '/api/v1/stats', '/api/v1/rollouts/active', '/api/v1/clusters', '/api/v1/workloads/shop/deployment/web/releases'];
+  const paths = ['/api/v1/releases', '/api/v1/workloads', '/api/v1/stats', '/api/v1/rollouts/active', '/api/v1/rollouts/stuck', '/api/v1/clusters', '/api/v1/workloads/shop/deployment/web/releases'];
   const keys = ['cluster', 'namespace', 'kind', 'name', 'image', 'since', 'until', 'outcome', 'trigger', 'cursor', 'limit', 'groupBy', 'includeDeleted', 'x'];
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...paths), fc.array(fc.tuple(fc.constantFrom(...keys), fc.string({ unit: 'binary', maxLength: 40 })), { maxLength: 6 }), async (path, params) => {

@@ -14,7 +14,7 @@ import { buildNotificationSetup } from '../export/notify/config.ts';
 import { NotificationDispatcher } from '../export/notify/dispatcher.ts';
 import { ReleaseTracer } from '../export/traces/exporter.ts';
 import { traceSettings } from '../export/traces/otel-env.ts';
-import { loadKubeConfig } from '../kube/client.ts';
+import { loadKubeConfig, probeDiscovery } from '../kube/client.ts';
 import type { ClusterInformers } from '../kube/cluster-informers.ts';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { TrackerError } from '../lib/errors.ts';
@@ -118,6 +118,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   if (!isLoopback(host) && tokens.length === 0)
     throw new TrackerError('CONFIG_INVALID', `refusing to listen on ${host} without tokens: the API would be open to the network`, { hint: 'add tokens (viewer/operator) to the config file, or listen on 127.0.0.1' });
   const kubeConfig = loadKubeConfig({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}) });
+  // A server that is up but no Kubernetes API server (404 to discovery) will never work: say so and stop (exit 5).
+  const notKubernetes = await probeDiscovery(kubeConfig, AbortSignal.timeout(10_000));
+  if (notKubernetes !== null) throw notKubernetes;
   const metrics = new RolloutMetrics({ cluster: o.cluster, perWorkloadLabels: o.config.metrics?.perWorkloadLabels ?? false });
   const traces = traceSettings(o.env ?? process.env, o.config.traces);
   const tracer = new ReleaseTracer({ ...(traces.endpoint === undefined ? {} : { endpoint: traces.endpoint }), headers: traces.headers, serviceName: traces.serviceName, resourceAttributes: traces.resourceAttributes });

@@ -36,6 +36,7 @@ export function createKubeHttp(access: ClusterAccess, options: KubeHttpOptions =
   const transport = createTransport(access);
   const server = access.server;
   const clock = options.clock ?? realClock;
+  const discovery = discoveryCheck(access, transport);
   return {
     server,
     transport,
@@ -52,8 +53,61 @@ export function createKubeHttp(access: ClusterAccess, options: KubeHttpOptions =
       }
       if (res.ok) return res;
       const body = await res.text().catch(() => '');
+      if (res.status === 404) {
+        const unavailable = await discovery(signal);
+        if (unavailable !== null) throw unavailable;
+      }
       throw httpFailure({ status: res.status, body, subject, retryAfter: res.headers.get('retry-after'), now: clock.now() });
     },
+  };
+}
+
+/**
+ * probeDiscovery asks once whether the context's server is a Kubernetes API server at all (see
+ * discoveryCheck): a KUBE_UNAVAILABLE TrackerError when it answers core discovery with a 404 or
+ * something other than APIVersions, null when it is one or could not be asked (down, slow, 401…).
+ * `rollscope serve` asks it at start, so a wrong server URL exits 5 instead of retrying forever.
+ */
+export function probeDiscovery(access: ClusterAccess, signal: AbortSignal): Promise<TrackerError | null> {
+  return discoveryCheck(access, createTransport(access))(signal);
+}
+
+/**
+ * discoveryCheck tells a missing object from a server that is no Kubernetes API server at all. On
+ * a 404, `GET /api` (core discovery, which every kube-apiserver answers with an APIVersions object:
+ * staging/src/k8s.io/apiserver/pkg/endpoints/discovery/legacy.go) decides: answered → the 404 is
+ * about the object; 404 or anything but APIVersions JSON → KUBE_UNAVAILABLE (exit 5) naming the
+ * URL, where kubectl says "the server could not find the requested resource" / "couldn't get
+ * current server API group list". Resolves null when the server is fine or could not be asked
+ * (then the original error stands). A good answer is remembered; a bad one is asked again next time.
+ */
+function discoveryCheck(access: ClusterAccess, transport: Transport): (signal: AbortSignal) => Promise<TrackerError | null> {
+  let known = false;
+  return async (signal) => {
+    if (known) return null;
+    let res: Response;
+    let text: string;
+    try {
+      res = await transport.send('GET', new URL(`${access.server}/api`), { Accept: 'application/json' }, undefined, signal);
+      text = await res.text();
+    } catch {
+      return null;
+    }
+    if (res.status === 401 || res.status === 403 || res.status === 429 || res.status >= 500) return null;
+    let kind: unknown;
+    try {
+      kind = (JSON.parse(text) as { kind?: unknown } | null)?.kind;
+    } catch {
+      kind = undefined;
+    }
+    if (res.ok && kind === 'APIVersions') {
+      known = true;
+      return null;
+    }
+    return new TrackerError('KUBE_UNAVAILABLE', `API server unavailable: ${access.server} is not a Kubernetes API server — GET ${access.server}/api answered HTTP ${res.status}${res.ok ? ' without the API versions' : ''} (the server could not find the requested resource; cannot get the API group list)`, {
+      subject: access.server,
+      hint: `check the server URL (and any path after the host) of kubeconfig context ${access.contextName} (${access.source}): it must point at the Kubernetes API server, not a proxy or web page; test it with: kubectl --context ${access.contextName} version`,
+    });
   };
 }
 

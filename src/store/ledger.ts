@@ -223,6 +223,12 @@ export interface ReleaseStore {
   queryReleases(filter: ReleaseFilter): Promise<ReleasePage>;
   /** activeReleases returns releases whose outcome is `progressing` or `paused`, newest first. */
   activeReleases(cluster?: string): Promise<readonly Release[]>;
+  /**
+   * stuckReleases returns, per workload the ledger knows and that is not deleted, its latest release
+   * (highest release number) when that release failed: a failed rollout that no newer release has
+   * superseded and that has not recovered. Newest first. Bounded by the number of workloads.
+   */
+  stuckReleases(cluster?: string): Promise<readonly Release[]>;
 
   /** appendWorkloadEvent records a non-release change; returns false if (cluster, workload uid, type, resourceVersion) was already recorded. */
   appendWorkloadEvent(event: WorkloadEvent): Promise<boolean>;

@@ -110,6 +110,7 @@ export const api = {
   release: (id: string) => request<ApiReleaseDetail>(`/api/v1/releases/${encodeURIComponent(id)}`),
   workloadReleases: (ns: string, kind: string, name: string, cluster = '') => request<{ items: ApiRelease[] }>(`/api/v1/workloads/${ns}/${kind.toLowerCase()}/${name}/releases${query({ cluster })}`),
   active: (cluster = '') => request<{ items: ApiRelease[] }>(`/api/v1/rollouts/active${query({ cluster })}`),
+  stuck: (cluster = '') => request<{ items: ApiRelease[] }>(`/api/v1/rollouts/stuck${query({ cluster })}`),
   clusters: () => request<ApiClusters>('/api/v1/clusters'),
   canaries: (params: Readonly<Record<string, string | undefined>>) => request<{ items: ApiCanarySummary[] }>(`/api/v1/canaries${query(params)}`),
   canary: (ns: string, name: string, params: Readonly<Record<string, string | undefined>> = {}) => request<ApiCanary>(`/api/v1/canaries/${encodeURIComponent(ns)}/${encodeURIComponent(name)}${query(params)}`),

@@ -21,6 +21,8 @@ const en = {
   noCanaries: 'No canaries yet. Start one with rollscope canary deployment/NAME --image CONTAINER=IMAGE.', noMeasurements: 'No measurements: this canary has no analysis (or none yet).',
   failingMetric: 'Failing metric', promotedBy: 'Promoted by release', message: 'Status', attempt: 'attempt', overTime: 'canary and stable over time', service: 'Service',
   traffic: 'Traffic (req/s, canary / stable)',
+  loading: 'Loading…', stuck: 'Failed, not yet fixed', stuckHint: 'Failed rollouts that no newer release has replaced and that have not recovered; each stays here until one of those happens.',
+  stalledAt: 'stalled before', neverReached: 'never reached; stalled', stuckFor: 'never reached; stuck for', waitingFor: 'not reached yet; waiting',
 } as const;
 
 export type Strings = { readonly [K in keyof typeof en]: string };
@@ -43,6 +45,8 @@ const zh: Strings = {
   noCanaries: '还没有金丝雀发布。使用 rollscope canary deployment/NAME --image CONTAINER=IMAGE 开始一次。', noMeasurements: '没有度量:此金丝雀发布未配置分析(或尚无数据)。',
   failingMetric: '失败指标', promotedBy: '全量发布对应的发布', message: '状态说明', attempt: '第几次', overTime: '金丝雀与稳定版随时间变化', service: '服务',
   traffic: '流量(请求/秒,金丝雀 / 稳定版)',
+  loading: '加载中…', stuck: '已失败、尚未修复', stuckHint: '失败后既没有被新的发布取代、也没有自行恢复的发布;在其中之一发生之前会一直显示在这里。',
+  stalledAt: '停滞于', neverReached: '未到达;停滞', stuckFor: '未到达;已卡住', waitingFor: '尚未到达;已等待',
 };
 
 /** STRINGS holds every language's strings. */

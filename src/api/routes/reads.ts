@@ -5,6 +5,7 @@ import { toWorkloadView } from '../../model/view/workload-view.ts';
 import { toClusterListView } from '../../model/view/cluster-view.ts';
 import { toReleaseDetailView } from '../../model/view/release-detail-view.ts';
 import type { ReleaseFilter } from '../../store/ledger.ts';
+import { isStuck } from '../../store/stuck.ts';
 import type { ApiDeps } from '../deps.ts';
 import { problem } from '../problem.ts';
 import { invalid, parseOrProblem, parseQuery, sendProblem, type ApiEnv } from '../http.ts';
@@ -51,7 +52,7 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const release = await deps.ledger.getRelease(id as ReleaseId);
     if (!release) return sendProblem(c, problem(404, 'NOT_FOUND', `release ${id} not found`, { hint: 'list releases with GET /api/v1/releases', instance: c.req.path }));
     const previous = release.previousReleaseId ? await deps.ledger.getRelease(release.previousReleaseId) : null;
-    return c.json(toReleaseDetailView(release, previous));
+    return c.json(toReleaseDetailView(release, previous, await isStuck(deps.ledger, release)));
   });
 
   app.get('/api/v1/workloads', async (c) => {
@@ -80,6 +81,14 @@ export function registerReadRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
     const q = parseQuery(c, clusterQuery);
     if (!q.ok) return q.response;
     const items = await deps.ledger.activeReleases(q.value.cluster);
+    return c.json({ items: items.map(toReleaseView) });
+  });
+
+  // Failed rollouts nothing has superseded or fixed yet: the Live page keeps them in view with their diagnosis.
+  app.get('/api/v1/rollouts/stuck', async (c) => {
+    const q = parseQuery(c, clusterQuery);
+    if (!q.ok) return q.response;
+    const items = await deps.ledger.stuckReleases(q.value.cluster);
     return c.json({ items: items.map(toReleaseView) });
   });
 

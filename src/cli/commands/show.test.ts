@@ -85,6 +85,7 @@ test('show TYPE/NAME#N prints the summary, diagnosis, timeline, events and templ
   // Timeline: reached phases with their offset and step, unreached ones as '-'.
   assert.match(out, /^ {2}revisionCreated +\+1s +1s +█/m);
   assert.match(out, /^ {2}firstPodScheduled +\+2s +1s +/m);
+  assert.match(out, /^ {2}firstImagePulled +- +stalled 1m58s +░+$/m, 'the phase it never reached, and how long it stalled before it failed');
   assert.match(out, /^ {2}allAvailable +-$/m);
   // Events oldest first, as offsets from the start, with repeat counts.
   const events = out.slice(out.indexOf('Events:'), out.indexOf('Template diff'));
@@ -102,6 +103,7 @@ test('show by id -o json is the public ReleaseDetail view; -o yaml the same obje
   assert.equal(view.release.cluster, 'a');
   assert.equal(view.previous?.id, web1.id);
   assert.deepEqual(view.diff, [{ path: 'spec.containers[web].image', op: 'changed', before: 'web:1', after: 'web:missing' }]);
+  assert.equal(view.stuck, false, 'the ledger knows no workload for it: not stuck');
   const y = await show(web2.id, '-o', 'yaml');
   assert.equal(y.code, 0, y.stderr);
   assert.deepEqual(releaseDetailView.parse(parseYaml(y.stdout)), view);
@@ -140,4 +142,17 @@ test('exit codes: unknown release 4, wrong cluster 4, bad address or flag 3', as
   assert.equal((await show('web#2')).code, 3);
   assert.equal((await show(web2.id, '-o', 'xml')).code, 3);
   assert.equal((await show(web2.id, '--cluster', ' ')).code, 3);
+});
+
+test('a failed release that is still its existing workload\'s latest is stuck: show says so and measures the stall to now', async () => {
+  const ledger = await openLedger(db);
+  await ledger.upsertWorkload({ workload: webA, labels: {}, createdAt: t0, deletedAt: null, observedAt: t0 });
+  await ledger.close();
+  const text = await show(web2.id);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^Outcome: +failed, stuck: no newer release has replaced it and it has not recovered$/m);
+  const stall = /^ {2}firstImagePulled +- +stuck (\S+) +░+$/m.exec(text.stdout)?.[1];
+  assert.ok(stall !== undefined && stall !== '1m58s', `stalled until now, not until the verdict: ${text.stdout}`);
+  const view = releaseDetailView.parse(JSON.parse((await show(web2.id, '-o', 'json')).stdout));
+  assert.equal(view.stuck, true);
 });

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { realClock } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
 import type { Release, ReleaseId } from '../../model/release.ts';
+import { isStuck } from '../../store/stuck.ts';
 import { toReleaseDetailView } from '../../model/view/release-detail-view.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
 import { DEFAULT_LEDGER_PATH, LEDGER_URL_ENV, defaultLedgerUrl, openLedger } from '../../store/open.ts';
@@ -69,7 +70,7 @@ export async function findRelease(ledger: LedgerStore, address: ReleaseAddress, 
 
 /** loadDetail reads a release's previous release, when it is still in the ledger. */
 export async function loadDetail(ledger: LedgerStore, release: Release): Promise<ReleaseDetail> {
-  return { release, previous: release.previousReleaseId === null ? null : await ledger.getRelease(release.previousReleaseId) };
+  return { release, previous: release.previousReleaseId === null ? null : await ledger.getRelease(release.previousReleaseId), stuck: await isStuck(ledger, release) };
 }
 
 /**
@@ -80,7 +81,7 @@ export async function loadDetail(ledger: LedgerStore, release: Release): Promise
 export function renderShow(detail: ReleaseDetail, format: string, now: number): string {
   const f = parseOutputFormat(format);
   if (f === 'table' || f === 'wide') return formatReleaseDetail(detail, now);
-  const view = toReleaseDetailView(detail.release, detail.previous);
+  const view = toReleaseDetailView(detail.release, detail.previous, detail.stuck);
   return f === 'json' ? `${JSON.stringify(view, null, 2)}\n` : stringify(view, { lineWidth: 0 });
 }
 

@@ -96,6 +96,8 @@ describe('rollscope status against an API server', { concurrency: true }, () => 
     '/apis/apps/v1/namespaces/shop/replicasets': list([rs]),
     '/api/v1/namespaces/shop/pods': list([stuckPod]),
     '/api/v1/namespaces/shop/events': list([pullFailed]),
+    // core discovery, which a client asks when a 404 needs telling apart from "no API server here"
+    '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] },
   };
 
   before(async () => {

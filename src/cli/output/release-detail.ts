@@ -10,6 +10,8 @@ import { triggerText } from '../../model/trigger-text.ts';
 export interface ReleaseDetail {
   readonly release: Release;
   readonly previous: Release | null;
+  /** Failed and still its workload's latest release (store/stuck.ts). */
+  readonly stuck: boolean;
 }
 
 /** BAR_WIDTH is the width in characters of the phase waterfall. */
@@ -20,7 +22,7 @@ const offset = (from: Instant, t: Instant): string => `+${formatDuration(t - fro
 const json = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
 
 /** summaryLines are the header and the `Field: value` block. */
-function summaryLines(r: Release, previous: Release | null, now: Instant): string[] {
+function summaryLines(r: Release, previous: Release | null, now: Instant, stuck: boolean): string[] {
   const w = r.workload;
   const fields: [string, string][] = [
     ['Release', `#${r.releaseNumber}  id ${r.id}${r.revision === null ? '' : `  revision ${r.revision}`}${r.backfilled ? '  (backfilled from the cluster\'s history)' : ''}`],
@@ -31,7 +33,7 @@ function summaryLines(r: Release, previous: Release | null, now: Instant): strin
     ['Started', `${iso(r.startedAt)} (${formatAge(now - r.startedAt)} ago)`],
     ['Finished', r.finishedAt === null ? '-' : iso(r.finishedAt)],
     ['Duration', durationText(r, now)],
-    ['Outcome', r.outcome],
+    ['Outcome', stuck ? `${r.outcome}, stuck: no newer release has replaced it and it has not recovered` : r.outcome],
   ];
   if (r.failure) {
     const f = r.failure;
@@ -46,16 +48,24 @@ function summaryLines(r: Release, previous: Release | null, now: Instant): strin
 /**
  * timelineLines are the rollout's phases in order: when each was reached (offset from the start),
  * the step from the previous reached phase, and a waterfall bar over the rollout's span (to its
- * finish, or to `now` while it runs). Unreached phases show `-`.
+ * finish, or to `now` while it runs or is stuck). Unreached phases show `-`; the first one a release
+ * that did not succeed never reached is where it stalled: `stalled`/`stuck`/`waiting` and for how long, with a ░ bar.
  */
-function timelineLines(r: Release, now: Instant): string[] {
-  const end = Math.max(r.finishedAt ?? now, ...PHASE_NAMES.map((p) => r.phases[p] ?? r.startedAt));
+function timelineLines(r: Release, now: Instant, stuck: boolean): string[] {
+  // A stuck release is stalled until now, whatever its verdict time.
+  const end = Math.max(stuck ? now : (r.finishedAt ?? now), ...PHASE_NAMES.map((p) => r.phases[p] ?? r.startedAt));
+  const lastReached = Math.max(r.startedAt, ...PHASE_NAMES.map((p) => r.phases[p] ?? r.startedAt));
+  const stalled = r.outcome === 'succeeded' ? undefined : PHASE_NAMES.find((p) => p !== 'templateObserved' && r.phases[p] === undefined);
   const span = Math.max(1, end - r.startedAt);
   // A column of the bar; phases recorded before the start (backfilled history) clamp to its left end.
   const column = (t: Instant): number => Math.min(BAR_WIDTH - 1, Math.max(0, Math.round(((t - r.startedAt) / span) * BAR_WIDTH)));
   let prev = r.startedAt;
   const rows = PHASE_NAMES.map((p) => {
     const at = r.phases[p];
+    if (at === undefined && p === stalled) {
+      const from = column(lastReached);
+      return [p, '-', `${stuck ? 'stuck' : r.finishedAt === null ? 'waiting' : 'stalled'} ${formatDuration(end - lastReached)}`, `${' '.repeat(from)}${'░'.repeat(Math.max(1, BAR_WIDTH - from))}`];
+    }
     if (at === undefined) return [p, '-', '', ''];
     const from = column(prev);
     const to = Math.max(from + 1, column(at));
@@ -92,5 +102,5 @@ const indent = (lines: readonly string[]): string[] => lines.map((l) => `  ${l}`
 export function formatReleaseDetail(d: ReleaseDetail, now: Instant): string {
   const r = d.release;
   const diffTitle = d.previous ? `Template diff against #${d.previous.releaseNumber} (${d.previous.id}):` : 'Template diff:';
-  return [...summaryLines(r, d.previous, now), '', 'Timeline:', ...indent(timelineLines(r, now)), '', 'Events:', ...indent(eventLines(r)), '', diffTitle, ...indent(diffLines(d)), ''].join('\n');
+  return [...summaryLines(r, d.previous, now, d.stuck), '', 'Timeline:', ...indent(timelineLines(r, now, d.stuck)), '', 'Events:', ...indent(eventLines(r)), '', diffTitle, ...indent(diffLines(d)), ''].join('\n');
 }

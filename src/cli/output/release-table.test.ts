@@ -30,7 +30,7 @@ test('a rollback names the release it returns to in history, show and -o json; a
   const reapplied = aRelease({ id: 'rc' as ReleaseId, releaseNumber: 8, trigger: 'image' });
   const rows = formatReleaseTable([back, reapplied], { wide: false, workloadColumn: false, namespaceColumn: false, now }).trimEnd().split('\n').slice(1);
   assert.deepEqual(rows.map((r) => r.split(/ {2,}/)[2]), ['rollback to #3', 'image']);
-  assert.match(formatReleaseDetail({ release: back, previous: null }, now), /^Trigger: +rollback to #3$/m);
+  assert.match(formatReleaseDetail({ release: back, previous: null, stuck: false }, now), /^Trigger: +rollback to #3$/m);
   assert.equal(releaseView.parse(toReleaseView(back)).rollbackTo, 3);
   assert.equal(releaseView.parse(toReleaseView(reapplied)).rollbackTo, null);
 });

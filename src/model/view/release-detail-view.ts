@@ -22,17 +22,19 @@ export const releaseDetailView = z
     release: releaseView,
     previous: releaseView.nullable().describe('the release this one replaced (`previousReleaseId`), null for a first release or one no longer in the ledger'),
     diff: z.array(templateChangeView).describe('template changes from `previous` to `release`; empty without a previous release'),
+    stuck: z.boolean().describe('true while the release is failed and still its workload\'s latest: no newer release has superseded it and it has not recovered (GET /api/v1/rollouts/stuck lists these)'),
   })
   .describe('One release in detail');
 
 export type TemplateChangeView = z.infer<typeof templateChangeView>;
 export type ReleaseDetailView = z.infer<typeof releaseDetailView>;
 
-/** toReleaseDetailView builds the detail of `release`; `previous` is the release named by its previousReleaseId, when found. */
-export function toReleaseDetailView(release: Release, previous: Release | null): ReleaseDetailView {
+/** toReleaseDetailView builds the detail of `release`; `previous` is the release named by its previousReleaseId, when found; `stuck` as store/stuck.ts decides it. */
+export function toReleaseDetailView(release: Release, previous: Release | null, stuck: boolean): ReleaseDetailView {
   return {
     release: toReleaseView(release),
     previous: previous ? toReleaseView(previous) : null,
     diff: previous ? diffTemplates(previous.template, release.template) : [],
+    stuck,
   };
 }

@@ -170,6 +170,29 @@ export function describeReleaseStoreContract(name: string, open: () => Promise<S
     assert.deepEqual(ids(await store.activeReleases('c2')), []);
   });
 
+  test('lists stuck releases: the latest release of a workload that exists, when it failed', async ({ store }) => {
+    await seed(store);
+    const stuck = workloadRef('shop', 'cart');
+    const gone = workloadRef('shop', 'old');
+    const far = workloadRef('shop', 'cart', { cluster: 'c2', uid: 'uid-c2-shop-cart' });
+    const failure = { code: 'ImagePullFailed' as const, reason: 'ImagePullBackOff', message: 'pull failed' };
+    for (const [w, deletedAt] of [[web, null], [api, null], [job, null], [stuck, null], [gone, T0 + 50 * MINUTE], [far, null]] as const)
+      await store.upsertWorkload({ workload: w, labels: {}, createdAt: T0, deletedAt, observedAt: T0 });
+    await store.upsertRelease(makeRelease(stuck, 1, { outcome: 'succeeded', finishedAt: T0 + MINUTE }));
+    await store.upsertRelease(makeRelease(stuck, 2, { outcome: 'failed', startedAt: T0 + 40 * MINUTE, finishedAt: T0 + 42 * MINUTE, failure, id: 'r-shop-cart-002' as ReleaseId }));
+    await store.upsertRelease(makeRelease(gone, 1, { outcome: 'failed', startedAt: T0 + 45 * MINUTE, failure }));
+    await store.upsertRelease(makeRelease(far, 1, { outcome: 'failed', startedAt: T0 + 46 * MINUTE, failure, id: 'r-c2-cart-001' as ReleaseId }));
+    // web #2 failed but #3 (a rollback) followed it: superseded, not stuck; a deleted workload is not stuck either.
+    assert.deepEqual(ids(await store.stuckReleases()), ['r-c2-cart-001', 'r-shop-cart-002']);
+    assert.deepEqual(ids(await store.stuckReleases('c2')), ['r-c2-cart-001']);
+    assert.deepEqual(ids(await store.stuckReleases('c1')), ['r-shop-cart-002']);
+    assert.deepEqual((await store.stuckReleases('c1'))[0]?.failure, failure);
+    // A newer release supersedes it; a recovery (failed → succeeded) fixes it.
+    await store.upsertRelease(makeRelease(stuck, 3, { startedAt: T0 + 60 * MINUTE }));
+    await store.upsertRelease({ ...makeRelease(far, 1, { id: 'r-c2-cart-001' as ReleaseId, startedAt: T0 + 46 * MINUTE }), outcome: 'succeeded', finishedAt: T0 + 70 * MINUTE });
+    assert.deepEqual(ids(await store.stuckReleases()), []);
+  });
+
   test('records workload events once per (workload, type, resourceVersion)', async ({ store }) => {
     const e = { workload: web, type: 'scale' as const, time: T0 + 5, resourceVersion: '101', actor: { manager: 'hpa' }, detail: { from: 3, to: 5 } };
     assert.equal(await store.appendWorkloadEvent(e), true);

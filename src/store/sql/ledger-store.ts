@@ -137,6 +137,14 @@ export class SqlLedgerStore implements LedgerStore {
     return (await this.#rows(q)).map((r) => decodeRelease(r, this.#db.decoders));
   }
 
+  async stuckReleases(cluster?: string): Promise<readonly Release[]> {
+    // Driven by the workloads (one index probe each for the latest release), not by every failed release ever.
+    const params: SqlValue[] = [];
+    const where = cluster === undefined ? '' : ` AND w.cluster = ${this.#db.dialect.placeholder(params.push(cluster))}`;
+    const sql = `SELECT r.* FROM workloads w ${LATEST_RELEASE_JOIN} WHERE w.deleted_at IS NULL AND r.outcome = 'failed'${where} ORDER BY r.started_at DESC, r.id DESC`;
+    return (await this.#rows({ sql, params })).map((r) => decodeRelease(r, this.#db.decoders));
+  }
+
   async appendWorkloadEvent(e: WorkloadEvent): Promise<boolean> {
     const w = e.workload;
     const res = await this.#run(this.#sql`INSERT INTO workload_events (workload_uid, cluster, namespace, kind, name, type, time, resource_version, actor, detail)

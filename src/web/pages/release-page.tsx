@@ -54,7 +54,7 @@ export function ReleasePage({ id }: { readonly id: string }) {
         </tbody></table>
         <ActionButtons ns={r.namespace} kind={r.kind} name={r.name} cluster={r.cluster} />
       </div>
-      <div className="panel"><h2>{t.phases}</h2><PhaseWaterfall release={r} now={serverNow()} /></div>
+      <div className="panel"><h2>{t.phases}</h2><PhaseWaterfall release={r} now={serverNow()} stuck={d.stuck} /></div>
       <div className="panel">
         <h2>{t.events}</h2>
         <table className="stack" data-table="events"><tbody>

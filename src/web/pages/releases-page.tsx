@@ -4,6 +4,7 @@ import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { ReleaseTimeline } from '../components/release-timeline.tsx';
 import { fmtDuration, fmtTime, shortImage } from '../format.ts';
 import { useT } from '../i18n.ts';
+import { useAnswerOrder } from '../answer-order.ts';
 import { multiCluster, useClusterScope, workloadHref } from '../cluster-scope.ts';
 import { triggerText } from '../../model/trigger-text.ts';
 
@@ -19,13 +20,13 @@ export function ReleasesPage() {
   const multi = multiCluster(scope);
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [items, setItems] = useState<ApiRelease[]>([]);
+  const [items, setItems] = useState<ApiRelease[] | null>(null); // null until the first answer: loading, not "no match"
   const [error, setError] = useState('');
   const [tick, setTick] = useState(0);
+  const track = useAnswerOrder(); // a slower answer to an older query (filters or tick) must not overwrite a newer one
   useEffect(() => {
-    let current = true; // a slower answer to an older query (filters or tick) must not overwrite a newer one
-    api.releases({ ...filters, cluster: scope.selected, limit: '200' }).then((r) => { if (current) { setItems(r.items); setError(''); } }, (e: Error) => { if (current) setError(e.message); });
-    return () => { current = false; };
+    const fresh = track();
+    api.releases({ ...filters, cluster: scope.selected, limit: '200' }).then((r) => { if (fresh()) { setItems(r.items); setError(''); } }, (e: Error) => { if (fresh()) setError(e.message); });
   }, [filters, tick, scope.selected]);
   useEffect(() => subscribe(() => setTick((n) => n + 1)), []);
   // The live stream carries this server's cluster only: other clusters of a shared ledger are polled.
@@ -59,12 +60,12 @@ export function ReleasesPage() {
         </form>
       </div>
       {error && <p className="error">{error}</p>}
-      <div className="panel"><h2>{t.timeline}</h2>{items.length ? <ReleaseTimeline releases={items} now={serverNow()} /> : <p className="muted">{t.noReleases}</p>}</div>
+      <div className="panel"><h2>{t.timeline}</h2>{items === null ? !error && <p className="muted" data-loading>{t.loading}</p> : items.length ? <ReleaseTimeline releases={items} now={serverNow()} /> : <p className="muted">{t.noReleases}</p>}</div>
       <div className="panel">
         <table data-table="releases">
           <thead><tr>{multi && <th>{t.cluster}</th>}<th>{t.workload}</th><th>#</th><th>{t.revision}</th><th>{t.trigger}</th><th>{t.images}</th><th>{t.actor}</th><th>{t.started}</th><th>{t.duration}</th><th>{t.outcome}</th><th>{t.reason}</th></tr></thead>
           <tbody>
-            {items.map((r) => (
+            {items?.map((r) => (
               <tr key={r.id} data-release-row={r.id} data-cluster={r.cluster}>
                 {multi && <td data-cell="cluster">{r.cluster}</td>}
                 <td><a href={workloadHref(scope, r)}>{r.namespace}/{r.name}</a> <span className="muted kind">{r.kind}</span></td>
