@@ -142,7 +142,11 @@ function jsonParse(url: string, counter: Counter): Side {
   let done: Promise<unknown> = Promise.resolve();
   return {
     start: () => {
-      done = Promise.allSettled([run('/api/v1/pods'), run('/apis/apps/v1/deployments')]);
+      done = Promise.all([run('/api/v1/pods'), run('/apis/apps/v1/deployments')]).catch((e: unknown) => {
+        if (ac.signal.aborted) return;
+        process.stderr.write(`json-parse side failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.exit(1);
+      });
     },
     stop: async () => {
       ac.abort();

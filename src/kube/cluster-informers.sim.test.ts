@@ -9,7 +9,7 @@ import { kubeConfigFromYaml } from './kubeconfig.ts';
 import type { KubeObject } from './types.ts';
 import { startSim, type Sim } from '../sim/index.ts';
 import { createClusterInformers, type ClusterDelta, type ClusterInformers } from './cluster-informers.ts';
-import { isTombstone } from './delta-queue.ts';
+import { isTombstone } from './delta.ts';
 import type { TrackedKind } from './resources.ts';
 import { InstantClock } from './testing/fake-lister-watcher.ts';
 
@@ -120,7 +120,7 @@ test('changes arrive through the watch: create, update, delete', async () => {
   sim.store.delete('pods', 'shop', 'web-pod-0');
   await settle(() => inSync(), 'in sync after writes');
   const mine = deltas.slice(before).map((d) => `${d.kind} ${d.key} ${d.delta.type}`);
-  assert.deepEqual(mine, ['Deployment shop/api Added', 'Deployment shop/web-0 Updated', 'Pod shop/web-pod-0 Deleted']);
+  assert.deepEqual(mine, ['Deployment shop/api ADDED', 'Deployment shop/web-0 MODIFIED', 'Pod shop/web-pod-0 DELETED']);
   assert.equal(informers.get('Deployment', 'shop/web-0')?.template.containers[0]?.image, 'web:2');
 });
 
@@ -138,7 +138,7 @@ test('dropped watch connections resume from the cursor without relisting', async
   sim.store.create('pods', pod('shop', 'after-drop'));
   await settle(() => inSync() && sim.faults.openWatches() === 4, 'resumed and in sync');
   assert.equal(informers.stats().reduce((n, s) => n + s.lists, 0), listsBefore, 'no relist');
-  assert.deepEqual(deltas.slice(before).map((d) => `${d.kind} ${d.key} ${d.delta.type}`), ['Pod shop/after-drop Added']);
+  assert.deepEqual(deltas.slice(before).map((d) => `${d.kind} ${d.key} ${d.delta.type}`), ['Pod shop/after-drop ADDED']);
 });
 
 test('410 on resume → relist; deletions missed while away come as DeletedFinalStateUnknown', async () => {
@@ -153,9 +153,9 @@ test('410 on resume → relist; deletions missed while away come as DeletedFinal
   await settle(() => inSync() && informers.stats().find((s) => s.kind === 'Pod' && s.namespace === 'shop')!.lists === listsBefore + 1, 'relisted');
   const mine = deltas.slice(before).filter((d) => d.kind === 'Pod');
   const deleted = mine.find((d) => d.key === 'shop/web-pod-1');
-  assert.equal(deleted?.delta.type, 'Deleted');
+  assert.equal(deleted?.delta.type, 'DELETED');
   assert.ok(deleted && isTombstone(deleted.delta.object) && deleted.delta.object.last?.name === 'web-pod-1');
-  assert.equal(mine.find((d) => d.key === 'shop/while-away')?.delta.type, 'Added');
+  assert.equal(mine.find((d) => d.key === 'shop/while-away')?.delta.type, 'ADDED');
 });
 
 test('expireNextWatch (410 ERROR on the watch stream) relists too', async () => {

@@ -1,5 +1,5 @@
 import { silentLogger, type Logger } from '../lib/log.ts';
-import { DeltaQueue, isTombstone, type Delta } from './delta-queue.ts';
+import { isTombstone, type Delta } from './delta.ts';
 import type { ObjectKey } from './keys.ts';
 import type { ListerWatcher } from './list-watch.ts';
 import { Reflector, type Keyed, type ProjectFn, type ReflectorStats, type ReflectorTuning } from './reflector.ts';
@@ -9,7 +9,7 @@ import { MemoryStore, type Store } from './store.ts';
 export interface InformerDelta<T> {
   readonly key: ObjectKey;
   readonly delta: Delta<T>;
-  /** The record the store held before this delta (undefined for a first Added). */
+  /** The record the store held before this delta (undefined for a first ADDED). */
   readonly previous: T | undefined;
 }
 
@@ -24,16 +24,17 @@ export interface InformerOptions<T extends Keyed> extends ReflectorTuning {
 }
 
 /**
- * Informer is a shared informer for one collection: a reflector feeding a DeltaQueue, drained at
- * once into a MemoryStore, with each applied delta fanned out to every handler.
- * - Handlers see deltas in queue order, after the store reflects them (`get` inside a handler
+ * Informer is a shared informer for one collection: a reflector whose deltas are applied at once
+ * to a MemoryStore, each applied delta fanned out to every handler. (No queue in between: client-go
+ * needs its DeltaFIFO because its handlers run on another goroutine; here the reflector, the store
+ * and the handlers share one thread, so a delta is applied as it arrives.)
+ * - Handlers see deltas in arrival order, after the store reflects them (`get` inside a handler
  *   already returns the new state; `previous` holds the old one).
  * - A handler added late does not get a replay; read `list()` first.
  * - `run` resolves when `signal` aborts; nothing keeps running afterwards.
  */
 export class Informer<T extends Keyed> {
   readonly #store = new MemoryStore<T>();
-  readonly #queue = new DeltaQueue<T>();
   readonly #handlers = new Set<DeltaHandlerFn<T>>();
   readonly #reflector: Reflector<T>;
   readonly #log: Logger;
@@ -42,9 +43,8 @@ export class Informer<T extends Keyed> {
     this.#log = options.logger ?? silentLogger;
     this.#reflector = new Reflector<T>(lw, {
       ...options,
-      queue: this.#queue,
+      deliver: (key, delta) => this.#applyOne(key, delta),
       known: this.#store,
-      onQueued: () => this.#drain(),
     });
   }
 
@@ -79,16 +79,10 @@ export class Informer<T extends Keyed> {
     return this.#reflector.stats();
   }
 
-  #drain(): void {
-    for (let next = this.#queue.pop(); next !== undefined; next = this.#queue.pop()) {
-      for (const delta of next.deltas) this.#applyOne(next.key, delta);
-    }
-  }
-
   #applyOne(key: ObjectKey, delta: Delta<T>): void {
     const o = delta.object;
     const previous = isTombstone(o) ? this.#store.get(key) : this.#store.lookup(o.namespace, o.name);
-    if (delta.type === 'Deleted') this.#store.delete(key);
+    if (delta.type === 'DELETED') this.#store.delete(key);
     else if (!isTombstone(o)) this.#store.set(key, o);
     for (const fn of this.#handlers) {
       try {

@@ -1,3 +1,4 @@
+import type { ChangeType } from '../model/watch-event.ts';
 /**
  * The narrow interfaces between the reflector and whatever serves LIST and WATCH (client-go
  * `listwatch.go`). Objects arrive as `unknown`: they are untrusted wire JSON, parsed by the
@@ -35,7 +36,7 @@ export interface WatchOptions {
 
 /** WatchItem is one event of a watch stream. ERROR events are not items: they end the stream with a thrown TrackerError. */
 export type WatchItem =
-  | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: unknown }
+  | { readonly type: ChangeType; readonly object: unknown }
   | { readonly type: 'BOOKMARK'; readonly resourceVersion: string };
 
 /**

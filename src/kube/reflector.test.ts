@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Logger, LogFields } from '../lib/log.ts';
 import { err, ok, type Result } from '../lib/result.ts';
-import { isTombstone } from './delta-queue.ts';
+import { isTombstone } from './delta.ts';
 import { Informer, type InformerDelta } from './informer.ts';
 import { FakeListerWatcher, InstantClock } from './testing/fake-lister-watcher.ts';
 
@@ -81,7 +81,7 @@ test('lists in pages of pageSize, then watches from the list resourceVersion wit
   assert.equal(typeof onOpen, 'function', 'the reflector learns when the watch opened (health)');
   assert.deepEqual(watchOpts, { resourceVersion: '105', timeoutSeconds: 375, allowWatchBookmarks: true }); // 300 · (1 + 0.25)
   assert.equal(s.informer.store.size, 5);
-  assert.deepEqual(s.seen.map((d) => d.delta.type), ['Added', 'Added', 'Added', 'Added', 'Added']);
+  assert.deepEqual(s.seen.map((d) => d.delta.type), ['ADDED', 'ADDED', 'ADDED', 'ADDED', 'ADDED']);
   await s.stop();
 });
 
@@ -94,7 +94,7 @@ test('watch events update the store; handlers see the previous record', async ()
   s.lw.upsert('ns', 'b', { color: 'green' });
   s.lw.remove('ns', 'b');
   await settle(() => s.seen.length === 4, 'four deltas');
-  assert.deepEqual(s.seen.map((d) => [d.key, d.delta.type]), [['ns/a', 'Added'], ['ns/a', 'Updated'], ['ns/b', 'Added'], ['ns/b', 'Deleted']]);
+  assert.deepEqual(s.seen.map((d) => [d.key, d.delta.type]), [['ns/a', 'ADDED'], ['ns/a', 'MODIFIED'], ['ns/b', 'ADDED'], ['ns/b', 'DELETED']]);
   assert.equal(s.seen[1]?.previous?.color, 'red');
   assert.equal(s.informer.store.get('ns/a' as never)?.color, 'blue');
   assert.ok(s.storeMatches());
@@ -136,7 +136,7 @@ test('410 on resume → relist, and deletions missed meanwhile arrive as Deleted
   await settle(() => s.lw.requests.filter((r) => r.verb === 'list').length === 2 && s.lw.openWatches === 1, 'relisted and watching');
   assert.ok(s.storeMatches());
   const after = s.seen.slice(3).map((d) => [d.key, d.delta.type, isTombstone(d.delta.object)]);
-  assert.deepEqual(after, [['ns/b', 'Deleted', true], ['ns/c', 'Updated', false], ['ns/d', 'Added', false]]);
+  assert.deepEqual(after, [['ns/b', 'DELETED', true], ['ns/c', 'MODIFIED', false], ['ns/d', 'ADDED', false]]);
   const tomb = s.seen[3]?.delta.object;
   assert.ok(tomb && isTombstone(tomb) && tomb.last?.name === 'b', 'the tombstone carries the last known state');
   assert.ok(s.logger.lines.some((l) => l.msg === 'watch expired; relisting'));
@@ -212,7 +212,7 @@ test('a DELETED event whose object no longer projects still removes the record',
   s.lw.upsert('ns', 'a', { color: 7 }, { silent: true });
   s.lw.remove('ns', 'a');
   await settle(() => s.informer.store.size === 0, 'deleted');
-  assert.equal(s.seen.at(-1)?.delta.type, 'Deleted');
+  assert.equal(s.seen.at(-1)?.delta.type, 'DELETED');
   await s.stop();
 });
 

@@ -3,7 +3,7 @@ import { isTrackerError, TrackerError } from '../lib/errors.ts';
 import { silentLogger, type Logger } from '../lib/log.ts';
 import type { Result } from '../lib/result.ts';
 import { INITIAL_BACKOFF, nextBackoff, type BackoffPolicy, type BackoffState, DEFAULT_BACKOFF } from './backoff.ts';
-import type { Delta, DeltaQueue } from './delta-queue.ts';
+import type { Delta } from './delta.ts';
 import { apiFailureOf } from './http-errors.ts';
 import { keyOf, tryObjectKey, type ObjectKey } from './keys.ts';
 import type { ListerWatcher, WatchItem } from './list-watch.ts';
@@ -24,12 +24,13 @@ export type ProjectFn<T> = (obj: unknown) => Result<T, string>;
 export interface ReflectorOptions<T extends Keyed> {
   /** Projection applied to every object on arrival; the wire object is dropped right after. */
   readonly project: ProjectFn<T>;
-  /** Where deltas go. */
-  readonly queue: DeltaQueue<T>;
-  /** The state the queue's consumer has applied; read on relist to find objects that vanished. */
+  /**
+   * Where deltas go, one at a time, in the order the watch and relists produce them; the consumer
+   * applies each synchronously, so `known` reflects it when `deliver` returns.
+   */
+  readonly deliver: (key: ObjectKey, delta: Delta<T>) => void;
+  /** The state the consumer has applied; read on relist to find objects that vanished. */
   readonly known: Store<T>;
-  /** Called after deltas were queued; the consumer drains the queue synchronously. */
-  readonly onQueued: () => void;
   /** Kind and scope for log lines, e.g. `Deployment in shop`. */
   readonly description: string;
   /** If unset, a silent logger. */
@@ -234,15 +235,14 @@ export class Reflector<T extends Keyed> {
    * listed but unreadable keep their last good record.
    */
   #replace(fresh: Map<ObjectKey, T>, unreadable: ReadonlySet<ObjectKey>): void {
-    const { queue, known } = this.#o;
-    for (const [key, last] of known.entries())
-      if (!fresh.has(key) && !unreadable.has(key)) queue.add(key, { type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last } });
+    const { deliver, known } = this.#o;
+    const gone = [...known.entries()].filter(([key]) => !fresh.has(key) && !unreadable.has(key));
+    for (const [key, last] of gone) deliver(key, { type: 'DELETED', object: { kind: 'DeletedFinalStateUnknown', key, last } });
     for (const [key, rec] of fresh) {
       const old = known.get(key);
-      if (old === undefined) queue.add(key, { type: 'Added', object: rec });
-      else if (old.resourceVersion !== rec.resourceVersion) queue.add(key, { type: 'Updated', object: rec });
+      if (old === undefined) deliver(key, { type: 'ADDED', object: rec });
+      else if (old.resourceVersion !== rec.resourceVersion) deliver(key, { type: 'MODIFIED', object: rec });
     }
-    this.#o.onQueued();
   }
 
   async #watchOnce(signal: AbortSignal): Promise<void> {
@@ -280,9 +280,7 @@ export class Reflector<T extends Keyed> {
       return;
     }
     const key = keyOf(r.value.namespace, r.value.name);
-    const type: Delta<T>['type'] = item.type === 'DELETED' ? 'Deleted' : item.type === 'ADDED' ? 'Added' : 'Updated';
-    this.#o.queue.add(key, { type, object: r.value });
-    this.#o.onQueued();
+    this.#o.deliver(key, { type: item.type, object: r.value });
   }
 
   /** A DELETED event whose object no longer projects still removes what we hold under its key. */
@@ -291,8 +289,7 @@ export class Reflector<T extends Keyed> {
     if (key === undefined) return;
     const last = this.#o.known.get(key);
     if (last === undefined) return;
-    this.#o.queue.add(key, { type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last } });
-    this.#o.onQueued();
+    this.#o.deliver(key, { type: 'DELETED', object: { kind: 'DeletedFinalStateUnknown', key, last } });
   }
 
   /**

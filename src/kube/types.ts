@@ -1,3 +1,4 @@
+import type { WatchEventType } from '../model/watch-event.ts';
 /**
  * Wire types of the Kubernetes API, as far as rollscope reads or writes them. Everything that
  * arrives from a server is `unknown` until parsed; these types describe what we write, and what
@@ -65,9 +66,6 @@ export interface ObjectList<T extends KubeObject = KubeObject> {
   readonly metadata: ListMeta;
   readonly items: readonly T[];
 }
-
-/** WatchEventType is the `type` of one watch event. */
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 /** WatchEvent is one line of a watch stream. For ERROR, `object` is a Status. */
 export interface WatchEvent<T extends KubeObject = KubeObject> {

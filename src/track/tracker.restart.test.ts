@@ -157,7 +157,7 @@ test('relist after a gap delivering revision 3 before 2: both are recorded, in r
   d.setTemplate(img('1.2'), 'helm');
   const [rs3] = d.sync();
   h.now = d.time;
-  h.apply([{ type: 'updated', record: d.w }, rs3!]);
+  h.apply([{ type: 'MODIFIED', record: d.w }, rs3!]);
   assert.deepEqual(h.table().length, 1, 'revision 3 waits for the missing revision 2');
   h.apply([rs2!]);
   assert.deepEqual(h.table(), [
@@ -177,7 +177,7 @@ test('relist after a gap whose skipped revision is gone for good: the newer one 
   d.setTemplate(img('1.2'), 'helm');
   const [rs3] = d.sync();
   h.now = d.time;
-  h.apply([{ type: 'updated', record: d.w }, rs3!]);
+  h.apply([{ type: 'MODIFIED', record: d.w }, rs3!]);
   h.apply([{ type: 'tick' }], 500);
   assert.equal(h.table().length, 1, 'a tick before ACTIVATION_WAIT_MS still waits');
   h.apply([{ type: 'tick' }], 2_000);

@@ -153,7 +153,7 @@ test('deltas in any order across watches give the same releases (held until the 
   const shuffled = new Harness();
   const rsDelta = synced.find((x) => 'record' in x && x.record.kind === 'ReplicaSet')!;
   const podEvent = event('ev-1', { kind: 'Pod', name: 'p', uid: (pods[0] as { record: { uid: string } }).record.uid }, 'Pulled', 'Successfully pulled image "nginx:1.0"');
-  shuffled.apply([{ type: 'synced' }, { type: 'added', record: podEvent }, ...pods, rsDelta, ...created, ...synced.filter((x) => x !== rsDelta), ...done]);
+  shuffled.apply([{ type: 'synced' }, { type: 'ADDED', record: podEvent }, ...pods, rsDelta, ...created, ...synced.filter((x) => x !== rsDelta), ...done]);
   assert.deepEqual(shuffled.table(), inOrder.table());
   assert.equal(shuffled.ledger()[0]?.actor.manager, 'kubectl-create');
   assert.equal(shuffled.ledger()[0]?.events.length, 1, 'the held event was attached');
@@ -171,7 +171,7 @@ test('delete and re-create under the same name is a new workload numbered from 1
   h.apply([...again.create(img('2.0')), ...rollOut(again)]);
   assert.deepEqual(h.table('uid-web-2'), ['#1 rev1 create nginx:2.0 by kubectl-create → succeeded']);
   // a second tombstone for the same workload (relist) changes nothing
-  assert.deepEqual(h.apply([{ type: 'deleted', record: d.w, finalStateUnknown: true }]), []);
+  assert.deepEqual(h.apply([{ type: 'DELETED', record: d.w, finalStateUnknown: true }]), []);
 });
 
 test('a Deployment recreated by a selector migration continues the release numbers of the one it replaces', () => {
@@ -244,9 +244,9 @@ test('events on the workload, its ReplicaSets and new pods are kept with the rel
   const scaled = event('ev-s', { kind: 'Deployment', name: 'web', uid: d.w.uid }, 'ScalingReplicaSet', `Scaled up replica set ${rs.name} to 3`, { at: start });
   const created = event('ev-c', { kind: 'ReplicaSet', name: rs.name, uid: rs.uid }, 'SuccessfulCreate', 'Created pod: x', { at: start });
   const hpa = event('ev-h', { kind: 'HorizontalPodAutoscaler', name: 'web', uid: 'hpa' }, 'SuccessfulRescale', 'New size: 5', { at: start });
-  h.apply([{ type: 'added', record: scaled }, { type: 'added', record: created }, { type: 'added', record: hpa }]);
-  h.apply([{ type: 'updated', record: { ...created, count: 3, lastSeen: start + 5000 } }]);
-  assert.deepEqual(h.apply([{ type: 'updated', record: { ...created, count: 3, lastSeen: start + 5000 } }]), []);
+  h.apply([{ type: 'ADDED', record: scaled }, { type: 'ADDED', record: created }, { type: 'ADDED', record: hpa }]);
+  h.apply([{ type: 'MODIFIED', record: { ...created, count: 3, lastSeen: start + 5000 } }]);
+  assert.deepEqual(h.apply([{ type: 'MODIFIED', record: { ...created, count: 3, lastSeen: start + 5000 } }]), []);
   const events = h.ledger()[0]!.events;
   assert.deepEqual(events.map((e) => `${e.reason}×${e.count}`), ['ScalingReplicaSet×1', 'SuccessfulCreate×3']);
 });
@@ -277,7 +277,7 @@ test('first start: existing history is backfilled at sync, then tracking goes li
 test('memory stays bounded: held records are capped and expire; finished rollouts drop their pods', () => {
   const h = new Harness({ config: { maxHeld: 3, holdMs: 60_000 } });
   h.apply([{ type: 'synced' }]);
-  const orphans: TrackerDelta[] = [1, 2, 3, 4, 5].map((i) => ({ type: 'added', record: event(`e${i}`, { kind: 'Pod', name: `p${i}`, uid: `pod-${i}` }, 'Pulled', 'x') }));
+  const orphans: TrackerDelta[] = [1, 2, 3, 4, 5].map((i) => ({ type: 'ADDED', record: event(`e${i}`, { kind: 'Pod', name: `p${i}`, uid: `pod-${i}` }, 'Pulled', 'x') }));
   h.apply(orphans);
   assert.equal(h.state.heldCount, 3);
   assert.equal(h.state.droppedHeld, 2);

@@ -14,22 +14,24 @@ import { seedWorkloadState, type WorkloadState } from './release/workload-state.
 import { advance } from './rollout/machine.ts';
 import { isWatching } from './rollout/state.ts';
 import { DEFAULT_FAIL_FAST_RULES, type FailFastRules } from './status/fail-fast.ts';
+import type { ChangeType } from '../model/watch-event.ts';
 
 export type { Fact } from './release/facts.ts';
 export type { TrackerState } from './release/tracker-state.ts';
 
 /**
- * TrackerDelta is one change the list-watch layer saw:
- * - `added` / `updated`: a record of any tracked kind (workload, ReplicaSet, ControllerRevision,
+ * TrackerDelta is one change the list-watch layer saw, typed as the watch spelled it
+ * (model/watch-event.ts ChangeType):
+ * - `ADDED` / `MODIFIED`: a record of any tracked kind (workload, ReplicaSet, ControllerRevision,
  *   pod, event), in any order across kinds;
- * - `deleted`: a record is gone; `finalStateUnknown` for a relist tombstone
+ * - `DELETED`: a record is gone; `finalStateUnknown` for a relist tombstone
  *   (DeletedFinalStateUnknown: the object vanished while the watch was down) — same meaning;
  * - `synced`: the initial list of every kind is complete (sent again after a relist: harmless);
  * - `tick`: time passed (fail-fast grace periods, held-record expiry). Send every few seconds.
  */
 export type TrackerDelta =
-  | { readonly type: 'added' | 'updated'; readonly record: TrackedRecord }
-  | { readonly type: 'deleted'; readonly record: TrackedRecord; readonly finalStateUnknown?: boolean }
+  | { readonly type: Exclude<ChangeType, 'DELETED'>; readonly record: TrackedRecord }
+  | { readonly type: Extract<ChangeType, 'DELETED'>; readonly record: TrackedRecord; readonly finalStateUnknown?: boolean }
   | { readonly type: 'synced' }
   | { readonly type: 'tick' };
 
@@ -95,10 +97,10 @@ export function trackDelta(state: TrackerState, delta: TrackerDelta, now: Instan
 
 function dispatch(s: TrackerState, delta: TrackerDelta, now: Instant): Step {
   switch (delta.type) {
-    case 'added':
-    case 'updated':
+    case 'ADDED':
+    case 'MODIFIED':
       return upsert(s, delta.record, now);
-    case 'deleted':
+    case 'DELETED':
       return remove(s, delta.record, delta.finalStateUnknown ?? false, now);
     case 'synced':
       return s.synced ? unchanged(s) : onFirstSync(s, now);

@@ -6,6 +6,14 @@ export function fmtDuration(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? '–' : formatDuration(ms);
 }
 
+/**
+ * fmtElapsed is a running clock ("how long has this been rolling"): whole seconds, because a
+ * figure that ticks every second reads badly with milliseconds; "0s" in its first second.
+ */
+export function fmtElapsed(ms: number): string {
+  return formatDuration(Math.floor(ms / 1000) * 1000);
+}
+
 /** fmtTime renders an RFC 3339 time as local `MM-DD HH:MM:SS`. */
 export function fmtTime(iso: string | null | undefined): string {
   if (!iso) return '–';

@@ -19,6 +19,7 @@ import { needComponent } from '../support/services.ts';
 import { startInProcessTracker, type InProcessTracker } from '../e2e/fixtures/daemon.ts';
 import { PROMETHEUS_CANDIDATES, startPrometheusWith, type RunningPrometheus } from '../e2e/fixtures/prometheus.ts';
 import { startOpsCluster, type OpsCluster } from '../ops/ops-support.ts';
+import { applyWebApp } from '../ops/web-app.ts';
 import { CHROMIUM_CANDIDATES, DESKTOP, MOBILE, checkLayout, launchChromium, screenshot, type BrowserSession } from './browser-session.ts';
 import { eventually } from './wait.ts';
 
@@ -39,34 +40,7 @@ before(async (t) => {
   c = await startOpsCluster(t as unknown as TestContext, 20);
   if (!c) return;
   tracker = await startInProcessTracker(c.sim, c.kubeconfig, { db: `sqlite:${join(c.dir, 'ledger.db')}` });
-  await c.kubectlOk(['apply', '-f', '-'], {
-    input: `apiVersion: v1
-kind: Namespace
-metadata: {name: ${NS}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: ${NS}}
-spec:
-  replicas: ${TOTAL}
-  progressDeadlineSeconds: 3600
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata:
-      labels: {app: web}
-      annotations: {prometheus.io/scrape: "true", prometheus.io/port: "8080"}
-    spec:
-      containers: [{name: app, image: "web:1", ports: [{name: http, containerPort: 8080}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: ${NS}}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-`,
-  });
-  await c.kubectlOk(['rollout', 'status', 'deploy/web', '-n', NS, '--timeout', '60s']);
+  await applyWebApp(c, NS, { replicas: TOTAL, scraped: true });
   [prom, browser] = await Promise.all([startPrometheusWith(promBin, prometheusConfig({ sdUrl: `${c.sim.url}${PROMETHEUS_SD_PATH}`, scrapeInterval: '1s' }), 'the web pods', 40_000), launchChromium(chromium)]);
   load = startLoad(c.sim.store, [{ namespace: NS, service: 'web', rps: 40 }]);
   await eventually(`${TOTAL} scraped web pods`, async () => ((await prom!.query(`count(up{kubernetes_namespace="${NS}"} == 1)`))[0]?.value === TOTAL ? true : undefined), 30_000);

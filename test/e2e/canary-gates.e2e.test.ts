@@ -1,12 +1,14 @@
 // End-to-end tests of the canary's analysis gates with a real Prometheus (fixtures/canary.ts): a slow
 // image (-slow400) fails the p99 latency gate against the stable; with no traffic at all the
 // analysis is inconclusive, the canary pauses and stays paused (never promoted by itself) until
-// `rollscope canary promote` from another process continues it.
+// `rollscope canary promote` from another process continues it; with --baseline the canary is
+// compared with a baseline Deployment of the stable version at its size, removed at the end.
 import assert from 'node:assert/strict';
 import { after, before, test, type TestContext } from 'node:test';
 import type { OpsCluster } from '../ops/ops-support.ts';
 import { spawnRollscope } from '../ops/ops-support.ts';
-import { analysisFile, deployment, INTERVAL_S, prometheus, setup, startCanaryCluster, statusOf, stopCanaryCluster, TOTAL } from './fixtures/canary.ts';
+import type { StoredChange } from '../../src/sim/core/store-api.ts';
+import { analysisFile, deployment, INTERVAL_S, loadCodes, prometheus, setup, startCanaryCluster, statusOf, stopCanaryCluster, TOTAL } from './fixtures/canary.ts';
 
 let c: OpsCluster | undefined;
 before(async (t) => {
@@ -64,4 +66,56 @@ test('no traffic: the analysis is inconclusive and the canary pauses, never prom
   const web = await deployment(ns, 'web');
   assert.deepEqual([web?.spec.replicas, web?.spec.template.spec.containers.map((x) => x.image), statusOf(web).phase], [TOTAL, ['web:2'], 'promoted']);
   process.stdout.write(`# no traffic: paused ${Math.round((pausedAt - st.stepReachedAt!) / 100) / 10} s after 10 % was reached; promoted by hand\n`);
+});
+
+test('--baseline: a baseline Deployment of the stable version at the canary\'s size is what the canary is compared with; it is removed at the end', { timeout: 90_000 }, async () => {
+  if (!c) return;
+  const ns = 'cn-base';
+  const load = (await setup(ns))!;
+  // (canary, baseline) spec.replicas and the baseline's image after every change of either, in commit order
+  const seen: [number, number][] = [];
+  const baselineImages = new Set<string>();
+  let canary = 0;
+  let baseline = 0;
+  const off = c.sim.store.subscribe('deployments.apps', (ch: StoredChange) => {
+    const o = ch.object as { metadata: { namespace?: string; name?: string }; spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: { image: string }[] } } } };
+    if (o.metadata.namespace !== ns) return;
+    const n = ch.type === 'DELETED' ? 0 : (o.spec?.replicas ?? 0);
+    if (o.metadata.name === 'web-canary') canary = n;
+    else if (o.metadata.name === 'web-baseline') {
+      baseline = n;
+      for (const x of o.spec?.template?.spec?.containers ?? []) baselineImages.add(`${x.image} track=${o.spec?.template?.metadata?.labels?.['rollscope.io/track'] ?? ''}`);
+    } else return;
+    const last = seen.at(-1);
+    if (last === undefined || last[0] !== canary || last[1] !== baseline) seen.push([canary, baseline]);
+  });
+  const run = await c.rollscope(['canary', 'deployment/web', '-n', ns, '--image', 'app=web:2', '--steps', '20,40', '--baseline', '--prometheus', prometheus().url, '--analysis', analysisFile('base'), '-o', 'json'], { timeoutMs: 80_000 });
+  off();
+  await load.stop();
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as { result: string }).result, 'promoted');
+  // the baseline runs the stable's image with the baseline track label, and matches the canary's size at each step below 100 %
+  assert.deepEqual([...baselineImages], ['web:1 track=baseline']);
+  const atSteps = seen.filter(([cn, b]) => b > 0 && cn > 0 && cn < TOTAL);
+  assert.ok(atSteps.length > 0 && atSteps.some(([cn, b]) => cn === b), `the baseline reached the canary's size: ${JSON.stringify(seen)}`);
+  const sizes = [...new Set(seen.filter(([cn]) => cn > 0 && cn < TOTAL).map(([cn]) => cn))];
+  assert.deepEqual(sizes, [2, 4], `canary at 20 % and 40 % of ${TOTAL}: ${JSON.stringify(seen)}`);
+  for (const s of sizes) assert.ok(seen.some(([cn, b]) => cn === s && b === s), `baseline at ${s} beside the canary at ${s}: ${JSON.stringify(seen)}`);
+  assert.deepEqual(seen.at(-1), [0, 0], 'canary and baseline are gone at the end');
+  assert.equal(await deployment(ns, 'web-baseline'), null);
+  // the analysis compared the canary with the baseline: its queries select the baseline track, at the same size the request rates match
+  const st = statusOf(await deployment(ns, 'web'));
+  assert.equal(st.phase, 'promoted');
+  const compared = st.measurements.filter((m) => m.stableQuery !== null);
+  for (const m of compared) assert.match(m.stableQuery!, /rollscope_io_track="baseline"/);
+  // the judged ones (not the no-data rounds before the canary's first scrapes) had both values and both rates
+  const judged = compared.filter((m) => m.verdict === 'successful');
+  assert.ok(judged.length >= 6, JSON.stringify(st.measurements.map((m) => m.reason)));
+  for (const m of judged) assert.ok(m.stableValue !== null && m.canaryRate !== null && m.stableRate !== null, JSON.stringify(m));
+  const last = judged.at(-1)!;
+  process.stdout.write(`# --baseline: ${JSON.stringify(seen)} (canary, baseline replicas); last measurement canary ${last.canaryRate!.toFixed(1)} req/s vs baseline ${last.stableRate!.toFixed(1)} req/s: ${last.reason}\n`);
+  assert.ok(Math.abs(last.canaryRate! - last.stableRate!) <= 0.35 * Math.max(last.canaryRate!, last.stableRate!), `same size, about the same traffic: ${JSON.stringify(last)}`);
+  const web = await deployment(ns, 'web');
+  assert.deepEqual([web?.spec.replicas, web?.spec.template.spec.containers.map((x) => x.image)], [TOTAL, ['web:2']]);
+  assert.deepEqual(Object.keys(loadCodes(load)), ['200']);
 });

@@ -48,7 +48,8 @@ test('rollscope show on the demo\'s failed releases: diagnosis, timeline, events
     // Then the terminal view names it, says why it failed, and shows its timeline, events and diff
     assert.match(out, new RegExp(`^deployment\\.apps/${pull.workload.name} in namespace ${pull.workload.namespace}, cluster sim$`, 'm'));
     assert.match(out, new RegExp(`^Release: +#${pull.releaseNumber} {2}id ${pull.id}`, 'm'));
-    assert.match(out, /^Outcome: +failed$/m);
+    // ("stuck" while no newer release has replaced it and it has not recovered — issue 11's Live rule)
+    assert.match(out, /^Outcome: +failed(, stuck: no newer release has replaced it and it has not recovered)?$/m);
     assert.match(out, /^Diagnosis: +ImagePullFailed \(\w+\): .*missing/m);
     assert.match(out, /^Timeline:\n {2}PHASE +AT +STEP +WATERFALL\n {2}templateObserved +\+\d\S* +\S+ +█/m);
     assert.match(out, /^ {2}firstPodScheduled +\+\d\S* +\S+ +█/m);

@@ -12,6 +12,7 @@ import { canarySummaryView, canaryView, type CanaryView } from '../../src/model/
 import { startInProcessTracker, type InProcessTracker } from '../e2e/fixtures/daemon.ts';
 import { SINK_SECRETS, startNotifyReceivers, type NotifyReceivers } from '../e2e/fixtures/notify-receiver.ts';
 import { spawnRollscope, startOpsCluster, type OpsCluster } from './ops-support.ts';
+import { applyWebApp, until } from './web-app.ts';
 
 let c: OpsCluster | undefined;
 let tracker: InProcessTracker | undefined;
@@ -41,43 +42,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function setup(ns: string): Promise<void> {
-  const yaml = `apiVersion: v1
-kind: Namespace
-metadata: {name: ${ns}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: ${ns}, labels: {team: shop}}
-spec:
-  replicas: 4
-  progressDeadlineSeconds: 3600
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: app, image: "web:1", ports: [{containerPort: 8080}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: ${ns}}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-`;
-  await c!.kubectlOk(['apply', '-f', '-'], { input: yaml });
-  await c!.kubectlOk(['rollout', 'status', 'deploy/web', '-n', ns, '--timeout', '60s']);
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const setup = (ns: string): Promise<void> => applyWebApp(c!, ns, { replicas: 4, labels: { team: 'shop' } });
 
 const api = async (path: string): Promise<{ status: number; body: unknown }> => {
   const res = await fetch(`${tracker!.daemon.url}${path}`);

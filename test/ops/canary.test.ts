@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { seededRandom } from '../../src/lib/seeded-random.ts';
 import { freePort } from '../e2e/fixtures/prometheus.ts';
 import { MAIN, spawnRollscope, startOpsCluster, type OpsCluster, type Run } from './ops-support.ts';
+import { applyWebApp, getDeployment, until, type Deployment } from './web-app.ts';
 
 let c: OpsCluster | undefined;
 before(async (t) => {
@@ -20,56 +21,11 @@ after(async () => {
   await c?.stop();
 });
 
-interface Deployment {
-  metadata: { annotations?: Record<string, string> };
-  spec: { replicas: number; template: { spec: { containers: { name: string; image: string }[] } } };
-}
-
-async function deployment(ns: string, name: string): Promise<Deployment | null> {
-  const res = await fetch(`${c!.sim.url}/apis/apps/v1/namespaces/${ns}/deployments/${name}`);
-  return res.status === 404 ? null : ((await res.json()) as Deployment);
-}
-
-async function setup(ns: string, replicas = 4): Promise<void> {
-  const yaml = `apiVersion: v1
-kind: Namespace
-metadata: {name: ${ns}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: ${ns}}
-spec:
-  replicas: ${replicas}
-  progressDeadlineSeconds: 3600
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: app, image: "web:1", ports: [{containerPort: 8080}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: ${ns}}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-`;
-  await c!.kubectlOk(['apply', '-f', '-'], { input: yaml });
-  await c!.kubectlOk(['rollout', 'status', 'deploy/web', '-n', ns, '--timeout', '60s']);
-}
+const deployment = (ns: string, name: string): Promise<Deployment | null> => getDeployment(c!, ns, name);
+const setup = (ns: string, replicas = 4): Promise<void> => applyWebApp(c!, ns, { replicas });
 
 const statusOf = (d: Deployment | null): { phase?: string; stepIndex?: number; pauseUntil?: number | null; message?: string } =>
   JSON.parse(d?.metadata.annotations?.['rollscope.io/canary-status'] ?? '{}') as { phase?: string };
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('a canary without analysis goes 10 → 50 → 100 and is promoted (exit 0)', { timeout: 120_000 }, async () => {
   if (!c) return;

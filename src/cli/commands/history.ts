@@ -6,12 +6,12 @@ import { MAX_PAGE_LIMIT, type LedgerStore, type ReleaseFilter } from '../../stor
 import { DEFAULT_LEDGER_PATH, LEDGER_URL_ENV, defaultLedgerUrl, openLedger } from '../../store/open.ts';
 import { formatItems, parseOutputFormat, type OutputFormat } from '../output/format.ts';
 import { toReleaseView } from '../../model/view/release-view.ts';
+import { addLedgerReaderFlags, kubeconfigNamespace, type LedgerReaderFlags } from './ledger-reader.ts';
 import { formatReleaseTable, resourceName, spansClusters } from '../output/release-table.ts';
 import { parseClusterFlag, parseLimit, parseOutcomes, parseTimeArg, parseWorkloadTarget, type WorkloadName } from './history-args.ts';
 
 /** HistoryFlags are the raw flag values of `rollscope history`. */
-export interface HistoryFlags {
-  readonly namespace?: string;
+export interface HistoryFlags extends LedgerReaderFlags {
   readonly allNamespaces?: boolean;
   readonly cluster?: string;
   readonly image?: string;
@@ -24,9 +24,6 @@ export interface HistoryFlags {
   /** `--continue TOKEN`: the page after the one whose `nextCursor` this is. */
   readonly continue?: string;
   readonly output: string;
-  readonly db?: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
 }
 
 /** HistoryRequest is a parsed, validated `rollscope history` invocation. */
@@ -151,22 +148,9 @@ export async function runHistory(args: readonly string[], flags: HistoryFlags): 
   }
 }
 
-/** kubeconfigNamespace is the current context's namespace, or `default` when there is no usable kubeconfig. */
-async function kubeconfigNamespace(flags: HistoryFlags): Promise<string> {
-  const explicit = flags.kubeconfig !== undefined || flags.context !== undefined;
-  try {
-    const { loadKubeConfig } = await import('../../kube/client.ts');
-    const kc = loadKubeConfig({ ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }), ...(flags.context === undefined ? {} : { context: flags.context }) });
-    return kc.namespace;
-  } catch (e) {
-    if (explicit) throw e;
-    return 'default';
-  }
-}
-
 /** registerHistoryFlags declares the arguments and flags of `rollscope history` on a command (shared with tests). */
 export function registerHistoryFlags(command: Command): Command {
-  return command
+  command
     .argument('[TYPE/NAME...]', 'one workload, e.g. deployment/web or sts db')
     .option('-n, --namespace <ns>', "namespace (default: the current kubeconfig context's, else default)")
     .option('-A, --all-namespaces', 'all namespaces')
@@ -178,10 +162,8 @@ export function registerHistoryFlags(command: Command): Command {
     .option('--limit <n>', 'at most this many (the newest); says so on stderr when more exist', String(DEFAULT_HISTORY_LIMIT))
     .option('--all', 'every matching release (no limit)')
     .option('--continue <cursor>', 'the page after a previous one (its nextCursor in -o json|yaml)')
-    .option('-o, --output <format>', 'table | wide | json | yaml', 'table')
-    .option('--db <url>', 'ledger: sqlite:PATH or postgres://user:password@host/db')
-    .option('--kubeconfig <file>', 'kubeconfig used only to find the default namespace')
-    .option('--context <name>', 'kubeconfig context used only to find the default namespace');
+    .option('-o, --output <format>', 'table | wide | json | yaml', 'table');
+  return addLedgerReaderFlags(command);
 }
 
 /** registerHistory adds `rollscope history`. */

@@ -10,17 +10,14 @@ import { DEFAULT_LEDGER_PATH, LEDGER_URL_ENV, defaultLedgerUrl, openLedger } fro
 import { parseOutputFormat } from '../output/format.ts';
 import { formatReleaseDetail, type ReleaseDetail } from '../output/release-detail.ts';
 import { parseClusterFlag } from './history-args.ts';
+import { addLedgerReaderFlags, kubeconfigNamespace, type LedgerReaderFlags } from './ledger-reader.ts';
 import { parseReleaseAddress, type ReleaseAddress } from './show-args.ts';
 import { fetchNewest } from './history.ts';
 
 /** ShowFlags are the raw flag values of `rollscope show`. */
-export interface ShowFlags {
-  readonly namespace?: string;
+export interface ShowFlags extends LedgerReaderFlags {
   readonly cluster?: string;
   readonly output: string;
-  readonly db?: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
 }
 
 /** WORKLOAD_SCAN_LIMIT bounds how many of one workload name's releases `show TYPE/NAME#N` reads to find N. */
@@ -101,22 +98,9 @@ export async function runShow(args: readonly string[], flags: ShowFlags): Promis
   }
 }
 
-/** kubeconfigNamespace is the current context's namespace, or `default` when there is no usable kubeconfig. */
-async function kubeconfigNamespace(flags: ShowFlags): Promise<string> {
-  const explicit = flags.kubeconfig !== undefined || flags.context !== undefined;
-  try {
-    const { loadKubeConfig } = await import('../../kube/client.ts');
-    const kc = loadKubeConfig({ ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }), ...(flags.context === undefined ? {} : { context: flags.context }) });
-    return kc.namespace;
-  } catch (e) {
-    if (explicit) throw e;
-    return 'default';
-  }
-}
-
 /** registerShow adds `rollscope show`. */
 export function registerShow(program: Command): void {
-  program
+  const command = program
     .command('show')
     .summary('one release from the ledger: timeline, phases, diagnosis, events, template diff')
     .description(
@@ -129,11 +113,8 @@ export function registerShow(program: Command): void {
     .argument('<RELEASE...>', 'a release id, or TYPE/NAME#N (also TYPE NAME#N), e.g. deployment/web#3')
     .option('-n, --namespace <ns>', "namespace of TYPE/NAME (default: the current kubeconfig context's, else default)")
     .option('--cluster <name>', 'cluster of TYPE/NAME (ledgers shared by several trackers)')
-    .option('-o, --output <format>', 'table | json | yaml', 'table')
-    .option('--db <url>', 'ledger: sqlite:PATH or postgres://user:password@host/db')
-    .option('--kubeconfig <file>', 'kubeconfig used only to find the default namespace')
-    .option('--context <name>', 'kubeconfig context used only to find the default namespace')
-    .action(async (args: string[], flags: ShowFlags) => {
-      process.exitCode = await runShow(args, flags);
-    });
+    .option('-o, --output <format>', 'table | json | yaml', 'table');
+  addLedgerReaderFlags(command).action(async (args: string[], flags: ShowFlags) => {
+    process.exitCode = await runShow(args, flags);
+  });
 }

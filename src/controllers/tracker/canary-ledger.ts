@@ -52,7 +52,7 @@ export class CanaryLedger {
 
   /** observe takes one informer delta (synchronously; never throws). */
   observe(d: ClusterDelta): void {
-    if (d.kind !== 'Deployment' || d.delta.type === 'Deleted') return;
+    if (d.kind !== 'Deployment' || d.delta.type === 'DELETED') return;
     const rec = d.delta.object;
     if (!('annotations' in rec)) return;
     const obj = { metadata: { annotations: rec.annotations } };

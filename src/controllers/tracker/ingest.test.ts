@@ -10,12 +10,12 @@ const key = 'shop/web-1' as ObjectKey;
 const d = (delta: ClusterDelta['delta'], previous?: PodRecord): ClusterDelta => ({ kind: 'Pod', key, delta, previous } as ClusterDelta);
 
 const rows = [
-  { name: 'Added → added', in: d({ type: 'Added', object: pod }), want: { type: 'added', record: pod } },
-  { name: 'Updated → updated', in: d({ type: 'Updated', object: pod }, pod), want: { type: 'updated', record: pod } },
-  { name: 'Deleted → deleted', in: d({ type: 'Deleted', object: pod }, pod), want: { type: 'deleted', record: pod } },
-  { name: 'relist tombstone with its last state → deleted, final state unknown', in: d({ type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last: pod } }), want: { type: 'deleted', record: pod, finalStateUnknown: true } },
-  { name: 'tombstone without a last state falls back to the previous record', in: d({ type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last: undefined } }, pod), want: { type: 'deleted', record: pod, finalStateUnknown: true } },
-  { name: 'tombstone of a record never seen → nothing to say', in: d({ type: 'Deleted', object: { kind: 'DeletedFinalStateUnknown', key, last: undefined } }), want: null },
+  { name: 'ADDED passes on as it is', in: d({ type: 'ADDED', object: pod }), want: { type: 'ADDED', record: pod } },
+  { name: 'MODIFIED passes on as it is', in: d({ type: 'MODIFIED', object: pod }, pod), want: { type: 'MODIFIED', record: pod } },
+  { name: 'DELETED passes on as it is', in: d({ type: 'DELETED', object: pod }, pod), want: { type: 'DELETED', record: pod } },
+  { name: 'relist tombstone with its last state → deleted, final state unknown', in: d({ type: 'DELETED', object: { kind: 'DeletedFinalStateUnknown', key, last: pod } }), want: { type: 'DELETED', record: pod, finalStateUnknown: true } },
+  { name: 'tombstone without a last state falls back to the previous record', in: d({ type: 'DELETED', object: { kind: 'DeletedFinalStateUnknown', key, last: undefined } }, pod), want: { type: 'DELETED', record: pod, finalStateUnknown: true } },
+  { name: 'tombstone of a record never seen → nothing to say', in: d({ type: 'DELETED', object: { kind: 'DeletedFinalStateUnknown', key, last: undefined } }), want: null },
 ] as const;
 
 for (const row of rows) test(`toTrackerDelta: ${row.name}`, () => assert.deepEqual(toTrackerDelta(row.in), row.want));

@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
-import { isTombstone } from '../../kube/delta-queue.ts';
+import { isTombstone } from '../../kube/delta.ts';
 import type { ClusterDelta, ClusterInformers } from '../../kube/cluster-informers.ts';
 import { trackDelta, type Fact, type TrackerDelta, type TrackerState } from '../../track/tracker.ts';
 import type { RolloutMetrics } from '../../export/metrics/registry.ts';
@@ -14,15 +14,15 @@ const FLUSH_MS = 10_000;
 /** toTrackerDelta maps an informer delta to the tracker's input; null when there is nothing to say. */
 export function toTrackerDelta(d: ClusterDelta): TrackerDelta | null {
   const { delta, previous } = d;
-  if (delta.type === 'Deleted') {
+  if (delta.type === 'DELETED') {
     if (isTombstone(delta.object)) {
       const last = (delta.object.last ?? previous);
-      return last ? { type: 'deleted', record: last, finalStateUnknown: true } : null;
+      return last ? { type: 'DELETED', record: last, finalStateUnknown: true } : null;
     }
-    return { type: 'deleted', record: delta.object };
+    return { type: 'DELETED', record: delta.object };
   }
   if (isTombstone(delta.object)) return null;
-  return { type: delta.type === 'Added' ? 'added' : 'updated', record: delta.object };
+  return { type: delta.type, record: delta.object };
 }
 
 /** IngestOptions configures the ingest loop. */

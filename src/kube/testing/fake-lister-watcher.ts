@@ -3,6 +3,7 @@
 // requests with Retry-After, dropped watches, malformed objects).
 import type { Clock } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
+import type { ChangeType } from '../../model/watch-event.ts';
 import { httpFailure } from '../http-errors.ts';
 import type { ListerWatcher, ListOptions, ListPage, WatchItem, WatchOptions } from '../list-watch.ts';
 
@@ -12,7 +13,7 @@ export interface WireObject {
   readonly [k: string]: unknown;
 }
 
-type Change = { readonly rv: number; readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: WireObject } | { readonly rv: number; readonly type: 'BOOKMARK' };
+type Change = { readonly rv: number; readonly type: ChangeType; readonly object: WireObject } | { readonly rv: number; readonly type: 'BOOKMARK' };
 
 interface OpenWatch {
   wake: () => void;

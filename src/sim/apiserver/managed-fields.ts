@@ -1,5 +1,6 @@
 import type { KubeObject, ManagedFieldsEntry } from '../../kube/types.ts';
 import { deepEqual, isPlainObject } from '../core/deep.ts';
+import { listStrategy } from './patch/strategic.ts';
 
 /**
  * FieldSet is a set of field paths in structured-merge-diff notation, each path encoded as its
@@ -22,36 +23,21 @@ const ATOMIC = new Set(['selector']);
 // Sets of scalars, recorded per value (`v:"foregroundDeletion"`).
 const SET_LISTS = new Set(['finalizers']);
 
-/** listItemKey returns the associative key of one list item (`k:{…}` element), or undefined for atomic lists. */
+/**
+ * listItemKey returns the associative key of one list item (`k:{…}` element), or undefined for atomic
+ * lists. The key fields are the lists' merge keys (`patch/strategic.ts` holds the one table); ports
+ * alone key on two fields in structured-merge-diff, (containerPort|port, protocol), and protocol
+ * defaults to TCP, so an applied port without it keys the same.
+ */
 function listItemKey(field: string, item: unknown): string | undefined {
   if (!isPlainObject(item)) return undefined;
-  const by = (names: readonly string[]): string | undefined => {
-    const key: Record<string, unknown> = {};
-    for (const n of names) if (item[n] !== undefined) key[n] = item[n];
-    return Object.keys(key).length === 0 ? undefined : `k:${JSON.stringify(key)}`;
-  };
-  switch (field) {
-    case 'containers':
-    case 'initContainers':
-    case 'ephemeralContainers':
-    case 'env':
-    case 'volumes':
-    case 'imagePullSecrets':
-      return by(['name']);
-    case 'volumeMounts':
-      return by(['mountPath']);
-    case 'ports': {
-      // Keys are (containerPort|port, protocol); protocol defaults to TCP, so an applied port without it keys the same.
-      const port = item['containerPort'] !== undefined ? 'containerPort' : 'port';
-      return `k:${JSON.stringify({ [port]: item[port], protocol: item['protocol'] ?? 'TCP' })}`;
-    }
-    case 'conditions':
-      return by(['type']);
-    case 'ownerReferences':
-      return by(['uid']);
-    default:
-      return undefined;
+  if (field === 'ports') {
+    const port = item['containerPort'] !== undefined ? 'containerPort' : 'port';
+    return `k:${JSON.stringify({ [port]: item[port], protocol: item['protocol'] ?? 'TCP' })}`;
   }
+  const strategy = listStrategy(field, undefined);
+  if (strategy.kind !== 'merge' || item[strategy.key] === undefined) return undefined;
+  return `k:${JSON.stringify({ [strategy.key]: item[strategy.key] })}`;
 }
 
 function walk(value: unknown, field: string, path: readonly string[], out: Set<string>): void {

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../kube/types.ts';
+import type { ChangeType } from '../../model/watch-event.ts';
 import { rfc3339 } from '../../lib/timestamps.ts';
 import { alreadyExists, conflict, invalid, notFound, SimApiError, failureStatus } from '../core/api-error.ts';
 import { ChangeLog, rewind, type ChangesSince } from './change-log.ts';
@@ -325,7 +326,7 @@ export class SimStorage implements SimStore {
     return obj;
   }
 
-  #commit(type: 'ADDED' | 'MODIFIED' | 'DELETED', key: ResourceName, obj: Record<string, unknown> | KubeObject): KubeObject {
+  #commit(type: ChangeType, key: ResourceName, obj: Record<string, unknown> | KubeObject): KubeObject {
     const rv = ++this.#rv;
     const meta = (obj as KubeObject).metadata;
     const metadata = { ...meta, resourceVersion: String(rv) };

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../kube/types.ts';
+import type { ChangeType } from '../../model/watch-event.ts';
 
 /**
  * The contract between the simulated API server's storage and everything in `sim/` that reads or
@@ -11,8 +12,6 @@ import type { KubeObject } from '../../kube/types.ts';
  */
 export type ResourceName = string;
 
-/** ChangeType is what happened to an object in one write. */
-export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /**
  * StoredChange is one committed write. `object` is the stored, frozen object (for DELETED: its

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, serverNow, subscribe, type ApiRelease } from '../api.ts';
 import { OutcomeBadge } from '../components/outcome-badge.tsx';
 import { stalledPhase } from '../components/phase-waterfall.tsx';
-import { fmtDuration, shortImage } from '../format.ts';
+import { fmtElapsed, shortImage } from '../format.ts';
 import { useT } from '../i18n.ts';
 import { useAnswerOrder } from '../answer-order.ts';
 import { multiCluster, useClusterScope } from '../cluster-scope.ts';
@@ -32,7 +32,7 @@ function Card({ r, now, stuck }: { readonly r: ApiRelease; readonly now: number;
   const stall = stuck ? stalledPhase(r) : null;
   return (
     <div className={stuck ? 'card stuck' : 'card'} data-live={r.id} data-cluster={r.cluster} {...(stuck ? { 'data-stuck': r.id } : {})}>
-      <div><a href={`#/release/${r.id}`}><b>{multiCluster(scope) ? `${r.cluster}: ` : ''}{r.namespace}/{r.name}</b> #{r.releaseNumber}</a> <OutcomeBadge outcome={r.outcome} /> <span className="muted">{triggerText(r)} · {r.images.map((i) => shortImage(i.image)).join(', ')} · {fmtDuration(now - Date.parse(r.startedAt))}</span></div>
+      <div><a href={`#/release/${r.id}`}><b>{multiCluster(scope) ? `${r.cluster}: ` : ''}{r.namespace}/{r.name}</b> #{r.releaseNumber}</a> <OutcomeBadge outcome={r.outcome} /> <span className="muted">{triggerText(r)} · {r.images.map((i) => shortImage(i.image)).join(', ')} · {fmtElapsed(now - Date.parse(r.startedAt))}</span></div>
       <Progress r={r} />
       {r.failure && <div className="fail" data-failure={r.failure.code}>{r.failure.code}: {r.failure.message}{r.failure.object ? ` — ${r.failure.object}` : ''}</div>}
       {stall && <small className="muted" data-stalled={stall}>{t.stalledAt} {stall}</small>}

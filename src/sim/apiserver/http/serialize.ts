@@ -1,5 +1,5 @@
 import type { KubeObject, ListMeta } from '../../../kube/types.ts';
-import type { ChangeType } from '../../core/store-api.ts';
+import type { WatchEventType } from '../../../model/watch-event.ts';
 
 /**
  * listItemJson serialises an object as a list item: without `apiVersion`/`kind`, as the real
@@ -18,10 +18,7 @@ export function listJson(kind: string, apiVersion: string, meta: ListMeta, items
   return `{"kind":${JSON.stringify(`${kind}List`)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[${parts.join(',')}]}`;
 }
 
-/** WireEventType is the `type` of a watch line. */
-export type WireEventType = ChangeType | 'BOOKMARK' | 'ERROR';
-
 /** watchLine serialises one watch event as one line (the object keeps kind/apiVersion). */
-export function watchLine(type: WireEventType, obj: unknown): Buffer {
+export function watchLine(type: WatchEventType, obj: unknown): Buffer {
   return Buffer.from(`{"type":"${type}","object":${JSON.stringify(obj)}}\n`);
 }

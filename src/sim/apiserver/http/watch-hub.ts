@@ -1,7 +1,8 @@
 import type { KubeObject } from '../../../kube/types.ts';
 import { matchesLabels, type LabelSelector } from '../../core/selectors.ts';
 import type { SimStorage } from '../storage.ts';
-import type { ChangeType, ResourceName, StoredChange } from '../../core/store-api.ts';
+import type { ChangeType } from '../../../model/watch-event.ts';
+import type { ResourceName, StoredChange } from '../../core/store-api.ts';
 import { protobufWatchFrame, type WireFormat } from './negotiate.ts';
 import { watchLine } from './serialize.ts';
 

@@ -2,12 +2,12 @@ import type { KubeObject } from '../../../kube/types.ts';
 import { badRequest, failureStatus } from '../../core/api-error.ts';
 import { apiVersionOf } from '../resources.ts';
 import { compileFieldSelector, parseFieldSelector, parseLabelSelector } from '../../core/selectors.ts';
-import type { ChangeType } from '../../core/store-api.ts';
+import type { ChangeType, WatchEventType } from '../../../model/watch-event.ts';
 import type { ApiCall } from './context.ts';
 import { currentObjects } from './list-get.ts';
 import { queryBool, queryInt } from './query.ts';
 import { negotiateFormat, PROTOBUF_WATCH_CONTENT_TYPE, protobufWatchFrame, type WireFormat } from './negotiate.ts';
-import { watchLine, type WireEventType } from './serialize.ts';
+import { watchLine } from './serialize.ts';
 import { tableFor, wantsTable } from './table.ts';
 import { eventTypeFor, type WatchFilter, type WatchSink } from './watch-hub.ts';
 
@@ -23,7 +23,7 @@ export function expiredWatchStatus(requested: number, oldest: number): unknown {
 }
 
 /** frameOf encodes one watch event in the watch's format: a JSON line or a length-prefixed protobuf frame. */
-function frameOf(format: WireFormat, type: WireEventType, obj: KubeObject): Buffer {
+function frameOf(format: WireFormat, type: WatchEventType, obj: KubeObject): Buffer {
   return format === 'protobuf' ? protobufWatchFrame(type, obj) : watchLine(type, obj);
 }
 
@@ -59,7 +59,7 @@ export function serveWatch(call: ApiCall): void {
   const table = wantsTable(call.req.headers.accept);
   const format: WireFormat = table ? 'json' : negotiateFormat(call.req.headers.accept, route.info);
   const encode = table
-    ? (type: ChangeType | 'ADDED', obj: KubeObject): Buffer => watchLine(type, tableFor(route.info, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, query.get('includeObject') ?? 'Metadata', state.clock.now()))
+    ? (type: ChangeType, obj: KubeObject): Buffer => watchLine(type, tableFor(route.info, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, query.get('includeObject') ?? 'Metadata', state.clock.now()))
     : (type: ChangeType, obj: KubeObject): Buffer => frameOf(format, type, obj);
 
   res.writeHead(200, { 'Content-Type': format === 'protobuf' ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });

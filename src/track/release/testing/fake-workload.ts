@@ -31,7 +31,7 @@ export class FakeWorkload {
 
   #write(patch: Partial<WorkloadRecord>): TrackerDelta {
     this.w = { ...this.w, ...patch, resourceVersion: nextRv() };
-    return { type: 'updated', record: this.w };
+    return { type: 'MODIFIED', record: this.w };
   }
 
   #managers(name: string, opts: { template?: boolean; replicas?: boolean; subresource?: string }): readonly ManagerRecord[] {
@@ -42,7 +42,7 @@ export class FakeWorkload {
   /** create: the workload appears (manager `kubectl-create`). */
   create(spec: TemplateSpec, by = 'kubectl-create'): TrackerDelta[] {
     this.w = { ...this.w, template: template(spec), managers: [manager(by, this.#tick(), { template: true, replicas: true })], resourceVersion: nextRv() };
-    return [{ type: 'added', record: this.w }];
+    return [{ type: 'ADDED', record: this.w }];
   }
 
   /** setTemplate: someone edits the pod template (generation + 1). */
@@ -78,7 +78,7 @@ export class FakeWorkload {
         rev = old ? { ...old, resourceVersion: nextRv(), revision: max + 1 } : controllerRevision(this.w, max + 1, this.w.template, { created: this.#tick() });
       }
       this.revisions.set(fp, rev);
-      out.push({ type: existing ? 'updated' : 'added', record: rev });
+      out.push({ type: existing ? 'MODIFIED' : 'ADDED', record: rev });
     }
     const annotations = this.kind === 'Deployment' && !this.w.paused ? { ...this.w.annotations, 'deployment.kubernetes.io/revision': String(this.currentRevisionNumber()) } : this.w.annotations;
     const activated = out.length > 0;
@@ -110,7 +110,7 @@ export class FakeWorkload {
     const hash = r.kind === 'ReplicaSet' ? r.templateHash : r.labels['controller-revision-hash']!;
     const owner = r.kind === 'ReplicaSet' ? { kind: 'ReplicaSet', name: r.name, uid: r.uid } : { kind: this.kind, name: this.w.name, uid: this.w.uid };
     const out: TrackerDelta[] = [];
-    for (let i = 0; i < n; i++) out.push({ type: 'added', record: this.pod(owner, hash, { ...spec, name: `${r.name}-p${++this.#podSeq}` }) });
+    for (let i = 0; i < n; i++) out.push({ type: 'ADDED', record: this.pod(owner, hash, { ...spec, name: `${r.name}-p${++this.#podSeq}` }) });
     return out;
   }
 
@@ -147,12 +147,12 @@ export class FakeWorkload {
   }
 
   delete(): TrackerDelta[] {
-    return [{ type: 'deleted', record: this.w }];
+    return [{ type: 'DELETED', record: this.w }];
   }
 
   /** relist: every current object again, unchanged (same resourceVersions). */
   relist(): TrackerDelta[] {
-    return [{ type: 'updated', record: this.w }, ...[...this.revisions.values()].map((r): TrackerDelta => ({ type: 'updated', record: r })), { type: 'synced' }];
+    return [{ type: 'MODIFIED', record: this.w }, ...[...this.revisions.values()].map((r): TrackerDelta => ({ type: 'MODIFIED', record: r })), { type: 'synced' }];
   }
 
   templateOf(spec: TemplateSpec): PodTemplateRecord {
