@@ -16,6 +16,7 @@ import { ReleaseTracer } from '../export/traces/exporter.ts';
 import { traceSettings } from '../export/traces/otel-env.ts';
 import { createKubeHttp, loadKubeConfig, probeDiscovery } from '../kube/client.ts';
 import { withCrashLog } from '../ops/crash-log.ts';
+import { CrashLogTails } from '../controllers/tracker/crash-log-tails.ts';
 import type { ClusterInformers } from '../kube/cluster-informers.ts';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { TrackerError } from '../lib/errors.ts';
@@ -129,7 +130,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const notifier = new NotificationDispatcher({ ledger: o.ledger, setup, clock, logger: o.logger.child({ component: 'notify' }) });
   const bus = new LiveBus();
   const logHttp = createKubeHttp(kubeConfig);
-  const sink = new FactSink({ ledger: o.ledger, clock, logger: o.logger, metrics, tracer, notifier, bus, crashLog: (d, ns, signal) => withCrashLog(logHttp, d, ns, signal) });
+  const crashLogs = new CrashLogTails({ read: (d, ns, signal) => withCrashLog(logHttp, d, ns, signal) });
+  const sink = new FactSink({ ledger: o.ledger, clock, logger: o.logger, metrics, tracer, notifier, bus, crashLogs });
   const tracker = trackerRunnable({
     cluster: o.cluster,
     ledger: o.ledger,

@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { Release, ReleaseId } from '../../model/release.ts';
-import type { Diagnosis } from '../../model/diagnosis.ts';
+import { crashKey, type CrashLogTails, type CrashTail } from './crash-log-tails.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
 import type { Fact } from '../../track/tracker.ts';
 import { toReleaseView } from '../../model/view/release-view.ts';
@@ -25,14 +25,11 @@ export interface FactSinkDeps {
   readonly notifier?: NotificationDispatcher;
   readonly bus?: LiveBus;
   /**
-   * Quotes the crashed container's last log lines in a CrashLoop diagnosis (ops/crash-log.ts: size
-   * limits, redaction); resolves the diagnosis unchanged when it cannot. If unset, diagnoses are stored as observed.
+   * Reads the crashed container's last log lines for CrashLoop failures, off the ingest path (one
+   * read per crash; see crash-log-tails.ts). If unset, diagnoses are stored as observed.
    */
-  readonly crashLog?: (diagnosis: Diagnosis, namespace: string, signal: AbortSignal) => Promise<Diagnosis>;
+  readonly crashLogs?: CrashLogTails;
 }
-
-/** CRASH_LOG_TIMEOUT_MS bounds the log read a CrashLoop diagnosis waits for before the release is written without it. */
-const CRASH_LOG_TIMEOUT_MS = 5_000;
 
 /**
  * FactSink applies the tracker's facts, in order, to the ledger first and then to metrics, traces,
@@ -40,12 +37,17 @@ const CRASH_LOG_TIMEOUT_MS = 5_000;
  * what changed) is the release as last stored, so a restart neither recounts nor re-notifies.
  * Contract: `apply` resolves once the ledger holds the fact; it retries a failing ledger with
  * back-off until it succeeds or `signal` aborts (then it rejects), so no fact is dropped.
+ * A CrashLoop failure is written at once; the crashed container's log tail, read in the background,
+ * is added by a second write of the same release when it arrives (release writes are serialised,
+ * so that write never races a fact's), and every later write of the same crash carries it.
  */
 export class FactSink {
   readonly #d: FactSinkDeps;
   /** Releases not yet final, as stored: the `before` of their next change. Final ones are dropped (bounded memory). */
   readonly #open = new Map<ReleaseId, Release>();
   readonly #labels = new Map<string, Readonly<Record<string, string>>>();
+  /** The tail of the chain that serialises release writes (facts and log-tail fills). */
+  #releases: Promise<unknown> = Promise.resolve();
 
   constructor(deps: FactSinkDeps) {
     this.#d = deps;
@@ -55,7 +57,7 @@ export class FactSink {
     switch (fact.kind) {
       case 'releaseStarted':
       case 'releaseUpdated':
-        return this.#release(fact.release, signal);
+        return this.#serially(() => this.#release(fact.release, signal));
       case 'workloadEvent': {
         const e = fact.event;
         await this.#write(() => this.#d.ledger.appendWorkloadEvent(e), signal, `workload event ${e.type} of ${e.workload.namespace}/${e.workload.name}`);
@@ -73,13 +75,24 @@ export class FactSink {
     }
   }
 
+  /** #serially runs release writes one at a time, in call order. */
+  #serially<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.#releases.then(op, op);
+    this.#releases = run.catch(() => undefined);
+    return run;
+  }
+
   async #release(release: Release, signal: AbortSignal): Promise<void> {
     const subject = `release #${release.releaseNumber} of ${release.workload.kind.toLowerCase()} ${release.workload.namespace}/${release.workload.name}`;
     const before = this.#open.get(release.id) ?? (await this.#write(() => this.#d.ledger.getRelease(release.id), signal, subject)) ?? undefined;
-    const withLog = await this.#withCrashLog(release, before, signal);
-    const stored = await this.#write(() => this.#d.ledger.upsertRelease(withLog), signal, subject);
+    const stored = await this.#write(() => this.#d.ledger.upsertRelease(this.#withKnownTail(release, before)), signal, subject);
     if (FINAL_OUTCOMES.has(stored.outcome)) this.#open.delete(stored.id);
     else this.#open.set(stored.id, stored);
+    this.#d.crashLogs?.want(stored.failure, stored.workload.namespace, signal, (tail) => {
+      void this.#serially(() => this.#fillTail(stored.id, crashKey(stored.failure), tail, signal)).catch((e: unknown) => {
+        if (!signal.aborted) this.#d.logger.warn('could not store a crash log tail; a later observation of the crash retries', { subject, error: e instanceof Error ? e.message : String(e) });
+      });
+    });
     if (before && JSON.stringify(before) === JSON.stringify(stored)) return; // a replay: nothing new
     this.#d.metrics?.observeRelease(before, stored);
     if (FINAL_OUTCOMES.has(stored.outcome) && !(before && FINAL_OUTCOMES.has(before.outcome)) && !stored.backfilled) this.#d.tracer?.exportRelease(stored);
@@ -89,19 +102,25 @@ export class FactSink {
   }
 
   /**
-   * #withCrashLog gives a CrashLoop failure the crashed container's last log lines: those already
-   * stored for the same pod and container (the tracker re-states the diagnosis as the restart count
-   * grows; the log is read once per crashing pod), else read now, within CRASH_LOG_TIMEOUT_MS.
+   * #withKnownTail gives a CrashLoop failure without log lines the tail of the same crash (same pod,
+   * container and restart: crashKey) read earlier or already stored — the tracker re-states a
+   * failure without the tail on every later change of its release.
    */
-  async #withCrashLog(release: Release, before: Release | undefined, signal: AbortSignal): Promise<Release> {
+  #withKnownTail(release: Release, before: Release | undefined): Release {
     const f = release.failure;
-    if (f === null || f.code !== 'CrashLoop' || f.logTail !== undefined) return release;
-    const old = before?.failure;
-    if (old?.code === 'CrashLoop' && old.logTail !== undefined && old.object === f.object && (f.container === undefined || old.container === f.container))
-      return { ...release, failure: { ...f, ...(old.container === undefined ? {} : { container: old.container }), logTail: old.logTail } };
-    if (this.#d.crashLog === undefined) return release;
-    const failure = await this.#d.crashLog(f, release.workload.namespace, AbortSignal.any([signal, AbortSignal.timeout(CRASH_LOG_TIMEOUT_MS)])).catch(() => f);
-    return failure === f ? release : { ...release, failure };
+    const key = crashKey(f);
+    if (f === null || key === null || f.logTail !== undefined) return release;
+    const old = before?.failure ?? null;
+    const tail: CrashTail | undefined = this.#d.crashLogs?.known(f) ?? (crashKey(old) === key && old?.logTail !== undefined ? { container: old.container ?? f.container ?? '', logTail: old.logTail } : undefined);
+    return tail === undefined ? release : { ...release, failure: { ...f, container: tail.container, logTail: tail.logTail } };
+  }
+
+  /** #fillTail writes a tail that arrived to the release it was read for, unless the release has moved on to another failure since. */
+  async #fillTail(id: ReleaseId, key: string | null, tail: CrashTail, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const current = this.#open.get(id) ?? (await this.#write(() => this.#d.ledger.getRelease(id), signal, `release ${id}`));
+    if (!current?.failure || crashKey(current.failure) !== key || current.failure.logTail !== undefined) return;
+    await this.#release({ ...current, failure: { ...current.failure, container: tail.container, logTail: tail.logTail } }, signal);
   }
 
   /** #write runs one ledger operation, timing it and retrying with back-off (0.2 s doubling to 5 s) while the ledger fails. */
