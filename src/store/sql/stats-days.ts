@@ -4,7 +4,8 @@ import {
   addTally, countValue, emptyTally, figuresOfTally, isFailedOutcome, restoredIncidents, tallyRelease,
   type RestoredIncident, type StatsGroup, type StatsQuery, type StatsReport, type StatsTally,
 } from '../stats.ts';
-import type { SqlDialect, SqlQuerier } from './driver.ts';
+import type { Sql, SqlDialect, SqlQuerier } from './driver.ts';
+import { loadMigrations } from './migrations.ts';
 import { releaseWhere } from './release-query.ts';
 import type { RowDecoders, SqlValue } from './release-row.ts';
 import type { Row } from './rows.ts';
@@ -178,6 +179,34 @@ async function writeDeltas(tx: SqlQuerier, dialect: SqlDialect, d: RowDecoders, 
   }
 }
 
+function scopeSql(query: StatsQuery, dialect: SqlDialect, params: SqlValue[], prefix = ''): string {
+  const p = (v: SqlValue): string => dialect.placeholder(params.push(v));
+  const ns = query.namespaces ?? [];
+  return (query.cluster === undefined ? '' : ` AND ${prefix}cluster = ${p(query.cluster)}`) + (ns.length === 0 ? '' : ` AND ${prefix}namespace IN (${ns.map((n) => p(n)).join(', ')})`);
+}
+
+/** statsDaysQuery reads the day rows of the whole days inside a query's window (exported for the benchmark's EXPLAIN). */
+export function statsDaysQuery(query: StatsQuery, dialect: SqlDialect): Sql {
+  const params: SqlValue[] = [Math.ceil(query.since / DAY_MS), Math.floor(query.until / DAY_MS)];
+  return {
+    sql: `SELECT cluster, namespace, releases, failures, ended, durations, restore_times FROM release_stats_days
+      WHERE day >= ${dialect.placeholder(1)} AND day < ${dialect.placeholder(2)}${scopeSql(query, dialect, params)}`,
+    params,
+  };
+}
+
+/**
+ * statsBackfillSql is the backfill part of migration 0008 (after its `-- Backfill.` line), one
+ * statement per entry: it fills empty stats tables from the releases. The benchmark times it at
+ * scale and the tests check it rebuilds what the upserts maintained.
+ */
+export function statsBackfillSql(dialect: 'sqlite' | 'postgres'): readonly string[] {
+  const sql = loadMigrations(dialect).find((m) => m.name === 'stats_days')?.sql ?? '';
+  const at = sql.indexOf('-- Backfill.');
+  if (at < 0) throw new Error(`migration stats_days (${dialect}) has no "-- Backfill." section`);
+  return sql.slice(at).split(/;\s*\n/).map((s) => s.trim()).filter((s) => s.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('--')));
+}
+
 /** StatsDaysReader runs the read queries of statsFromDays. */
 export type StatsDaysReader = (sql: string, params: readonly SqlValue[]) => Promise<readonly Row[]>;
 
@@ -197,19 +226,13 @@ export async function statsFromDays(read: StatsDaysReader, dialect: SqlDialect, 
     }
     return g.tally;
   };
-  const scope = (params: SqlValue[], prefix = ''): string => {
-    const p = (v: SqlValue): string => dialect.placeholder(params.push(v));
-    const ns = query.namespaces ?? [];
-    return (query.cluster === undefined ? '' : ` AND ${prefix}cluster = ${p(query.cluster)}`) + (ns.length === 0 ? '' : ` AND ${prefix}namespace IN (${ns.map((n) => p(n)).join(', ')})`);
-  };
+  const scope = (params: SqlValue[], prefix = ''): string => scopeSql(query, dialect, params, prefix);
   const firstDay = Math.ceil(since / DAY_MS);
   const endDay = Math.floor(until / DAY_MS); // days [firstDay, endDay) lie wholly inside [since, until)
   const edges: [Instant, Instant][] = firstDay < endDay ? [[since, firstDay * DAY_MS], [endDay * DAY_MS, until]] : [[since, until]];
   if (firstDay < endDay) {
-    const params: SqlValue[] = [firstDay, endDay];
-    const rows = await read(`SELECT cluster, namespace, releases, failures, ended, durations, restore_times FROM release_stats_days
-        WHERE day >= ${dialect.placeholder(1)} AND day < ${dialect.placeholder(2)}${scope(params)}`, params);
-    for (const r of rows) {
+    const q = statsDaysQuery(query, dialect);
+    for (const r of await read(q.sql, q.params)) {
       const t = at(String(r.cluster), String(r.namespace));
       t.releases += d.int(r.releases);
       t.failures += d.int(r.failures);
