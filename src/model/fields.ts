@@ -95,10 +95,34 @@ let lastTime = NaN;
  */
 export function parseTime(text: string): number {
   if (text === lastTimeText) return lastTime;
-  const t = Date.parse(text);
+  const t = text.length === 20 ? parseSecondsUtc(text) : Date.parse(text);
   lastTimeText = text;
   lastTime = t;
   return t;
+}
+
+/** digit is the value of the ASCII digit at `i`, or NaN. */
+function digit(text: string, i: number): number {
+  const d = text.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+}
+
+/**
+ * parseSecondsUtc reads `YYYY-MM-DDTHH:MM:SSZ`, the form the API server writes every metav1.Time
+ * in, without Date.parse's general parser (half its cost, measured on the ingest benchmark);
+ * anything else of 20 characters goes to Date.parse. Example: '2024-05-01T10:00:00Z' → 1714557600000.
+ */
+function parseSecondsUtc(text: string): number {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 90) return Date.parse(text);
+  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
+  const month = digit(text, 5) * 10 + digit(text, 6);
+  const day = digit(text, 8) * 10 + digit(text, 9);
+  const hour = digit(text, 11) * 10 + digit(text, 12);
+  const minute = digit(text, 14) * 10 + digit(text, 15);
+  const second = digit(text, 17) * 10 + digit(text, 18);
+  // Anything unusual (month 13, 25:00, days past the 28th, years before 1000) is left to Date.parse, which decides as it always did.
+  if (!(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59)) return Date.parse(text);
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 /**
@@ -145,6 +169,11 @@ export const MAX_DEPTH = 64;
 export function exceedsDepth(v: unknown, limit: number = MAX_DEPTH): boolean {
   if (typeof v !== 'object' || v === null) return false;
   if (limit <= 0) return true;
+  // Arrays by index: for-in would enumerate their indexes as strings (measured: 3x slower on a Deployment).
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (exceedsDepth(v[i], limit - 1)) return true;
+    return false;
+  }
   for (const k in v) if (exceedsDepth((v as Record<string, unknown>)[k], limit - 1)) return true;
   return false;
 }
