@@ -48,7 +48,7 @@ import { formatPause } from './steps.ts';
  *   than the holder gets `held` until the claim runs out; claiming, like every status write, is a
  *   compare-and-swap on the stable's resourceVersion, so of two drivers racing for a free claim
  *   exactly one write succeeds and the other is answered 409 and observes the winner's claim;
- * - the holder renews its claim (a status write) whenever less than leaseMs / 2 is left, before any
+ * - the holder renews its claim (a status write) whenever at most leaseMs / 2 is left, before any
  *   other step, so it never computes a step on a claim about to run out;
  * - every other write is guarded too: patches of the stable, canary or baseline carry the
  *   resourceVersion they were computed from (`guarded`), creates fail with 409 if the object exists,
@@ -243,7 +243,8 @@ export function nextStep(input: PlanInput): Step {
 
   if (st.phase === 'promoted' || st.phase === 'aborted') return { kind: 'done', outcome: st.phase, reason: st.message };
   if (input.failure !== null && (st.phase === 'progressing' || st.phase === 'paused')) return w({ phase: 'aborting', message: input.failure }, 'abort', `aborting: ${input.failure}`);
-  if (st.holderUntil - obs.now < d.leaseMs / 2) return w({}, 'renew', `renew the claim on canary ${rec.id}`);
+  // `<=`: a driver whose sleep was capped at holderUntil - leaseMs/2 (below) renews on waking, not one round later
+  if (st.holderUntil - obs.now <= d.leaseMs / 2) return w({}, 'renew', `renew the claim on canary ${rec.id}`);
   if (st.phase === 'aborting') return abortStep(obs, rec, st, w);
   const containers = imagesOf(stable);
   const missing = Object.keys(rec.images).filter((c) => !Object.hasOwn(containers, c));

@@ -1,3 +1,4 @@
+import type { Clock } from '../../lib/clock.ts';
 import type { MigrationApi } from '../migration/api.ts';
 
 /**
@@ -6,14 +7,18 @@ import type { MigrationApi } from '../migration/api.ts';
  * (`?watch=1&fieldSelector=metadata.name=…&resourceVersion=…&timeoutSeconds=…`) however long the
  * wait, so a paused or sleeping canary costs the API server the same per step whatever its
  * duration. Resolves on the first event line, on the server's timeout, or on any error (the caller
- * observes again anyway); rejects only when `signal` aborts.
+ * observes again anyway); rejects only when `signal` aborts. `ms` is `clock` time: the wait ends
+ * when the clock says so, whatever the server does (a driver's claim is renewed on that clock).
  */
-export async function waitForChange(api: MigrationApi, ns: string, name: string, resourceVersion: string, ms: number, signal: AbortSignal): Promise<void> {
+export async function waitForChange(api: MigrationApi, ns: string, name: string, resourceVersion: string, ms: number, clock: Clock, signal: AbortSignal): Promise<void> {
   if (ms <= 0) return;
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => stop.abort(new Error('wait over')), ms);
+  void clock.sleep(ms, stop.signal).then(
+    () => stop.abort(new Error('wait over')),
+    () => undefined, // the wait ended first
+  );
   try {
     const url = new URL(`${api.client.http.server}/apis/apps/v1/namespaces/${ns}/deployments`);
     url.searchParams.set('watch', '1');
@@ -23,7 +28,7 @@ export async function waitForChange(api: MigrationApi, ns: string, name: string,
     const res = await api.client.http.transport.send('GET', url, { Accept: 'application/json', 'User-Agent': 'rollscope' }, undefined, stop.signal);
     if (!res.ok || res.body === null) {
       await res.text().catch(() => '');
-      await new Promise<void>((r) => setTimeout(r, Math.min(ms, 1000))); // not served: fall back to a short sleep
+      await clock.sleep(Math.min(ms, 1000), stop.signal).catch(() => undefined); // not served: fall back to a short sleep
       return;
     }
     const reader = res.body.getReader();
@@ -35,7 +40,6 @@ export async function waitForChange(api: MigrationApi, ns: string, name: string,
   } catch {
     // timed out, or the stream broke: observe again
   } finally {
-    clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
     stop.abort();
   }

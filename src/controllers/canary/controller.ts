@@ -130,7 +130,7 @@ export async function runCanary(namespace: string, name: string, o: CanaryRunOpt
   const watchNap = (obs: Observed, ms: number): Promise<void> => {
     apiRequests++;
     const rv = stringField(obs.stable, 'metadata.resourceVersion');
-    return waitForChange(o.api, namespace, name, rv, Math.max(1, Math.min(ms, deadline - clock.now())), signal).catch(() => undefined);
+    return waitForChange(o.api, namespace, name, rv, Math.max(1, Math.min(ms, deadline - clock.now())), clock, signal).catch(() => undefined);
   };
 
   let attaching = o.attachGraceMs !== undefined;
