@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { all, checkKind, parseTime, readInt, readStringMap, readTime } from './fields.ts';
 import { err, ok } from '../lib/result.ts';
 
@@ -13,6 +14,22 @@ const times: readonly { s: string; want: number }[] = [
 for (const row of times) {
   test(`parseTime(${row.s}) → ${row.want}`, () => assert.equal(parseTime(row.s), row.want));
 }
+
+test('parseTime equals Date.parse on every 20-character time, well-formed or not', () => {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  // Field values beyond their ranges (month 13, day 31 of February, 24:60:60) and non-digits included.
+  const wellFormed = fc
+    .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }))
+    .map(([y, mo, d, h, mi, s]) => `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}Z`);
+  const mangled = fc.tuple(wellFormed, fc.nat(19), fc.constantFrom('x', ' ', '-', ':', 'T', 'Z', '9', '+', '.')).map(([t, i, c]) => `${t.slice(0, i)}${c}${t.slice(i + 1)}`);
+  fc.assert(
+    fc.property(fc.oneof(wellFormed, mangled), (t) => {
+      assert.equal(t.length, 20);
+      assert.ok(Object.is(parseTime(t), Date.parse(t)), t);
+    }),
+    { numRuns: 20_000 },
+  );
+});
 
 test('readTime reads RFC 3339 with fractions and offsets', () => {
   assert.deepEqual(readTime({ t: '2024-05-01T10:00:00.123456Z' }, 't', 'x'), ok(Date.parse('2024-05-01T10:00:00.123Z')));

@@ -95,10 +95,34 @@ let lastTime = NaN;
  */
 export function parseTime(text: string): number {
   if (text === lastTimeText) return lastTime;
-  const t = Date.parse(text);
+  const t = text.length === 20 ? parseSecondsUtc(text) : Date.parse(text);
   lastTimeText = text;
   lastTime = t;
   return t;
+}
+
+/** digit is the value of the ASCII digit at `i`, or NaN. */
+function digit(text: string, i: number): number {
+  const d = text.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+}
+
+/**
+ * parseSecondsUtc reads `YYYY-MM-DDTHH:MM:SSZ`, the form the API server writes every metav1.Time
+ * in, without Date.parse's general parser (half its cost, measured on the ingest benchmark);
+ * anything else of 20 characters goes to Date.parse. Example: '2024-05-01T10:00:00Z' → 1714557600000.
+ */
+function parseSecondsUtc(text: string): number {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 90) return Date.parse(text);
+  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
+  const month = digit(text, 5) * 10 + digit(text, 6);
+  const day = digit(text, 8) * 10 + digit(text, 9);
+  const hour = digit(text, 11) * 10 + digit(text, 12);
+  const minute = digit(text, 14) * 10 + digit(text, 15);
+  const second = digit(text, 17) * 10 + digit(text, 18);
+  // Anything unusual (month 13, 25:00, days past the 28th, years before 1000) is left to Date.parse, which decides as it always did.
+  if (!(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59)) return Date.parse(text);
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 /**
@@ -145,6 +169,11 @@ export const MAX_DEPTH = 64;
 export function exceedsDepth(v: unknown, limit: number = MAX_DEPTH): boolean {
   if (typeof v !== 'object' || v === null) return false;
   if (limit <= 0) return true;
+  // Arrays by index: for-in would enumerate their indexes as strings (measured: 3x slower on a Deployment).
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (exceedsDepth(v[i], limit - 1)) return true;
+    return false;
+  }
   for (const k in v) if (exceedsDepth((v as Record<string, unknown>)[k], limit - 1)) return true;
   return false;
 }
@@ -155,6 +184,17 @@ export function clip(s: string): string {
 }
 
 const EMPTY: JsonObject = Object.freeze({});
+const EMPTY_LIST: readonly never[] = Object.freeze([]);
+
+/**
+ * frozenList freezes a list a projection built, at its exact length: an array grown by `push`
+ * keeps spare capacity (17 slots, 152 bytes, for one element), which records would hold forever.
+ * The empty list is one shared instance. Example: frozenList([a]) → a frozen one-slot [a].
+ */
+export function frozenList<T>(items: readonly T[]): readonly T[] {
+  if (items.length === 0) return EMPTY_LIST;
+  return Object.freeze(items.length === 1 ? [items[0] as T] : items.slice());
+}
 const EMPTY_MAP: Readonly<Record<string, string>> = Object.freeze({});
 
 /** ObjectSubject is how a malformed object is named in errors: kind, namespace and name as far as known. */
@@ -232,7 +272,7 @@ export function readIdentity(obj: unknown): Result<ObjectIdentity, string> {
   // A literal of fixed shape (not `all`): every record starts from this object, and a fixed shape
   // keeps V8's layout compact (measured: a quarter less memory per record than dynamic keys).
   return ok({
-    namespace: namespace.value,
+    namespace: internString(namespace.value),
     name: name.value,
     uid: uid.value,
     resourceVersion: resourceVersion.value,
@@ -314,7 +354,7 @@ export function readConditions(status: JsonObject, path: string, keep?: Readonly
     if (s !== 'True' && s !== 'False' && s !== 'Unknown') return err(`${p}.status is ${JSON.stringify(clip(s))}, expected True, False or Unknown`);
     const v = r.value;
     if (keep !== undefined && !keep.has(v.type)) continue; // validated, not kept
-    out.push(shareCondition({ type: v.type, status: s, reason: v.reason, message: v.message, lastTransitionTime: v.lastTransitionTime, lastUpdateTime: v.lastUpdateTime }));
+    out.push(shareCondition({ type: internString(v.type), status: s === 'True' ? 'True' : s === 'False' ? 'False' : 'Unknown', reason: internString(v.reason), message: v.message, lastTransitionTime: v.lastTransitionTime, lastUpdateTime: v.lastUpdateTime }));
   }
-  return ok(out.length === 0 ? NO_CONDITIONS : Object.freeze(out));
+  return ok(out.length === 0 ? NO_CONDITIONS : frozenList(out));
 }

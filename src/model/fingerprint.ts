@@ -60,10 +60,26 @@ export function hash64(s: string, seed = 0): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return hex32(h2) + hex32(h1);
+  return hex64(h2 >>> 0, h1 >>> 0);
 }
 
-const hex32 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
+const HEX_DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+const hexCodes: number[] = new Array<number>(16).fill(0);
+
+/**
+ * hex64 writes two 32-bit lanes as 16 hex digits in one String.fromCharCode call, so the result is
+ * one flat string (joining two halves would leave a cons string: 80 bytes instead of 32, kept by
+ * every record that holds a fingerprint).
+ */
+function hex64(hi: number, lo: number): string {
+  for (let i = 7; i >= 0; i--) {
+    hexCodes[i] = HEX_DIGITS[hi & 15] as number;
+    hexCodes[i + 8] = HEX_DIGITS[lo & 15] as number;
+    hi >>>= 4;
+    lo >>>= 4;
+  }
+  return String.fromCharCode.apply(null, hexCodes);
+}
 
 /** fingerprint is hash64 of canonicalJson: the stable identity of a JSON value. */
 export function fingerprint(value: unknown): string {

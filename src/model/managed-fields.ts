@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../lib/result.ts';
-import { all, describeType, isJsonObject, readArray, readString, readTime, type JsonObject } from './fields.ts';
+import { all, describeType, frozenList, isJsonObject, readArray, readString, readTime, type JsonObject } from './fields.ts';
+import { internString } from './intern.ts';
 import type { ManagerRecord } from './records.ts';
 
 /**
@@ -26,11 +27,14 @@ export function projectManagers(meta: JsonObject): Result<readonly ManagerRecord
     const spec = isJsonObject(e.fieldsV1) ? e.fieldsV1['f:spec'] : undefined;
     out.push(
       Object.freeze({
-        ...r.value,
+        manager: internString(r.value.manager),
+        operation: internString(r.value.operation),
+        time: r.value.time,
+        subresource: internString(r.value.subresource),
         touchesTemplate: isJsonObject(spec) && spec['f:template'] !== undefined,
         touchesReplicas: isJsonObject(spec) && spec['f:replicas'] !== undefined,
       }),
     );
   }
-  return ok(Object.freeze(out));
+  return ok(frozenList(out));
 }

@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../lib/result.ts';
-import { all, checkKind, describeType, isJsonObject, objectSubject, readArray, readBool, readConditions, readIdentity, readInt, readObject, readString, readTime, type JsonObject } from './fields.ts';
+import { all, checkKind, describeType, frozenList, isJsonObject, objectSubject, readArray, readBool, readConditions, readIdentity, readInt, readObject, readString, readTime, type JsonObject } from './fields.ts';
+import { internString, Interner } from './intern.ts';
 import type { ContainerRecord, ContainerStatusRecord, PodRecord } from './records.ts';
 
 /** ProjectPodOptions tune how strict projectPod is. */
@@ -50,15 +51,28 @@ function project(obj: unknown): Result<PodRecord, string> {
     statuses: readContainerStatuses(status.value, 'containerStatuses', false),
   });
   if (!f.ok) return f;
-  const labels = id.value.labels;
-  const { initStatuses, statuses, ...rest } = f.value;
+  const i = id.value;
+  const v = f.value;
+  // One literal of fixed shape (no spreads): V8 then keeps every field inside the object instead
+  // of in a separate property array, which is most of a pod record's own size.
   return ok(
     Object.freeze({
-      ...id.value,
-      ...rest,
+      namespace: i.namespace,
+      name: i.name,
+      uid: i.uid,
+      resourceVersion: i.resourceVersion,
+      creationTimestamp: i.creationTimestamp,
+      deletionTimestamp: i.deletionTimestamp,
+      labels: i.labels,
+      owner: i.owner,
+      nodeName: v.nodeName,
+      restartPolicy: v.restartPolicy,
+      containers: v.containers,
+      phase: internString(v.phase),
+      conditions: v.conditions,
       kind: 'Pod' as const,
-      templateHash: labels['pod-template-hash'] ?? labels['controller-revision-hash'] ?? '',
-      containerStatuses: Object.freeze([...initStatuses, ...statuses]),
+      templateHash: i.labels['pod-template-hash'] ?? i.labels['controller-revision-hash'] ?? '',
+      containerStatuses: v.initStatuses.length === 0 ? v.statuses : frozenList([...v.initStatuses, ...v.statuses]),
     }),
   );
 }
@@ -70,18 +84,27 @@ function withPlaceholderIdentity(obj: unknown): unknown {
   return { ...obj, metadata: { ...m, uid: m.uid || '-', resourceVersion: m.resourceVersion || '-' } };
 }
 
+/** containerLists shares equal container lists: every pod of a ReplicaSet runs the same containers. */
+const containerLists = new Interner<readonly ContainerRecord[]>();
+
 function readContainers(spec: JsonObject): Result<readonly ContainerRecord[], string> {
   const arr = readArray(spec, 'containers', 'spec');
   if (!arr.ok) return arr;
   const out: ContainerRecord[] = [];
+  let key = '';
   for (const [i, c] of arr.value.entries()) {
     const p = `spec.containers[${i}]`;
     if (!isJsonObject(c)) return err(`${p} is ${describeType(c)}, expected object`);
-    const r = all({ name: readString(c, 'name', p), image: readString(c, 'image', p) });
-    if (!r.ok) return r;
-    out.push(Object.freeze(r.value));
+    const name = readString(c, 'name', p);
+    if (!name.ok) return name;
+    const image = readString(c, 'image', p);
+    if (!image.ok) return image;
+    out.push(Object.freeze({ name: internString(name.value), image: image.value }));
+    key += `${name.value}\u0000${image.value}\u0000`;
   }
-  return ok(Object.freeze(out));
+  if (out.length === 0) return ok(frozenList(out));
+  const shared = containerLists.peek(key);
+  return ok(shared ?? containerLists.intern(key, frozenList(out)));
 }
 
 function readContainerStatuses(status: JsonObject, key: string, init: boolean): Result<readonly ContainerStatusRecord[], string> {
@@ -102,9 +125,10 @@ function readContainerStatuses(status: JsonObject, key: string, init: boolean): 
       lastTerminated: readLastTerminated(c, p),
     });
     if (!r.ok) return r;
-    out.push(Object.freeze({ ...r.value, init }));
+    const v = r.value;
+    out.push(Object.freeze({ name: internString(v.name), image: v.image, imageID: v.imageID, ready: v.ready, started: v.started, restartCount: v.restartCount, state: v.state, lastTerminated: v.lastTerminated, init }));
   }
-  return ok(Object.freeze(out));
+  return ok(frozenList(out));
 }
 
 function readState(c: JsonObject, p: string): Result<ContainerStatusRecord['state'], string> {
@@ -116,7 +140,7 @@ function readState(c: JsonObject, p: string): Result<ContainerStatusRecord['stat
     const w = readObject(s, 'waiting', sp);
     if (!w.ok) return w;
     const r = all({ reason: readString(w.value, 'reason', `${sp}.waiting`), message: readString(w.value, 'message', `${sp}.waiting`) });
-    return r.ok ? ok({ kind: 'waiting', ...r.value }) : r;
+    return r.ok ? ok({ kind: 'waiting', reason: internString(r.value.reason), message: r.value.message }) : r;
   }
   if (s.running !== undefined && s.running !== null) {
     const run = readObject(s, 'running', sp);
@@ -127,7 +151,7 @@ function readState(c: JsonObject, p: string): Result<ContainerStatusRecord['stat
   if (s.terminated !== undefined && s.terminated !== null) {
     const t = readTerminated(s, 'terminated', sp);
     if (!t.ok) return t;
-    return ok({ kind: 'terminated', ...t.value });
+    return ok({ kind: 'terminated', reason: internString(t.value.reason), message: t.value.message, exitCode: t.value.exitCode, finishedAt: t.value.finishedAt });
   }
   return ok({ kind: 'unknown' });
 }
@@ -137,7 +161,7 @@ function readLastTerminated(c: JsonObject, p: string): Result<ContainerStatusRec
   if (!last.ok) return last;
   if (last.value.terminated === undefined || last.value.terminated === null) return ok(null);
   const t = readTerminated(last.value, 'terminated', `${p}.lastState`);
-  return t.ok ? ok({ reason: t.value.reason, exitCode: t.value.exitCode, finishedAt: t.value.finishedAt }) : t;
+  return t.ok ? ok({ reason: internString(t.value.reason), exitCode: t.value.exitCode, finishedAt: t.value.finishedAt }) : t;
 }
 
 function readTerminated(parent: JsonObject, key: string, path: string): Result<{ reason: string; message: string; exitCode: number; finishedAt: number | null }, string> {

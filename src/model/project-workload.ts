@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '../lib/result.ts';
 import { all, checkKind, exceedsDepth, MAX_DEPTH, objectSubject, readBool, readConditions, readIdentity, readInt, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
 import { fingerprint } from './fingerprint.ts';
+import { internString } from './intern.ts';
 import { projectManagers } from './managed-fields.ts';
 import type { WorkloadRecord } from './records.ts';
 import { projectTemplate } from './template.ts';
@@ -62,12 +63,29 @@ function project(obj: unknown, kind: WorkloadRecordKind): Result<WorkloadRecord,
   });
   if (!fields.ok) return fields;
   const f = fields.value;
+  const i = id.value;
+  // One literal of fixed shape (no spreads), so V8 keeps every field inside the object.
   return ok(
     Object.freeze({
-      ...id.value,
+      namespace: i.namespace,
+      name: i.name,
+      uid: i.uid,
+      resourceVersion: i.resourceVersion,
+      creationTimestamp: i.creationTimestamp,
+      deletionTimestamp: i.deletionTimestamp,
+      labels: i.labels,
+      owner: i.owner,
       kind,
-      ...f,
+      generation: f.generation,
       annotations: withoutDropped(f.annotations),
+      replicas: f.replicas,
+      paused: f.paused,
+      strategy: internString(f.strategy),
+      partition: f.partition,
+      selector: f.selector,
+      template: f.template,
+      managers: f.managers,
+      status: f.status,
       specFingerprint: fingerprint(Object.fromEntries(Object.entries(s).filter(([k]) => !SPEC_FIELDS_OUTSIDE_FINGERPRINT.has(k)))),
     }),
   );

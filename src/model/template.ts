@@ -1,6 +1,6 @@
 import { REDACTED, redactArgs } from '../lib/redact.ts';
 import { err, ok, type Result } from '../lib/result.ts';
-import { describeType, isJsonObject, readArray, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
+import { describeType, frozenList, isJsonObject, readArray, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
 import { fingerprint } from './fingerprint.ts';
 import { internString, Interner } from './intern.ts';
 import type { ContainerRecord, PodTemplateRecord } from './records.ts';
@@ -79,7 +79,7 @@ function readContainers(spec: JsonObject, key: string, path: string): Result<rea
     if (!image.ok) return image;
     out.push(Object.freeze({ name: internString(name.value), image: internString(image.value) }));
   }
-  return ok(Object.freeze(out));
+  return ok(frozenList(out));
 }
 
 function redactTemplate(template: JsonObject, meta: JsonObject, labels: Readonly<Record<string, string>>, spec: JsonObject): unknown {
@@ -158,5 +158,5 @@ function collectConfigRefs(spec: JsonObject, path: string): Result<readonly Conf
     }
   }
   const sorted = [...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => Object.freeze(r));
-  return ok(Object.freeze(sorted));
+  return ok(frozenList(sorted));
 }
