@@ -6,7 +6,9 @@
 //   - the API's filtered list (`/api/v1/releases?namespace=NS&outcome=failed`): first page and a
 //     deep page (as deep as the data allows, up to the 100th, reached by following nextCursor),
 //   - stats over 30 days (all namespaces, computed inline — the cost the stats worker takes off the
-//     event loop),
+//     event loop) from the per-day tables (migration 0008, backfilled after the fill and timed), for a
+//     day-aligned window and one ending at an arbitrary second; anchored by the same report computed
+//     from every release of the window (the path before), and checked equal to it,
 //   - inserts through the store's real upsert path (lock, look-up, merge, numbering, write),
 // each next to its anchor measured in the same run: a full scan of the releases table (the `image`
 // substring filter with no match), and prints each query's plan (SQLite EXPLAIN QUERY PLAN,
@@ -21,7 +23,9 @@ import type { ReleaseFilter } from '../src/store/ledger.ts';
 import { openPostgresLedger, postgresHistoryQuery } from '../src/store/postgres/store.ts';
 import { statsQuery, type SqlLedgerStore } from '../src/store/sql/ledger-store.ts';
 import { historyQuery as sqliteHistoryQuery, openSqliteLedger } from '../src/store/sqlite/store.ts';
-import type { StatsQuery } from '../src/store/stats.ts';
+import { computeStats, type StatsQuery, type StatsReport } from '../src/store/stats.ts';
+import { decodeStatsRow } from '../src/store/sql/rows.ts';
+import { statsBackfillSql, statsDaysQuery } from '../src/store/sql/stats-days.ts';
 import { startPostgres } from '../test/support/postgres.ts';
 import { percentile } from './bench-support.ts';
 import { fillLedger, syntheticRelease, workloadOf, type LedgerShape } from './ledger-synth.ts';
@@ -83,7 +87,7 @@ async function postgres(): Promise<Dialect> {
     name: 'PostgreSQL',
     store,
     explain: async (sql, params) => (await q(`EXPLAIN ${sql}`, params)).map((r) => String(r['QUERY PLAN']).trim()).join('; '),
-    analyze: async () => void (await q('VACUUM ANALYZE releases')),
+    analyze: async () => void (await q('VACUUM ANALYZE')),
     historySql: postgresHistoryQuery,
     close: async () => {
       await store.close();
@@ -97,9 +101,12 @@ async function measure(d: Dialect): Promise<void> {
   let t = performance.now();
   await fillLedger(store.driver, shape);
   const fillS = (performance.now() - t) / 1000;
-  t = performance.now();
   await d.analyze();
-  out(`${d.name}: filled ${RELEASES.toLocaleString('en')} releases (${shape.workloads.toLocaleString('en')} workloads, ${shape.clusters} clusters, ${shape.namespaces} namespaces, 365 days) in ${fillS.toFixed(0)} s = ${Math.round(RELEASES / fillS).toLocaleString('en')} rows/s batched; analyze ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  t = performance.now();
+  for (const sql of statsBackfillSql(d.name === 'SQLite' ? 'sqlite' : 'postgres')) await store.driver.query(sql);
+  const backfillS = (performance.now() - t) / 1000;
+  await d.analyze();
+  out(`${d.name}: filled ${RELEASES.toLocaleString('en')} releases (${shape.workloads.toLocaleString('en')} workloads, ${shape.clusters} clusters, ${shape.namespaces} namespaces, 365 days) in ${fillS.toFixed(0)} s = ${Math.round(RELEASES / fillS).toLocaleString('en')} rows/s batched; stats tables backfilled (migration 0008) in ${backfillS.toFixed(1)} s`);
 
   // The anchor: a full scan (the `image` substring filter, matching nothing, must read every row).
   const scanFilter: ReleaseFilter = { image: 'no-such-image' };
@@ -129,17 +136,32 @@ async function measure(d: Dialect): Promise<void> {
     if (page.items.length !== 50) throw new Error(`expected a full page of 50 releases for ${JSON.stringify(filter)}, got ${page.items.length}`);
   };
   const stats: StatsQuery = { since: END - 30 * DAY, until: END };
+  // As the API asks for `since=30d`: a window ending at an arbitrary second, so its two partial days come from the releases.
+  const ragged: StatsQuery = { since: END - 30 * DAY - 26_497_000, until: END - 26_497_000 };
+  // The anchor for stats: the report computed from every release of the window (the path before migration 0008).
+  const fromRows = async (q: StatsQuery): Promise<StatsReport> => {
+    const sq = statsQuery(q, store.driver.dialect);
+    return computeStats((await store.driver.query(sq.sql, sq.params)).rows.map((r) => decodeStatsRow(r, store.driver.decoders)), q);
+  };
+  for (const q of [stats, ragged]) {
+    const [a, b] = [await store.stats(q), await fromRows(q)];
+    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`stats from the per-day tables differ from the report over the rows for ${JSON.stringify(q)}`);
+  }
+  const rowStats = await timed(5, () => fromRows(stats));
   const rows: [string, number[], number | null, { sql: string; params: readonly (string | number | null)[] }][] = [
     ['one workload\'s history (newest page)', await timed(300, async (i) => { if ((await store.queryReleases(historyFilter(i))).items.length === 0) throw new Error('a workload without history'); }), 10, d.historySql(historyFilter(0))],
     ['filtered list, first page (namespace + outcome=failed)', await timed(300, (i) => full(listFilter(i))), 50, d.historySql(listFilter(0))],
     [`filtered list, page ${depth}+ (keyset cursor)`, await timed(300, (i) => full(deepFilters[i % deepFilters.length] ?? {})), 50, d.historySql(deepFilters[0] ?? {})],
-    ['stats over 30 days (all namespaces)', await timed(10, () => store.stats(stats)), 500, statsQuery(stats, store.driver.dialect)],
+    [`stats over 30 days (all namespaces, ${(await store.stats(stats)).total.releases.toLocaleString('en')} releases; per-day tables)`, await timed(30, () => store.stats(stats)), 500, statsDaysQuery(stats, store.driver.dialect)],
+    ['stats over 30 days ending at an arbitrary second (two partial days from the releases)', await timed(30, () => store.stats(ragged)), 500, statsDaysQuery(ragged, store.driver.dialect)],
   ];
   for (const [what, ms, target, q] of rows) {
     const p99 = percentile(ms, 99);
     out(`${d.name}: ${what}: p50 ${f(percentile(ms, 50))} ms, p99 ${f(p99)} ms (${(anchor / p99).toFixed(0)}× faster than the full scan at p99${target === null ? '' : `; target p99 < ${target} ms: ${p99 < target ? 'met' : 'MISSED'}`})`);
     out(`${d.name}:   plan: ${await d.explain(q.sql, q.params)}`);
   }
+  out(`${d.name}: anchor for stats, the same report computed from every release of the window (the path before migration 0008): p50 ${f(percentile(rowStats, 50))} ms, p99 ${f(percentile(rowStats, 99))} ms`);
+  out(`${d.name}:   plan: ${await d.explain(statsQuery(stats, store.driver.dialect).sql, statsQuery(stats, store.driver.dialect).params)}`);
   out(`${d.name}: anchor, full scan (image filter matching nothing): ${f(anchor)} ms`);
   out(`${d.name}:   plan: ${await (async () => { const q = d.historySql(scanFilter); return d.explain(q.sql, q.params); })()}`);
 

@@ -19,6 +19,8 @@ export interface ClusterInformersOptions extends ReflectorTuning {
   readonly kinds?: readonly TrackedKind[];
   /** `protobuf` (default): ask for Kubernetes protobuf and read it lazily, JSON where the server answers JSON (CRDs, servers without protobuf); `json`: JSON only. */
   readonly wire?: WireFormat;
+  /** A field selector per kind, sent with its LIST and WATCH requests (the server filters). If unset, none. */
+  readonly fieldSelectors?: { readonly [K in TrackedKind]?: string };
 }
 
 /** ClusterDelta is one applied change of any tracked kind, discriminated by `kind`. */
@@ -101,6 +103,7 @@ function makeEntry<K extends TrackedKind>(kind: K, namespace: string, http: Kube
     resource: resourceName(kind),
     namespace,
     ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.fieldSelectors?.[kind] === undefined ? {} : { fieldSelector: o.fieldSelectors[kind] }),
     ...((o.wire ?? 'protobuf') === 'protobuf' ? { protobuf: RESOURCES[kind].protobuf, onMalformed: (error: string) => log.warn('skipping malformed object', { resource: description, error }) } : {}),
   });
   const informer = new Informer<RecordByKind[K]>(lw, {

@@ -26,6 +26,11 @@ export interface HttpListerWatcherOptions {
   readonly protobuf?: ProtobufReading;
   /** Told about each malformed protobuf object that is skipped (the message names it). If unset, nothing. */
   readonly onMalformed?: (message: string) => void;
+  /**
+   * Field selector sent with every LIST and WATCH (`involvedObject.kind!=Node`): the server sends
+   * only the objects it selects, and a watch sees an object leave the selection as DELETED. If unset, none.
+   */
+  readonly fieldSelector?: string;
 }
 
 /**
@@ -62,6 +67,7 @@ export class HttpListerWatcher implements ListerWatcher {
     if (opts.limit !== undefined) query.limit = String(opts.limit);
     if (opts.continue !== undefined && opts.continue !== '') query.continue = opts.continue;
     if (opts.resourceVersion !== undefined) query.resourceVersion = opts.resourceVersion;
+    if (this.#options.fieldSelector !== undefined) query.fieldSelector = this.#options.fieldSelector;
     const subject = this.#subject('list');
     const res = await this.#http.get(this.#options.path, query, subject, signal, this.#accept);
     if (this.#reader !== undefined && isProtobufResponse(res.headers.get('content-type'))) return this.#protobufList(res, subject, signal, this.#reader);
@@ -117,6 +123,7 @@ export class HttpListerWatcher implements ListerWatcher {
         resourceVersion: opts.resourceVersion,
         allowWatchBookmarks: String(opts.allowWatchBookmarks),
         timeoutSeconds: String(Math.floor(opts.timeoutSeconds)),
+        ...(this.#options.fieldSelector === undefined ? {} : { fieldSelector: this.#options.fieldSelector }),
       };
       let body: ReadableStream<Uint8Array> | null;
       let protobuf = false;

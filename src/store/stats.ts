@@ -82,10 +82,134 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(rank, sorted.length) - 1] ?? 0;
 }
 
-function percentiles(values: readonly number[]): Percentiles | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p90: percentile(sorted, 90) };
+/**
+ * StatsTally is the additive part of one group's figures: counts, and each duration and restore
+ * time with how often it occurred (an exact histogram: value in ms → count). Tallies of disjoint
+ * sets of releases add up (addTally), which is what lets stores keep them per day (sql/stats-days.ts)
+ * instead of reading every release of a window.
+ */
+export interface StatsTally {
+  releases: number;
+  failures: number;
+  ended: number;
+  readonly durations: Map<number, number>;
+  readonly restores: Map<number, number>;
+}
+
+/** emptyTally is a tally of nothing. */
+export function emptyTally(): StatsTally {
+  return { releases: 0, failures: 0, ended: 0, durations: new Map(), restores: new Map() };
+}
+
+/** countValue adds `n` (may be negative) occurrences of `v` to a histogram, dropping values that reach 0. */
+export function countValue(h: Map<number, number>, v: number, n = 1): void {
+  const c = (h.get(v) ?? 0) + n;
+  if (c === 0) h.delete(v);
+  else h.set(v, c);
+}
+
+/** addTally adds `b` into `a` (returns `a`). */
+export function addTally(a: StatsTally, b: StatsTally): StatsTally {
+  a.releases += b.releases;
+  a.failures += b.failures;
+  a.ended += b.ended;
+  for (const [v, n] of b.durations) countValue(a.durations, v, n);
+  for (const [v, n] of b.restores) countValue(a.restores, v, n);
+  return a;
+}
+
+/** tallyRelease adds one release started in the window to a tally (what `figures` counts of it). */
+export function tallyRelease(t: StatsTally, r: Pick<StatsRow, 'startedAt' | 'finishedAt' | 'outcome'>, sign: 1 | -1 = 1): void {
+  t.releases += sign;
+  if (FAILED.has(r.outcome)) t.failures += sign;
+  if (ENDED.has(r.outcome)) t.ended += sign;
+  if (r.outcome === 'succeeded' && r.finishedAt !== null) countValue(t.durations, r.finishedAt - r.startedAt, sign);
+}
+
+/**
+ * histogramPercentile is `percentile` over the multiset a histogram describes: the same nearest-rank
+ * value as sorting every occurrence. Null when the histogram is empty.
+ */
+export function histogramPercentile(h: ReadonlyMap<number, number>, p: number): number | null {
+  let total = 0;
+  for (const n of h.values()) total += n;
+  if (total <= 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const v of [...h.keys()].sort((a, b) => a - b)) {
+    seen += h.get(v) ?? 0;
+    if (seen >= rank) return v;
+  }
+  return null;
+}
+
+function histogramPercentiles(h: ReadonlyMap<number, number>): Percentiles | null {
+  const p50 = histogramPercentile(h, 50);
+  const p90 = histogramPercentile(h, 90);
+  return p50 === null || p90 === null ? null : { p50, p90 };
+}
+
+/** figuresOfTally turns a group's tally into its figures for the query's window. */
+export function figuresOfTally(t: StatsTally, q: Pick<StatsQuery, 'since' | 'until'>): StatsFigures {
+  const days = Math.max(q.until - q.since, 1) / DAY_MS;
+  let restores = 0;
+  for (const n of t.restores.values()) restores += n;
+  return {
+    releases: t.releases,
+    deploymentsPerDay: t.releases / days,
+    failures: t.failures,
+    changeFailureRate: t.ended === 0 ? null : t.failures / t.ended,
+    restores,
+    timeToRestoreMs: histogramPercentiles(t.restores),
+    durationMs: histogramPercentiles(t.durations),
+  };
+}
+
+/**
+ * RestoredIncident is a run of failed releases of one workload (in start order, ignoring releases
+ * that neither failed nor succeeded with a finish time) closed by a succeeded release: opened at
+ * the start of its first failure (`headId`), its last failure started at `lastFailedAt`, restored
+ * when the closing release finished.
+ */
+export interface RestoredIncident {
+  readonly headId: string;
+  readonly openedAt: Instant;
+  readonly lastFailedAt: Instant;
+  readonly restoredAt: Instant;
+}
+
+/** IncidentRow is what restoredIncidents reads of a release. */
+export interface IncidentRow {
+  readonly id: string;
+  readonly startedAt: Instant;
+  readonly finishedAt: Instant | null;
+  readonly outcome: Outcome;
+}
+
+/**
+ * restoredIncidents returns the restored incidents of one workload's releases given in start order
+ * (ties by id), by the rule restoreTimes applies to a window. Example: ok@0, fail@10, fail@20,
+ * ok@30 (finished 35), fail@40 → one incident {head fail@10, lastFailedAt 20, restoredAt 35}; the
+ * failure at 40 is not restored yet.
+ */
+export function restoredIncidents(rows: readonly IncidentRow[]): RestoredIncident[] {
+  const out: RestoredIncident[] = [];
+  let open: { headId: string; openedAt: Instant; lastFailedAt: Instant } | null = null;
+  for (const r of rows) {
+    if (FAILED.has(r.outcome)) {
+      if (open === null) open = { headId: r.id, openedAt: r.startedAt, lastFailedAt: r.startedAt };
+      else open.lastFailedAt = r.startedAt;
+    } else if (r.outcome === 'succeeded' && r.finishedAt !== null && open !== null) {
+      out.push({ ...open, restoredAt: r.finishedAt });
+      open = null;
+    }
+  }
+  return out;
+}
+
+/** isFailedOutcome says whether an outcome counts as a failure (failed or rolled back). */
+export function isFailedOutcome(o: Outcome): boolean {
+  return FAILED.has(o);
 }
 
 /**
@@ -120,22 +244,11 @@ function groupRows(rows: readonly StatsRow[], keyOf: (r: StatsRow) => string): M
 }
 
 function figures(rows: readonly StatsRow[], q: StatsQuery): StatsFigures {
-  const inWindow = rows.filter((r) => r.startedAt >= q.since && r.startedAt < q.until);
-  const failures = inWindow.filter((r) => FAILED.has(r.outcome)).length;
-  const ended = inWindow.filter((r) => ENDED.has(r.outcome)).length;
+  const t = emptyTally();
+  for (const r of rows) if (r.startedAt >= q.since && r.startedAt < q.until) tallyRelease(t, r);
   const byWorkload = groupRows(rows, (r) => r.workloadUid);
-  const restores = [...byWorkload.values()].flatMap((ws) => restoreTimes([...ws].sort((a, b) => a.startedAt - b.startedAt), q));
-  const durations = inWindow.filter((r) => r.outcome === 'succeeded' && r.finishedAt !== null).map((r) => (r.finishedAt ?? r.startedAt) - r.startedAt);
-  const days = Math.max(q.until - q.since, 1) / DAY_MS;
-  return {
-    releases: inWindow.length,
-    deploymentsPerDay: inWindow.length / days,
-    failures,
-    changeFailureRate: ended === 0 ? null : failures / ended,
-    restores: restores.length,
-    timeToRestoreMs: percentiles(restores),
-    durationMs: percentiles(durations),
-  };
+  for (const ws of byWorkload.values()) for (const v of restoreTimes([...ws].sort((a, b) => a.startedAt - b.startedAt), q)) countValue(t.restores, v);
+  return figuresOfTally(t, q);
 }
 
 /**

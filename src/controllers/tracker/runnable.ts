@@ -1,3 +1,4 @@
+import { TRACKER_FIELD_SELECTORS } from './watch-set.ts';
 import { createClusterInformers, type ClusterInformers, type ClusterInformersOptions } from '../../kube/cluster-informers.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
@@ -61,7 +62,7 @@ export function trackerRunnable(o: TrackerRunnableOptions): Runnable & { current
     async run(signal) {
       const seed = await seedReleases(o.ledger, o.cluster);
       o.metrics.seedActive(seed.filter((r) => r.outcome === 'progressing' || r.outcome === 'paused').map((r) => r.id));
-      const informers = createClusterInformers({ ...o.informers, logger: o.logger.child({ component: 'watch' }), clock: o.clock });
+      const informers = createClusterInformers({ ...o.informers, fieldSelectors: TRACKER_FIELD_SELECTORS, logger: o.logger.child({ component: 'watch' }), clock: o.clock });
       const ingest = new Ingest({ informers, sink: o.sink, clock: o.clock, logger: o.logger, metrics: o.metrics, initial: initialTrackerState({ cluster: o.cluster, ...(o.rules === undefined ? {} : { rules: o.rules }) }, seed) });
       term = { informers, ingest };
       await o.canaries?.seed();

@@ -15,6 +15,7 @@ import type { StatsRunner } from '../stats-thread.ts';
 import { sqlCanaryStore } from './canary-store.ts';
 import { Json, raw, sqlFor, type Sql, type SqlDialect, type SqlDriver, type SqlQuerier } from './driver.ts';
 import { releaseWhere } from './release-query.ts';
+import { statsFromDays, updateStatsDays } from './stats-days.ts';
 import { RELEASE_COLUMNS, decodeRelease, encodeRelease, type SqlValue } from './release-row.ts';
 import {
   LATEST_RELEASE_COLUMNS, LATEST_RELEASE_JOIN, decodeActionRow, decodeLatestSummary, decodeOutboxRow, decodeStatsRow,
@@ -90,6 +91,7 @@ export class SqlLedgerStore implements LedgerStore {
       checkReleaseNumber(next, holders.map((h) => ({ id: String(h.id) as ReleaseId })));
       const write = writeRelease(this.#db.dialect, next, stored !== null);
       await tx.query(write.sql, write.params);
+      await updateStatsDays(tx, this.#db.dialect, d, stored, next);
       return next;
     });
   }
@@ -255,6 +257,9 @@ export class SqlLedgerStore implements LedgerStore {
 
   async stats(query: StatsQuery): Promise<StatsReport> {
     if (this.#stats) return this.#stats.run(query);
+    // Per namespace (the default) from the per-day tables; per workload from the releases, since a
+    // per-workload report has a group for every workload released in the window anyway.
+    if ((query.groupBy ?? 'namespace') === 'namespace') return statsFromDays(async (sql, params) => (await this.#db.query(sql, params)).rows, this.#db.dialect, this.#db.decoders, query);
     return computeStats((await this.#rows(statsQuery(query, this.#db.dialect))).map((r) => decodeStatsRow(r, this.#db.decoders)), query);
   }
 

@@ -11,6 +11,9 @@ const POD_OWNER_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'StatefulSet
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 const REVISION_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'ControllerRevision']);
 
+/** EVENT_SUBJECT_KINDS are the kinds of involved objects whose Events onEventUpsert reads; Events about any other kind change nothing. */
+export const EVENT_SUBJECT_KINDS: ReadonlySet<string> = new Set([...WORKLOAD_KINDS, ...REVISION_KINDS, 'Pod']);
+
 /** feed sends one observation to a workload's current rollout and records what changed. */
 function feed(s: TrackerState, wuid: string, event: RolloutEvent, now: Instant, arrived: readonly string[]): Step {
   const before = s.workloads.get(wuid);
@@ -62,10 +65,10 @@ export function onPodDeleted(s: TrackerState, pod: PodRecord, now: Instant): Ste
 export function onEventUpsert(s: TrackerState, e: EventRecord, now: Instant): Step {
   const inv = e.involved;
   let wuid: string | undefined;
+  if (!EVENT_SUBJECT_KINDS.has(inv.kind)) return unchanged(s);
   if (WORKLOAD_KINDS.has(inv.kind)) wuid = s.workloads.has(inv.uid) ? inv.uid : undefined;
   else if (REVISION_KINDS.has(inv.kind)) wuid = s.owners.get(inv.uid);
-  else if (inv.kind === 'Pod') wuid = s.pods.get(inv.uid);
-  else return unchanged(s);
+  else wuid = s.pods.get(inv.uid);
   if (wuid === undefined) {
     if (inv.uid === '' || s.gone.has(inv.uid)) return unchanged(s);
     return { state: hold(s, e, inv.uid, now), facts: [], arrived: [] };
