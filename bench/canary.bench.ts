@@ -10,8 +10,10 @@
 // (anchor) and at an 8 s interval, each until the canary pauses after 3 inconclusive intervals,
 // should cost the same requests and queries per interval (retrying every second, as before, made
 // the 8 s one cost about twice as much: 8 vs 4 retries per interval).
-// Not in these figures: while a driver holds a canary it renews its claim every lease / 2 (one
-// status write, like a Lease), the one cost that does grow with a long pause (30 s lease here).
+// Not in those figures (30 s claims there): while a driver holds a canary it renews its claim every
+// lease / 2, the one cost that does grow with a long pause. The third case prices it: the 6 s-pause
+// canary again with 2 s claims, its renewals counted on the stable's status as the simulator
+// commits it, and the API requests beyond the 30 s-claim run divided by them.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,7 +44,7 @@ writeFileSync(kubeconfig, sim.kubeconfigYaml());
 const api = migrationApi(createKubeClient(loadKubeConfig({ kubeconfig })));
 const analysis = { trafficFloor: 0, metrics: [{ name: 'up', query: 'sum(bench_up)', successCondition: 'result >= 1', interval: '1s', count: 2 }] };
 
-async function oneRun(ns: string, pause: string): Promise<{ steps: number; api: number; prom: number; seconds: number }> {
+async function oneRun(ns: string, pause: string, leaseMs = 30_000): Promise<{ steps: number; api: number; prom: number; seconds: number; renewals: number }> {
   sim.store.create('namespaces', { metadata: { name: ns } });
   sim.store.create('deployments.apps', deployment(ns, 'web', 'web:1', 4), { fieldManager: 'kubectl-create' });
   await waitFor('web ready', () => ((sim.store.get('deployments.apps', ns, 'web') as { status?: { readyReplicas?: number } } | undefined)?.status?.readyReplicas ?? 0) === 4);
@@ -51,10 +53,22 @@ async function oneRun(ns: string, pause: string): Promise<{ steps: number; api: 
   if (!steps.ok) throw new Error(steps.error);
   const prometheus = prometheusClient(prom.url);
   const proposed = proposeCanary({ id: `bench-${ns}`, stable, images: { app: 'web:2' }, steps: steps.value, analysis, baseline: false, services: [], hpaReplicas: null, now: Date.now() });
+  // renewals: status writes that only move the claim (holderUntil, updatedAt)
+  let renewals = 0;
+  let last: Record<string, unknown> | null = null;
+  const off = sim.store.subscribe('deployments.apps', (ch) => {
+    const text = (ch.object.metadata.annotations as Record<string, string> | undefined)?.['rollscope.io/canary-status'];
+    if (ch.object.metadata.namespace !== ns || ch.object.metadata.name !== 'web' || text === undefined) return;
+    const st = JSON.parse(text) as Record<string, unknown>;
+    const rest = (o: Record<string, unknown>): string => JSON.stringify({ ...o, holderUntil: 0, updatedAt: 0 });
+    if (last !== null && last.holderUntil !== st.holderUntil && rest(last) === rest(st)) renewals++;
+    last = st;
+  });
   const started = performance.now();
-  const out = await runCanary(ns, 'web', { api, prometheus, driver: { id: 'bench', leaseMs: 30_000 }, proposed, timeoutMs: 120_000, pollMs: 200 });
+  const out = await runCanary(ns, 'web', { api, prometheus, driver: { id: 'bench', leaseMs }, proposed, timeoutMs: 120_000, pollMs: 200 });
+  off();
   if (out.result !== 'promoted') throw new Error(`bench canary ended ${out.result}: ${out.reason}`);
-  return { steps: steps.value.length, api: out.apiRequests, prom: out.promQueries, seconds: (performance.now() - started) / 1000 };
+  return { steps: steps.value.length, api: out.apiRequests, prom: out.promQueries, seconds: (performance.now() - started) / 1000, renewals };
 }
 
 /** noData runs a canary whose one metric has no series, at `interval`, until it pauses (3 inconclusive intervals). */
@@ -92,6 +106,8 @@ try {
   const per = (n: number, steps: number): string => (n / steps).toFixed(1);
   process.stdout.write(`canary: API requests per step ${per(long.api, long.steps)} with 6 s pauses (${long.seconds.toFixed(1)} s run) vs ${per(anchor.api, anchor.steps)} with 1 s pauses (${anchor.seconds.toFixed(1)} s run): ratio ${(long.api / anchor.api).toFixed(2)}×\n`);
   process.stdout.write(`canary: Prometheus queries per step ${per(long.prom, long.steps)} with 6 s pauses vs ${per(anchor.prom, anchor.steps)} with 1 s pauses: ratio ${(long.prom / Math.max(1, anchor.prom)).toFixed(2)}×\n`);
+  const renewing = await oneRun('bench-renew', '6s', 2_000);
+  process.stdout.write(`canary: claim renewals with 2 s claims and 6 s pauses: ${renewing.renewals} in a ${renewing.seconds.toFixed(1)} s run (${long.renewals} with 30 s claims), ${((renewing.api - long.api) / Math.max(1, renewing.renewals - long.renewals)).toFixed(1)} API requests each; API requests per step ${per(renewing.api, renewing.steps)} vs ${per(long.api, long.steps)}\n`);
   const nd4s = await noData('bench-nodata-4s', '4s');
   const nd8s = await noData('bench-nodata-8s', '8s');
   const perI = (n: number, i: number): string => (n / i).toFixed(1);

@@ -33,7 +33,7 @@ const web = workloadRef('shop', 'web', { cluster: 'east' });
 const failed = makeRelease(web, 2, {
   outcome: 'failed',
   finishedAt: makeRelease(web, 2).startedAt + 95_500,
-  failure: { code: 'CrashLoop', reason: 'CrashLoopBackOff', message: 'back-off restarting failed container', object: 'Pod shop/web-2-abcde', exitCode: 1 },
+  failure: { code: 'CrashLoop', reason: 'CrashLoopBackOff', message: 'back-off restarting failed container', object: 'Pod shop/web-2-abcde', exitCode: 1, container: 'web', logTail: ['ts=1 level=fatal msg="cannot start"'] },
   events: [{ uid: 'ev-1', time: makeRelease(web, 2).startedAt + 5_000, type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container', object: 'Pod shop/web-2-abcde', count: 3 }],
   actor: { manager: 'kubectl-set', user: 'alice' },
   images: [{ container: 'app', image: 'registry.example/web:v2', digest: 'sha256:0123' }],
@@ -78,7 +78,7 @@ test('API release JSON, CLI -o json and the SSE payload validate against one sch
     for (const [name, view] of [['API detail', fromDetail], ['CLI -o json', fromCli], ['SSE', fromSse]] as [string, ReleaseView][]) assert.deepEqual(view, fromApi, `${name} equals the API list item`);
     assert.equal(fromApi.cluster, 'east');
     assert.equal(fromApi.durationMs, 95_500);
-    assert.deepEqual(fromApi.failure, { code: 'CrashLoop', reason: 'CrashLoopBackOff', message: 'back-off restarting failed container', object: 'Pod shop/web-2-abcde', exitCode: 1 });
+    assert.deepEqual(fromApi.failure, { code: 'CrashLoop', reason: 'CrashLoopBackOff', message: 'back-off restarting failed container', object: 'Pod shop/web-2-abcde', exitCode: 1, container: 'web', logTail: ['ts=1 level=fatal msg="cannot start"'] });
     assert.equal(fromApi.events[0]?.time, new Date(failed.events[0]!.time).toISOString());
   } finally {
     ctl.abort();

@@ -14,7 +14,9 @@ import { buildNotificationSetup } from '../export/notify/config.ts';
 import { NotificationDispatcher } from '../export/notify/dispatcher.ts';
 import { ReleaseTracer } from '../export/traces/exporter.ts';
 import { traceSettings } from '../export/traces/otel-env.ts';
-import { loadKubeConfig, probeDiscovery } from '../kube/client.ts';
+import { createKubeHttp, loadKubeConfig, probeDiscovery } from '../kube/client.ts';
+import { withCrashLog } from '../ops/crash-log.ts';
+import { CrashLogTails } from '../controllers/tracker/crash-log-tails.ts';
 import type { ClusterInformers } from '../kube/cluster-informers.ts';
 import { realClock, type Clock } from '../lib/clock.ts';
 import { TrackerError } from '../lib/errors.ts';
@@ -127,7 +129,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const setup = buildNotificationSetup(o.config.notifications ?? {});
   const notifier = new NotificationDispatcher({ ledger: o.ledger, setup, clock, logger: o.logger.child({ component: 'notify' }) });
   const bus = new LiveBus();
-  const sink = new FactSink({ ledger: o.ledger, clock, logger: o.logger, metrics, tracer, notifier, bus });
+  const logHttp = createKubeHttp(kubeConfig);
+  const crashLogs = new CrashLogTails({ read: (d, ns, signal) => withCrashLog(logHttp, d, ns, signal) });
+  const sink = new FactSink({ ledger: o.ledger, clock, logger: o.logger, metrics, tracer, notifier, bus, crashLogs });
   const tracker = trackerRunnable({
     cluster: o.cluster,
     ledger: o.ledger,

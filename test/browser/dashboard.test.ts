@@ -132,6 +132,19 @@ async function failedReleasePage(s: Scope): Promise<ApiRelease> {
   return failed;
 }
 
+async function crashLogTailOnReleasePage(s: Scope): Promise<void> {
+  // The tracker reads the crashed container's log in the background and adds it to the release.
+  const crashed = await eventually('a CrashLoop release with its log tail in the ledger', async () =>
+    (await rootCauseFailures(s.demo)).find((r) => r.failure?.code === 'CrashLoop' && (r.failure.logTail?.length ?? 0) > 0), 30_000, 500);
+  const tail = crashed.failure?.logTail ?? [];
+  const page = await newPage(s);
+  await open(page, s.demo, `#/release/${crashed.id}`, `[data-release="${crashed.id}"]`);
+  const quoted = page.locator('td[data-failure="CrashLoop"] pre[data-log-tail]');
+  assert.equal(await quoted.getAttribute('data-log-tail'), crashed.failure?.container, 'the block names the crashed container');
+  assert.deepEqual((await quoted.innerText()).split('\n'), tail, 'the release page quotes the stored lines, in order');
+  await page.context().close();
+}
+
 async function workloadTrendChart(s: Scope): Promise<void> {
   const page = await newPage(s);
   await open(page, s.demo, '#/workload/shop/deployment/frontend', '[data-chart="duration-trend"] canvas');
@@ -262,6 +275,7 @@ test('dashboard against a running demo', { timeout: 180_000 }, async (t: TestCon
     await t.test('a failed release page shows its reason, phase waterfall, events and template diff', async () => {
       failedId = (await failedReleasePage(s)).id;
     });
+    await t.test('a CrashLoop release page quotes the crashed container’s last log lines', () => crashLogTailOnReleasePage(s));
     await t.test('the workload page draws the duration trend chart', () => workloadTrendChart(s));
     await t.test('operator actions need a token (401 without); the operator token restarts, and the restart becomes a release', () => operatorActionsNeedAToken(s));
     await t.test('a viewer token is not enough for operator actions (403)', async (st) => {

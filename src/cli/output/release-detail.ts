@@ -40,9 +40,11 @@ function summaryLines(r: Release, previous: Release | null, now: Instant, stuck:
     const where = [f.object ?? '', f.exitCode === undefined ? '' : `exit code ${f.exitCode}`].filter((s) => s !== '').join(', ');
     fields.push(['Diagnosis', `${f.code} (${f.reason}): ${f.message}${where ? ` [${where}]` : ''}`]);
   }
+  const tail = r.failure?.logTail ?? [];
   fields.push(['Replicas', `${r.replicas.desired} desired, ${r.replicas.updated} updated, ${r.replicas.ready} ready, ${r.replicas.available} available`]);
   const width = Math.max(...fields.map(([k]) => k.length)) + 2;
-  return [`${resourceName(w.kind)}/${w.name} in namespace ${w.namespace}, cluster ${w.cluster}`, ...fields.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`)];
+  const log = tail.length === 0 ? [] : [`last log lines of container ${r.failure?.container ?? '?'} before it exited:`, ...tail.map((l) => `  | ${l}`)];
+  return [`${resourceName(w.kind)}/${w.name} in namespace ${w.namespace}, cluster ${w.cluster}`, ...fields.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`), ...log];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { Release, ReleaseId } from '../../model/release.ts';
+import { crashKey, type CrashLogTails, type CrashTail } from './crash-log-tails.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
 import type { Fact } from '../../track/tracker.ts';
 import { toReleaseView } from '../../model/view/release-view.ts';
@@ -23,6 +24,11 @@ export interface FactSinkDeps {
   readonly tracer?: ReleaseTracer;
   readonly notifier?: NotificationDispatcher;
   readonly bus?: LiveBus;
+  /**
+   * Reads the crashed container's last log lines for CrashLoop failures, off the ingest path (one
+   * read per crash; see crash-log-tails.ts). If unset, diagnoses are stored as observed.
+   */
+  readonly crashLogs?: CrashLogTails;
 }
 
 /**
@@ -31,12 +37,17 @@ export interface FactSinkDeps {
  * what changed) is the release as last stored, so a restart neither recounts nor re-notifies.
  * Contract: `apply` resolves once the ledger holds the fact; it retries a failing ledger with
  * back-off until it succeeds or `signal` aborts (then it rejects), so no fact is dropped.
+ * A CrashLoop failure is written at once; the crashed container's log tail, read in the background,
+ * is added by a second write of the same release when it arrives (release writes are serialised,
+ * so that write never races a fact's), and every later write of the same crash carries it.
  */
 export class FactSink {
   readonly #d: FactSinkDeps;
   /** Releases not yet final, as stored: the `before` of their next change. Final ones are dropped (bounded memory). */
   readonly #open = new Map<ReleaseId, Release>();
   readonly #labels = new Map<string, Readonly<Record<string, string>>>();
+  /** The tail of the chain that serialises release writes (facts and log-tail fills). */
+  #releases: Promise<unknown> = Promise.resolve();
 
   constructor(deps: FactSinkDeps) {
     this.#d = deps;
@@ -46,7 +57,7 @@ export class FactSink {
     switch (fact.kind) {
       case 'releaseStarted':
       case 'releaseUpdated':
-        return this.#release(fact.release, signal);
+        return this.#serially(() => this.#release(fact.release, signal));
       case 'workloadEvent': {
         const e = fact.event;
         await this.#write(() => this.#d.ledger.appendWorkloadEvent(e), signal, `workload event ${e.type} of ${e.workload.namespace}/${e.workload.name}`);
@@ -64,18 +75,52 @@ export class FactSink {
     }
   }
 
+  /** #serially runs release writes one at a time, in call order. */
+  #serially<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.#releases.then(op, op);
+    this.#releases = run.catch(() => undefined);
+    return run;
+  }
+
   async #release(release: Release, signal: AbortSignal): Promise<void> {
     const subject = `release #${release.releaseNumber} of ${release.workload.kind.toLowerCase()} ${release.workload.namespace}/${release.workload.name}`;
     const before = this.#open.get(release.id) ?? (await this.#write(() => this.#d.ledger.getRelease(release.id), signal, subject)) ?? undefined;
-    const stored = await this.#write(() => this.#d.ledger.upsertRelease(release), signal, subject);
+    const stored = await this.#write(() => this.#d.ledger.upsertRelease(this.#withKnownTail(release, before)), signal, subject);
     if (FINAL_OUTCOMES.has(stored.outcome)) this.#open.delete(stored.id);
     else this.#open.set(stored.id, stored);
+    this.#d.crashLogs?.want(stored.failure, stored.workload.namespace, signal, (tail) => {
+      void this.#serially(() => this.#fillTail(stored.id, crashKey(stored.failure), tail, signal)).catch((e: unknown) => {
+        if (!signal.aborted) this.#d.logger.warn('could not store a crash log tail; a later observation of the crash retries', { subject, error: e instanceof Error ? e.message : String(e) });
+      });
+    });
     if (before && JSON.stringify(before) === JSON.stringify(stored)) return; // a replay: nothing new
     this.#d.metrics?.observeRelease(before, stored);
     if (FINAL_OUTCOMES.has(stored.outcome) && !(before && FINAL_OUTCOMES.has(before.outcome)) && !stored.backfilled) this.#d.tracer?.exportRelease(stored);
     const notes = notificationsFor(before, stored, this.#labels.get(stored.workload.uid) ?? {});
     if (notes.length > 0 && this.#d.notifier) await this.#write(() => this.#d.notifier!.enqueue(notes), signal, `notifications for ${subject}`);
     this.#d.bus?.publish(releaseEvent(toReleaseView(stored)));
+  }
+
+  /**
+   * #withKnownTail gives a CrashLoop failure without log lines the tail of the same crash (same pod,
+   * container and restart: crashKey) read earlier or already stored — the tracker re-states a
+   * failure without the tail on every later change of its release.
+   */
+  #withKnownTail(release: Release, before: Release | undefined): Release {
+    const f = release.failure;
+    const key = crashKey(f);
+    if (f === null || key === null || f.logTail !== undefined) return release;
+    const old = before?.failure ?? null;
+    const tail: CrashTail | undefined = this.#d.crashLogs?.known(f) ?? (crashKey(old) === key && old?.logTail !== undefined ? { container: old.container ?? f.container ?? '', logTail: old.logTail } : undefined);
+    return tail === undefined ? release : { ...release, failure: { ...f, container: tail.container, logTail: tail.logTail } };
+  }
+
+  /** #fillTail writes a tail that arrived to the release it was read for, unless the release has moved on to another failure since. */
+  async #fillTail(id: ReleaseId, key: string | null, tail: CrashTail, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const current = this.#open.get(id) ?? (await this.#write(() => this.#d.ledger.getRelease(id), signal, `release ${id}`));
+    if (!current?.failure || crashKey(current.failure) !== key || current.failure.logTail !== undefined) return;
+    await this.#release({ ...current, failure: { ...current.failure, container: tail.container, logTail: tail.logTail } }, signal);
   }
 
   /** #write runs one ledger operation, timing it and retrying with back-off (0.2 s doubling to 5 s) while the ledger fails. */

@@ -54,6 +54,8 @@ export const failureView = z.strictObject({
   message: z.string(),
   object: z.string().nullable(),
   exitCode: z.number().int().nullable(),
+  container: z.string().nullable().describe('for CrashLoop: the container that crashed'),
+  logTail: z.array(z.string()).nullable().describe('for CrashLoop: the last lines the container wrote before it exited (its previous run), at most 10 lines of 300 characters, secrets redacted'),
 });
 
 /** releaseView is one release as every output shows it. */
@@ -140,7 +142,7 @@ export function toReleaseView(r: Release): ReleaseView {
     failure:
       r.failure === null
         ? null
-        : { code: r.failure.code, reason: r.failure.reason, message: r.failure.message, object: r.failure.object ?? null, exitCode: r.failure.exitCode ?? null },
+        : { code: r.failure.code, reason: r.failure.reason, message: r.failure.message, object: r.failure.object ?? null, exitCode: r.failure.exitCode ?? null, container: r.failure.container ?? null, logTail: r.failure.logTail ? [...r.failure.logTail] : null },
     phases,
     replicas: { desired: r.replicas.desired, updated: r.replicas.updated, ready: r.replicas.ready, available: r.replicas.available },
     events: r.events.map(toReleaseEventView),

@@ -11,7 +11,8 @@ export function describeReleaseStoreContract(name: string, open: () => Promise<S
   describeContract<ReleaseStore>(name, 'ReleaseStore', open, skip, ({ test }) => {
   test('stores a release and reads it back unchanged', async ({ store }) => {
     const r = makeRelease(web, 1, {
-      failure: { code: 'CrashLoop', reason: 'CrashLoopBackOff', message: 'back-off 10s', object: 'Pod shop/web-1', exitCode: 137 },
+      // a CrashLoop diagnosis keeps the crashed container's log tail (no column of its own: part of the stored diagnosis)
+      failure: { code: 'CrashLoop', reason: 'CrashLoopBackOff', message: 'back-off 10s', object: 'Pod shop/web-1', exitCode: 137, container: 'app', logTail: ['ts=1 level=fatal msg="bye" url=postgres://app:<redacted>@db/app', 'ünï 日本 "quoted" \\ back\tslash'] },
       events: [ev('Pulled', 1, T0 + 5)],
       changeCause: 'kubectl set image deployment/web app=web:v1',
       actor: { manager: 'kubectl-set', user: 'alice' },

@@ -102,6 +102,19 @@ test('advance: pods that crash right after a complete rollout fail it within the
   assert.deepEqual(again.effects.filter((e) => e.kind === 'outcomeChanged'), []);
 });
 
+test('advance: a post-success failure reloaded from the ledger (a restart) stays final, a failure while rolling can still recover', () => {
+  let s = advance(rollout(), { kind: 'workloadObserved', workload: done }, T0 + 100).state;
+  const crashing = pod(rsOwner, 'abc', { name: 'p', waiting: { reason: 'CrashLoopBackOff' }, restarts: 2, lastExit: 1 });
+  s = advance(s, { kind: 'podObserved', pod: crashing }, T0 + 20_000).state;
+  assert.equal(s.release.outcome, 'failed');
+  const reloaded = newRolloutState(s.release, { revisionUid: 'rs-1', revisionName: 'web-abc', podHash: 'abc' });
+  const again = advance(reloaded, { kind: 'workloadObserved', workload: { ...done, resourceVersion: '999999' } }, T0 + 30_000);
+  assert.equal(again.state.release.outcome, 'failed', 'the restarted tracker does not give a third verdict');
+  assert.equal(again.state.release.failure?.code, 'CrashLoop');
+  const failedWhileRolling = newRolloutState({ ...rollout().release, outcome: 'failed', failure: { code: 'CrashLoop', reason: 'Error', message: 'crash', object: 'Pod shop/p' } });
+  assert.equal(advance(failedWhileRolling, { kind: 'workloadObserved', workload: done }, T0 + 30_000).state.release.outcome, 'succeeded', 'a failure that never completed may still recover');
+});
+
 test('advance: after the settle window a succeeded release stays succeeded', () => {
   const s = advance(rollout(), { kind: 'workloadObserved', workload: done }, T0 + 100).state;
   const crashing = pod(rsOwner, 'abc', { name: 'p', waiting: { reason: 'CrashLoopBackOff' }, restarts: 2, lastExit: 1 });

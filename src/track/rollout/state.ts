@@ -66,8 +66,23 @@ export function newRolloutState(release: Release, options: RolloutOptions = {}):
     suspect: null,
     rules: options.rules ?? DEFAULT_FAIL_FAST_RULES,
     settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
-    verdicts: release.outcome === 'succeeded' || release.outcome === 'failed' ? 1 : 0,
+    verdicts: verdictsOf(release),
   };
+}
+
+/**
+ * verdictsOf counts the verdicts a release (e.g. one reloaded from the ledger after a restart) has
+ * had, from what the ledger keeps: none while running; two for a failure after its rollout had
+ * completed (every completion phase reached: the post-success failure of a container that passed
+ * readiness and then crashed), so a restarted tracker does not "recover" a release that was final
+ * before the restart; otherwise one.
+ */
+export function verdictsOf(release: Release): number {
+  if (release.outcome === 'failed') {
+    const p = release.phases;
+    return p.allUpdated !== undefined && p.allAvailable !== undefined && p.oldReplicasGone !== undefined ? 2 : 1;
+  }
+  return release.outcome === 'succeeded' ? 1 : 0;
 }
 
 /**

@@ -50,7 +50,7 @@ export function ReleasePage({ id }: { readonly id: string }) {
           <tr><th>{t.started}</th><td>{fmtTime(r.startedAt)}</td><th>{t.duration}</th><td>{fmtDuration(r.durationMs)}</td></tr>
           <tr><th>{t.actor}</th><td>{r.actor.user ?? r.actor.manager}</td><th>{t.changeCause}</th><td>{r.changeCause ?? '–'}</td></tr>
           <tr><th>{t.images}</th><td colSpan={3}>{r.images.map((i) => `${i.container}=${i.image}${i.digest ? ` (${i.digest.slice(0, 19)}…)` : ''}`).join(', ')}</td></tr>
-          {r.failure && <tr><th>{t.diagnosis}</th><td colSpan={3} className="reason error" data-failure={r.failure.code}>{r.failure.code} ({r.failure.reason}): {r.failure.message}{r.failure.object ? ` — ${r.failure.object}` : ''}</td></tr>}
+          {r.failure && <tr><th>{t.diagnosis}</th><td colSpan={3} className="reason error" data-failure={r.failure.code}>{r.failure.code} ({r.failure.reason}): {r.failure.message}{r.failure.object ? ` — ${r.failure.object}` : ''}{r.failure.logTail && <pre className="log-tail" data-log-tail={r.failure.container ?? ''}>{r.failure.logTail.join('\n')}</pre>}</td></tr>}
         </tbody></table>
         <ActionButtons ns={r.namespace} kind={r.kind} name={r.name} cluster={r.cluster} />
       </div>
