@@ -169,6 +169,38 @@ function sideOf(side: IngestSide, url: string, counter: Counter): Side {
   }
 }
 
+/**
+ * control sends one of the bench's own control requests (`/bench/watching`, `/bench/go`) and
+ * returns the body. A request that fails at the socket (a run once died of `fetch failed`,
+ * ECONNRESET, here) is retried a few times and each failure is reported on stderr: these
+ * requests are idempotent and outside what is compared, so a retry cannot flatter any side.
+ */
+async function control(url: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await fetch(url)).text();
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code ?? '';
+      process.stderr.write(`ingest child: ${url} failed (attempt ${attempt}): ${e instanceof Error ? e.message : String(e)} ${cause}\n`);
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+/** STALL_MS: a phase that has not finished after this long is reported (what was counted) instead of waiting forever. */
+const STALL_MS = 300_000;
+
+/** within resolves with `p`, or rejects naming the phase and the count reached if `p` takes over STALL_MS. */
+async function within(p: Promise<void>, phase: string, counter: Counter, want: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${phase} stalled: ${counter.count} of ${want} objects/events after ${STALL_MS / 1000} s`)), STALL_MS)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** runChild measures one side against the replay server at `url`. */
 export async function runChild(side: IngestSide, url: string, size: IngestStreamSize): Promise<ChildResult> {
   const objects = size.pods + size.deployments;
@@ -184,18 +216,18 @@ export async function runChild(side: IngestSide, url: string, size: IngestStream
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   s.start();
-  await counter.reached(objects);
+  await within(counter.reached(objects), 'list', counter, objects);
   const listSeconds = (performance.now() - t0) / 1000;
   const listCpuSeconds = cpu(c0);
   // Let both watches open (the burst goes only to open watches) and the list pages be released.
-  while ((await (await fetch(`${url}/bench/watching`)).text()) !== 'yes') await new Promise((r) => setTimeout(r, 20));
+  while ((await control(`${url}/bench/watching`)) !== 'yes') await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 200));
   gc();
   const heapBytesPerObject = (process.memoryUsage().heapUsed - heap0) / objects;
   const t1 = performance.now();
   const c1 = process.cpuUsage();
-  await fetch(`${url}/bench/go`);
-  await counter.reached(objects + burstEvents);
+  await control(`${url}/bench/go`);
+  await within(counter.reached(objects + burstEvents), 'burst', counter, objects + burstEvents);
   const burstSeconds = (performance.now() - t1) / 1000;
   const burstCpuSeconds = cpu(c1);
   void s.held();

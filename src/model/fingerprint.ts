@@ -16,34 +16,32 @@
  * become null. Example: canonicalJson({b: 1, a: [true, null]}) → '{"a":[true,null],"b":1}'.
  */
 export function canonicalJson(value: unknown): string {
-  const parts: string[] = [];
-  write(value, parts);
-  return parts.join('');
+  return write(value);
 }
 
-function write(v: unknown, out: string[]): void {
+// One string built by appending (no parts array, no per-key closures): every workload and
+// ReplicaSet event fingerprints its template and spec, so this runs on the ingest path.
+function write(v: unknown): string {
   if (v === null || typeof v !== 'object') {
-    out.push(typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? JSON.stringify(v) : 'null');
-    return;
+    return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? JSON.stringify(v) : 'null';
   }
   if (Array.isArray(v)) {
-    out.push('[');
-    (v as readonly unknown[]).forEach((item, i) => {
-      if (i > 0) out.push(',');
-      write(item, out);
-    });
-    out.push(']');
-    return;
+    const list = v as readonly unknown[];
+    let out = '[';
+    for (let i = 0; i < list.length; i++) out += i > 0 ? `,${write(list[i])}` : write(list[i]);
+    return `${out}]`;
   }
   const obj = v as Readonly<Record<string, unknown>>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  out.push('{');
-  keys.forEach((k, i) => {
-    if (i > 0) out.push(',');
-    out.push(JSON.stringify(k), ':');
-    write(obj[k], out);
-  });
-  out.push('}');
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const item = obj[k];
+    if (item === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${write(item)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /**

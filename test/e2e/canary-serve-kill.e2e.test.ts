@@ -5,7 +5,8 @@
 // step 2's pause, during the promotion (fixtures/canary-runs.ts) — and restarted each time on the
 // same ledger. A `rollscope canary` is started against each while its serve leads: it records the
 // canary, only attaches (no claim ever names it, across all three restarts), shows the driver's
-// progress and exits 0 with the promotion. The killed run must show the replica counts the plan
+// progress and exits 0 with the promotion; a second one, started against the running canary after
+// the first restart, attaches the same way without writing anything (every write needs a claim). The killed run must show the replica counts the plan
 // calls for in its order (no flapping), each step reached and each pause deadline written once and
 // waited out, claims that never overlap, and end in the reference's final cluster state and ledger
 // record (steps, the step index of every measurement, pause deadlines, release outcome).
@@ -49,13 +50,13 @@ async function serve(ns: string): Promise<ServeProcess> {
   return s;
 }
 
-/** heartbeat waits until serve's canary heartbeat Lease of `ns` names a serve (it leads and drives canaries). */
-async function heartbeat(ns: string): Promise<string> {
+/** heartbeat waits until serve's canary heartbeat Lease of `ns` names a serve (it leads and drives canaries) other than `not`. */
+async function heartbeat(ns: string, not = ''): Promise<string> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const l = c!.sim.store.get('leases.coordination.k8s.io', 'default', `rs-${ns}-canary`) as { spec?: { holderIdentity?: string } } | undefined;
     const holder = l?.spec?.holderIdentity ?? '';
-    if (holder.startsWith('serve-')) return holder;
+    if (holder.startsWith('serve-') && holder !== not) return holder;
     if (Date.now() > deadline) throw new Error(`rollscope serve for ${ns} never held its canary heartbeat`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -85,6 +86,7 @@ test('SIGKILL of leader-elected rollscope serve driving a canary, in step 1, ste
 
   const random = seededRandom(SEED);
   const kills: string[] = [];
+  let late: Spawned | undefined;
   for (const w of SPREAD_WINDOWS) {
     const delay = await waitForWindow(rec.kill, w, random);
     const st = rec.kill.latest();
@@ -92,23 +94,31 @@ test('SIGKILL of leader-elected rollscope serve driving a canary, in step 1, ste
     serves.delete(killServe);
     kills.push(`"${w.name}" +${delay} ms at +${Date.now() - started} ms → ${describeStatus(st)}`);
     assert.ok(st !== null && w.hit(st), `the kill meant for "${w.name}" hit ${describeStatus(st)}`);
+    const dead = await heartbeat(killNs);
     killServe = await serve(killNs);
+    if (late === undefined) {
+      // a second CLI, started once the restarted serve leads, attaches to the running canary (it has nothing to record)
+      await heartbeat(killNs, dead);
+      late = spawnRollscope(c, canaryArgs(killNs, analysis));
+      clis.push(late);
+    }
   }
-  const [ref, kill] = [await cli.ref.done, await cli.kill.done];
+  const [ref, kill, second] = [await cli.ref.done, await cli.kill.done, await late!.done];
   await Promise.all(loads.map((l) => l.stop()));
   rec.ref.stop();
   rec.kill.stop();
   process.stdout.write(`# seed ${SEED}: SIGKILL of serve in ${kills.join('; ')}; the killed canary was promoted ${Math.round((kill.endedAt - started) / 1000)} s after the start, the reference ${Math.round((ref.endedAt - started) / 1000)} s\n`);
 
-  // the CLIs attached: they recorded the canary for serve, showed its progress, exited with the outcome …
-  for (const [run, label] of [[ref, 'reference'], [kill, 'killed']] as const) {
+  // the CLIs attached: they recorded the canary for serve (or found it running), showed its progress, exited with the outcome …
+  for (const [run, label] of [[ref, 'reference'], [kill, 'killed'], [second, 'second CLI of the killed run']] as const) {
     assert.equal(run.code, 0, `${label}: ${run.stderr}`);
     assert.equal((JSON.parse(run.stdout) as { result: string }).result, 'promoted', label);
     assert.match(run.stderr, /rollscope serve serve-\S+ leads: it drives the canary; attaching/, label);
-    assert.match(run.stderr, /for the leading rollscope serve to drive/, label);
     assert.match(run.stderr, /serve-\S+: step 2\/3: 50% \(5\/10 pods\) reached/, `${label}: the attached CLI shows the driver's progress`);
     assert.doesNotMatch(run.stderr, /driving it from here/, `${label}: the CLI never stepped in`);
   }
+  for (const run of [ref, kill]) assert.match(run.stderr, /for the leading rollscope serve to drive/);
+  assert.match(second.stderr, /^attaching to canary \w+ \(progressing\)/m);
   // … and never drove: every claim names a serve, one per process of the killed run, never two at once
   for (const [r, label] of [[rec.ref, 'reference'], [rec.kill, 'killed']] as const) {
     assert.ok([...r.holders].every((h) => h.startsWith('serve-')), `${label}: only serve claimed the canary: ${[...r.holders].join(', ')}`);

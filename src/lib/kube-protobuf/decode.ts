@@ -88,17 +88,41 @@ interface Cursor {
 const decoder = new TextDecoder('utf-8');
 
 /**
- * readString decodes UTF-8 bytes [start, end); short ASCII strings without TextDecoder, in one
- * String.fromCharCode call so the result is a flat string (appending char by char would leave
- * V8 a chain of cons-string nodes for strings of 13 characters or more, which the informer's
- * store then keeps alive: more heap per object than JSON.parse's strings).
+ * STRING_CACHE_SIZE slots (a power of two) hold recently decoded short ASCII strings: objects
+ * repeat most of their strings (namespace, label keys and values, owner, image, node, phase,
+ * condition types), so a hit returns the string already made — no allocation, and records that
+ * keep it share one copy. A slot holds the last string that hashed to it; a miss replaces it.
+ */
+const STRING_CACHE_SIZE = 4096;
+const MAX_CACHED_LENGTH = 64;
+const stringCache: string[] = new Array<string>(STRING_CACHE_SIZE).fill('');
+
+/**
+ * readString decodes UTF-8 bytes [start, end). Short ASCII strings come from the cache above or
+ * one String.fromCharCode call, so the result is a flat string (appending char by char would
+ * leave V8 a chain of cons-string nodes for strings of 13 characters or more, which the
+ * informer's store then keeps alive); the rest from TextDecoder.
  */
 function readString(buf: Uint8Array, start: number, end: number): string {
-  if (end - start < 24) {
-    for (let i = start; i < end; i++) if ((buf[i] ?? 0) >= 0x80) return decoder.decode(buf.subarray(start, end));
-    return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  const len = end - start;
+  if (len === 0) return '';
+  if (len > MAX_CACHED_LENGTH) return decoder.decode(buf.subarray(start, end));
+  let h = len;
+  for (let i = start; i < end; i++) {
+    const b = buf[i] as number;
+    if (b >= 0x80) return decoder.decode(buf.subarray(start, end));
+    h = Math.imul(h ^ b, 0x5bd1e995);
   }
-  return decoder.decode(buf.subarray(start, end));
+  const slot = (h ^ (h >>> 13)) & (STRING_CACHE_SIZE - 1);
+  const hit = stringCache[slot] as string;
+  if (hit.length === len) {
+    let i = 0;
+    while (i < len && hit.charCodeAt(i) === buf[start + i]) i++;
+    if (i === len) return hit;
+  }
+  const text = len < 24 ? String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]) : decoder.decode(buf.subarray(start, end));
+  stringCache[slot] = text;
+  return text;
 }
 
 function rfc3339(seconds: number, micros: number | undefined): string {

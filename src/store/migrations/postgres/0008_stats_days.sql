@@ -19,7 +19,8 @@ CREATE TABLE release_incidents (
   PRIMARY KEY (cluster, workload_uid, opened_at, head_id)
 );
 CREATE INDEX release_incidents_opened ON release_incidents (opened_at);
-CREATE INDEX release_incidents_last_failed ON release_incidents (last_failed_at);
+-- An incident open across a window's start: last failure inside, opened before (covering: no row look-ups).
+CREATE INDEX release_incidents_last_failed ON release_incidents (last_failed_at) INCLUDE (opened_at, cluster, namespace, workload_uid, restored_at);
 
 -- Per UTC day of started_at (floor(started_at / 86400000)), cluster and namespace: releases started,
 -- how many failed (failed, rolled-back) and ended (succeeded, failed, rolled-back), the durations of
