@@ -4,12 +4,16 @@
 // the same run against the same cluster for the same simulated time: a poller that lists all
 // ReplicaSets (as JSON) every simulated minute. Aim (issue 16): the tracker's bytes ≤ 0.5% of the
 // poller's, with a number of requests that does not grow with the day's changes.
-// The day runs at BENCH_SPEED× (default 1440: one simulated day in 60 s) and is cut at exactly
-// BENCH_DAY_HOURS simulated hours (the accounting is read in the timer that ends the day), so a
-// loaded machine does not stretch the day. The poller's 1,440 lists are measured exactly on the
-// simulated clock: each is the body the server would send at that minute (list-bytes.ts, the
-// server's own serialiser), checked against real HTTP lists before and after the day.
-import { startSim } from '../src/sim/index.ts';
+// The simulated clock is a ManualClock the bench advances one simulated second at a time, paced to
+// at most BENCH_SPEED× real time (default 1440: one simulated day in 60 s, slower when the machine
+// cannot keep up), with seeded randomness: the cluster goes through the same states in every run,
+// whatever the load, so the bytes are the same from run to run (a real-time clock let late timers
+// merge controller work differently each run). The day ends at exactly BENCH_DAY_HOURS simulated
+// hours (the accounting is read in the timer that ends it). The poller's 1,440 lists are measured
+// exactly on the simulated clock: each is the body the server would send at that minute
+// (list-bytes.ts, the server's own serialiser), checked against real HTTP lists before and after.
+import { seededRandom } from '../src/lib/seeded-random.ts';
+import { ManualClock, startSim } from '../src/sim/index.ts';
 import { deployment, setImage, startTracker, tokenOf } from './bench-support.ts';
 import { ListBytes } from './list-bytes.ts';
 
@@ -26,7 +30,20 @@ const random = (): number => {
   seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
   return seed / 2 ** 31;
 };
-const sim = await startSim({ speed: SPEED, nodes: '20x64cpu256Gi' });
+const clock = new ManualClock(Date.parse('2026-12-01T00:00:00Z'));
+const sim = await startSim({ clock, random: seededRandom(7), nodes: '20x64cpu256Gi' });
+const STEP_MS = 1_000;
+/** advanceTo moves the simulated clock to `until` in steps of STEP_MS, no faster than SPEED× real time, letting I/O run between steps. */
+async function advanceTo(until: number): Promise<void> {
+  const fromSim = clock.now();
+  const fromReal = performance.now();
+  while (clock.now() < until) {
+    const ahead = (clock.now() - fromSim) / SPEED - (performance.now() - fromReal);
+    if (ahead > 1) await new Promise((r) => setTimeout(r, ahead));
+    clock.advance(Math.min(STEP_MS, until - clock.now()));
+    await new Promise((r) => setImmediate(r));
+  }
+}
 const names: [string, string][] = [];
 for (let n = 0; n < NAMESPACES; n++) sim.store.create('namespaces', { metadata: { name: `team-${n}` } });
 for (let i = 0; i < DEPLOYMENTS; i++) {
@@ -36,15 +53,17 @@ for (let i = 0; i < DEPLOYMENTS; i++) {
   sim.store.create('deployments.apps', deployment(ns, name, `registry.local/${name}:1`, 1), { fieldManager: 'kubectl-create' });
 }
 const settled = (): boolean => sim.store.list('deployments.apps').filter((d) => (d.status as { availableReplicas?: number } | undefined)?.availableReplicas === 1).length >= DEPLOYMENTS;
-for (const deadline = Date.now() + 300_000; !settled(); ) {
-  if (Date.now() > deadline) throw new Error(`the ${DEPLOYMENTS} Deployments did not become available within 5 minutes`);
-  await new Promise((r) => setTimeout(r, 500));
+for (const deadline = clock.now() + 3_600_000; !settled(); ) {
+  if (clock.now() > deadline) throw new Error(`the ${DEPLOYMENTS} Deployments did not become available within a simulated hour`);
+  clock.advance(STEP_MS);
+  await new Promise((r) => setImmediate(r));
 }
 // The creation's own events expire (event TTL, 1 h) before the day starts, so the day does not
 // depend on how long the setup took: the tracker's first list finds the day's traffic only.
-for (const deadline = Date.now() + 60_000; sim.store.list('events').length > 0; ) {
-  if (Date.now() > deadline) throw new Error(`the setup's ${sim.store.list('events').length} events did not expire within a minute`);
-  await new Promise((r) => setTimeout(r, 200));
+for (const deadline = clock.now() + 2 * 3_600_000; sim.store.list('events').length > 0; ) {
+  if (clock.now() > deadline) throw new Error(`the setup's ${sim.store.list('events').length} events did not expire within two simulated hours`);
+  clock.advance(60_000);
+  await new Promise((r) => setImmediate(r));
 }
 
 // The anchor's list, checked against the real server: the computed bytes must equal a real HTTP
@@ -68,14 +87,14 @@ const startedSim = sim.clock.now();
 let released = 0;
 for (let i = 0; i < RELEASES; i++) {
   const [ns, name] = names[Math.floor(random() * names.length)]!;
-  sim.clock.schedule(startedSim + random() * DAY_MS - sim.clock.now(), () => {
+  sim.clock.schedule(startedSim + Math.floor(random() * DAY_MS) - sim.clock.now(), () => {
     setImage(sim, ns, name, `registry.local/${name}:r${i}`);
     released++;
   });
 }
 for (let i = 0; i < SCALES; i++) {
   const [ns, name] = names[Math.floor(random() * names.length)]!;
-  sim.clock.schedule(startedSim + random() * DAY_MS - sim.clock.now(), () => {
+  sim.clock.schedule(startedSim + Math.floor(random() * DAY_MS) - sim.clock.now(), () => {
     const d = sim.store.get('deployments.apps', ns, name);
     if (d) sim.store.update('deployments.apps', { ...d, spec: { ...(d.spec as object), replicas: 1 + Math.floor(random() * 3) } }, { fieldManager: 'horizontal-pod-autoscaler' });
   });
@@ -95,9 +114,10 @@ const listEveryMinute = (k: number): void => {
 listEveryMinute(0);
 
 // The end of the day: the accounting is read in the timer itself, at simulated DAY_MS.
-const day = await new Promise<{ rows: ReturnType<typeof sim.accounting.rows>; at: number }>((resolve) =>
-  sim.clock.schedule(startedSim + DAY_MS - sim.clock.now(), () => resolve({ rows: sim.accounting.rows(), at: sim.clock.now() })),
-);
+let day: { rows: ReturnType<typeof sim.accounting.rows>; at: number } | undefined;
+sim.clock.schedule(startedSim + DAY_MS - sim.clock.now(), () => (day = { rows: sim.accounting.rows(), at: sim.clock.now() }));
+await advanceTo(startedSim + DAY_MS);
+if (day === undefined) throw new Error('the day did not end at its simulated time');
 const realDaySeconds = (performance.now() - startedReal) / 1000;
 const releasesInLedger = (await tracker.ledger.queryReleases({ limit: 1, triggers: ['image'] })).items.length;
 await tracker.stop();

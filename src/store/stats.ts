@@ -127,26 +127,25 @@ export function tallyRelease(t: StatsTally, r: Pick<StatsRow, 'startedAt' | 'fin
 }
 
 /**
- * histogramPercentile is `percentile` over the multiset a histogram describes: the same nearest-rank
- * value as sorting every occurrence. Null when the histogram is empty.
+ * histogramPercentiles are `percentile`s over the multiset a histogram describes: the same
+ * nearest-rank values as sorting every occurrence (one sort of the distinct values for all of them).
+ * Null when the histogram is empty.
  */
-export function histogramPercentile(h: ReadonlyMap<number, number>, p: number): number | null {
+export function histogramPercentiles(h: ReadonlyMap<number, number>): Percentiles | null {
   let total = 0;
   for (const n of h.values()) total += n;
   if (total <= 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  const values = Float64Array.from(h.keys()).sort();
+  const ranks = [50, 90].map((p) => Math.max(1, Math.ceil((p / 100) * total)));
+  const found: number[] = [];
   let seen = 0;
-  for (const v of [...h.keys()].sort((a, b) => a - b)) {
+  for (const v of values) {
     seen += h.get(v) ?? 0;
-    if (seen >= rank) return v;
+    while (found.length < ranks.length && seen >= (ranks[found.length] ?? Infinity)) found.push(v);
+    if (found.length === ranks.length) break;
   }
-  return null;
-}
-
-function histogramPercentiles(h: ReadonlyMap<number, number>): Percentiles | null {
-  const p50 = histogramPercentile(h, 50);
-  const p90 = histogramPercentile(h, 90);
-  return p50 === null || p90 === null ? null : { p50, p90 };
+  const [p50, p90] = found;
+  return p50 === undefined || p90 === undefined ? null : { p50, p90 };
 }
 
 /** figuresOfTally turns a group's tally into its figures for the query's window. */

@@ -17,8 +17,9 @@ const SERVER_META = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'gen
 // (`f:labels: {".": {}, "f:app": {}}`, `f:rollingUpdate: {".": {}, …}`).
 const DOT_MAPS = new Set(['labels', 'annotations', 'matchLabels', 'nodeSelector', 'data', 'stringData', 'binaryData', 'limits', 'requests', 'rollingUpdate', 'readinessProbe', 'livenessProbe', 'startupProbe', 'httpGet', 'tcpSocket', 'exec', 'configMap', 'secret', 'configMapKeyRef', 'secretKeyRef', 'valueFrom']);
 
-// Fields that are atomic (owned as a whole): metav1.LabelSelector, Service selector.
-const ATOMIC = new Set(['selector']);
+// Fields that are atomic (owned as a whole): metav1.LabelSelector, Service selector, and an Event's
+// object references (core/v1 ObjectReference is `+structType=atomic` in k8s.io/api core/v1 types.go).
+const ATOMIC = new Set(['selector', 'involvedObject', 'regarding', 'related']);
 
 // Sets of scalars, recorded per value (`v:"foregroundDeletion"`).
 const SET_LISTS = new Set(['finalizers']);

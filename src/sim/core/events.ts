@@ -67,6 +67,17 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 }
 
 /**
+ * managerOf is the field manager an event recorder's writes are recorded under: the API server takes
+ * it from the client's user agent (`kubelet/v1.32.0 (linux/amd64) …` → `kubelet`), so the
+ * controllers' events are `kube-controller-manager`'s and the scheduler's `kube-scheduler`'s.
+ */
+export function managerOf(component: string): string {
+  if (component === 'default-scheduler') return 'kube-scheduler';
+  if (component.endsWith('-controller')) return 'kube-controller-manager';
+  return component === '' ? 'unknown' : component;
+}
+
+/**
  * createEventSink returns the simulated cluster's event recorder. Two styles, as in Kubernetes:
  * - legacy (`tools/record`, kubelet and controllers): a repeat of the same event PATCHes `count` and
  *   `lastTimestamp`; ≥10 distinct messages for one source/object/type/reason within 10 min are
@@ -115,13 +126,19 @@ export function createEventSink(store: SimStore, clock: SimClock, options: Event
     );
   };
 
-  /** write creates or replaces an event, re-creating it if it expired meanwhile (as the recorder does on 404). */
+  /**
+   * write creates or replaces an event, re-creating it if it expired meanwhile (as the recorder does
+   * on 404). The API server records managedFields for Events as for any object written through it:
+   * one Update entry of the writing binary (managerOf), as `kubectl get events -o yaml
+   * --show-managed-fields` shows on a real cluster.
+   */
   const write = (event: KubeObject): void => {
     const { namespace = 'default', name = '' } = event.metadata;
     const existing = store.get('events', namespace, name);
     const body: KubeObject = { ...event, metadata: { ...event.metadata, namespace, name } };
-    if (existing) store.update('events', { ...body, metadata: { ...existing.metadata, ...body.metadata, resourceVersion: existing.metadata.resourceVersion ?? '' } });
-    else store.create('events', body);
+    const opts = { fieldManager: managerOf(typeof event.reportingComponent === 'string' ? event.reportingComponent : '') };
+    if (existing) store.update('events', { ...body, metadata: { ...existing.metadata, ...body.metadata, resourceVersion: existing.metadata.resourceVersion ?? '' } }, opts);
+    else store.create('events', body, opts);
     armTtl(namespace, name);
   };
 

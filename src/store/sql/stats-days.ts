@@ -70,7 +70,10 @@ function histogramText(h: ReadonlyMap<number, number>): string {
 function readHistogram(into: Map<number, number>, text: unknown): void {
   if (typeof text !== 'string' || text === '') return;
   const o = JSON.parse(text) as Record<string, number>;
-  for (const k of Object.keys(o)) countValue(into, Number(k), Number(o[k]));
+  for (const k in o) {
+    const v = Number(k);
+    into.set(v, (into.get(v) ?? 0) + (o[k] ?? 0)); // stored counts are positive: nothing to drop
+  }
 }
 
 interface Position {
