@@ -144,7 +144,8 @@ function jsonParse(url: string, counter: Counter): Side {
     start: () => {
       done = Promise.all([run('/api/v1/pods'), run('/apis/apps/v1/deployments')]).catch((e: unknown) => {
         if (ac.signal.aborted) return;
-        process.stderr.write(`json-parse side failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        process.stderr.write(`json-parse side failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}${cause ? ` (cause: ${cause.code ?? ''} ${cause.message ?? ''})` : ''}\n`);
         process.exit(1);
       });
     },

@@ -289,6 +289,11 @@ export async function startReplayServer(stream: IngestStream): Promise<ReplaySer
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(`{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"${c.listRv}"${next ? `,"continue":"${next}"` : ''}},"items":[${page.join(',')}]}`);
   });
+  // Idle keep-alive connections are never closed by the server. With Node's default (close after
+  // 5 s idle) the JSON.parse side, which blocks its event loop for seconds parsing a whole
+  // unpaginated list on a loaded machine, resumed and sent its next request on a connection the
+  // server had closed meanwhile: most likely the `fetch failed` (ECONNRESET) that failed that side's runs.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {

@@ -99,3 +99,30 @@ test('a malformed protobuf object is skipped with a warning naming it; the watch
   assert.equal(bad.ok, false);
   if (!bad.ok) assert.match(bad.error, /Pod shop\/web-1: /);
 });
+
+test('a pod in every container state projects the same from protobuf (masked) as from JSON', () => {
+  const T = '2026-01-01T00:00:00Z';
+  const status = (name: string, state: object, lastState: object): object => ({ name, image: `${name}:1`, imageID: `${name}@sha256:0`, containerID: `containerd://${name}`, ready: false, started: false, restartCount: 3, state, lastState, volumeMounts: [{ name: 'v', mountPath: '/v' }] });
+  const pod = {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: 'web-1', namespace: 'shop', uid: 'u', resourceVersion: '5', creationTimestamp: T, labels: { 'pod-template-hash': 'h' } },
+    spec: { nodeName: 'n1', restartPolicy: 'Always', initContainers: [{ name: 'init', image: 'init:1' }], containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }, { name: 'c', image: 'c:1' }] },
+    status: {
+      phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: T }, { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [a b]', lastTransitionTime: T }],
+      initContainerStatuses: [status('init', { terminated: { exitCode: 0, reason: 'Completed', startedAt: T, finishedAt: T, containerID: 'x' } }, {})],
+      containerStatuses: [
+        status('a', { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container' } }, { terminated: { exitCode: 137, reason: 'OOMKilled', message: 'oom', startedAt: T, finishedAt: T } }),
+        status('b', { running: { startedAt: T } }, { terminated: { exitCode: 1, reason: 'Error', finishedAt: T } }),
+        status('c', { terminated: { exitCode: 2, reason: 'Error', message: 'boom', finishedAt: T } }, {}),
+      ],
+    },
+  };
+  const frame = encodeWatchFrame('MODIFIED', 'core.Pod', pod).subarray(4);
+  const decoded = decodeWatchFrame(frame, new MaskedReader(RESOURCES.Pod.protobuf), new MaskedReader(STATUS_READING));
+  assert.ok(decoded.ok);
+  const fromProtobuf = RESOURCES.Pod.project(decoded.object);
+  assert.ok(fromProtobuf.ok);
+  assert.deepEqual(fromProtobuf, RESOURCES.Pod.project(JSON.parse(JSON.stringify(pod))));
+  assert.equal(fromProtobuf.value.containerStatuses.length, 4);
+});

@@ -42,10 +42,15 @@ const MANAGED = { manager: true, operation: true, time: true, subresource: true,
 const WORKLOAD_MASK: FieldMask = { metadata: { ...IDENTITY, generation: true, annotations: true, managedFields: MANAGED }, spec: true, status: true };
 const REPLICASET_MASK: FieldMask = { metadata: { ...IDENTITY, annotations: true }, spec: { replicas: true, template: true }, status: { replicas: true, readyReplicas: true, availableReplicas: true, conditions: true } };
 const REVISION_MASK: FieldMask = { metadata: IDENTITY, revision: true, data: true };
+// What projectPod reads of a container's state (readState, readLastTerminated) and status: a
+// status's containerID, resources and volume mounts are skipped (the containerID alone is a
+// 77-character string per container per event).
+const CONTAINER_STATE = { waiting: { reason: true, message: true }, running: { startedAt: true }, terminated: { reason: true, message: true, exitCode: true, finishedAt: true } } as const;
+const CONTAINER_STATUS = { name: true, image: true, imageID: true, ready: true, started: true, restartCount: true, state: CONTAINER_STATE, lastState: CONTAINER_STATE } as const;
 const POD_MASK: FieldMask = {
   metadata: IDENTITY,
   spec: { nodeName: true, restartPolicy: true, containers: { name: true, image: true } },
-  status: { phase: true, conditions: true, containerStatuses: true, initContainerStatuses: true },
+  status: { phase: true, conditions: { type: true, status: true, reason: true, message: true, lastTransitionTime: true, lastUpdateTime: true }, containerStatuses: CONTAINER_STATUS, initContainerStatuses: CONTAINER_STATUS },
 };
 const EVENT_MASK: FieldMask = {
   metadata: IDENTITY,
