@@ -7,10 +7,9 @@ import type { Page } from 'playwright-core';
 import type { ApiRelease } from '../../src/web/api.ts';
 import { STRINGS } from '../../src/web/i18n.ts';
 import { DIAGNOSIS_CODES } from '../../src/model/diagnosis.ts';
-import { needComponent } from '../support/services.ts';
-import { buildDashboardIfMissing } from '../support/dashboard-build.ts';
-import { CHROMIUM_CANDIDATES, DESKTOP, MOBILE, VIEWPORTS, checkLayout, launchChromium, screenshot, type BrowserSession, type Viewport } from './browser-session.ts';
-import { launchDemo, type RunningDemo } from './demo-process.ts';
+import { DESKTOP, MOBILE, VIEWPORTS, checkLayout, screenshot, type BrowserSession, type Viewport } from './browser-session.ts';
+import type { RunningDemo } from './demo-process.ts';
+import { startDemoAndBrowser } from './demo-browser.ts';
 import { applyFilters, open, readReleaseRows, restartClicker, rowsWhere, rowTexts } from './page-helpers.ts';
 import { eventually } from './wait.ts';
 
@@ -252,15 +251,9 @@ async function simplifiedChinese(s: Scope): Promise<void> {
 }
 
 test('dashboard against a running demo', { timeout: 180_000 }, async (t: TestContext) => {
-  const chromiumPath = needComponent(t, 'Chromium', CHROMIUM_CANDIDATES, 'apt-get install chromium');
-  if (!chromiumPath) return;
-  await buildDashboardIfMissing();
-  const [demoStart, browserStart] = await Promise.allSettled([launchDemo({ speed: SPEED }), launchChromium(chromiumPath)]);
-  if (demoStart.status === 'rejected' || browserStart.status === 'rejected') {
-    await Promise.allSettled([demoStart.status === 'fulfilled' ? demoStart.value.stop() : null, browserStart.status === 'fulfilled' ? browserStart.value.close() : null]);
-    throw demoStart.status === 'rejected' ? demoStart.reason : (browserStart as PromiseRejectedResult).reason;
-  }
-  const demo = demoStart.value, browser = browserStart.value;
+  const started = await startDemoAndBrowser(t, SPEED);
+  if (!started) return;
+  const { demo, browser } = started;
   const s: Scope = { demo, browser, problems: [] };
   try {
     await demo.kubectl('-n', 'default', 'create', 'deployment', 'e2e-live', `--image=${LIVE_IMAGE}:1.0`, '--replicas=3');
@@ -286,6 +279,6 @@ test('dashboard against a running demo', { timeout: 180_000 }, async (t: TestCon
     await t.test('简体中文 renders', () => simplifiedChinese(s));
     await t.test('no console errors, page errors or failed requests', () => assert.deepEqual(s.problems, []));
   } finally {
-    await Promise.allSettled([browser.close(), demo.stop()]);
+    await started.stop();
   }
 });

@@ -8,10 +8,8 @@ import { test, type TestContext } from 'node:test';
 import type { Page, Route } from 'playwright-core';
 import type { ApiRelease } from '../../src/web/api.ts';
 import { STRINGS } from '../../src/web/i18n.ts';
-import { needComponent } from '../support/services.ts';
-import { buildDashboardIfMissing } from '../support/dashboard-build.ts';
-import { CHROMIUM_CANDIDATES, DESKTOP, launchChromium, screenshot } from './browser-session.ts';
-import { launchDemo } from './demo-process.ts';
+import { DESKTOP, screenshot } from './browser-session.ts';
+import { startDemoAndBrowser } from './demo-browser.ts';
 import { eventually } from './wait.ts';
 
 const EN = STRINGS.en;
@@ -34,15 +32,9 @@ async function holdRequests(page: Page, pattern: string): Promise<() => void> {
 }
 
 test('Live keeps a stuck rollout with its diagnosis until a newer release replaces it', { timeout: 150_000 }, async (t: TestContext) => {
-  const chromiumPath = needComponent(t, 'Chromium', CHROMIUM_CANDIDATES, 'apt-get install chromium');
-  if (!chromiumPath) return;
-  await buildDashboardIfMissing();
-  const [demoStart, browserStart] = await Promise.allSettled([launchDemo({ speed: SPEED }), launchChromium(chromiumPath)]);
-  if (demoStart.status === 'rejected' || browserStart.status === 'rejected') {
-    await Promise.allSettled([demoStart.status === 'fulfilled' ? demoStart.value.stop() : null, browserStart.status === 'fulfilled' ? browserStart.value.close() : null]);
-    throw demoStart.status === 'rejected' ? demoStart.reason : (browserStart as PromiseRejectedResult).reason;
-  }
-  const demo = demoStart.value, browser = browserStart.value;
+  const started = await startDemoAndBrowser(t, SPEED);
+  if (!started) return;
+  const { demo, browser } = started;
   const problems: string[] = [];
   const api = async <T>(path: string): Promise<T> => {
     const res = await fetch(demo.url + path);
@@ -134,6 +126,6 @@ test('Live keeps a stuck rollout with its diagnosis until a newer release replac
 
     await t.test('no console errors, page errors or failed requests', () => assert.deepEqual(problems, []));
   } finally {
-    await Promise.allSettled([browser.close(), demo.stop()]);
+    await started.stop();
   }
 });
