@@ -5,10 +5,8 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { formatDuration } from '../../src/model/duration.ts';
-import { buildDashboardIfMissing } from '../support/dashboard-build.ts';
-import { needComponent } from '../support/services.ts';
-import { CHROMIUM_CANDIDATES, DESKTOP, launchChromium } from './browser-session.ts';
-import { launchDemo } from './demo-process.ts';
+import { DESKTOP } from './browser-session.ts';
+import { startDemoAndBrowser } from './demo-browser.ts';
 import { eventually } from './wait.ts';
 
 interface ApiRelease {
@@ -22,18 +20,10 @@ interface ApiRelease {
 }
 
 test('demo at 10×: the release page shows a release made now at the browser\'s time with the API\'s duration', { timeout: 120_000 }, async (t: TestContext) => {
-  const chromiumPath = needComponent(t, 'Chromium', CHROMIUM_CANDIDATES, 'apt-get install chromium');
-  if (!chromiumPath) return;
-  await buildDashboardIfMissing();
-  const [demoStart, browserStart] = await Promise.allSettled([launchDemo({ speed: 10 }), launchChromium(chromiumPath)]);
-  if (demoStart.status === 'rejected' || browserStart.status === 'rejected') {
-    await Promise.allSettled([demoStart.status === 'fulfilled' ? demoStart.value.stop() : null, browserStart.status === 'fulfilled' ? browserStart.value.close() : null]);
-    throw demoStart.status === 'rejected' ? demoStart.reason : (browserStart as PromiseRejectedResult).reason;
-  }
-  const demo = demoStart.value, browser = browserStart.value;
-  t.after(async () => {
-    await Promise.allSettled([browser.close(), demo.stop()]);
-  });
+  const running = await startDemoAndBrowser(t, 10);
+  if (!running) return;
+  const { demo, browser } = running;
+  t.after(() => running.stop());
   const releases = async (): Promise<ApiRelease[]> => {
     const res = await fetch(`${demo.url}/api/v1/releases?namespace=shop&limit=20`);
     assert.equal(res.status, 200);
