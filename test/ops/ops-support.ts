@@ -34,6 +34,8 @@ export interface Run {
   readonly stderr: string;
   readonly endedAt: number;
   readonly durationMs: number;
+  /** When its first stdout bytes arrived (real ms; spawnRollscope only): the moment it printed its result, before the process exits. */
+  readonly outputAt?: number;
 }
 
 /** OpsCluster is a running simulated cluster with kubectl and rollscope bound to it. */
@@ -104,13 +106,17 @@ export function spawnRollscope(c: OpsCluster, args: readonly string[]): Spawned 
   const child = spawn(process.execPath, [MAIN, ...args, '--kubeconfig', c.kubeconfig], { env: { ...process.env, KUBECONFIG: c.kubeconfig } });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  let outputAt: number | undefined;
+  child.stdout.on('data', (b: Buffer) => {
+    outputAt ??= Date.now();
+    stdout += b.toString();
+  });
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   let closed = false;
   const done = new Promise<Run>((resolve) =>
     child.on('close', (code) => {
       closed = true;
-      resolve({ code: code ?? 124, stdout, stderr, endedAt: Date.now(), durationMs: Date.now() - started });
+      resolve({ code: code ?? 124, stdout, stderr, endedAt: Date.now(), durationMs: Date.now() - started, ...(outputAt === undefined ? {} : { outputAt }) });
     }),
   );
   return {

@@ -37,12 +37,29 @@ async function startWaiting(c: OpsCluster, runs: readonly { readonly w: Workload
   return spawned;
 }
 
-/** create applies the workloads and returns when the apply began (the objects exist from then on). */
-async function create(c: OpsCluster, workloads: readonly WorkloadSpec[]): Promise<number> {
-  const startedAt = Date.now();
-  await c.kubectlOk(['apply', '-f', '-'], { input: workloads.map(manifest).join('---\n') });
-  return startedAt;
+/**
+ * create applies the workloads and returns, per workload (`Kind/name`), the real instant the
+ * simulated API server stored it — what "fails N ms after the workload was applied" is measured
+ * from. (The instant `kubectl apply` was started is not: a loaded machine spends a second or more
+ * starting kubectl and discovering the API before the objects exist.)
+ */
+async function create(c: OpsCluster, workloads: readonly WorkloadSpec[]): Promise<ReadonlyMap<string, number>> {
+  const createdAt = new Map<string, number>();
+  const off = c.sim.store.subscribe('*', (change) => {
+    const key = `${change.object.kind ?? ''}/${change.object.metadata.name ?? ''}`;
+    if (change.type === 'ADDED' && workloads.some((w) => `${w.kind}/${w.name}` === key) && !createdAt.has(key)) createdAt.set(key, Date.now());
+  });
+  try {
+    await c.kubectlOk(['apply', '-f', '-'], { input: workloads.map(manifest).join('---\n') });
+  } finally {
+    off();
+  }
+  for (const w of workloads) assert.ok(createdAt.has(`${w.kind}/${w.name}`), `the API server stored ${w.kind}/${w.name}`);
+  return createdAt;
 }
+
+/** answeredAt is when a `rollscope wait` printed its result (not when its process finished exiting). */
+const answeredAt = (r: Run): number => r.outputAt ?? r.endedAt;
 
 interface FailureCase {
   readonly name: string;
@@ -85,7 +102,7 @@ test('rollscope wait vs kubectl rollout status on the simulated cluster', async 
 
   await t.test('failing rollouts fail fast with the precise diagnosis; kubectl only gives up at its timeout', async (tt) => {
     const ours = await startWaiting(c, FAILURES.map((f) => ({ w: f.workload, flags: ['-o', 'json', ...(f.flags ?? [])] })));
-    const createdAt = await create(c, FAILURES.map((f) => f.workload));
+    const created = await create(c, FAILURES.map((f) => f.workload));
     const theirs = FAILURES.map((f) => (f.withKubectl ? c.kubectl(['rollout', 'status', target(f.workload), `--timeout=${KUBECTL_TIMEOUT_S}s`]) : undefined));
     await Promise.all(
       FAILURES.map(async (f, i) => {
@@ -97,7 +114,8 @@ test('rollscope wait vs kubectl rollout status on the simulated cluster', async 
         assert.equal(w.diagnosis?.code, f.code, `${f.name}: ${JSON.stringify(w)}`);
         assert.equal(w.reason, f.code, f.name);
         f.check?.(w);
-        const oursMs = r.endedAt - createdAt;
+        const createdAt = created.get(`${f.workload.kind}/${f.workload.name}`) ?? assert.fail('creation time');
+        const oursMs = answeredAt(r) - createdAt;
         tt.diagnostic(`${target(f.workload)}: rollscope wait failed with ${w.diagnosis?.code} ${oursMs} ms after the workload was applied`);
         const kubectlRun = theirs[i];
         if (!kubectlRun) return;
