@@ -53,16 +53,24 @@ test('notifications: one per state change to every sink, exactly once across SIG
   });
 
   // SIGKILL the tracker while the webhook receiver holds a delivery open (at most 3 times), then restart it.
+  // One restart at a time: a redelivery that reaches the restarted tracker before it is ready must
+  // not start a second kill of the process the first restart is still waiting on.
   let kills = 0;
+  let inRestart = false;
   let restarting: Promise<void> = Promise.resolve();
   rx.onWebhook = () => {
-    if (kills >= 3 || rx.received.filter((r) => r.sink === 'webhook').length % 3 !== 1) return;
+    if (inRestart || kills >= 3 || rx.received.filter((r) => r.sink === 'webhook').length % 3 !== 1) return;
     kills++;
+    inRestart = true;
     restarting = (async () => {
-      await new Promise((r) => setTimeout(r, 100));
-      await serve.kill();
-      serve = await start();
-      await waitReady(serve.url);
+      try {
+        await new Promise((r) => setTimeout(r, 100));
+        await serve.kill();
+        serve = await start();
+        await waitReady(serve.url);
+      } finally {
+        inRestart = false;
+      }
     })();
   };
 
