@@ -99,7 +99,7 @@ export class HttpListerWatcher implements ListerWatcher {
       });
     }
     try {
-      const list = decodeList(bytes, reader);
+      const list = decodeList(bytes, reader, true);
       for (const why of list.skipped) this.#options.onMalformed?.(`list ${subject.resource}: skipping malformed ${why}`);
       if (list.resourceVersion === '') throw malformedList(subject, 'metadata.resourceVersion is missing');
       return { items: list.items, resourceVersion: list.resourceVersion, continue: list.continue };
@@ -181,7 +181,7 @@ export class HttpListerWatcher implements ListerWatcher {
 
   /** #parseFrame reads one protobuf watch frame; a malformed object is skipped with a warning naming it. */
   #parseFrame(frame: Uint8Array, subject: RequestSubject, reader: MaskedReader): WatchItem | undefined {
-    const f = decodeWatchFrame(frame, reader, this.#statusReader);
+    const f = decodeWatchFrame(frame, reader, this.#statusReader, true);
     if (!f.ok) {
       if (f.type === 'BOOKMARK' || f.type === 'ERROR' || f.type === '') throw malformed(subject, `a ${f.type || 'watch'} event is malformed protobuf (${f.error})`);
       this.#options.onMalformed?.(`watch ${subject.resource}: skipping malformed ${f.type} ${f.error}`);

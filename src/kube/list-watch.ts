@@ -5,6 +5,19 @@ import type { ChangeType } from '../model/watch-event.ts';
  * projection (model/) at the boundary, one object at a time.
  */
 
+/**
+ * Projected is an object that arrived already projected into its record: a lister-watcher that
+ * reads protobuf may project straight from the bytes (ProtobufReading.direct), exactly as the
+ * reflector's projection would have (the same record, or it leaves the object to the projection).
+ * The reflector takes `record` as it is.
+ */
+export class Projected {
+  readonly record: { readonly namespace: string; readonly name: string; readonly resourceVersion: string };
+  constructor(record: { readonly namespace: string; readonly name: string; readonly resourceVersion: string }) {
+    this.record = record;
+  }
+}
+
 /** ListOptions selects one page of a LIST. */
 export interface ListOptions {
   /** Page size. If unset, no limit (one response). */
@@ -15,7 +28,7 @@ export interface ListOptions {
   readonly resourceVersion?: string;
 }
 
-/** ListPage is one page of a LIST: its items, the list's resourceVersion, and the token for the next page ('' if last). */
+/** ListPage is one page of a LIST: its items (wire objects, or Projected), the list's resourceVersion, and the token for the next page ('' if last). */
 export interface ListPage {
   readonly items: readonly unknown[];
   readonly resourceVersion: string;

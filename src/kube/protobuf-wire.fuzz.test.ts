@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { loadObject } from '../../test/support/object-fixtures.ts';
 import { encodeListBody, encodeWatchFrame } from '../lib/kube-protobuf/encode.ts';
 import { ProtoError } from '../lib/kube-protobuf/wire.ts';
+import { Projected } from './list-watch.ts';
 import { decodeList, decodeWatchFrame, FrameSplitter, MaskedReader, STATUS_READING } from './protobuf-wire.ts';
 import { RESOURCES, type TrackedKind } from './resources.ts';
 
@@ -35,6 +36,12 @@ const samples = (Object.keys(RESOURCES) as TrackedKind[]).map((kind) => {
   const { message } = RESOURCES[kind].protobuf;
   return { kind, obj, reader: new MaskedReader(RESOURCES[kind].protobuf), frame: encodeWatchFrame('MODIFIED', message, obj).subarray(4), list: encodeListBody(message, String(obj['apiVersion']), `${kind}List`, { resourceVersion: '9' }, [obj, obj]) };
 });
+
+/** ok unwraps a projection that must have succeeded. */
+function ok<T>(r: { ok: true; value: T } | { ok: false; error: string }): T {
+  if (!r.ok) assert.fail(`the generic projection refused what the direct one read: ${r.error}`);
+  return r.value;
+}
 
 const mutation = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
@@ -77,6 +84,28 @@ test('mutated or random watch frames never crash the reader or the projection', 
     }),
     { numRuns: 600 },
   );
+});
+
+test('mutated watch frames read straight into records (the reflector\'s path) give the generic record or step aside', () => {
+  let projected = 0;
+  fc.assert(
+    fc.property(fc.constantFrom(...samples), fc.array(mutation, { maxLength: 3 }), (s, ms) => {
+      const bytes = mutate(s.frame, ms);
+      const direct = decodeWatchFrame(bytes, s.reader, status, true);
+      const generic = decodeWatchFrame(bytes, s.reader, status);
+      if (!direct.ok || !(direct.object instanceof Projected)) {
+        // Stepping aside is reading it the generic way: the same outcome.
+        assert.deepEqual(direct, generic);
+        return;
+      }
+      projected++;
+      assert.ok(generic.ok, 'the generic reader refused a frame the direct one read');
+      assert.equal(direct.type, generic.type);
+      assert.deepEqual(direct.object.record, ok(RESOURCES[s.kind].project(generic.object)));
+    }),
+    { numRuns: 600 },
+  );
+  assert.ok(projected > 0, 'untouched and lightly mutated pods are read directly');
 });
 
 test('mutated list bodies fail only with ProtoError, or skip the bad items by name', () => {

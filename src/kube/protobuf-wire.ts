@@ -1,6 +1,7 @@
 import { compileMask, decodeMasked, nameOf, readEnvelope, readList, readWatchEvent, type Compiled, type FieldMask } from '../lib/kube-protobuf/decode.ts';
 import { PROTOBUF_MEDIA_TYPE } from '../lib/kube-protobuf/schema.ts';
 import { ProtoError } from '../lib/kube-protobuf/wire.ts';
+import { Projected } from './list-watch.ts';
 
 /** WireFormat is how the client asks for objects: protobuf where the server offers it (JSON otherwise), or JSON only. */
 export type WireFormat = 'protobuf' | 'json';
@@ -20,6 +21,12 @@ export function isProtobufResponse(contentType: string | null): boolean {
 export interface ProtobufReading {
   readonly message: string;
   readonly mask: FieldMask;
+  /**
+   * Optionally, a projection straight from the bytes of one object message in [start, end) with
+   * the envelope's `kind`: it returns exactly the record the kind's projection makes of the masked
+   * decode, or undefined to leave the object to that path (malformed or unusual objects).
+   */
+  readonly direct?: (buf: Uint8Array, start: number, end: number, kind: string) => { readonly namespace: string; readonly name: string; readonly resourceVersion: string } | undefined;
 }
 
 /** MaskedReader decodes objects of one kind into sparse JSON-form objects its projection reads. */
@@ -28,9 +35,19 @@ export class MaskedReader {
   /** The kind this reader decodes (`Pod` for `core.Pod`): a list must be a `<kind>List`. */
   readonly kind: string;
 
+  readonly #direct: ProtobufReading['direct'];
+
   constructor(reading: ProtobufReading) {
     this.#compiled = compileMask(reading.message, reading.mask);
     this.kind = reading.message.slice(reading.message.lastIndexOf('.') + 1);
+    this.#direct = reading.direct;
+  }
+
+  /** projected projects the object message in [start, end) straight into its record (ProtobufReading.direct); undefined if the reading has none or leaves this object to the generic path. */
+  projected(buf: Uint8Array, start: number, end: number, kind: string): Projected | undefined {
+    if (this.#direct === undefined) return undefined;
+    const record = this.#direct(buf, start, end, kind);
+    return record === undefined ? undefined : new Projected(record);
   }
 
   /** object decodes a whole body (`k8s\0` + runtime.Unknown) in [start, end); typeMeta comes from the envelope. */
@@ -61,10 +78,11 @@ export interface DecodedList {
 
 /**
  * decodeList decodes a protobuf LIST body; a malformed item is left out and named in `skipped`.
+ * With `direct`, items the reader projects straight from the bytes come as Projected records.
  * Throws ProtoError if the envelope is malformed or is not a list of the reader's kind (so no item
  * is stamped with a kind the server never sent).
  */
-export function decodeList(body: Uint8Array, reader: MaskedReader): DecodedList {
+export function decodeList(body: Uint8Array, reader: MaskedReader, direct = false): DecodedList {
   const env = readEnvelope(body);
   if (env.kind !== `${reader.kind}List`) throw new ProtoError(`expected a ${reader.kind}List, the envelope says ${JSON.stringify(env.kind)}`);
   const kind = reader.kind;
@@ -72,6 +90,11 @@ export function decodeList(body: Uint8Array, reader: MaskedReader): DecodedList 
   const items: unknown[] = [];
   const skipped: string[] = [];
   for (const [s, e] of list.items) {
+    const projected = direct ? reader.projected(body, s, e, kind) : undefined;
+    if (projected !== undefined) {
+      items.push(projected);
+      continue;
+    }
     try {
       items.push(reader.item(body, s, e, env.apiVersion, kind));
     } catch (err) {
@@ -115,16 +138,27 @@ export class FrameSplitter {
 }
 
 /** WatchFrame is one decoded protobuf watch event: its type and object (JSON form, masked), or why it could not be read. */
-export type WatchFrame =
-  | { readonly ok: true; readonly type: string; readonly object: Record<string, unknown> }
+export type WatchFrame<O = Record<string, unknown>> =
+  | { readonly ok: true; readonly type: string; readonly object: O }
   | { readonly ok: false; readonly type: string; readonly error: string };
 
-/** decodeWatchFrame decodes one frame. ERROR events decode their Status fully (code, reason, message); BOOKMARKs their metadata. */
-export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, statusReader: MaskedReader): WatchFrame {
+/**
+ * decodeWatchFrame decodes one frame. ERROR events decode their Status fully (code, reason,
+ * message); BOOKMARKs their metadata. With `direct`, the object of an ADDED, MODIFIED or DELETED
+ * event that the reader projects straight from the bytes comes as a Projected record.
+ */
+export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, statusReader: MaskedReader): WatchFrame;
+export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, statusReader: MaskedReader, direct: boolean): WatchFrame<Record<string, unknown> | Projected>;
+export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, statusReader: MaskedReader, direct = false): WatchFrame<Record<string, unknown> | Projected> {
   let type = '';
   try {
     const ev = readWatchEvent(frame);
     type = ev.type;
+    if (direct && (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')) {
+      const env = readEnvelope(frame, ev.objectStart, ev.objectEnd);
+      const projected = reader.projected(frame, env.rawStart, env.rawEnd, env.kind);
+      if (projected !== undefined) return { ok: true, type, object: projected };
+    }
     const r = type === 'ERROR' ? statusReader : reader;
     return { ok: true, type, object: r.object(frame, ev.objectStart, ev.objectEnd) };
   } catch (err) {

@@ -6,7 +6,7 @@ import { INITIAL_BACKOFF, nextBackoff, type BackoffPolicy, type BackoffState, DE
 import type { Delta } from './delta.ts';
 import { apiFailureOf } from './http-errors.ts';
 import { keyOf, tryObjectKey, type ObjectKey } from './keys.ts';
-import type { ListerWatcher, WatchItem } from './list-watch.ts';
+import { Projected, type ListerWatcher, type WatchItem } from './list-watch.ts';
 import { isNewerResourceVersion } from './resource-version.ts';
 import type { Store } from './store.ts';
 
@@ -293,11 +293,12 @@ export class Reflector<T extends Keyed> {
   }
 
   /**
-   * #project applies the projection. Projections never throw by contract; should one break it,
+   * #project applies the projection (an object that arrives Projected already is one). Projections never throw by contract; should one break it,
    * the object is treated as malformed rather than failing the watch, which would otherwise
    * re-deliver the same object from the same resourceVersion forever.
    */
   #project(obj: unknown): Result<T, string> {
+    if (obj instanceof Projected) return { ok: true, value: obj.record as T };
     try {
       return this.#o.project(obj);
     } catch (e) {
@@ -316,6 +317,7 @@ export class Reflector<T extends Keyed> {
 }
 
 function rawResourceVersion(obj: unknown): string {
+  if (obj instanceof Projected) return obj.record.resourceVersion;
   if (typeof obj !== 'object' || obj === null) return '';
   const meta = (obj as { metadata?: unknown }).metadata;
   if (typeof meta !== 'object' || meta === null) return '';

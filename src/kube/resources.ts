@@ -3,6 +3,7 @@ import type { Result } from '../lib/result.ts';
 import { projectControllerRevision } from '../model/project-controller-revision.ts';
 import { projectEvent } from '../model/project-event.ts';
 import { projectPod } from '../model/project-pod.ts';
+import { projectPodProtobuf } from '../model/project-pod-protobuf.ts';
 import { projectReplicaSet } from '../model/project-replicaset.ts';
 import { projectWorkload } from '../model/project-workload.ts';
 import type { ControllerRevisionRecord, EventRecord, PodRecord, ReplicaSetRecord, WorkloadRecord } from '../model/records.ts';
@@ -29,8 +30,11 @@ export interface ResourceSpec<K extends TrackedKind> {
   /** Plural resource name in URLs. */
   readonly resource: string;
   readonly project: (obj: unknown) => Result<RecordByKind[K], string>;
-  /** The protobuf message of the kind and the fields `project` reads (the rest is skipped undecoded). */
-  readonly protobuf: { readonly message: string; readonly mask: FieldMask };
+  /**
+   * The protobuf message of the kind and the fields `project` reads (the rest is skipped
+   * undecoded); `direct`, where present, projects straight from the bytes into the same record.
+   */
+  readonly protobuf: { readonly message: string; readonly mask: FieldMask; readonly direct?: (buf: Uint8Array, start: number, end: number, kind: string) => RecordByKind[K] | undefined };
 }
 
 // What the projections (model/project-*.ts) read. readIdentity: name, namespace, uid,
@@ -66,7 +70,7 @@ export const RESOURCES: { readonly [K in TrackedKind]: ResourceSpec<K> } = {
   DaemonSet: { group: 'apps', version: 'v1', resource: 'daemonsets', project: (o) => projectWorkload(o, 'DaemonSet'), protobuf: { message: 'apps.DaemonSet', mask: WORKLOAD_MASK } },
   ReplicaSet: { group: 'apps', version: 'v1', resource: 'replicasets', project: projectReplicaSet, protobuf: { message: 'apps.ReplicaSet', mask: REPLICASET_MASK } },
   ControllerRevision: { group: 'apps', version: 'v1', resource: 'controllerrevisions', project: projectControllerRevision, protobuf: { message: 'apps.ControllerRevision', mask: REVISION_MASK } },
-  Pod: { group: '', version: 'v1', resource: 'pods', project: (o) => projectPod(o), protobuf: { message: 'core.Pod', mask: POD_MASK } },
+  Pod: { group: '', version: 'v1', resource: 'pods', project: (o) => projectPod(o), protobuf: { message: 'core.Pod', mask: POD_MASK, direct: projectPodProtobuf } },
   Event: { group: '', version: 'v1', resource: 'events', project: projectEvent, protobuf: { message: 'core.Event', mask: EVENT_MASK } },
 };
 

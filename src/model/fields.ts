@@ -293,12 +293,17 @@ function readControllerOwner(m: JsonObject): Result<ObjectIdentity['owner'], str
     const owner = all({ kind: readString(ref, 'kind', path), name: readString(ref, 'name', path), uid: readString(ref, 'uid', path) });
     if (!owner.ok) return owner;
     const { kind, name, uid } = owner.value;
-    // Keyed by uid alone: one uid names one object, whose kind and name never change.
-    const shared = owners.peek(uid);
-    if (shared !== undefined && shared.name === name && shared.kind === kind) return ok(shared);
-    return ok(owners.replace(uid, Object.freeze({ kind: internString(kind), name: internString(name), uid: internString(uid) })));
+    return ok(sharedOwner(kind, name, uid));
   }
   return ok(null);
+}
+
+/** sharedOwner is the owner record readIdentity keeps for a controller reference (one shared frozen record per uid). */
+export function sharedOwner(kind: string, name: string, uid: string): NonNullable<ObjectIdentity['owner']> {
+  // Keyed by uid alone: one uid names one object, whose kind and name never change.
+  const shared = owners.peek(uid);
+  if (shared !== undefined && shared.name === name && shared.kind === kind) return shared;
+  return owners.replace(uid, Object.freeze({ kind: internString(kind), name: internString(name), uid: internString(uid) }));
 }
 
 const owners = new Interner<NonNullable<ObjectIdentity['owner']>>();
@@ -309,7 +314,7 @@ const lastConditionByType = new Interner<ConditionRecord>(1024);
  * field (no key to build: objects stream in with the same conditions over and over, e.g. every pod
  * of a rollout that became Ready in the same second), else freezes and remembers `c`.
  */
-function shareCondition(c: ConditionRecord): ConditionRecord {
+export function shareCondition(c: ConditionRecord): ConditionRecord {
   const prev = lastConditionByType.peek(c.type);
   if (
     prev !== undefined &&
@@ -324,6 +329,23 @@ function shareCondition(c: ConditionRecord): ConditionRecord {
 }
 const labelMaps = new Interner<Readonly<Record<string, string>>>();
 const NO_CONDITIONS: readonly ConditionRecord[] = Object.freeze([]);
+
+/**
+ * sharedLabels is the labels map readIdentity keeps for the flat entries `[k0, v0, k1, v1, …]`,
+ * for a projection that read them itself: the caller has checked them as readStringMap does
+ * (within MAX_METADATA_MAP_CHARS) and that no key is duplicated or index-like (an object would
+ * reorder those). Equal maps are one shared frozen object.
+ */
+export function sharedLabels(flat: readonly string[]): Readonly<Record<string, string>> {
+  if (flat.length === 0) return EMPTY_MAP;
+  let key = '';
+  for (let i = 0; i < flat.length; i += 2) key += `${flat[i]}\u0000${flat[i + 1]}\u0000`;
+  const hit = labelMaps.peek(key);
+  if (hit !== undefined) return hit;
+  const map: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) map[flat[i] as string] = flat[i + 1] as string;
+  return labelMaps.intern(key, Object.freeze(map));
+}
 
 /** internMap shares equal label maps between records (the pods of one ReplicaSet all carry the same labels). */
 function internMap(r: Result<Readonly<Record<string, string>>, string>): Result<Readonly<Record<string, string>>, string> {

@@ -29,7 +29,7 @@ export function projectPod(obj: unknown, options: ProjectPodOptions = {}): Resul
  * (Initialized, ContainersReady, PodReadyToStartContainers) are validated but not kept: pods are
  * most of what the tracker holds, and each condition costs a record.
  */
-const POD_CONDITIONS_KEPT: ReadonlySet<string> = new Set(['PodScheduled', 'Ready']);
+export const POD_CONDITIONS_KEPT: ReadonlySet<string> = new Set(['PodScheduled', 'Ready']);
 
 function project(obj: unknown): Result<PodRecord, string> {
   const id = readIdentity(obj);
@@ -102,9 +102,16 @@ function readContainers(spec: JsonObject): Result<readonly ContainerRecord[], st
     out.push(Object.freeze({ name: internString(name.value), image: image.value }));
     key += `${name.value}\u0000${image.value}\u0000`;
   }
-  if (out.length === 0) return ok(frozenList(out));
-  const shared = containerLists.peek(key);
-  return ok(shared ?? containerLists.intern(key, frozenList(out)));
+  return ok(sharedContainers(out, key));
+}
+
+/**
+ * sharedContainers is the frozen container list a PodRecord keeps: one shared list per distinct
+ * `key` (each container's name and image, each followed by U+0000).
+ */
+export function sharedContainers(out: readonly ContainerRecord[], key: string): readonly ContainerRecord[] {
+  if (out.length === 0) return frozenList(out);
+  return containerLists.peek(key) ?? containerLists.intern(key, frozenList(out));
 }
 
 function readContainerStatuses(status: JsonObject, key: string, init: boolean): Result<readonly ContainerStatusRecord[], string> {

@@ -81,7 +81,7 @@ export function compileMask(type: string, mask: FieldMask): Compiled {
 }
 
 /** Cursor is a read position in a buffer. */
-interface Cursor {
+export interface Cursor {
   pos: number;
 }
 
@@ -103,7 +103,7 @@ const stringCache: string[] = new Array<string>(STRING_CACHE_SIZE).fill('');
  * leave V8 a chain of cons-string nodes for strings of 13 characters or more, which the
  * informer's store then keeps alive); the rest from TextDecoder.
  */
-function readString(buf: Uint8Array, start: number, end: number): string {
+export function readString(buf: Uint8Array, start: number, end: number): string {
   const len = end - start;
   if (len === 0) return '';
   if (len > MAX_CACHED_LENGTH) return decoder.decode(buf.subarray(start, end));
@@ -193,7 +193,8 @@ function formatSeconds(seconds: number): string {
   return String.fromCharCode.apply(null, timeCodes);
 }
 
-function readLen(buf: Uint8Array, c: Cursor): number {
+/** readLen reads a length prefix at `c.pos` and returns where the value ends; throws ProtoError if that is past the buffer. */
+export function readLen(buf: Uint8Array, c: Cursor): number {
   const len = readVarint(buf, c);
   const end = c.pos + len;
   if (end > buf.length) throw new ProtoError('length-delimited field runs past the end of the message');
@@ -344,6 +345,17 @@ function decodeRange(buf: Uint8Array, start: number, end: number, msg: Compiled,
   }
   if (c.pos !== end) throw new ProtoError('a field runs past the end of its message');
   return out;
+}
+
+/**
+ * fieldNumber is the protobuf field number of `name` in message `type` (JSON names, as in
+ * KUBE_PROTO_SCHEMA); throws if there is none, so a reader written against the schema fails at
+ * load rather than skipping a renamed field. Example: fieldNumber('core.Pod', 'status') → 3.
+ */
+export function fieldNumber(type: string, name: string): number {
+  const f = KUBE_PROTO_SCHEMA[type]?.find(([, n]) => n === name);
+  if (f === undefined) throw new Error(`no field ${name} in protobuf message ${type}`);
+  return f[0];
 }
 
 /** Envelope is a decoded runtime.Unknown: typeMeta and where its raw message lies in the buffer. */

@@ -1,0 +1,448 @@
+import { fieldNumber, readLen, readString, type Cursor } from '../lib/kube-protobuf/decode.ts';
+import { LEN, readVarint, skipField, VARINT } from '../lib/kube-protobuf/wire.ts';
+import { frozenList, MAX_METADATA_MAP_CHARS, shareCondition, sharedLabels, sharedOwner } from './fields.ts';
+import { internString } from './intern.ts';
+import { POD_CONDITIONS_KEPT, sharedContainers } from './project-pod.ts';
+import type { ConditionRecord, ContainerRecord, ContainerStatusRecord, ObjectIdentity, PodRecord } from './records.ts';
+
+/**
+ * projectPodProtobuf projects a protobuf `core.Pod` message in [start, end) of `buf` straight into
+ * the PodRecord that projectPod makes of the masked decode of the same bytes (RESOURCES.Pod in
+ * kube/resources.ts), without building the intermediate JSON-form object: on the watch path that
+ * tree was most of the garbage collected per event. It reads the same fields with the same rules
+ * (zero scalars absent, last of a repeated singular field wins, wire types checked) and returns
+ * undefined whenever the generic path might answer anything else — malformed bytes, a projection
+ * error (no name, a condition status other than True/False/Unknown, integers beyond 2^53, times
+ * outside years 1970–9999, labels over the size limit, duplicate or index-like label keys) — so
+ * the caller then takes the generic path, which yields the record or names the error exactly as
+ * before. `kind` is the envelope's (or the list's) kind; only `Pod` is read here.
+ */
+export function projectPodProtobuf(buf: Uint8Array, start: number, end: number, kind: string): PodRecord | undefined {
+  if (kind !== 'Pod') return undefined;
+  try {
+    return readPod(buf, start, end);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bail is thrown where the generic path must decide (see projectPodProtobuf); never escapes this module. */
+class Bail extends Error {}
+const bail = (): never => {
+  throw new Bail();
+};
+
+const POD = { metadata: fieldNumber('core.Pod', 'metadata'), spec: fieldNumber('core.Pod', 'spec'), status: fieldNumber('core.Pod', 'status') };
+const META = {
+  name: fieldNumber('meta.ObjectMeta', 'name'), namespace: fieldNumber('meta.ObjectMeta', 'namespace'), uid: fieldNumber('meta.ObjectMeta', 'uid'),
+  resourceVersion: fieldNumber('meta.ObjectMeta', 'resourceVersion'), creationTimestamp: fieldNumber('meta.ObjectMeta', 'creationTimestamp'),
+  deletionTimestamp: fieldNumber('meta.ObjectMeta', 'deletionTimestamp'), labels: fieldNumber('meta.ObjectMeta', 'labels'), ownerReferences: fieldNumber('meta.ObjectMeta', 'ownerReferences'),
+};
+const OWNER = {
+  kind: fieldNumber('meta.OwnerReference', 'kind'), name: fieldNumber('meta.OwnerReference', 'name'), uid: fieldNumber('meta.OwnerReference', 'uid'),
+  apiVersion: fieldNumber('meta.OwnerReference', 'apiVersion'), controller: fieldNumber('meta.OwnerReference', 'controller'), blockOwnerDeletion: fieldNumber('meta.OwnerReference', 'blockOwnerDeletion'),
+};
+const SPEC = { containers: fieldNumber('core.PodSpec', 'containers'), restartPolicy: fieldNumber('core.PodSpec', 'restartPolicy'), nodeName: fieldNumber('core.PodSpec', 'nodeName') };
+const CONTAINER = { name: fieldNumber('core.Container', 'name'), image: fieldNumber('core.Container', 'image') };
+const STATUS = {
+  phase: fieldNumber('core.PodStatus', 'phase'), conditions: fieldNumber('core.PodStatus', 'conditions'),
+  containerStatuses: fieldNumber('core.PodStatus', 'containerStatuses'), initContainerStatuses: fieldNumber('core.PodStatus', 'initContainerStatuses'),
+};
+const CONDITION = {
+  type: fieldNumber('core.PodCondition', 'type'), status: fieldNumber('core.PodCondition', 'status'), reason: fieldNumber('core.PodCondition', 'reason'),
+  message: fieldNumber('core.PodCondition', 'message'), lastTransitionTime: fieldNumber('core.PodCondition', 'lastTransitionTime'),
+};
+const CSTATUS = {
+  name: fieldNumber('core.ContainerStatus', 'name'), state: fieldNumber('core.ContainerStatus', 'state'), lastState: fieldNumber('core.ContainerStatus', 'lastState'),
+  ready: fieldNumber('core.ContainerStatus', 'ready'), restartCount: fieldNumber('core.ContainerStatus', 'restartCount'), image: fieldNumber('core.ContainerStatus', 'image'),
+  imageID: fieldNumber('core.ContainerStatus', 'imageID'), started: fieldNumber('core.ContainerStatus', 'started'),
+};
+const STATE = { waiting: fieldNumber('core.ContainerState', 'waiting'), running: fieldNumber('core.ContainerState', 'running'), terminated: fieldNumber('core.ContainerState', 'terminated') };
+const WAITING = { reason: fieldNumber('core.ContainerStateWaiting', 'reason'), message: fieldNumber('core.ContainerStateWaiting', 'message') };
+const RUNNING = { startedAt: fieldNumber('core.ContainerStateRunning', 'startedAt') };
+const TERMINATED = {
+  exitCode: fieldNumber('core.ContainerStateTerminated', 'exitCode'), reason: fieldNumber('core.ContainerStateTerminated', 'reason'),
+  message: fieldNumber('core.ContainerStateTerminated', 'message'), finishedAt: fieldNumber('core.ContainerStateTerminated', 'finishedAt'),
+};
+
+/** The one cursor (decoding is synchronous and never re-entered). */
+const c: Cursor = { pos: 0 };
+
+/** lenOf requires wire type LEN and returns where the value ends. */
+function lenOf(buf: Uint8Array, wire: number): number {
+  if (wire !== LEN) bail();
+  return readLen(buf, c);
+}
+
+/**
+ * str reads a string field's value (wire LEN) as the generic decoder does. The generic decoder
+ * leaves zero scalars out, so a later '' (or 0, false, zero time) never replaces an earlier value
+ * of the same field: callers write `x = str(…) || x`.
+ */
+function str(buf: Uint8Array, wire: number): string {
+  const e = lenOf(buf, wire);
+  const s = readString(buf, c.pos, e);
+  c.pos = e;
+  return s;
+}
+
+/** int reads an integer field (wire VARINT) that projections accept: a safe integer. */
+function int(buf: Uint8Array, wire: number): number {
+  if (wire !== VARINT) bail();
+  const v = readVarint(buf, c);
+  if (!Number.isSafeInteger(v)) bail();
+  return v;
+}
+
+function bool(buf: Uint8Array, wire: number): boolean {
+  if (wire !== VARINT) bail();
+  return readVarint(buf, c) !== 0;
+}
+
+/** LATEST_SECONDS is 9999-12-31T23:59:59Z: the decoder formats times of years up to 9999 itself. */
+const LATEST_SECONDS = 253_402_300_799;
+
+/**
+ * time reads a meta/v1 Time (seconds=1, nanos=2) as epoch milliseconds, null for the zero time —
+ * what readTime makes of the text the generic decoder writes (whole seconds). The message's own
+ * end is not checked, as the generic reader does not.
+ */
+function time(buf: Uint8Array, wire: number): number | null {
+  const e = lenOf(buf, wire);
+  let seconds = 0;
+  let nanos = 0;
+  while (c.pos < e) {
+    const tag = readVarint(buf, c);
+    const w = tag & 7;
+    if (w === VARINT) {
+      const v = readVarint(buf, c);
+      if (tag >>> 3 === 1) seconds = v;
+      else if (tag >>> 3 === 2) nanos = v;
+    } else skipField(buf, c, w);
+  }
+  c.pos = e;
+  if (seconds === 0 && nanos === 0) return null;
+  if (!(seconds >= 0 && seconds <= LATEST_SECONDS)) bail();
+  return seconds * 1000;
+}
+
+/** ended checks that a message's last field ended exactly at its end, as decodeRange does. */
+function ended(e: number): void {
+  if (c.pos !== e) bail();
+}
+
+interface Meta {
+  name: string;
+  namespace: string;
+  uid: string;
+  resourceVersion: string;
+  creationTimestamp: number | null;
+  deletionTimestamp: number | null;
+  labels: string[];
+  owner: ObjectIdentity['owner'];
+}
+
+interface Spec {
+  nodeName: string;
+  restartPolicy: string;
+  containers: readonly ContainerRecord[];
+}
+
+interface Status {
+  phase: string;
+  conditions: ConditionRecord[];
+  statuses: ContainerStatusRecord[];
+  initStatuses: ContainerStatusRecord[];
+}
+
+const NO_META: Meta = { name: '', namespace: '', uid: '', resourceVersion: '', creationTimestamp: null, deletionTimestamp: null, labels: [], owner: null };
+const NO_SPEC: Spec = { nodeName: '', restartPolicy: '', containers: frozenList([]) };
+const NO_STATUS: Status = { phase: '', conditions: [], statuses: [], initStatuses: [] };
+
+function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
+  c.pos = start;
+  let meta = NO_META;
+  let spec = NO_SPEC;
+  let status = NO_STATUS;
+  let sawMeta = false;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const num = tag >>> 3;
+    const wire = tag & 7;
+    if (num === POD.metadata) {
+      meta = readMeta(buf, lenOf(buf, wire));
+      sawMeta = true;
+    } else if (num === POD.spec) spec = readSpec(buf, lenOf(buf, wire));
+    else if (num === POD.status) status = readStatus(buf, lenOf(buf, wire));
+    else skipField(buf, c, wire);
+  }
+  ended(end);
+  if (!sawMeta || meta.name === '' || meta.uid === '' || meta.resourceVersion === '') bail();
+  const labels = sharedLabels(meta.labels);
+  const init = frozenList(status.initStatuses);
+  const statuses = frozenList(status.statuses);
+  // The same literal, in the same order, as projectPod's (project-pod.ts).
+  return Object.freeze({
+    namespace: internString(meta.namespace),
+    name: meta.name,
+    uid: meta.uid,
+    resourceVersion: meta.resourceVersion,
+    creationTimestamp: meta.creationTimestamp,
+    deletionTimestamp: meta.deletionTimestamp,
+    labels,
+    owner: meta.owner,
+    nodeName: spec.nodeName,
+    restartPolicy: spec.restartPolicy,
+    containers: spec.containers,
+    phase: internString(status.phase),
+    conditions: frozenList(status.conditions),
+    kind: 'Pod' as const,
+    templateHash: labels['pod-template-hash'] ?? labels['controller-revision-hash'] ?? '',
+    containerStatuses: init.length === 0 ? statuses : frozenList([...init, ...statuses]),
+  });
+}
+
+function readMeta(buf: Uint8Array, end: number): Meta {
+  const m: Meta = { name: '', namespace: '', uid: '', resourceVersion: '', creationTimestamp: null, deletionTimestamp: null, labels: [], owner: null };
+  let ownerFound = false;
+  let labelChars = 0;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const num = tag >>> 3;
+    const wire = tag & 7;
+    if (num === META.name) m.name = str(buf, wire) || m.name;
+    else if (num === META.namespace) m.namespace = str(buf, wire) || m.namespace;
+    else if (num === META.uid) m.uid = str(buf, wire) || m.uid;
+    else if (num === META.resourceVersion) m.resourceVersion = str(buf, wire) || m.resourceVersion;
+    else if (num === META.creationTimestamp) m.creationTimestamp = time(buf, wire) ?? m.creationTimestamp;
+    else if (num === META.deletionTimestamp) m.deletionTimestamp = time(buf, wire) ?? m.deletionTimestamp;
+    else if (num === META.labels) {
+      const e = lenOf(buf, wire);
+      let key = '';
+      let value = '';
+      while (c.pos < e) {
+        const t = readVarint(buf, c);
+        const w = t & 7;
+        if (t >>> 3 === 1 && w === LEN) key = str(buf, w); // map entries keep zero values
+        else if (t >>> 3 === 2) value = str(buf, w);
+        else skipField(buf, c, w);
+      }
+      c.pos = e;
+      // An object would reorder index-like keys and treat __proto__ specially; duplicates overwrite in place.
+      const first = key.charCodeAt(0);
+      if ((first >= 48 && first <= 57) || key === '__proto__') bail();
+      for (let i = 0; i < m.labels.length; i += 2) if (m.labels[i] === key) bail();
+      m.labels.push(key, value);
+      labelChars += key.length + value.length;
+      if (labelChars > MAX_METADATA_MAP_CHARS) bail();
+    } else if (num === META.ownerReferences) {
+      const owner = readOwnerReference(buf, lenOf(buf, wire));
+      if (!ownerFound && owner !== null) {
+        m.owner = owner;
+        ownerFound = true;
+      }
+    } else skipField(buf, c, wire);
+  }
+  ended(end);
+  return m;
+}
+
+/** readOwnerReference checks one reference as the generic decoder would and returns the shared owner record if it is the controller. */
+function readOwnerReference(buf: Uint8Array, end: number): ObjectIdentity['owner'] {
+  let kind = '';
+  let name = '';
+  let uid = '';
+  let controller = false;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const num = tag >>> 3;
+    const wire = tag & 7;
+    if (num === OWNER.kind) kind = str(buf, wire) || kind;
+    else if (num === OWNER.name) name = str(buf, wire) || name;
+    else if (num === OWNER.uid) uid = str(buf, wire) || uid;
+    else if (num === OWNER.apiVersion) str(buf, wire);
+    else if (num === OWNER.controller) controller = bool(buf, wire);
+    else if (num === OWNER.blockOwnerDeletion) bool(buf, wire);
+    else skipField(buf, c, wire);
+  }
+  ended(end);
+  return controller ? sharedOwner(kind, name, uid) : null;
+}
+
+function readSpec(buf: Uint8Array, end: number): Spec {
+  let nodeName = '';
+  let restartPolicy = '';
+  const containers: ContainerRecord[] = [];
+  let key = '';
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const num = tag >>> 3;
+    const wire = tag & 7;
+    if (num === SPEC.nodeName) nodeName = str(buf, wire) || nodeName;
+    else if (num === SPEC.restartPolicy) restartPolicy = str(buf, wire) || restartPolicy;
+    else if (num === SPEC.containers) {
+      const e = lenOf(buf, wire);
+      let name = '';
+      let image = '';
+      while (c.pos < e) {
+        const t = readVarint(buf, c);
+        const n = t >>> 3;
+        const w = t & 7;
+        if (n === CONTAINER.name) name = str(buf, w) || name;
+        else if (n === CONTAINER.image) image = str(buf, w) || image;
+        else skipField(buf, c, w);
+      }
+      ended(e);
+      image = internString(image);
+      containers.push(Object.freeze({ name: internString(name), image }));
+      key += `${name}\u0000${image}\u0000`;
+    } else skipField(buf, c, wire);
+  }
+  ended(end);
+  return { nodeName: internString(nodeName), restartPolicy: internString(restartPolicy), containers: sharedContainers(containers, key) };
+}
+
+function readStatus(buf: Uint8Array, end: number): Status {
+  const s: Status = { phase: '', conditions: [], statuses: [], initStatuses: [] };
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const num = tag >>> 3;
+    const wire = tag & 7;
+    if (num === STATUS.phase) s.phase = str(buf, wire) || s.phase;
+    else if (num === STATUS.conditions) {
+      const cond = readCondition(buf, lenOf(buf, wire));
+      if (cond !== undefined) s.conditions.push(cond);
+    } else if (num === STATUS.containerStatuses) s.statuses.push(readContainerStatus(buf, lenOf(buf, wire), false));
+    else if (num === STATUS.initContainerStatuses) s.initStatuses.push(readContainerStatus(buf, lenOf(buf, wire), true));
+    else skipField(buf, c, wire);
+  }
+  ended(end);
+  return s;
+}
+
+/** readCondition reads one PodCondition; undefined for a type projectPod does not keep (still checked). */
+function readCondition(buf: Uint8Array, end: number): ConditionRecord | undefined {
+  let type = '';
+  let status = '';
+  let reason = '';
+  let message = '';
+  let lastTransitionTime: number | null = null;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const num = tag >>> 3;
+    const wire = tag & 7;
+    if (num === CONDITION.type) type = str(buf, wire) || type;
+    else if (num === CONDITION.status) status = str(buf, wire) || status;
+    else if (num === CONDITION.reason) reason = str(buf, wire) || reason;
+    else if (num === CONDITION.message) message = str(buf, wire) || message;
+    else if (num === CONDITION.lastTransitionTime) lastTransitionTime = time(buf, wire) ?? lastTransitionTime;
+    else skipField(buf, c, wire);
+  }
+  ended(end);
+  // An empty status is absent on the wire, which readConditions reads as Unknown.
+  const s = status === '' || status === 'Unknown' ? 'Unknown' : status === 'True' ? 'True' : status === 'False' ? 'False' : bail();
+  if (!POD_CONDITIONS_KEPT.has(type)) return undefined;
+  return shareCondition({ type: internString(type), status: s, reason: internString(reason), message, lastTransitionTime, lastUpdateTime: null });
+}
+
+/** A terminated state as readTerminated reads it. */
+interface Terminated {
+  reason: string;
+  message: string;
+  exitCode: number;
+  finishedAt: number | null;
+}
+
+/** A ContainerState: which members were present (the last of each wins) and what they held. */
+interface State {
+  waiting: { reason: string; message: string } | undefined;
+  running: { startedAt: number | null } | undefined;
+  terminated: Terminated | undefined;
+}
+
+function readState(buf: Uint8Array, end: number): State {
+  const st: State = { waiting: undefined, running: undefined, terminated: undefined };
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const num = tag >>> 3;
+    const wire = tag & 7;
+    if (num === STATE.waiting) {
+      const e = lenOf(buf, wire);
+      const w = { reason: '', message: '' };
+      while (c.pos < e) {
+        const t = readVarint(buf, c);
+        const n = t >>> 3;
+        if (n === WAITING.reason) w.reason = str(buf, t & 7) || w.reason;
+        else if (n === WAITING.message) w.message = str(buf, t & 7) || w.message;
+        else skipField(buf, c, t & 7);
+      }
+      ended(e);
+      st.waiting = w;
+    } else if (num === STATE.running) {
+      const e = lenOf(buf, wire);
+      const r = { startedAt: null as number | null };
+      while (c.pos < e) {
+        const t = readVarint(buf, c);
+        if (t >>> 3 === RUNNING.startedAt) r.startedAt = time(buf, t & 7) ?? r.startedAt;
+        else skipField(buf, c, t & 7);
+      }
+      ended(e);
+      st.running = r;
+    } else if (num === STATE.terminated) {
+      const e = lenOf(buf, wire);
+      const term: Terminated = { reason: '', message: '', exitCode: 0, finishedAt: null };
+      while (c.pos < e) {
+        const t = readVarint(buf, c);
+        const n = t >>> 3;
+        if (n === TERMINATED.reason) term.reason = str(buf, t & 7) || term.reason;
+        else if (n === TERMINATED.message) term.message = str(buf, t & 7) || term.message;
+        else if (n === TERMINATED.exitCode) term.exitCode = int(buf, t & 7) || term.exitCode;
+        else if (n === TERMINATED.finishedAt) term.finishedAt = time(buf, t & 7) ?? term.finishedAt;
+        else skipField(buf, c, t & 7);
+      }
+      ended(e);
+      st.terminated = term;
+    } else skipField(buf, c, wire);
+  }
+  ended(end);
+  return st;
+}
+
+const NO_STATE: State = { waiting: undefined, running: undefined, terminated: undefined };
+
+function readContainerStatus(buf: Uint8Array, end: number, init: boolean): ContainerStatusRecord {
+  let name = '';
+  let image = '';
+  let imageID = '';
+  let ready = false;
+  let started = false;
+  let restartCount = 0;
+  let state = NO_STATE;
+  let last = NO_STATE;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const num = tag >>> 3;
+    const wire = tag & 7;
+    if (num === CSTATUS.name) name = str(buf, wire) || name;
+    else if (num === CSTATUS.image) image = str(buf, wire) || image;
+    else if (num === CSTATUS.imageID) imageID = str(buf, wire) || imageID;
+    else if (num === CSTATUS.ready) ready = bool(buf, wire) || ready;
+    else if (num === CSTATUS.started) started = bool(buf, wire);
+    else if (num === CSTATUS.restartCount) restartCount = int(buf, wire) || restartCount;
+    else if (num === CSTATUS.state) state = readState(buf, lenOf(buf, wire));
+    else if (num === CSTATUS.lastState) last = readState(buf, lenOf(buf, wire));
+    else skipField(buf, c, wire);
+  }
+  ended(end);
+  // As project-pod.ts's readState and readLastTerminated: waiting, then running, then terminated.
+  let s: ContainerStatusRecord['state'];
+  if (state.waiting !== undefined) s = { kind: 'waiting', reason: internString(state.waiting.reason), message: state.waiting.message };
+  else if (state.running !== undefined) s = { kind: 'running', startedAt: state.running.startedAt };
+  else if (state.terminated !== undefined) {
+    const t = state.terminated;
+    s = { kind: 'terminated', reason: internString(t.reason), message: t.message, exitCode: t.exitCode, finishedAt: t.finishedAt };
+  } else s = { kind: 'unknown' };
+  const lt = last.terminated;
+  const lastTerminated = lt === undefined ? null : { reason: internString(lt.reason), exitCode: lt.exitCode, finishedAt: lt.finishedAt };
+  return Object.freeze({ name: internString(name), image: internString(image), imageID: internString(imageID), ready, started, restartCount, state: s, lastTerminated, init });
+}
