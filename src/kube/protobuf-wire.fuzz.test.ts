@@ -38,7 +38,7 @@ const samples = (Object.keys(RESOURCES) as TrackedKind[]).map((kind) => {
 });
 
 /** ok unwraps a projection that must have succeeded. */
-function ok<T>(r: { ok: true; value: T } | { ok: false; error: string }): T {
+function ok(r: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string }): unknown {
   if (!r.ok) assert.fail(`the generic projection refused what the direct one read: ${r.error}`);
   return r.value;
 }
@@ -136,4 +136,26 @@ test('the frame splitter joins frames split at any byte and refuses absurd lengt
     }),
   );
   assert.throws(() => new FrameSplitter().push(Uint8Array.of(0x7f, 0xff, 0xff, 0xff)), ProtoError);
+});
+
+test('the frame splitter returns every frame whole, whatever the frame sizes (empty too) and chunk sizes (headers split too)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.uint8Array({ maxLength: 40 }), { minLength: 1, maxLength: 8 }), fc.array(fc.nat({ max: 12 }), { minLength: 1, maxLength: 20 }), (frames, sizes) => {
+      const stream = Buffer.concat(frames.flatMap((f) => {
+        const header = Buffer.alloc(4);
+        header.writeUInt32BE(f.length);
+        return [header, Buffer.from(f)];
+      }));
+      const splitter = new FrameSplitter();
+      const got: string[] = [];
+      for (let at = 0, k = 0; at < stream.length; k++) {
+        const size = sizes[k % sizes.length] as number;
+        for (const f of splitter.push(stream.subarray(at, at + size))) got.push(Buffer.from(f).toString('hex'));
+        at += size;
+        if (size === 0 && sizes.every((n) => n === 0)) at = stream.length; // no progress possible
+      }
+      if (sizes.some((n) => n > 0)) assert.deepEqual(got, frames.map((f) => Buffer.from(f).toString('hex')));
+    }),
+    { numRuns: 500 },
+  );
 });

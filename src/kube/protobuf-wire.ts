@@ -108,32 +108,75 @@ export function decodeList(body: Uint8Array, reader: MaskedReader, direct = fals
 /** MAX_FRAME_BYTES bounds one watch frame, as MAX_LINE_BYTES bounds a JSON line. */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
+/** frameLength reads a frame's 4-byte big-endian length at `at`; throws ProtoError if it is over MAX_FRAME_BYTES. */
+function frameLength(buf: Uint8Array, at: number): number {
+  const len = (buf[at] as number) * 0x1000000 + (((buf[at + 1] as number) << 16) | ((buf[at + 2] as number) << 8) | (buf[at + 3] as number));
+  if (len > MAX_FRAME_BYTES) throw new ProtoError(`a watch frame of ${len} bytes is over ${MAX_FRAME_BYTES}`);
+  return len;
+}
+
 /**
  * FrameSplitter cuts a protobuf watch stream into frames: a 4-byte big-endian length, then that
- * many bytes (one meta/v1 WatchEvent). Bytes of an unfinished frame are kept and joined once.
+ * many bytes (one meta/v1 WatchEvent). Frames inside a chunk are views of it (no copy); only a
+ * frame that spans chunks is copied, once, into a buffer of its own length allocated when its
+ * header is complete.
  */
 export class FrameSplitter {
-  #pending: Uint8Array = new Uint8Array(0);
+  readonly #header = new Uint8Array(4);
+  #headerFill = 0;
+  /** The frame being completed across chunks, at its full length; undefined between frames. */
+  #frame: Uint8Array | undefined = undefined;
+  #frameFill = 0;
 
   /** push returns the complete frames ending in `chunk`. Throws ProtoError for a frame over MAX_FRAME_BYTES. */
   push(chunk: Uint8Array): Uint8Array[] {
-    let buf = chunk;
-    if (this.#pending.length > 0) {
-      buf = new Uint8Array(this.#pending.length + chunk.length);
-      buf.set(this.#pending);
-      buf.set(chunk, this.#pending.length);
-    }
     const frames: Uint8Array[] = [];
-    let at = 0;
-    while (buf.length - at >= 4) {
-      const len = ((buf[at] ?? 0) * 0x1000000) + (((buf[at + 1] ?? 0) << 16) | ((buf[at + 2] ?? 0) << 8) | (buf[at + 3] ?? 0));
-      if (len > MAX_FRAME_BYTES) throw new ProtoError(`a watch frame of ${len} bytes is over ${MAX_FRAME_BYTES}`);
-      if (buf.length - at - 4 < len) break;
-      frames.push(buf.subarray(at + 4, at + 4 + len));
+    let at = this.#continue(chunk, frames);
+    if (at < 0) return frames;
+    while (chunk.length - at >= 4) {
+      const len = frameLength(chunk, at);
+      if (chunk.length - at - 4 < len) break;
+      frames.push(chunk.subarray(at + 4, at + 4 + len));
       at += 4 + len;
     }
-    this.#pending = at === buf.length ? new Uint8Array(0) : buf.slice(at);
+    // The rest is the start of a frame that ends in a later chunk.
+    const rest = chunk.subarray(at);
+    if (rest.length === 0) return frames;
+    if (rest.length < 4) {
+      this.#header.set(rest);
+      this.#headerFill = rest.length;
+      return frames;
+    }
+    this.#frame = new Uint8Array(frameLength(rest, 0));
+    this.#frame.set(rest.subarray(4));
+    this.#frameFill = rest.length - 4;
+    this.#headerFill = 4;
     return frames;
+  }
+
+  /**
+   * #continue feeds the start of `chunk` to a frame begun earlier (header first); returns where the
+   * rest of the chunk starts, or -1 if the whole chunk went into an unfinished frame.
+   */
+  #continue(chunk: Uint8Array, frames: Uint8Array[]): number {
+    let at = 0;
+    while (this.#headerFill > 0 || this.#frame !== undefined) {
+      if (this.#frame === undefined) {
+        while (this.#headerFill < 4 && at < chunk.length) this.#header[this.#headerFill++] = chunk[at++] as number;
+        if (this.#headerFill < 4) return -1;
+        this.#frame = new Uint8Array(frameLength(this.#header, 0));
+        this.#frameFill = 0;
+      }
+      const take = Math.min(this.#frame.length - this.#frameFill, chunk.length - at);
+      this.#frame.set(chunk.subarray(at, at + take), this.#frameFill);
+      this.#frameFill += take;
+      at += take;
+      if (this.#frameFill < this.#frame.length) return -1;
+      frames.push(this.#frame);
+      this.#frame = undefined;
+      this.#headerFill = 0;
+    }
+    return at;
   }
 }
 

@@ -1,4 +1,4 @@
-import { fieldNumber, readLen, readString, type Cursor } from '../lib/kube-protobuf/decode.ts';
+import { fieldNumber, readLen, readString, StringCache, type Cursor } from '../lib/kube-protobuf/decode.ts';
 import { LEN, readVarint, skipField, VARINT } from '../lib/kube-protobuf/wire.ts';
 import { frozenList, MAX_METADATA_MAP_CHARS, shareCondition, sharedLabels, sharedOwner } from './fields.ts';
 import { internString } from './intern.ts';
@@ -82,6 +82,22 @@ function lenOf(buf: Uint8Array, wire: number): number {
 function str(buf: Uint8Array, wire: number): string {
   const e = lenOf(buf, wire);
   const s = readString(buf, c.pos, e);
+  c.pos = e;
+  return s;
+}
+
+/**
+ * SHARED holds the strings projectPod interns (namespace, node, images, names, phases, reasons) as
+ * their interned copies, up to 256 characters (image digests run to about 100): a repeated value
+ * costs a hash of its bytes, no decoding and no intern-table lookup. Same content as internString
+ * gives; after the intern table starts over, a cached copy may outlive its entry there.
+ */
+const SHARED = new StringCache(4096, 256, internString);
+
+/** istr reads a string field's value, interned (see SHARED). */
+function istr(buf: Uint8Array, wire: number): string {
+  const e = lenOf(buf, wire);
+  const s = SHARED.read(buf, c.pos, e);
   c.pos = e;
   return s;
 }
@@ -183,7 +199,7 @@ function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
   const statuses = frozenList(status.statuses);
   // The same literal, in the same order, as projectPod's (project-pod.ts).
   return Object.freeze({
-    namespace: internString(meta.namespace),
+    namespace: meta.namespace,
     name: meta.name,
     uid: meta.uid,
     resourceVersion: meta.resourceVersion,
@@ -194,7 +210,7 @@ function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
     nodeName: spec.nodeName,
     restartPolicy: spec.restartPolicy,
     containers: spec.containers,
-    phase: internString(status.phase),
+    phase: status.phase,
     conditions: frozenList(status.conditions),
     kind: 'Pod' as const,
     templateHash: labels['pod-template-hash'] ?? labels['controller-revision-hash'] ?? '',
@@ -211,7 +227,7 @@ function readMeta(buf: Uint8Array, end: number): Meta {
     const num = tag >>> 3;
     const wire = tag & 7;
     if (num === META.name) m.name = str(buf, wire) || m.name;
-    else if (num === META.namespace) m.namespace = str(buf, wire) || m.namespace;
+    else if (num === META.namespace) m.namespace = istr(buf, wire) || m.namespace;
     else if (num === META.uid) m.uid = str(buf, wire) || m.uid;
     else if (num === META.resourceVersion) m.resourceVersion = str(buf, wire) || m.resourceVersion;
     else if (num === META.creationTimestamp) m.creationTimestamp = time(buf, wire) ?? m.creationTimestamp;
@@ -278,8 +294,8 @@ function readSpec(buf: Uint8Array, end: number): Spec {
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
     const wire = tag & 7;
-    if (num === SPEC.nodeName) nodeName = str(buf, wire) || nodeName;
-    else if (num === SPEC.restartPolicy) restartPolicy = str(buf, wire) || restartPolicy;
+    if (num === SPEC.nodeName) nodeName = istr(buf, wire) || nodeName;
+    else if (num === SPEC.restartPolicy) restartPolicy = istr(buf, wire) || restartPolicy;
     else if (num === SPEC.containers) {
       const e = lenOf(buf, wire);
       let name = '';
@@ -288,18 +304,17 @@ function readSpec(buf: Uint8Array, end: number): Spec {
         const t = readVarint(buf, c);
         const n = t >>> 3;
         const w = t & 7;
-        if (n === CONTAINER.name) name = str(buf, w) || name;
-        else if (n === CONTAINER.image) image = str(buf, w) || image;
+        if (n === CONTAINER.name) name = istr(buf, w) || name;
+        else if (n === CONTAINER.image) image = istr(buf, w) || image;
         else skipField(buf, c, w);
       }
       ended(e);
-      image = internString(image);
-      containers.push(Object.freeze({ name: internString(name), image }));
+      containers.push(Object.freeze({ name, image }));
       key += `${name}\u0000${image}\u0000`;
     } else skipField(buf, c, wire);
   }
   ended(end);
-  return { nodeName: internString(nodeName), restartPolicy: internString(restartPolicy), containers: sharedContainers(containers, key) };
+  return { nodeName, restartPolicy, containers: sharedContainers(containers, key) };
 }
 
 function readStatus(buf: Uint8Array, end: number): Status {
@@ -308,7 +323,7 @@ function readStatus(buf: Uint8Array, end: number): Status {
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
     const wire = tag & 7;
-    if (num === STATUS.phase) s.phase = str(buf, wire) || s.phase;
+    if (num === STATUS.phase) s.phase = istr(buf, wire) || s.phase;
     else if (num === STATUS.conditions) {
       const cond = readCondition(buf, lenOf(buf, wire));
       if (cond !== undefined) s.conditions.push(cond);
@@ -331,9 +346,9 @@ function readCondition(buf: Uint8Array, end: number): ConditionRecord | undefine
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
     const wire = tag & 7;
-    if (num === CONDITION.type) type = str(buf, wire) || type;
+    if (num === CONDITION.type) type = istr(buf, wire) || type;
     else if (num === CONDITION.status) status = str(buf, wire) || status;
-    else if (num === CONDITION.reason) reason = str(buf, wire) || reason;
+    else if (num === CONDITION.reason) reason = istr(buf, wire) || reason;
     else if (num === CONDITION.message) message = str(buf, wire) || message;
     else if (num === CONDITION.lastTransitionTime) lastTransitionTime = time(buf, wire) ?? lastTransitionTime;
     else skipField(buf, c, wire);
@@ -342,7 +357,7 @@ function readCondition(buf: Uint8Array, end: number): ConditionRecord | undefine
   // An empty status is absent on the wire, which readConditions reads as Unknown.
   const s = status === '' || status === 'Unknown' ? 'Unknown' : status === 'True' ? 'True' : status === 'False' ? 'False' : bail();
   if (!POD_CONDITIONS_KEPT.has(type)) return undefined;
-  return shareCondition({ type: internString(type), status: s, reason: internString(reason), message, lastTransitionTime, lastUpdateTime: null });
+  return shareCondition({ type, status: s, reason, message, lastTransitionTime, lastUpdateTime: null });
 }
 
 /** A terminated state as readTerminated reads it. */
@@ -372,7 +387,7 @@ function readState(buf: Uint8Array, end: number): State {
       while (c.pos < e) {
         const t = readVarint(buf, c);
         const n = t >>> 3;
-        if (n === WAITING.reason) w.reason = str(buf, t & 7) || w.reason;
+        if (n === WAITING.reason) w.reason = istr(buf, t & 7) || w.reason;
         else if (n === WAITING.message) w.message = str(buf, t & 7) || w.message;
         else skipField(buf, c, t & 7);
       }
@@ -394,7 +409,7 @@ function readState(buf: Uint8Array, end: number): State {
       while (c.pos < e) {
         const t = readVarint(buf, c);
         const n = t >>> 3;
-        if (n === TERMINATED.reason) term.reason = str(buf, t & 7) || term.reason;
+        if (n === TERMINATED.reason) term.reason = istr(buf, t & 7) || term.reason;
         else if (n === TERMINATED.message) term.message = str(buf, t & 7) || term.message;
         else if (n === TERMINATED.exitCode) term.exitCode = int(buf, t & 7) || term.exitCode;
         else if (n === TERMINATED.finishedAt) term.finishedAt = time(buf, t & 7) ?? term.finishedAt;
@@ -423,9 +438,9 @@ function readContainerStatus(buf: Uint8Array, end: number, init: boolean): Conta
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
     const wire = tag & 7;
-    if (num === CSTATUS.name) name = str(buf, wire) || name;
-    else if (num === CSTATUS.image) image = str(buf, wire) || image;
-    else if (num === CSTATUS.imageID) imageID = str(buf, wire) || imageID;
+    if (num === CSTATUS.name) name = istr(buf, wire) || name;
+    else if (num === CSTATUS.image) image = istr(buf, wire) || image;
+    else if (num === CSTATUS.imageID) imageID = istr(buf, wire) || imageID;
     else if (num === CSTATUS.ready) ready = bool(buf, wire) || ready;
     else if (num === CSTATUS.started) started = bool(buf, wire);
     else if (num === CSTATUS.restartCount) restartCount = int(buf, wire) || restartCount;
@@ -436,13 +451,13 @@ function readContainerStatus(buf: Uint8Array, end: number, init: boolean): Conta
   ended(end);
   // As project-pod.ts's readState and readLastTerminated: waiting, then running, then terminated.
   let s: ContainerStatusRecord['state'];
-  if (state.waiting !== undefined) s = { kind: 'waiting', reason: internString(state.waiting.reason), message: state.waiting.message };
+  if (state.waiting !== undefined) s = { kind: 'waiting', reason: state.waiting.reason, message: state.waiting.message };
   else if (state.running !== undefined) s = { kind: 'running', startedAt: state.running.startedAt };
   else if (state.terminated !== undefined) {
     const t = state.terminated;
-    s = { kind: 'terminated', reason: internString(t.reason), message: t.message, exitCode: t.exitCode, finishedAt: t.finishedAt };
+    s = { kind: 'terminated', reason: t.reason, message: t.message, exitCode: t.exitCode, finishedAt: t.finishedAt };
   } else s = { kind: 'unknown' };
   const lt = last.terminated;
-  const lastTerminated = lt === undefined ? null : { reason: internString(lt.reason), exitCode: lt.exitCode, finishedAt: lt.finishedAt };
-  return Object.freeze({ name: internString(name), image: internString(image), imageID: internString(imageID), ready, started, restartCount, state: s, lastTerminated, init });
+  const lastTerminated = lt === undefined ? null : { reason: lt.reason, exitCode: lt.exitCode, finishedAt: lt.finishedAt };
+  return Object.freeze({ name, image, imageID, ready, started, restartCount, state: s, lastTerminated, init });
 }

@@ -88,41 +88,65 @@ export interface Cursor {
 const decoder = new TextDecoder('utf-8');
 
 /**
- * STRING_CACHE_SIZE slots (a power of two) hold recently decoded short ASCII strings: objects
- * repeat most of their strings (namespace, label keys and values, owner, image, node, phase,
- * condition types), so a hit returns the string already made — no allocation, and records that
- * keep it share one copy. A slot holds the last string that hashed to it; a miss replaces it.
+ * StringCache decodes UTF-8 strings through a table of recently decoded short ASCII strings:
+ * objects repeat most of their strings (namespace, label keys and values, owner, image, node,
+ * phase, condition types), so a hit returns the string already made — no allocation, and records
+ * that keep it share one copy. A slot (of a power-of-two count) holds the last string that hashed
+ * to it; a miss replaces it. With `keep`, what a miss stores (and every later hit returns) is
+ * `keep(text)` — e.g. a shared, interned copy — so a hit costs no lookup elsewhere.
  */
-const STRING_CACHE_SIZE = 4096;
-const MAX_CACHED_LENGTH = 64;
-const stringCache: string[] = new Array<string>(STRING_CACHE_SIZE).fill('');
+export class StringCache {
+  readonly #slots: string[];
+  readonly #mask: number;
+  readonly #maxLength: number;
+  readonly #keep: ((s: string) => string) | undefined;
 
-/**
- * readString decodes UTF-8 bytes [start, end). Short ASCII strings come from the cache above or
- * one String.fromCharCode call, so the result is a flat string (appending char by char would
- * leave V8 a chain of cons-string nodes for strings of 13 characters or more, which the
- * informer's store then keeps alive); the rest from TextDecoder.
- */
+  constructor(size: number, maxLength: number, keep?: (s: string) => string) {
+    this.#slots = new Array<string>(size).fill('');
+    this.#mask = size - 1;
+    this.#maxLength = maxLength;
+    this.#keep = keep;
+  }
+
+  /**
+   * read decodes the UTF-8 bytes [start, end). Short ASCII strings come from the table or one
+   * String.fromCharCode call, so the result is a flat string (appending char by char would leave
+   * V8 a chain of cons-string nodes for strings of 13 characters or more, which the informer's
+   * store then keeps alive); the rest from TextDecoder.
+   */
+  read(buf: Uint8Array, start: number, end: number): string {
+    const len = end - start;
+    if (len === 0) return '';
+    if (len > this.#maxLength) return this.#kept(decoder.decode(buf.subarray(start, end)));
+    let h = len;
+    for (let i = start; i < end; i++) {
+      const b = buf[i] as number;
+      if (b >= 0x80) return this.#kept(decoder.decode(buf.subarray(start, end)));
+      h = Math.imul(h ^ b, 0x5bd1e995);
+    }
+    const slot = (h ^ (h >>> 13)) & this.#mask;
+    const hit = this.#slots[slot] as string;
+    if (hit.length === len) {
+      let i = 0;
+      while (i < len && hit.charCodeAt(i) === buf[start + i]) i++;
+      if (i === len) return hit;
+    }
+    const text = this.#kept(len < 24 ? String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]) : decoder.decode(buf.subarray(start, end)));
+    this.#slots[slot] = text;
+    return text;
+  }
+
+  #kept(text: string): string {
+    return this.#keep === undefined ? text : this.#keep(text);
+  }
+}
+
+/** The decoder's own cache: 4096 slots of strings up to 64 characters. */
+const strings = new StringCache(4096, 64);
+
+/** readString decodes the UTF-8 bytes [start, end) through the decoder's StringCache. */
 export function readString(buf: Uint8Array, start: number, end: number): string {
-  const len = end - start;
-  if (len === 0) return '';
-  if (len > MAX_CACHED_LENGTH) return decoder.decode(buf.subarray(start, end));
-  let h = len;
-  for (let i = start; i < end; i++) {
-    const b = buf[i] as number;
-    if (b >= 0x80) return decoder.decode(buf.subarray(start, end));
-    h = Math.imul(h ^ b, 0x5bd1e995);
-  }
-  const slot = (h ^ (h >>> 13)) & (STRING_CACHE_SIZE - 1);
-  const hit = stringCache[slot] as string;
-  if (hit.length === len) {
-    let i = 0;
-    while (i < len && hit.charCodeAt(i) === buf[start + i]) i++;
-    if (i === len) return hit;
-  }
-  const text = len < 24 ? String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]) : decoder.decode(buf.subarray(start, end));
-  stringCache[slot] = text;
-  return text;
+  return strings.read(buf, start, end);
 }
 
 function rfc3339(seconds: number, micros: number | undefined): string {
