@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { canonicalJson, fingerprint, hash64 } from './fingerprint.ts';
 
 const canonicalRows: readonly { name: string; value: unknown; json: string }[] = [
@@ -41,4 +42,17 @@ test('hash64: lone surrogates and astral characters hash without throwing', () =
 test('fingerprint ignores key order', () => {
   assert.equal(fingerprint({ a: 1, b: { c: 2, d: 3 } }), fingerprint({ b: { d: 3, c: 2 }, a: 1 }));
   assert.notEqual(fingerprint({ a: 1 }), fingerprint({ a: 2 }));
+});
+
+test('fingerprint hashes the canonical text it never builds: it equals hash64(canonicalJson(v)) for any value', () => {
+  const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u0000', '\u2028', '\ud800', 'a\udc00b', '😀'));
+  const value = fc.letrec((tie) => ({
+    any: fc.oneof({ depthSize: 'small' }, text, fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(tie('any')), fc.dictionary(text, tie('any'))),
+  })).any;
+  fc.assert(
+    fc.property(value, (v) => {
+      assert.equal(fingerprint(v), hash64(canonicalJson(v)));
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -44,21 +44,44 @@ function write(v: unknown): string {
   return `${out}}`;
 }
 
-/**
- * hash64 hashes a string to 16 lowercase hex digits (two 32-bit lanes, cyrb53-style).
- * Example: hash64('a') and hash64('b') differ in about half of their 64 bits.
- */
-export function hash64(s: string, seed = 0): string {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
+/** The two lanes of the hash being computed (hashing is synchronous and never re-entered). */
+let lane1 = 0;
+let lane2 = 0;
+
+function start(seed: number): void {
+  lane1 = 0xdeadbeef ^ seed;
+  lane2 = 0x41c6ce57 ^ seed;
+}
+
+/** feed hashes the UTF-16 code units of `s` into the lanes. */
+function feed(s: string): void {
+  let h1 = lane1;
+  let h2 = lane2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
+  lane1 = h1;
+  lane2 = h2;
+}
+
+function finish(): string {
+  let h1 = lane1;
+  let h2 = lane2;
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return hex64(h2 >>> 0, h1 >>> 0);
+}
+
+/**
+ * hash64 hashes a string to 16 lowercase hex digits (two 32-bit lanes, cyrb53-style).
+ * Example: hash64('a') and hash64('b') differ in about half of their 64 bits.
+ */
+export function hash64(s: string, seed = 0): string {
+  start(seed);
+  feed(s);
+  return finish();
 }
 
 const HEX_DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
@@ -79,7 +102,63 @@ function hex64(hi: number, lo: number): string {
   return String.fromCharCode.apply(null, hexCodes);
 }
 
-/** fingerprint is hash64 of canonicalJson: the stable identity of a JSON value. */
+/**
+ * fingerprint is hash64 of canonicalJson: the stable identity of a JSON value. The canonical text
+ * is hashed as it is walked, never built (every workload and ReplicaSet event fingerprints its
+ * spec and template, and building the text was most of a Deployment's projection).
+ */
 export function fingerprint(value: unknown): string {
-  return hash64(canonicalJson(value));
+  start(0);
+  feedValue(value);
+  return finish();
+}
+
+/** feedValue hashes canonicalJson(v) piece by piece, as `write` would write it. */
+function feedValue(v: unknown): void {
+  if (v === null || typeof v !== 'object') {
+    if (typeof v === 'string') feedString(v);
+    else feed(typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? JSON.stringify(v) : 'null');
+    return;
+  }
+  if (Array.isArray(v)) {
+    const list = v as readonly unknown[];
+    feed('[');
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) feed(',');
+      feedValue(list[i]);
+    }
+    feed(']');
+    return;
+  }
+  const obj = v as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(obj).sort();
+  feed('{');
+  let first = true;
+  for (const k of keys) {
+    const item = obj[k];
+    if (item === undefined) continue;
+    if (!first) feed(',');
+    feedString(k);
+    feed(':');
+    feedValue(item);
+    first = false;
+  }
+  feed('}');
+}
+
+/**
+ * feedString hashes JSON.stringify(s): a string JSON.stringify writes as it is between quotes (no
+ * quote, backslash, control character or surrogate) is hashed without making that text.
+ */
+function feedString(s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+      feed(JSON.stringify(s));
+      return;
+    }
+  }
+  feed('"');
+  feed(s);
+  feed('"');
 }
