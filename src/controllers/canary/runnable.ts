@@ -12,7 +12,7 @@ import type { MigrationApi } from '../migration/api.ts';
 import { cacheLoop } from '../runtime/cache-loop.ts';
 import type { Runnable } from '../runtime/runnable.ts';
 import { runCanary } from './controller.ts';
-import { runHeartbeat } from './heartbeat.ts';
+import { HEARTBEAT_MS, runHeartbeat } from './heartbeat.ts';
 
 /** CanaryRunnableOptions configures the `serve` side of `rollscope canary`. */
 export interface CanaryRunnableOptions {
@@ -31,6 +31,8 @@ export interface CanaryRunnableOptions {
   readonly intervalMs?: number;
   /** The heartbeat Lease (heartbeat.ts) the CLI reads to attach instead of driving; none: no heartbeat. */
   readonly heartbeat?: LeaseLock;
+  /** How long one heartbeat holds (renewed every third of it). If unset, HEARTBEAT_MS (10 minutes). */
+  readonly heartbeatMs?: number;
   /** Prometheus client of a recorded URL. If unset, prometheusClient(url). */
   readonly prometheusFor?: (url: string) => PrometheusClient;
   readonly rules?: FailFastRules;
@@ -84,7 +86,7 @@ export function canaryRunnable(o: CanaryRunnableOptions): Runnable {
     name: 'canary',
     leaderOnly: true,
     async run(signal) {
-      const beat = o.heartbeat === undefined ? Promise.resolve() : runHeartbeat({ lock: o.heartbeat, identity: o.identity, durationMs: leaseMs, clock, logger: o.logger }, signal);
+      const beat = o.heartbeat === undefined ? Promise.resolve() : runHeartbeat({ lock: o.heartbeat, identity: o.identity, durationMs: o.heartbeatMs ?? HEARTBEAT_MS, clock, logger: o.logger }, signal);
       const running = new Map<string, Promise<void>>();
       /** Label removals in flight, by key@resourceVersion: a look during one does not send it again. */
       const unlabelling = new Map<string, Promise<void>>();
