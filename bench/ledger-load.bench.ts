@@ -12,6 +12,7 @@
 // hours (the accounting is read in the timer that ends it). The poller's 1,440 lists are measured
 // exactly on the simulated clock: each is the body the server would send at that minute
 // (list-bytes.ts, the server's own serialiser), checked against real HTTP lists before and after.
+import { HEARTBEAT_MS } from '../src/controllers/canary/heartbeat.ts';
 import { seededRandom } from '../src/lib/seeded-random.ts';
 import { ManualClock, startSim } from '../src/sim/index.ts';
 import { deployment, setImage, startTracker, tokenOf } from './bench-support.ts';
@@ -100,6 +101,7 @@ for (let i = 0; i < SCALES; i++) {
   });
 }
 
+const sum = (rows: readonly { requests: number; bytes: number }[]): { requests: number; bytes: number } => rows.reduce((a, r) => ({ requests: a.requests + r.requests, bytes: a.bytes + r.bytes }), { requests: 0, bytes: 0 });
 const tracker = await startTracker(sim);
 const startup = sim.accounting.rows();
 const startedReal = performance.now();
@@ -113,19 +115,36 @@ const listEveryMinute = (k: number): void => {
 };
 listEveryMinute(0);
 
+// Requests at every simulated hour (read in timers on the simulated clock): they must not grow
+// with the day — after the start only watches re-opened when the server ends them, and what runs
+// on the real clock (the canary heartbeat), which the bench reports separately.
+const HOURS = Math.round(DAY_MS / 3_600_000);
+const hourly: { requests: number; byVerb: Map<string, number> }[] = [];
+const snapshot = (): { requests: number; byVerb: Map<string, number> } => {
+  const byVerb = new Map<string, number>();
+  for (const r of sim.accounting.rows()) if (r.requests > 0) byVerb.set(`${r.verb} ${r.resource || '(discovery)'}`, (byVerb.get(`${r.verb} ${r.resource || '(discovery)'}`) ?? 0) + r.requests);
+  return { requests: sum(sim.accounting.rows()).requests, byVerb };
+};
+for (let h = 1; h < HOURS; h++) sim.clock.schedule(startedSim + h * 3_600_000 - sim.clock.now(), () => hourly.push(snapshot()));
+
 // The end of the day: the accounting is read in the timer itself, at simulated DAY_MS.
 let day: { rows: ReturnType<typeof sim.accounting.rows>; at: number } | undefined;
-sim.clock.schedule(startedSim + DAY_MS - sim.clock.now(), () => (day = { rows: sim.accounting.rows(), at: sim.clock.now() }));
+sim.clock.schedule(startedSim + DAY_MS - sim.clock.now(), () => {
+  day = { rows: sim.accounting.rows(), at: sim.clock.now() };
+  hourly.push(snapshot());
+});
 await advanceTo(startedSim + DAY_MS);
 if (day === undefined) throw new Error('the day did not end at its simulated time');
 const realDaySeconds = (performance.now() - startedReal) / 1000;
+// The tracker's own account of its watches: events received, lists (a relist would repeat the
+// start's bytes), watches opened and why they were re-opened.
+const watchStats = tracker.daemon.tracker.current()?.informers.stats() ?? [];
 const releasesInLedger = (await tracker.ledger.queryReleases({ limit: 1, triggers: ['image'] })).items.length;
 await tracker.stop();
 await checkAnchor('after the day');
 await sim.stop();
 
 const simulatedHours = (day.at - startedSim) / 3_600_000;
-const sum = (rows: readonly { requests: number; bytes: number }[]): { requests: number; bytes: number } => rows.reduce((a, r) => ({ requests: a.requests + r.requests, bytes: a.bytes + r.bytes }), { requests: 0, bytes: 0 });
 const total = sum(day.rows);
 const atStart = sum(startup);
 const byResource = new Map<string, { list: number; watch: number; other: number }>();
@@ -138,9 +157,9 @@ for (const r of day.rows) {
   else e.other += r.bytes;
   byResource.set(name, e);
 }
-// What happened after the start: watches re-opened, and the requests `serve` makes on the real
-// clock (canary and migration drivers' polls, the canary heartbeat Lease), which a sped-up day
-// compresses; they are projected to a day at speed 1 below.
+// What happened after the start: watches re-opened, and any request `serve` makes on the real clock
+// (the canary heartbeat Lease; the canary and migration drivers observe the tracker's informers and
+// make none), which a sped-up day compresses; they are projected to a day at speed 1 below.
 const sinceStart = day.rows.map((r) => {
   const s0 = startup.find((s) => s.verb === r.verb && s.resource === r.resource);
   return { ...r, requests: r.requests - (s0?.requests ?? 0), bytes: r.bytes - (s0?.bytes ?? 0) };
@@ -155,11 +174,30 @@ const breakdown = [...byResource.entries()]
   .filter((x) => x.bytes >= 1024)
   .sort((a, b) => b.bytes - a.bytes)
   .map(({ name, e }) => `${name} ${mb(e.watch)} watch + ${mb(e.list)} list${e.other > 0 ? ` + ${mb(e.other)} other` : ''}`);
+const watchLine = watchStats
+  .filter((w) => w.events > 0 || w.lists > 0)
+  .map((w) => {
+    const bytes = day!.rows.find((r) => r.verb === 'watch' && r.resource === (w.kind === 'Pod' || w.kind === 'Event' ? w.kind.toLowerCase() + 's' : `${w.kind.toLowerCase()}s.apps`))?.bytes ?? 0;
+    return `${w.kind} ${w.events} events${w.events > 0 ? ` (${Math.round(bytes / w.events)} B each)` : ''}, ${w.lists} list${w.relists > 0 ? ` (${w.relists} relists)` : ''}, ${w.watches} watch${w.watches === 1 ? '' : 'es'}${w.restarts.timeout + w.restarts.expired + w.restarts.error > 0 ? ` (re-opened: ${w.restarts.timeout} timeout, ${w.restarts.expired} expired, ${w.restarts.error} error)` : ''}`;
+  })
+  .join('; ');
+// What each hour added (by verb and resource), and how much of it ran on the real clock.
+const growth = hourly
+  .map((h, i) => {
+    const before = i === 0 ? new Map(startup.filter((r) => r.requests > 0).map((r) => [`${r.verb} ${r.resource || '(discovery)'}`, r.requests] as const)) : hourly[i - 1]!.byVerb;
+    const added = [...h.byVerb].map(([k, n]) => [k, n - (before.get(k) ?? 0)] as const).filter(([, n]) => n > 0);
+    return `${i + 1}h +${added.reduce((a, [, n]) => a + n, 0)}${added.length > 0 ? ` (${added.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`;
+  })
+  .join('; ');
 process.stdout.write(
   `ledger-load: ${DEPLOYMENTS} Deployments, ${simulatedHours.toFixed(2)} simulated hours at ${SPEED}×, ${released} releases + ${SCALES} scalings (image releases in the ledger: ${releasesInLedger > 0 ? 'yes' : 'NONE'})\n` +
     `ledger-load: rollscope (list once + watch): ${total.requests} requests (${atStart.requests} while starting; during the day: ${during.join(', ') || 'none'}), ${mb(total.bytes)} MB\n` +
     `ledger-load: rollscope MB by resource: ${breakdown.join('; ')}\n` +
+    `ledger-load: the tracker's watches: ${watchLine}\n` +
     `ledger-load: polls on the real clock during the day: ${polls.requests} requests, ${(polls.bytes / 1024).toFixed(0)} KB in ${realDaySeconds.toFixed(1)} real s; a day at speed 1 would have ${Math.round(polls.requests * perRealDay)} of them, ${mb(polls.bytes * perRealDay)} MB (not in the figure above)\n` +
+    `ledger-load: at speed 1 a day also has what runs on the real clock, a fixed number per hour whatever the releases: the watches re-opened when the server ends them (timeoutSeconds 300–600 s, no relist: ${watchStats.length} watches × ${86_400 / 600}–${86_400 / 300} = ${(watchStats.length * 86_400) / 600}–${(watchStats.length * 86_400) / 300} requests) and the canary heartbeat (${Math.round(86_400_000 / Math.floor(HEARTBEAT_MS / 3))} Lease writes)\n` +
+    `ledger-load: requests by simulated hour (cumulative, since the tracker started): ${hourly.map((h, i) => `${i + 1}h ${h.requests}`).join(', ')}\n` +
+    `ledger-load: requests at 12 h ${hourly[Math.min(11, hourly.length - 1)]?.requests ?? '?'}, at 24 h ${hourly.at(-1)?.requests ?? '?'}; after the start, per hour: ${growth}\n` +
     `ledger-load: anchor, list all ReplicaSets (JSON) every simulated minute: ${anchorLists.length} lists (${mb(Math.min(...anchorLists))}–${mb(Math.max(...anchorLists))} MB each) → ${mb(anchorBytes)} MB\n` +
     `ledger-load: rollscope/poller ratio: bytes ${((100 * total.bytes) / anchorBytes).toFixed(3)}% (aim ≤ 0.5%), requests ${((100 * total.requests) / anchorLists.length).toFixed(2)}%\n`,
 );

@@ -15,19 +15,26 @@
 // PostgreSQL EXPLAIN) to show which index serves it.
 // BENCH_LEDGER_DB=sqlite|postgres|sqlite,postgres (default both) picks the dialects; a quick run:
 // BENCH_LEDGER_RELEASES=50000 npm run bench -- ledger-scale.
+// BENCH_LEDGER_CACHE=DIR keeps each filled ledger in DIR and starts later runs from a copy
+// (ledger-cache.ts); the output says FILLED or REUSED, and times the migrations a cached ledger from
+// older code gets on open. Run 1M benches one at a time (`flock /work/bench.lock …` on shared machines).
 // Targets (issue 16): history p99 < 10 ms on both, filtered first page p99 < 50 ms, stats < 500 ms.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReleaseFilter } from '../src/store/ledger.ts';
-import { openPostgresLedger, postgresHistoryQuery } from '../src/store/postgres/store.ts';
+import pg from 'pg';
+import { POSTGRES_DIALECT } from '../src/store/postgres/driver.ts';
+import { openPostgresLedger, postgresHistoryQuery, type PostgresLedgerStore } from '../src/store/postgres/store.ts';
+import { loadMigrations } from '../src/store/sql/migrations.ts';
 import { statsQuery, type SqlLedgerStore } from '../src/store/sql/ledger-store.ts';
-import { historyQuery as sqliteHistoryQuery, openSqliteLedger } from '../src/store/sqlite/store.ts';
+import { historyQuery as sqliteHistoryQuery, openSqliteLedger, type SqliteLedgerStore } from '../src/store/sqlite/store.ts';
 import { computeStats, type StatsQuery, type StatsReport } from '../src/store/stats.ts';
 import { decodeStatsRow } from '../src/store/sql/rows.ts';
 import { statsBackfillSql, statsDaysQuery } from '../src/store/sql/stats-days.ts';
 import { startPostgres } from '../test/support/postgres.ts';
 import { percentile } from './bench-support.ts';
+import { cachedPostgres, cachedSqlite, copyPostgres, pgName, saveSqlite, type Admin, type CachedLedger } from './ledger-cache.ts';
 import { fillLedger, syntheticRelease, workloadOf, type LedgerShape } from './ledger-synth.ts';
 
 const RELEASES = Number(process.env.BENCH_LEDGER_RELEASES ?? 1_000_000);
@@ -36,6 +43,10 @@ const DAY = 86_400_000;
 const END = Date.UTC(2026, 11, 1);
 const shape: LedgerShape = { releases: RELEASES, workloads: Math.max(3, Math.floor(RELEASES / 50)), namespaces: 40, clusters: 3, end: END, spanMs: 365 * DAY };
 const UPSERTS = Number(process.env.BENCH_LEDGER_UPSERTS ?? 2_000);
+/** CACHE is the fill cache's directory (ledger-cache.ts), or null to fill every run. */
+const CACHE = process.env.BENCH_LEDGER_CACHE === undefined || process.env.BENCH_LEDGER_CACHE === '' ? null : process.env.BENCH_LEDGER_CACHE;
+/** load is `uptime`'s load averages (1, 5, 15 minutes): the machine is shared, so every figure carries it. */
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 let seed = 7;
 const random = (n: number): number => {
@@ -61,36 +72,120 @@ interface Dialect {
   readonly name: string;
   readonly store: SqlLedgerStore;
   explain(sql: string, params: readonly (string | number | null)[]): Promise<string>;
-  analyze(): Promise<void>;
   historySql(f: ReleaseFilter): { sql: string; params: readonly (string | number | null)[] };
   close(): Promise<void>;
 }
 
+/** fill writes the shape's releases into a freshly opened store, backfills the stats tables and prints what it took. */
+async function fill(name: string, store: SqlLedgerStore, analyze: () => Promise<void>): Promise<void> {
+  let t = performance.now();
+  await fillLedger(store.driver, shape);
+  const fillS = (performance.now() - t) / 1000;
+  await analyze();
+  t = performance.now();
+  for (const sql of statsBackfillSql(store.driver.dialect === POSTGRES_DIALECT ? 'postgres' : 'sqlite')) await store.driver.query(sql);
+  const backfillS = (performance.now() - t) / 1000;
+  await analyze();
+  out(`${name}: FILLED ${RELEASES.toLocaleString('en')} releases (${shape.workloads.toLocaleString('en')} workloads, ${shape.clusters} clusters, ${shape.namespaces} namespaces, 365 days) in ${fillS.toFixed(0)} s = ${Math.round(RELEASES / fillS).toLocaleString('en')} rows/s batched (load ${load()}); stats tables backfilled (migration 0008's backfill) in ${backfillS.toFixed(1)} s`);
+}
+
+/** upgraded prints how a cached ledger reached the code's migration level on open (a user's upgrade at this size). */
+function upgraded(name: string, from: CachedLedger, level: number, copyS: number, openS: number): void {
+  const applied = level > from.level ? `migrations ${from.level + 1}–${level} applied on open in ${openS.toFixed(1)} s (load ${load()}; the upgrade a user's ledger of this size gets)` : `already at migration ${level} (opened in ${openS.toFixed(2)} s)`;
+  out(`${name}: REUSED the cached ledger ${from.ref} (filled at migration ${from.level}), copied in ${copyS.toFixed(1)} s; ${applied}`);
+}
+
 async function sqlite(dir: string): Promise<Dialect> {
-  const store = openSqliteLedger({ path: join(dir, 'ledger.db'), stats: 'inline' });
+  const path = join(dir, 'ledger.db');
+  const level = loadMigrations('sqlite').length;
+  const open = (): SqliteLedgerStore => openSqliteLedger({ path, stats: 'inline' });
+  const analyze = async (s: SqliteLedgerStore): Promise<void> => void s.database.exec('ANALYZE');
+  const cached = CACHE === null ? null : cachedSqlite(CACHE, shape, level);
+  let store: SqliteLedgerStore;
+  if (cached === null) {
+    store = open();
+    await fill('SQLite', store, () => analyze(store));
+    if (CACHE !== null) {
+      await store.close();
+      out(`SQLite: saved to the fill cache as ${saveSqlite(CACHE, shape, level, path)}`);
+      store = open();
+    }
+  } else {
+    let t = performance.now();
+    copyFileSync(cached.ref, path);
+    const copyS = (performance.now() - t) / 1000;
+    t = performance.now();
+    store = open();
+    const openS = (performance.now() - t) / 1000;
+    upgraded('SQLite', cached, level, copyS, openS);
+    if (cached.level < level && CACHE !== null) {
+      await analyze(store);
+      await store.close();
+      out(`SQLite: saved the upgraded ledger to the fill cache as ${saveSqlite(CACHE, shape, level, path)}`);
+      store = open();
+    }
+  }
+  const s = store;
   return {
     name: 'SQLite',
-    store,
-    explain: async (sql, params) => (store.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('; '),
-    analyze: async () => void store.database.exec('ANALYZE'),
+    store: s,
+    explain: async (sql, params) => (s.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('; '),
     historySql: sqliteHistoryQuery,
-    close: () => store.close(),
+    close: () => s.close(),
   };
 }
 
 async function postgres(): Promise<Dialect> {
-  const server = await startPostgres();
+  const server = await startPostgres(CACHE === null ? {} : { keepDir: join(CACHE, 'postgres-15') });
   if ('skip' in server) throw new Error(`ledger-scale needs PostgreSQL: ${server.skip} (or run with BENCH_LEDGER_DB=sqlite)`);
-  const store = await openPostgresLedger({ url: server.url, stats: 'inline' });
-  const q = async (sql: string, params: readonly (string | number | null)[] = []): Promise<Record<string, unknown>[]> => [...(await store.driver.query(sql, params)).rows];
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  const sql: Admin = async (text, params = []) => (await admin.query(text, [...params])).rows as Record<string, unknown>[];
+  const level = loadMigrations('postgres').length;
+  const work = 'bench_ledger';
+  const url = server.url.replace(/\/postgres$/, `/${work}`);
+  const open = (): Promise<PostgresLedgerStore> => openPostgresLedger({ url, stats: 'inline' });
+  const analyze = async (s: PostgresLedgerStore): Promise<void> => void (await s.driver.query('VACUUM ANALYZE'));
+  const cached = CACHE === null ? null : await cachedPostgres(sql, shape, level);
+  let store: PostgresLedgerStore;
+  if (cached === null) {
+    await sql(`DROP DATABASE IF EXISTS ${work}`);
+    await sql(`CREATE DATABASE ${work}`);
+    store = await open();
+    await fill('PostgreSQL', store, () => analyze(store));
+    if (CACHE !== null) {
+      await store.close();
+      await copyPostgres(sql, work, pgName(shape, level));
+      out(`PostgreSQL: saved to the fill cache as database ${pgName(shape, level)} in ${join(CACHE, 'postgres-15')}`);
+      store = await open();
+    }
+  } else {
+    let t = performance.now();
+    await copyPostgres(sql, cached.ref, work);
+    const copyS = (performance.now() - t) / 1000;
+    t = performance.now();
+    store = await open();
+    const openS = (performance.now() - t) / 1000;
+    upgraded('PostgreSQL', cached, level, copyS, openS);
+    if (cached.level < level) {
+      await analyze(store);
+      await store.close();
+      await copyPostgres(sql, work, pgName(shape, level));
+      out(`PostgreSQL: saved the upgraded ledger to the fill cache as database ${pgName(shape, level)}`);
+      store = await open();
+    }
+  }
+  const s = store;
+  const q = async (text: string, params: readonly (string | number | null)[] = []): Promise<Record<string, unknown>[]> => [...(await s.driver.query(text, params)).rows];
   return {
     name: 'PostgreSQL',
-    store,
-    explain: async (sql, params) => (await q(`EXPLAIN ${sql}`, params)).map((r) => String(r['QUERY PLAN']).trim()).join('; '),
-    analyze: async () => void (await q('VACUUM ANALYZE')),
+    store: s,
+    explain: async (text, params) => (await q(`EXPLAIN ${text}`, params)).map((r) => String(r['QUERY PLAN']).trim()).join('; '),
     historySql: postgresHistoryQuery,
     close: async () => {
-      await store.close();
+      await s.close();
+      await sql(`DROP DATABASE IF EXISTS ${work}`);
+      await admin.end();
       await server.stop();
     },
   };
@@ -98,16 +193,7 @@ async function postgres(): Promise<Dialect> {
 
 async function measure(d: Dialect): Promise<void> {
   const store = d.store;
-  let t = performance.now();
-  await fillLedger(store.driver, shape);
-  const fillS = (performance.now() - t) / 1000;
-  await d.analyze();
-  t = performance.now();
-  for (const sql of statsBackfillSql(d.name === 'SQLite' ? 'sqlite' : 'postgres')) await store.driver.query(sql);
-  const backfillS = (performance.now() - t) / 1000;
-  await d.analyze();
-  out(`${d.name}: filled ${RELEASES.toLocaleString('en')} releases (${shape.workloads.toLocaleString('en')} workloads, ${shape.clusters} clusters, ${shape.namespaces} namespaces, 365 days) in ${fillS.toFixed(0)} s = ${Math.round(RELEASES / fillS).toLocaleString('en')} rows/s batched; stats tables backfilled (migration 0008) in ${backfillS.toFixed(1)} s`);
-
+  out(`${d.name}: measuring at load ${load()}`);
   // The anchor: a full scan (the `image` substring filter, matching nothing, must read every row).
   const scanFilter: ReleaseFilter = { image: 'no-such-image' };
   const scan = await timed(3, () => store.queryReleases(scanFilter));
@@ -171,7 +257,7 @@ async function measure(d: Dialect): Promise<void> {
     return store.upsertRelease({ ...base, id: `new-${d.name}-${i}` as never, templateHash: `new-${i}`, revision: `new-${i}`, releaseNumber: 0, startedAt: END + i * 1_000, finishedAt: null, outcome: 'progressing' });
   });
   const total = upserts.reduce((a, b) => a + b, 0) / 1000;
-  out(`${d.name}: upsertRelease (one transaction each, sequential) at ${RELEASES.toLocaleString('en')} releases: ${Math.round(UPSERTS / total).toLocaleString('en')} releases/s, p50 ${f(percentile(upserts, 50))} ms, p99 ${f(percentile(upserts, 99))} ms (batched fill: ${Math.round(RELEASES / fillS).toLocaleString('en')} rows/s)`);
+  out(`${d.name}: upsertRelease (one transaction each, sequential) at ${RELEASES.toLocaleString('en')} releases: ${Math.round(UPSERTS / total).toLocaleString('en')} releases/s, p50 ${f(percentile(upserts, 50))} ms, p99 ${f(percentile(upserts, 99))} ms`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'rollscope-ledger-scale-'));

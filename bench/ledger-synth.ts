@@ -6,6 +6,12 @@ import type { Outcome, Release, ReleaseId, Trigger, WorkloadKind } from '../src/
 import type { SqlDriver } from '../src/store/sql/driver.ts';
 import { RELEASE_COLUMNS, encodeRelease } from '../src/store/sql/release-row.ts';
 
+/**
+ * SYNTH_VERSION changes whenever syntheticRelease generates different releases for the same shape:
+ * the ledger benchmarks' fill cache (ledger-cache.ts) keys filled ledgers by it.
+ */
+export const SYNTH_VERSION = 1;
+
 /** LedgerShape says how many releases over how many workloads, namespaces and clusters, in which span. */
 export interface LedgerShape {
   readonly releases: number;

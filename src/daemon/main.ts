@@ -80,7 +80,7 @@ export interface DaemonOptions {
 export interface CanaryDriverSettings {
   readonly leaseNamespace: string;
   readonly leaseName: string;
-  /** How often to look for canaries. If unset, 2 s. */
+  /** How often the driver looks again at the watch cache when nothing changed (no request). If unset, 2 s. */
   readonly intervalMs?: number;
   /** The claim on a canary and the heartbeat's duration. If unset, 15 s. */
   readonly leaseMs?: number;
@@ -149,14 +149,17 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   // Runnable drives every one recorded on the cluster to its end.
   const migrations = migrationApi(createKubeClient(kubeConfig));
   const backupDir = (): string => defaultBackupDir(process.cwd(), new Date(clock.now()));
-  const migrationDriver = migrationRunnable({ api: migrations, namespaces: o.namespaces, backupDir: backupDir(), logger: o.logger.child({ component: 'migrate-selector' }), clock, journal: ledgerJournal(o.ledger, o.cluster, 'rollscope serve', clock) });
+  // The drivers observe through the tracker's informers (one watch per resource in this process),
+  // not lists of their own: serve's requests do not grow with time.
+  const cache = (): ClusterInformers | null => tracker.current()?.informers ?? null;
+  const migrationDriver = migrationRunnable({ api: migrations, cache, backupDir: backupDir(), logger: o.logger.child({ component: 'migrate-selector' }), clock, journal: ledgerJournal(o.ledger, o.cluster, 'rollscope serve', clock) });
   const le = o.leaderElection;
   // Canaries: every one recorded on the cluster is driven here while this process leads; the
   // heartbeat tells `rollscope canary` to attach rather than drive (controllers/canary/heartbeat.ts).
   const cd = o.canaryDriver ?? { leaseNamespace: le?.namespace ?? 'default', leaseName: le?.name ?? 'rollscope' };
   const canaryDriver = canaryRunnable({
     api: migrations,
-    namespaces: o.namespaces,
+    cache,
     identity: `serve-${le?.identity ?? defaultIdentity()}`,
     heartbeat: leaseLock(createKubeClient(kubeConfig), cd.leaseNamespace, driverLeaseName(cd.leaseName)),
     ...(cd.intervalMs === undefined ? {} : { intervalMs: cd.intervalMs }),

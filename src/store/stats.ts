@@ -78,8 +78,13 @@ const ENDED: ReadonlySet<Outcome> = new Set(['succeeded', 'failed', 'rolled-back
  * Worked example: [10, 20, 30, 40] → p50 is rank ceil(0.5·4)=2 → 20; p90 is rank ceil(0.9·4)=4 → 40.
  */
 export function percentile(sorted: readonly number[], p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  const rank = nearestRank(p, sorted.length);
   return sorted[Math.min(rank, sorted.length) - 1] ?? 0;
+}
+
+/** nearestRank is the 1-based rank of the nearest-rank percentile `p` among `total` values. */
+export function nearestRank(p: number, total: number): number {
+  return Math.max(1, Math.ceil((p / 100) * total));
 }
 
 /**
@@ -136,7 +141,7 @@ export function histogramPercentiles(h: ReadonlyMap<number, number>): Percentile
   for (const n of h.values()) total += n;
   if (total <= 0) return null;
   const values = Float64Array.from(h.keys()).sort();
-  const ranks = [50, 90].map((p) => Math.max(1, Math.ceil((p / 100) * total)));
+  const ranks = [50, 90].map((p) => nearestRank(p, total));
   const found: number[] = [];
   let seen = 0;
   for (const v of values) {
@@ -148,20 +153,119 @@ export function histogramPercentiles(h: ReadonlyMap<number, number>): Percentile
   return p50 === undefined || p90 === undefined ? null : { p50, p90 };
 }
 
+/**
+ * Occurrences is a multiset of values kept as the flat list of its occurrences (a value seen n
+ * times is held n times), for reports that need only its size and percentiles: appending is a copy
+ * into a typed array and each percentile a selection in linear time (selectInPlace), with no
+ * per-value map look-ups and no sort. Its length is bounded by the releases (or incidents)
+ * counted, like the rows it replaces.
+ */
+export class Occurrences {
+  #values = new Float64Array(16);
+  #length = 0;
+
+  get size(): number {
+    return this.#length;
+  }
+
+  #reserve(extra: number): void {
+    const need = this.#length + extra;
+    if (need <= this.#values.length) return;
+    let cap = this.#values.length * 2;
+    while (cap < need) cap *= 2;
+    const grown = new Float64Array(cap);
+    grown.set(this.#values.subarray(0, this.#length));
+    this.#values = grown;
+  }
+
+  /** add appends `n` (≥ 0) occurrences of `v`. */
+  add(v: number, n = 1): void {
+    if (n <= 0) return;
+    this.#reserve(n);
+    this.#values.fill(v, this.#length, this.#length + n);
+    this.#length += n;
+  }
+
+  /** addAll appends every occurrence held by `other`. */
+  addAll(other: Occurrences): void {
+    this.#reserve(other.#length);
+    this.#values.set(other.#values.subarray(0, other.#length), this.#length);
+    this.#length += other.#length;
+  }
+
+  /** percentiles are the nearest-rank p50 and p90 (`percentile`'s rule); null when empty. Reorders the held values. */
+  percentiles(): Percentiles | null {
+    const n = this.#length;
+    if (n === 0) return null;
+    const a = this.#values;
+    const k50 = nearestRank(50, n) - 1;
+    const k90 = nearestRank(90, n) - 1;
+    selectInPlace(a, k50, 0, n - 1);
+    // Everything from k50 on is ≥ a[k50]: the k90-th smallest lies there.
+    selectInPlace(a, k90, k50, n - 1);
+    return { p50: a[k50] ?? 0, p90: a[k90] ?? 0 };
+  }
+}
+
+/**
+ * selectInPlace reorders a[lo..hi] so that a[k] (lo ≤ k ≤ hi) holds the value it would hold were the
+ * range sorted, everything before it ≤ and everything after it ≥ (quickselect: Hoare partitions
+ * around a median of three). Linear on average; after 2·log2(n) partitions without converging it
+ * sorts what is left, so the worst case stays O(n log n).
+ */
+export function selectInPlace(a: Float64Array, k: number, lo: number, hi: number): void {
+  let rounds = 2 * Math.ceil(Math.log2(hi - lo + 2));
+  while (hi > lo) {
+    if (hi - lo < 16 || rounds-- === 0) {
+      a.subarray(lo, hi + 1).sort();
+      return;
+    }
+    const x = a[lo] ?? 0;
+    const y = a[(lo + hi) >>> 1] ?? 0;
+    const z = a[hi] ?? 0;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] ?? 0) < pivot) i++;
+      while ((a[j] ?? 0) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] ?? 0;
+        a[i] = a[j] ?? 0;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // Now a[lo..j] ≤ pivot, a[i..hi] ≥ pivot, and anything between equals the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/** StatsCounts are the counted part of a group's figures (StatsTally's counters). */
+export type StatsCounts = Pick<StatsTally, 'releases' | 'failures' | 'ended'>;
+
+/** figuresOf turns a group's counts, restores and percentiles into its figures for the query's window. */
+export function figuresOf(c: StatsCounts, restores: number, timeToRestoreMs: Percentiles | null, durationMs: Percentiles | null, q: Pick<StatsQuery, 'since' | 'until'>): StatsFigures {
+  const days = Math.max(q.until - q.since, 1) / DAY_MS;
+  return {
+    releases: c.releases,
+    deploymentsPerDay: c.releases / days,
+    failures: c.failures,
+    changeFailureRate: c.ended === 0 ? null : c.failures / c.ended,
+    restores,
+    timeToRestoreMs,
+    durationMs,
+  };
+}
+
 /** figuresOfTally turns a group's tally into its figures for the query's window. */
 export function figuresOfTally(t: StatsTally, q: Pick<StatsQuery, 'since' | 'until'>): StatsFigures {
-  const days = Math.max(q.until - q.since, 1) / DAY_MS;
   let restores = 0;
   for (const n of t.restores.values()) restores += n;
-  return {
-    releases: t.releases,
-    deploymentsPerDay: t.releases / days,
-    failures: t.failures,
-    changeFailureRate: t.ended === 0 ? null : t.failures / t.ended,
-    restores,
-    timeToRestoreMs: histogramPercentiles(t.restores),
-    durationMs: histogramPercentiles(t.durations),
-  };
+  return figuresOf(t, restores, histogramPercentiles(t.restores), histogramPercentiles(t.durations), q);
 }
 
 /**

@@ -145,6 +145,8 @@ async function crashLogTailOnReleasePage(s: Scope): Promise<void> {
 }
 
 async function workloadTrendChart(s: Scope): Promise<void> {
+  // A trend needs two releases; on a loaded machine the demo may not have made the second yet.
+  await eventually('two releases of shop/frontend', async () => ((await releasesOf(s.demo, 'namespace=shop&name=frontend')).length >= 2 ? true : undefined));
   const page = await newPage(s);
   await open(page, s.demo, '#/workload/shop/deployment/frontend', '[data-chart="duration-trend"] canvas');
   assert.ok((await rowTexts(page, 'workload-releases')).length >= 2);

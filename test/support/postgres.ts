@@ -2,7 +2,7 @@
 // loopback port, fsync off. As root (CI) the server runs as the `postgres` user via runuser, because
 // PostgreSQL refuses to run as root; the temp dir is chowned to that user.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,12 +43,22 @@ function postgresIds(): { uid: number; gid: number } {
   return { uid, gid };
 }
 
+/** PostgresOptions configures startPostgres. */
+export interface PostgresOptions {
+  /**
+   * A directory that outlives the server (benchmarks' fill cache): its cluster is created on first
+   * use and reused after, stop() shuts the server down but keeps the directory, and a server a
+   * killed run left running there is stopped first. If unset, a temporary directory deleted by stop().
+   */
+  readonly keepDir?: string;
+}
+
 /**
  * startPostgres starts a fresh server, or returns why it cannot (binaries missing, no `postgres`
  * user when running as root). Under ROLLSCOPE_REQUIRE_SERVICES=1 those reasons throw instead.
  * A process 'exit' hook stops the server if the test forgets to.
  */
-export async function startPostgres(): Promise<PostgresServer | PostgresUnavailable> {
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer | PostgresUnavailable> {
   const unavailable = (reason: string): PostgresUnavailable => {
     if (servicesRequired()) throw new Error(reason);
     return { skip: reason };
@@ -57,13 +67,15 @@ export async function startPostgres(): Promise<PostgresServer | PostgresUnavaila
   const pgCtl = findExecutable(POSTGRES_BIN_DIRS.map((d) => join(d, 'pg_ctl')));
   if (!initdb || !pgCtl) return unavailable(`PostgreSQL server binaries not found in ${POSTGRES_BIN_DIRS.join(', ')}; install them with: apt-get install postgresql-15`);
   const asRoot = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'rollscope-pg-'));
+  const keep = options.keepDir !== undefined;
+  const dir = options.keepDir ?? mkdtempSync(join(tmpdir(), 'rollscope-pg-'));
+  if (keep) mkdirSync(dir, { recursive: true });
   if (asRoot) {
     try {
       const { uid, gid } = postgresIds();
       chownSync(dir, uid, gid);
     } catch {
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
       return unavailable('running as root but there is no `postgres` user to run PostgreSQL as; create it (adduser --system postgres) or run the tests as another user');
     }
   }
@@ -83,10 +95,17 @@ export async function startPostgres(): Promise<PostgresServer | PostgresUnavaila
     } catch {
       // not running (start failed) — nothing to stop
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+    if (keep && existsSync(join(data, 'postmaster.pid'))) {
+      try {
+        run(pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop']); // left running by a run that was killed
+      } catch {
+        // a stale pid file: pg_ctl start below removes it
+      }
+    }
+    if (!existsSync(join(data, 'PG_VERSION'))) run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
     const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
     run(pgCtl, ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '30', 'start']);
   } catch (e) {

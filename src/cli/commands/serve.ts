@@ -92,7 +92,7 @@ export function registerServe(program: Command): void {
     .option('--leader-elect', 'run as one of several replicas: only the holder of a coordination.k8s.io/v1 Lease watches, writes the ledger and runs controllers; the others serve the API and stand by')
     .option('--lease-namespace <ns>', 'namespace of the leader Lease (default: this pod\'s namespace in a cluster, else default)')
     .option('--lease-name <name>', 'name of the leader Lease', 'rollscope')
-    .option('--lease-duration <duration>', 'how long an unrenewed lease holds: the leader Lease (a standby waits this long to take over) and this serve\'s claim on each canary it drives (and its canary heartbeat)', '15s')
+    .option('--lease-duration <duration>', 'how long an unrenewed lease holds: the leader Lease (a standby waits this long to take over) and this serve\'s claim on each canary it drives', '15s')
     .option('--renew-deadline <duration>', 'leader election: how long the leader retries renewing before it stops leading', '10s')
     .option('--retry-period <duration>', 'leader election: how often to try to acquire or renew', '2s')
     .option('--health-probe-bind-address <host:port>', 'also serve bare /healthz and /readyz, without a token, on this address (for the kubelet\'s probes; e.g. 0.0.0.0:8081)')

@@ -17,6 +17,15 @@ import type { Logger } from '../../lib/log.ts';
  */
 export const DRIVER_LEASE_SUFFIX = '-canary';
 
+/**
+ * HEARTBEAT_MS is how long one beat holds (renewed every third of it: 432 writes a day). Long on
+ * purpose: the beat only tells a starting CLI to record and attach rather than drive, and a CLI
+ * that attached to a beat left by a SIGKILLed serve drives the canary itself once nobody has claimed
+ * it for --attach-grace (10 s), so a stale beat costs seconds once, while a short one would cost a
+ * write every few seconds all day (17,280 a day at 15 s). A graceful stop releases it at once.
+ */
+export const HEARTBEAT_MS = 10 * 60_000;
+
 /** driverLeaseName is the heartbeat Lease's name for a leader Lease name (`rollscope` → `rollscope-canary`). */
 export const driverLeaseName = (leaderLeaseName: string): string => `${leaderLeaseName}${DRIVER_LEASE_SUFFIX}`;
 

@@ -19,7 +19,7 @@ import { computeStats, type StatsQuery } from '../stats.ts';
 import type { SqlLedgerStore } from './ledger-store.ts';
 import { statsQuery } from './ledger-store.ts';
 import { decodeStatsRow } from './rows.ts';
-import { DAY_MS, statsBackfillSql } from './stats-days.ts';
+import { DAY_MS, eachHistogramEntry, statsBackfillSql } from './stats-days.ts';
 
 const T = Date.UTC(2026, 2, 1);
 const HOUR = 3_600_000;
@@ -139,12 +139,35 @@ function checks(name: string, open: () => Promise<Opened>, dialect: 'sqlite' | '
         assert.equal(backfill.length, 2, 'incidents, then days');
         for (const sql of backfill) await store.driver.query(sql);
         assert.deepEqual(await tables(store), maintained);
+        // ... and reports read from the backfilled text (PostgreSQL's json_object_agg spaces it) are the same.
+        for (const q of windows(seed)) assert.deepEqual(await store.stats(q), await rowReport(store, q), `after the backfill: ${JSON.stringify(q)}`);
       } finally {
         await store.close();
       }
     });
   }
 }
+
+describe('eachHistogramEntry', () => {
+  const entries = (text: unknown): [number, number][] => {
+    const out: [number, number][] = [];
+    eachHistogramEntry(text, (v, n) => out.push([v, n]));
+    return out;
+  };
+  void it('reads the stored text as written, with spaces, negatives, empty or missing', () => {
+    assert.deepEqual(entries('{"20000":1,"263999":12}'), [[20000, 1], [263999, 12]]);
+    assert.deepEqual(entries('{ "5" : 2, "1700000000000" : 1 }'), [[5, 2], [1_700_000_000_000, 1]]);
+    assert.deepEqual(entries('{"-1500":3}'), [[-1500, 3]]);
+    assert.deepEqual(entries('{}'), []);
+    assert.deepEqual(entries(''), []);
+    assert.deepEqual(entries(null), []);
+  });
+  void it('falls back to JSON.parse for anything but integers, and fails on text that is not JSON', () => {
+    assert.deepEqual(entries('{"1.5":2,"7":1}'), [[7, 1], [1.5, 2]]); // JSON.parse's key order: integer keys first
+    assert.deepEqual(entries('{"1e3":2}'), [[1000, 2]]);
+    assert.throws(() => entries('{"5":}'));
+  });
+});
 
 describe('stats per day (SQLite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rollscope-stats-days-'));

@@ -1,8 +1,8 @@
 import type { Instant } from '../../lib/clock.ts';
 import type { Release } from '../../model/release.ts';
 import {
-  addTally, countValue, emptyTally, figuresOfTally, isFailedOutcome, restoredIncidents, tallyRelease,
-  type RestoredIncident, type StatsGroup, type StatsQuery, type StatsReport, type StatsTally,
+  addTally, countValue, emptyTally, figuresOf, isFailedOutcome, Occurrences, restoredIncidents, tallyRelease,
+  type RestoredIncident, type StatsCounts, type StatsGroup, type StatsQuery, type StatsReport, type StatsTally,
 } from '../stats.ts';
 import type { Sql, SqlDialect, SqlQuerier } from './driver.ts';
 import { loadMigrations } from './migrations.ts';
@@ -67,13 +67,47 @@ function histogramText(h: ReadonlyMap<number, number>): string {
   return JSON.stringify(o);
 }
 
-function readHistogram(into: Map<number, number>, text: unknown): void {
+/**
+ * eachHistogramEntry calls `visit(value, count)` for each entry of a stored histogram: JSON text
+ * `{"<ms>": <count>, ...}` with integer keys and counts, as histogramText writes it and the
+ * backfills' json_group_object (SQLite) and json_object_agg (PostgreSQL, with spaces) build it.
+ * Hand-scanned because JSON.parse turns integer keys into an object's elements, which then cost a
+ * for-in and a Number() each: about 10× the scan (31 ms against 3 ms for the 3,600 rows of a
+ * 30-day report at a million releases). Anything but integers (a fraction, an exponent) falls
+ * back to JSON.parse.
+ */
+export function eachHistogramEntry(text: unknown, visit: (value: number, count: number) => void): void {
   if (typeof text !== 'string' || text === '') return;
-  const o = JSON.parse(text) as Record<string, number>;
-  for (const k in o) {
-    const v = Number(k);
-    into.set(v, (into.get(v) ?? 0) + (o[k] ?? 0)); // stored counts are positive: nothing to drop
+  const numbers: number[] = [];
+  const n = text.length;
+  for (let i = 0; i < n;) {
+    let c = text.charCodeAt(i);
+    const negative = c === 45; // '-'
+    if (negative) c = text.charCodeAt(++i);
+    if (c < 48 || c > 57) {
+      if (negative) return parsedEntries(text, visit);
+      i++;
+      continue;
+    }
+    let v = 0;
+    while (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      c = text.charCodeAt(++i);
+    }
+    if (c === 46 || c === 101 || c === 69) return parsedEntries(text, visit); // '.', 'e', 'E'
+    numbers.push(negative ? -v : v);
   }
+  if (numbers.length % 2 !== 0) return parsedEntries(text, visit);
+  for (let k = 0; k < numbers.length; k += 2) visit(numbers[k] ?? 0, numbers[k + 1] ?? 0);
+}
+
+function parsedEntries(text: string, visit: (value: number, count: number) => void): void {
+  const o = JSON.parse(text) as Record<string, number>;
+  for (const k in o) visit(Number(k), o[k] ?? 0);
+}
+
+function readHistogram(into: Map<number, number>, text: unknown): void {
+  eachHistogramEntry(text, (v, n) => into.set(v, (into.get(v) ?? 0) + n)); // stored counts are positive: nothing to drop
 }
 
 interface Position {
@@ -219,15 +253,17 @@ export type StatsDaysReader = (sql: string, params: readonly SqlValue[]) => Prom
  */
 export async function statsFromDays(read: StatsDaysReader, dialect: SqlDialect, d: RowDecoders, query: StatsQuery): Promise<StatsReport> {
   const { since, until } = query;
-  const groups = new Map<string, { cluster: string; namespace: string; tally: StatsTally }>();
-  const at = (cluster: string, namespace: string): StatsTally => {
+  // Per group: counts, and every duration and restore time as occurrences (no per-value maps: a
+  // 30-day report at a million releases merges ~57,000 durations).
+  const groups = new Map<string, DayGroup>();
+  const at = (cluster: string, namespace: string): DayGroup => {
     const k = `${cluster}\u0000${namespace}`;
     let g = groups.get(k);
     if (!g) {
-      g = { cluster, namespace, tally: emptyTally() };
+      g = { cluster, namespace, counts: { releases: 0, failures: 0, ended: 0 }, durations: new Occurrences(), restores: new Occurrences() };
       groups.set(k, g);
     }
-    return g.tally;
+    return g;
   };
   const scope = (params: SqlValue[], prefix = ''): string => scopeSql(query, dialect, params, prefix);
   const firstDay = Math.ceil(since / DAY_MS);
@@ -236,22 +272,29 @@ export async function statsFromDays(read: StatsDaysReader, dialect: SqlDialect, 
   if (firstDay < endDay) {
     const q = statsDaysQuery(query, dialect);
     for (const r of await read(q.sql, q.params)) {
-      const t = at(String(r.cluster), String(r.namespace));
-      t.releases += d.int(r.releases);
-      t.failures += d.int(r.failures);
-      t.ended += d.int(r.ended);
-      readHistogram(t.durations, r.durations);
-      readHistogram(t.restores, r.restore_times);
+      const g = at(String(r.cluster), String(r.namespace));
+      g.counts.releases += d.int(r.releases);
+      g.counts.failures += d.int(r.failures);
+      g.counts.ended += d.int(r.ended);
+      eachHistogramEntry(r.durations, (v, n) => g.durations.add(v, n));
+      eachHistogramEntry(r.restore_times, (v, n) => g.restores.add(v, n));
     }
   }
   for (const [from, to] of edges) {
     if (from >= to) continue;
     const { sql, params } = releaseWhere({ since: from, until: to, namespaces: query.namespaces ?? [], ...(query.cluster === undefined ? {} : { cluster: query.cluster }) }, dialect);
-    for (const r of await read(`SELECT cluster, namespace, started_at, finished_at, outcome FROM releases WHERE ${sql}`, params))
-      tallyRelease(at(String(r.cluster), String(r.namespace)), { startedAt: d.int(r.started_at), finishedAt: r.finished_at === null || r.finished_at === undefined ? null : d.int(r.finished_at), outcome: String(r.outcome) as Release['outcome'] });
+    for (const r of await read(`SELECT cluster, namespace, started_at, finished_at, outcome FROM releases WHERE ${sql}`, params)) {
+      const g = at(String(r.cluster), String(r.namespace));
+      const t = emptyTally();
+      tallyRelease(t, { startedAt: d.int(r.started_at), finishedAt: r.finished_at === null || r.finished_at === undefined ? null : d.int(r.finished_at), outcome: String(r.outcome) as Release['outcome'] });
+      g.counts.releases += t.releases;
+      g.counts.failures += t.failures;
+      g.counts.ended += t.ended;
+      for (const [v, n] of t.durations) g.durations.add(v, n);
+    }
     const ip: SqlValue[] = [from, to];
     for (const r of await read(`SELECT cluster, namespace, opened_at, restored_at FROM release_incidents WHERE opened_at >= ${dialect.placeholder(1)} AND opened_at < ${dialect.placeholder(2)}${scope(ip)}`, ip))
-      countValue(at(String(r.cluster), String(r.namespace)).restores, d.int(r.restored_at) - d.int(r.opened_at));
+      at(String(r.cluster), String(r.namespace)).restores.add(d.int(r.restored_at) - d.int(r.opened_at));
   }
   // An incident opened before the window with failures inside it opens, for this window, at its first failure inside.
   const sp: SqlValue[] = [since, since, since];
@@ -262,15 +305,30 @@ export async function statsFromDays(read: StatsDaysReader, dialect: SqlDialect, 
   for (const r of straddling) {
     if (r.opened_at === null || r.opened_at === undefined) continue;
     const opened = d.int(r.opened_at);
-    if (opened < until) countValue(at(String(r.cluster), String(r.namespace)).restores, d.int(r.restored_at) - opened);
+    if (opened < until) at(String(r.cluster), String(r.namespace)).restores.add(d.int(r.restored_at) - opened);
   }
-  const total = emptyTally();
+  const total = { releases: 0, failures: 0, ended: 0 };
+  const durations = new Occurrences();
+  const restores = new Occurrences();
   const out: StatsGroup[] = [];
   for (const k of [...groups.keys()].sort()) {
     const g = groups.get(k);
     if (!g) continue;
-    addTally(total, g.tally);
-    if (g.tally.releases > 0) out.push({ cluster: g.cluster, namespace: g.namespace, ...figuresOfTally(g.tally, query) });
+    total.releases += g.counts.releases;
+    total.failures += g.counts.failures;
+    total.ended += g.counts.ended;
+    durations.addAll(g.durations);
+    restores.addAll(g.restores);
+    if (g.counts.releases > 0) out.push({ cluster: g.cluster, namespace: g.namespace, ...figuresOf(g.counts, g.restores.size, g.restores.percentiles(), g.durations.percentiles(), query) });
   }
-  return { since, until, groupBy: 'namespace', total: figuresOfTally(total, query), groups: out };
+  return { since, until, groupBy: 'namespace', total: figuresOf(total, restores.size, restores.percentiles(), durations.percentiles(), query), groups: out };
+}
+
+/** DayGroup is one cluster and namespace of a report read from the day rows. */
+interface DayGroup {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly counts: StatsCounts;
+  readonly durations: Occurrences;
+  readonly restores: Occurrences;
 }
