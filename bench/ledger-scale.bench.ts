@@ -56,16 +56,33 @@ const random = (n: number): number => {
 const f = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
 const out = (line: string): void => void process.stdout.write(`ledger-scale: ${line}\n`);
 
+/**
+ * preempted holds, per timed series, which runs the kernel preempted (involuntary context switches
+ * during the run, from getrusage): on a shared 2-core machine those runs measure the scheduler.
+ */
+const preempted = new WeakMap<readonly number[], readonly boolean[]>();
+
 /** timed runs `fn` `n` times (after 3 warm-ups) and returns each run's milliseconds. */
 async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < 3; i++) await fn(i);
   const ms: number[] = [];
+  const switched: boolean[] = [];
   for (let i = 0; i < n; i++) {
+    const before = process.resourceUsage().involuntaryContextSwitches;
     const t = performance.now();
     await fn(i);
     ms.push(performance.now() - t);
+    switched.push(process.resourceUsage().involuntaryContextSwitches > before);
   }
+  preempted.set(ms, switched);
   return ms;
+}
+
+/** preemption says how many runs of a series were preempted and the p99 of the others (a diagnosis, not the figure). */
+function preemption(ms: readonly number[]): string {
+  const switched = preempted.get(ms) ?? [];
+  const calm = ms.filter((_, i) => switched[i] !== true);
+  return `preempted in ${switched.filter(Boolean).length} of ${ms.length} runs${calm.length > 0 ? `, p99 of the others ${f(percentile(calm, 99))} ms` : ''}`;
 }
 
 interface Dialect {
@@ -243,7 +260,7 @@ async function measure(d: Dialect): Promise<void> {
   ];
   for (const [what, ms, target, q] of rows) {
     const p99 = percentile(ms, 99);
-    out(`${d.name}: ${what}: p50 ${f(percentile(ms, 50))} ms, p99 ${f(p99)} ms (${(anchor / p99).toFixed(0)}× faster than the full scan at p99${target === null ? '' : `; target p99 < ${target} ms: ${p99 < target ? 'met' : 'MISSED'}`})`);
+    out(`${d.name}: ${what}: p50 ${f(percentile(ms, 50))} ms, p99 ${f(p99)} ms (${(anchor / p99).toFixed(0)}× faster than the full scan at p99${target === null ? '' : `; target p99 < ${target} ms: ${p99 < target ? 'met' : 'MISSED'}`}; ${preemption(ms)}; load ${load()})`);
     out(`${d.name}:   plan: ${await d.explain(q.sql, q.params)}`);
   }
   out(`${d.name}: anchor for stats, the same report computed from every release of the window (the path before migration 0008): p50 ${f(percentile(rowStats, 50))} ms, p99 ${f(percentile(rowStats, 99))} ms`);

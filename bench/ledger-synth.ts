@@ -4,7 +4,7 @@
 // with multi-row INSERTs in one transaction per batch — the bulk path, not the store's upsert.
 import type { Outcome, Release, ReleaseId, Trigger, WorkloadKind } from '../src/model/release.ts';
 import type { SqlDriver } from '../src/store/sql/driver.ts';
-import { RELEASE_COLUMNS, encodeRelease } from '../src/store/sql/release-row.ts';
+import { JSON_RELEASE_COLUMNS, RELEASE_COLUMNS, encodeRelease, encodeTemplate } from '../src/store/sql/release-row.ts';
 
 /**
  * SYNTH_VERSION changes whenever syntheticRelease generates different releases for the same shape:
@@ -100,19 +100,19 @@ export function syntheticRelease(shape: LedgerShape, i: number): Release {
 /**
  * fillLedger writes releases [from, to) of a shape with multi-row INSERTs, `batch` rows per
  * statement, one transaction per `perTx` rows (bulk load: no merge, no numbering — the rows are
- * consistent by construction). Returns the rows written.
+ * consistent by construction), each release's template into `release_templates`. Returns the rows written.
  */
 export async function fillLedger(driver: SqlDriver, shape: LedgerShape, from = 0, to = shape.releases, batch = 200, perTx = 20_000): Promise<number> {
-  const json = new Set(['images', 'actor', 'failure', 'phases', 'replicas', 'events', 'template']);
   const d = driver.dialect;
-  const rowSql = (base: number): string =>
-    `(${RELEASE_COLUMNS.map((c, k) => (json.has(c) ? d.json(d.placeholder(base + k + 1)) : d.placeholder(base + k + 1))).join(', ')})`;
-  const statements = new Map<number, string>();
-  const insert = (rows: number): string => {
-    let s = statements.get(rows);
+  const rowSql = (columns: readonly string[], base: number): string =>
+    `(${columns.map((c, k) => (JSON_RELEASE_COLUMNS.has(c) || c === 'template' ? d.json(d.placeholder(base + k + 1)) : d.placeholder(base + k + 1))).join(', ')})`;
+  const statements = new Map<string, string>();
+  const insert = (table: string, columns: readonly string[], rows: number): string => {
+    const key = `${table}:${rows}`;
+    let s = statements.get(key);
     if (s === undefined) {
-      s = `INSERT INTO releases (${RELEASE_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, (_, r) => rowSql(r * RELEASE_COLUMNS.length)).join(', ')}`;
-      statements.set(rows, s);
+      s = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, (_, r) => rowSql(columns, r * columns.length)).join(', ')}`;
+      statements.set(key, s);
     }
     return s;
   };
@@ -122,8 +122,14 @@ export async function fillLedger(driver: SqlDriver, shape: LedgerShape, from = 0
       for (let b = t; b < end; b += batch) {
         const n = Math.min(batch, end - b);
         const params = [];
-        for (let i = b; i < b + n; i++) params.push(...encodeRelease(syntheticRelease(shape, i)));
-        await tx.query(insert(n), params);
+        const templates = [];
+        for (let i = b; i < b + n; i++) {
+          const r = syntheticRelease(shape, i);
+          params.push(...encodeRelease(r));
+          templates.push(r.id, encodeTemplate(r));
+        }
+        await tx.query(insert('releases', RELEASE_COLUMNS, n), params);
+        await tx.query(insert('release_templates', ['id', 'template'], n), templates);
       }
     });
   }

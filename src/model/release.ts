@@ -137,6 +137,13 @@ export interface Release {
   readonly backfilled: boolean;
 }
 
+/**
+ * ListedRelease is a release as the ledger's lists return it (history, the API's release lists,
+ * stuck rollouts): everything but the pod template, which no list shows and which the ledger keeps
+ * apart from the release rows (one release's detail has it).
+ */
+export type ListedRelease = Omit<Release, 'template'>;
+
 /** WorkloadEventType is a change to a workload that is not a release (`migrate`: recreated by a selector migration, see CONTINUES_ANNOTATION). */
 export type WorkloadEventType = 'scale' | 'pause' | 'resume' | 'spec' | 'metadata' | 'delete' | 'migrate';
 

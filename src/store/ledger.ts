@@ -1,9 +1,11 @@
 import type { Instant } from '../lib/clock.ts';
-import type { Outcome, Release, ReleaseId, Trigger, WorkloadEvent, WorkloadKind, WorkloadRef } from '../model/release.ts';
+import type { ListedRelease, Outcome, Release, ReleaseId, Trigger, WorkloadEvent, WorkloadKind, WorkloadRef } from '../model/release.ts';
 import type { DiagnosisCode } from '../model/diagnosis.ts';
 import type { CanaryEntry } from '../canary/ledger.ts';
 import type { Phase } from '../canary/record.ts';
 import type { StatsQuery, StatsReport } from './stats.ts';
+
+export type { ListedRelease } from '../model/release.ts';
 
 export type { StatsQuery, StatsReport, StatsGroup, StatsGroupBy } from './stats.ts';
 
@@ -47,7 +49,7 @@ export const MAX_PAGE_LIMIT = 1000;
  * the first page was read, even while new releases are inserted concurrently.
  */
 export interface ReleasePage {
-  readonly items: readonly Release[];
+  readonly items: readonly ListedRelease[];
   readonly nextCursor: string | null;
 }
 
@@ -219,7 +221,7 @@ export interface ReleaseStore {
   latestRelease(workloadUid: string): Promise<Release | null>;
   /** nextReleaseNumber returns the number the workload's next release gets: 1 + the highest stored, or 1. */
   nextReleaseNumber(workloadUid: string): Promise<number>;
-  /** queryReleases returns one page of releases matching the filter, newest first. */
+  /** queryReleases returns one page of releases matching the filter, newest first, without their templates. */
   queryReleases(filter: ReleaseFilter): Promise<ReleasePage>;
   /** activeReleases returns releases whose outcome is `progressing` or `paused`, newest first. */
   activeReleases(cluster?: string): Promise<readonly Release[]>;
@@ -228,7 +230,7 @@ export interface ReleaseStore {
    * (highest release number) when that release failed: a failed rollout that no newer release has
    * superseded and that has not recovered. Newest first. Bounded by the number of workloads.
    */
-  stuckReleases(cluster?: string): Promise<readonly Release[]>;
+  stuckReleases(cluster?: string): Promise<readonly ListedRelease[]>;
 
   /** appendWorkloadEvent records a non-release change; returns false if (cluster, workload uid, type, resourceVersion) was already recorded. */
   appendWorkloadEvent(event: WorkloadEvent): Promise<boolean>;

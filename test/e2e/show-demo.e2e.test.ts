@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Release } from '../../src/model/release.ts';
+import type { ListedRelease } from '../../src/model/release.ts';
 import { releaseDetailView } from '../../src/model/view/release-detail-view.ts';
 import { eventually, startCluster } from '../sim/kubectl-support.ts';
 import { REPO_ROOT, startInProcessTracker } from './fixtures/daemon.ts';
@@ -38,7 +38,7 @@ test('rollscope show on the demo\'s failed releases: diagnosis, timeline, events
       const crash = page.items.find((r) => r.failure?.code === 'CrashLoop');
       return pull && crash ? { pull, crash } : undefined;
     }, 60_000);
-    const address = (r: Release): string[] => [`${r.workload.kind.toLowerCase()}/${r.workload.name}#${r.releaseNumber}`, '-n', r.workload.namespace, '--db', db];
+    const address = (r: ListedRelease): string[] => [`${r.workload.kind.toLowerCase()}/${r.workload.name}#${r.releaseNumber}`, '-n', r.workload.namespace, '--db', db];
 
     // When the missing-image release is shown by id
     const pull = failed.pull;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { realClock, type Instant } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
-import type { Release } from '../../model/release.ts';
+import type { ListedRelease } from '../../model/release.ts';
 import { MAX_PAGE_LIMIT, type LedgerStore, type ReleaseFilter } from '../../store/ledger.ts';
 import { DEFAULT_LEDGER_PATH, LEDGER_URL_ENV, defaultLedgerUrl, openLedger } from '../../store/open.ts';
 import { formatItems, parseOutputFormat, type OutputFormat } from '../output/format.ts';
@@ -77,7 +77,7 @@ export async function parseHistoryRequest(args: readonly string[], flags: Histor
 
 /** HistoryPage is up to `limit` releases, newest first, and the cursor of what follows (null: nothing more). */
 export interface HistoryPage {
-  readonly items: readonly Release[];
+  readonly items: readonly ListedRelease[];
   readonly nextCursor: string | null;
 }
 
@@ -86,7 +86,7 @@ export interface HistoryPage {
  * `cursor` on, page by page; `nextCursor` says whether more exist, so nothing is cut off silently.
  */
 export async function fetchHistory(ledger: LedgerStore, filter: ReleaseFilter, limit: number, cursor?: string): Promise<HistoryPage> {
-  const out: Release[] = [];
+  const out: ListedRelease[] = [];
   let next: string | undefined = cursor;
   do {
     const page = await ledger.queryReleases({ ...filter, limit: Math.min(MAX_PAGE_LIMIT, limit - out.length), ...(next === undefined ? {} : { cursor: next }) });
@@ -97,7 +97,7 @@ export async function fetchHistory(ledger: LedgerStore, filter: ReleaseFilter, l
 }
 
 /** fetchNewest reads up to `limit` releases matching the filter, newest first. */
-export async function fetchNewest(ledger: LedgerStore, filter: ReleaseFilter, limit: number): Promise<readonly Release[]> {
+export async function fetchNewest(ledger: LedgerStore, filter: ReleaseFilter, limit: number): Promise<readonly ListedRelease[]> {
   return (await fetchHistory(ledger, filter, limit)).items;
 }
 
@@ -107,7 +107,7 @@ export async function fetchNewest(ledger: LedgerStore, filter: ReleaseFilter, li
  * workload. JSON and YAML list newest first, like the HTTP API. Rows from several clusters (a shared
  * ledger read without --cluster) get a CLUSTER column.
  */
-export function renderHistory(req: HistoryRequest, releases: readonly Release[], now: Instant, nextCursor: string | null = null): string {
+export function renderHistory(req: HistoryRequest, releases: readonly ListedRelease[], now: Instant, nextCursor: string | null = null): string {
   if (req.format === 'json' || req.format === 'yaml') return formatItems(releases.map(toReleaseView), req.format, { nextCursor });
   const chronological = [...releases].reverse();
   const multiNs = req.namespace === null;

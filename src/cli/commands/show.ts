@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { realClock } from '../../lib/clock.ts';
 import { TrackerError } from '../../lib/errors.ts';
-import type { Release, ReleaseId } from '../../model/release.ts';
+import type { ListedRelease, Release, ReleaseId } from '../../model/release.ts';
 import { isStuck } from '../../store/stuck.ts';
 import { toReleaseDetailView } from '../../model/view/release-detail-view.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
@@ -23,7 +23,7 @@ export interface ShowFlags extends LedgerReaderFlags {
 /** WORKLOAD_SCAN_LIMIT bounds how many of one workload name's releases `show TYPE/NAME#N` reads to find N. */
 const WORKLOAD_SCAN_LIMIT = 100_000;
 
-const kindName = (r: Release): string => `${r.workload.kind.toLowerCase()} ${r.workload.namespace}/${r.workload.name}`;
+const kindName = (r: ListedRelease): string => `${r.workload.kind.toLowerCase()} ${r.workload.namespace}/${r.workload.name}`;
 
 /**
  * findRelease looks an address up in the ledger.
@@ -52,9 +52,15 @@ export async function findRelease(ledger: LedgerStore, address: ReleaseAddress, 
   if (clusters.length > 1)
     throw new TrackerError('AMBIGUOUS', `${what} has releases in ${clusters.length} clusters: ${clusters.join(', ')}`, { subject: `${target.kind.toLowerCase()}/${target.name}`, hint: `choose one with --cluster, e.g. --cluster ${clusters[0] ?? ''}` });
   const mine = all.filter((r) => r.workload.uid === newest.workload.uid);
-  if (number === null) return mine.reduce((a, b) => (b.releaseNumber > a.releaseNumber ? b : a));
+  // Lists carry no template: the release found is read whole by its id.
+  const whole = async (r: ListedRelease): Promise<Release> => {
+    const got = await ledger.getRelease(r.id);
+    if (got === null) throw new TrackerError('NOT_FOUND', `release ${r.id} is no longer in the ledger`, { subject: `release ${r.id}`, hint: 'run the command again' });
+    return got;
+  };
+  if (number === null) return whole(mine.reduce((a, b) => (b.releaseNumber > a.releaseNumber ? b : a)));
   const found = mine.find((r) => r.releaseNumber === number);
-  if (found) return found;
+  if (found) return whole(found);
   const numbers = mine.map((r) => r.releaseNumber);
   const older = all.filter((r) => r.releaseNumber === number && r.workload.uid !== newest.workload.uid);
   throw new TrackerError('NOT_FOUND', `${kindName(newest)} has no release #${number}; it has #${Math.min(...numbers)}–#${Math.max(...numbers)}`, {

@@ -1,5 +1,5 @@
 import type { Instant } from '../../lib/clock.ts';
-import type { Release, WorkloadKind } from '../../model/release.ts';
+import type { ListedRelease, WorkloadKind } from '../../model/release.ts';
 import { formatAge, formatDuration } from '../../model/duration.ts';
 import { formatTable } from './table.ts';
 import { triggerText } from '../../model/trigger-text.ts';
@@ -19,7 +19,7 @@ export interface ReleaseTableOptions {
 }
 
 /** spansClusters tells whether releases come from more than one cluster (then tables show a CLUSTER column). */
-export function spansClusters(releases: readonly Release[]): boolean {
+export function spansClusters(releases: readonly ListedRelease[]): boolean {
   return releases.some((r) => r.workload.cluster !== releases[0]?.workload.cluster);
 }
 
@@ -28,15 +28,15 @@ export function resourceName(kind: WorkloadKind): string {
   return `${kind.toLowerCase()}.apps`;
 }
 
-const isActive = (r: Release): boolean => r.outcome === 'progressing' || r.outcome === 'paused';
+const isActive = (r: ListedRelease): boolean => r.outcome === 'progressing' || r.outcome === 'paused';
 
 /** actorText shows who changed the template: `user (manager)` when a user is known, else the manager. */
-export function actorText(r: Release): string {
+export function actorText(r: ListedRelease): string {
   return r.actor.user === undefined ? r.actor.manager : `${r.actor.user} (${r.actor.manager})`;
 }
 
 /** durationText is the rollout's duration when finished, the time so far while active, else `-`. */
-export function durationText(r: Release, now: Instant): string {
+export function durationText(r: ListedRelease, now: Instant): string {
   if (r.finishedAt !== null) return formatDuration(r.finishedAt - r.startedAt);
   return isActive(r) ? formatDuration(now - r.startedAt) : '-';
 }
@@ -46,7 +46,7 @@ export function durationText(r: Release, now: Instant): string {
  * IMAGES, ACTOR, STARTED (age), DURATION, OUTCOME, REASON (the failure's Kubernetes reason), in the
  * order given. Empty values show as `<none>` (kubectl's convention) or `-`.
  */
-export function formatReleaseTable(releases: readonly Release[], o: ReleaseTableOptions): string {
+export function formatReleaseTable(releases: readonly ListedRelease[], o: ReleaseTableOptions): string {
   const core = ['RELEASE', 'REVISION', 'TRIGGER', 'IMAGES', 'ACTOR', 'STARTED', 'DURATION', 'OUTCOME', 'REASON'];
   const cluster = o.clusterColumn === true;
   const header = [

@@ -4,7 +4,7 @@ import { rfc3339Millis } from '../../lib/timestamps.ts';
 import { DIAGNOSIS_CODES } from '../diagnosis.ts';
 import { parsePromoteCause } from '../canary-cause.ts';
 import { OUTCOMES } from '../outcome.ts';
-import { PHASE_NAMES, type Release, type ReleaseEvent, type Trigger, type WorkloadKind, type WorkloadRef } from '../release.ts';
+import { PHASE_NAMES, type ListedRelease, type ReleaseEvent, type Trigger, type WorkloadKind, type WorkloadRef } from '../release.ts';
 
 /**
  * The public view of a release: the one shape every output shows (HTTP API, SSE, CLI `-o json|yaml`,
@@ -110,7 +110,7 @@ export function toReleaseEventView(e: ReleaseEvent): ReleaseEventView {
 }
 
 /** toReleaseView converts a release to its public view. */
-export function toReleaseView(r: Release): ReleaseView {
+export function toReleaseView(r: ListedRelease): ReleaseView {
   const phases: Partial<Record<(typeof PHASE_NAMES)[number], string>> = {};
   for (const name of PHASE_NAMES) {
     const at: Instant | undefined = r.phases[name];
@@ -152,7 +152,7 @@ export function toReleaseView(r: Release): ReleaseView {
 }
 
 /** canaryLinkOf links a canary-promote release to its canary (model/canary-cause.ts); null for every other release. */
-function canaryLinkOf(r: Release): { id: string; href: string } | null {
+function canaryLinkOf(r: ListedRelease): { id: string; href: string } | null {
   const p = r.trigger === 'canary-promote' ? parsePromoteCause(r.changeCause) : null;
   return p === null ? null : { id: p.id, href: `/api/v1/canaries/${encodeURIComponent(r.workload.namespace)}/${encodeURIComponent(r.workload.name)}?id=${encodeURIComponent(p.id)}` };
 }

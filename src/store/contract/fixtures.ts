@@ -2,7 +2,7 @@
 // seeded history, outbox messages.
 import assert from 'node:assert/strict';
 import { isTrackerError } from '../../lib/errors.ts';
-import type { Release, ReleaseEvent, ReleaseId } from '../../model/release.ts';
+import type { ListedRelease, ReleaseEvent, ReleaseId } from '../../model/release.ts';
 import type { OutboxMessage, ReleaseStore } from '../ledger.ts';
 import { MINUTE, T0, makeRelease, workloadRef } from '../ledger-fixtures.ts';
 
@@ -15,7 +15,7 @@ export const ev = (reason: string, count: number, time: number, type: ReleaseEve
   time, type, reason, message: `${reason} happened`, object: 'Pod shop/web-1', count,
 });
 
-export const ids = (rs: readonly Release[]): string[] => rs.map((r) => r.id);
+export const ids = (rs: readonly ListedRelease[]): string[] => rs.map((r) => r.id);
 
 export async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
   await assert.rejects(p, (e: unknown) => isTrackerError(e) && e.code === code && e.details.hint !== undefined);

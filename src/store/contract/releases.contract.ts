@@ -24,6 +24,24 @@ export function describeReleaseStoreContract(name: string, open: () => Promise<S
     assert.equal(await store.getRelease('nope' as ReleaseId), null);
   });
 
+  test('lists carry releases without their template; one release, a workload\'s releases and the active ones carry it', async ({ store }) => {
+    const r = makeRelease(web, 1, { template: { spec: { containers: [{ name: 'app', image: 'web:v1', env: [{ name: 'BIG', value: 'x'.repeat(20_000) }] }] } } });
+    await store.upsertRelease(r);
+    const { template: _template, ...listed } = r;
+    assert.deepEqual((await store.queryReleases({})).items, [listed]);
+    assert.deepEqual(await store.getRelease(r.id), r);
+    assert.deepEqual(await store.releasesOf(web.uid), [r]);
+    assert.deepEqual(await store.latestRelease(web.uid), r);
+    assert.deepEqual(await store.activeReleases(), [r]);
+    const changed = { ...r, template: { spec: { containers: [{ name: 'app', image: 'web:v1', args: ['--verbose'] }] } } };
+    assert.deepEqual(await store.upsertRelease(changed), changed);
+    assert.deepEqual((await store.getRelease(r.id))?.template, changed.template, 'a later state\'s template replaces the stored one');
+    await store.upsertRelease({ ...r, id: 'r-backfill' as ReleaseId, backfilled: true, template: { replaced: true } });
+    assert.deepEqual((await store.getRelease(r.id))?.template, changed.template, 'a backfilled write keeps the tracked template');
+    await store.upsertRelease(makeRelease(web, 2, { template: null }));
+    assert.equal((await store.getRelease(makeRelease(web, 2).id))?.template, null);
+  });
+
   test('replays of the same release never duplicate it, whatever id they carry', async ({ store }) => {
     const first = makeRelease(web, 1);
     await store.upsertRelease(first);

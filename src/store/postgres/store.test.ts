@@ -107,6 +107,35 @@ if ('skip' in server) {
       }
     });
 
+    it('a ledger from before the templates moved out of the release rows keeps every template (migration 0009)', async () => {
+      const schema = 'templates';
+      const move = loadMigrations('postgres').find((m) => m.name === 'release_templates')!;
+      const old = await openPostgresLedger({ url: server.url, schema });
+      const releases = [makeRelease(workloadRef('ns', 'w'), 1), makeRelease(workloadRef('ns', 'w'), 2, { template: { spec: { containers: [{ name: 'app', env: [{ name: 'A', value: '<redacted>' }] }] }, unicode: 'ünï 日本' } }), makeRelease(workloadRef('ns', 'v'), 1, { template: null })];
+      for (const r of releases) await old.upsertRelease(r);
+      await old.close();
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      try {
+        // Put the ledger back as it was before: the template a column of the release rows, no side table, the migration unapplied.
+        await client.query(`ALTER TABLE ${schema}.releases ADD COLUMN template JSONB NOT NULL DEFAULT 'null'`);
+        await client.query(`UPDATE ${schema}.releases r SET template = t.template FROM ${schema}.release_templates t WHERE t.id = r.id`);
+        await client.query(`DROP TABLE ${schema}.release_templates`);
+        await client.query(`DELETE FROM ${schema}.schema_migrations WHERE version = $1`, [move.version]);
+        const store = await openPostgresLedger({ url: server.url, schema });
+        try {
+          for (const r of releases) assert.deepEqual(await store.getRelease(r.id), r);
+          const columns = (await client.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'releases'`, [schema])).rows.map((c: { column_name: string }) => c.column_name);
+          assert.ok(!columns.includes('template'), columns.join(', '));
+          assert.deepEqual((await store.queryReleases({})).items.map((r) => 'template' in r), [false, false, false]);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await client.end();
+      }
+    });
+
     it('two trackers migrating one database at once apply each migration once', async () => {
       const schema = 'race';
       const [a, b] = await Promise.all([openPostgresLedger({ url: server.url, schema }), openPostgresLedger({ url: server.url, schema })]);

@@ -4,7 +4,7 @@ import type { Release, ReleaseId, WorkloadEvent } from '../../model/release.ts';
 import type { CanaryEntry } from '../../canary/ledger.ts';
 import { encodeCursor } from '../cursor.ts';
 import type {
-  ActionFilter, CanaryFilter, CanaryStore, LedgerStore, LedgerWorkload, OperatorAction, OutboxEntry, OutboxMessage, RecordedAction, ReleaseFilter, ReleasePage,
+  ActionFilter, CanaryFilter, CanaryStore, LedgerStore, LedgerWorkload, ListedRelease, OperatorAction, OutboxEntry, OutboxMessage, RecordedAction, ReleaseFilter, ReleasePage,
   WorkloadFilter, WorkloadSummary,
 } from '../ledger.ts';
 import { mergeRelease } from '../merge.ts';
@@ -16,15 +16,18 @@ import { sqlCanaryStore } from './canary-store.ts';
 import { Json, raw, sqlFor, type Sql, type SqlDialect, type SqlDriver, type SqlQuerier } from './driver.ts';
 import { releaseWhere } from './release-query.ts';
 import { statsFromDays, updateStatsDays } from './stats-days.ts';
-import { RELEASE_COLUMNS, decodeRelease, encodeRelease, type SqlValue } from './release-row.ts';
+import { JSON_RELEASE_COLUMNS, RELEASE_COLUMNS, decodeListedRelease, decodeRelease, encodeRelease, encodeTemplate, type SqlValue } from './release-row.ts';
 import {
   LATEST_RELEASE_COLUMNS, LATEST_RELEASE_JOIN, decodeActionRow, decodeLatestSummary, decodeOutboxRow, decodeStatsRow,
   decodeWorkload, decodeWorkloadEvent,
 } from './rows.ts';
 
-/** JSON_RELEASE_COLUMNS are the release columns holding JSON (cast by the dialect). */
-const JSON_RELEASE_COLUMNS: ReadonlySet<string> = new Set(['images', 'actor', 'failure', 'phases', 'replicas', 'events', 'template']);
-
+/**
+ * WITH_TEMPLATE selects a whole release: the `releases` row (alias r) and its template from
+ * `release_templates` (migration 0009). Reads of one release or of the tracker's working set use it;
+ * lists read the `releases` row alone.
+ */
+const WITH_TEMPLATE = 'SELECT r.*, t.template FROM releases r LEFT JOIN release_templates t ON t.id = r.id';
 
 /**
  * historyQuery is the main history query for one dialect: one page plus one row (to know whether
@@ -80,8 +83,8 @@ export class SqlLedgerStore implements LedgerStore {
       const lock = this.#db.dialect.lockKey(this.#db.dialect.placeholder(1));
       if (lock !== null) await tx.query(lock, [`rollscope-release:${release.workload.cluster}/${release.workload.uid}`]);
       const row =
-        (await this.#rows(s`SELECT * FROM releases WHERE id = ${release.id}`, tx))[0] ??
-        (await this.#rows(s`SELECT * FROM releases WHERE cluster = ${release.workload.cluster} AND workload_uid = ${release.workload.uid} AND template_hash = ${release.templateHash} AND revision_key = ${release.revision ?? ''}`, tx))[0];
+        (await this.#rows(s`${raw(WITH_TEMPLATE)} WHERE r.id = ${release.id}`, tx))[0] ??
+        (await this.#rows(s`${raw(WITH_TEMPLATE)} WHERE r.cluster = ${release.workload.cluster} AND r.workload_uid = ${release.workload.uid} AND r.template_hash = ${release.templateHash} AND r.revision_key = ${release.revision ?? ''}`, tx))[0];
       const stored = row ? decodeRelease(row, d) : null;
       let next: Release;
       if (stored) next = mergeRelease(stored, release);
@@ -91,6 +94,12 @@ export class SqlLedgerStore implements LedgerStore {
       checkReleaseNumber(next, holders.map((h) => ({ id: String(h.id) as ReleaseId })));
       const write = writeRelease(this.#db.dialect, next, stored !== null);
       await tx.query(write.sql, write.params);
+      const template = encodeTemplate(next);
+      if (stored === null || template !== encodeTemplate(stored)) {
+        const t = s`INSERT INTO release_templates (id, template) VALUES (${next.id}, ${raw(this.#db.dialect.json(this.#db.dialect.placeholder(2)))})
+           ON CONFLICT (id) DO UPDATE SET template = excluded.template`;
+        await tx.query(t.sql, [...t.params, template]);
+      }
       await updateStatsDays(tx, this.#db.dialect, d, stored, next);
       return next;
     });
@@ -102,15 +111,15 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   async getRelease(id: ReleaseId): Promise<Release | null> {
-    const row = (await this.#rows(this.#sql`SELECT * FROM releases WHERE id = ${id}`))[0];
+    const row = (await this.#rows(this.#sql`${raw(WITH_TEMPLATE)} WHERE r.id = ${id}`))[0];
     return row ? decodeRelease(row, this.#db.decoders) : null;
   }
 
   async releasesOf(workloadUid: string, limit?: number): Promise<readonly Release[]> {
     const s = this.#sql;
     const q = limit === undefined
-      ? s`SELECT * FROM releases WHERE workload_uid = ${workloadUid} ORDER BY release_number DESC`
-      : s`SELECT * FROM releases WHERE workload_uid = ${workloadUid} ORDER BY release_number DESC LIMIT ${limit}`;
+      ? s`${raw(WITH_TEMPLATE)} WHERE r.workload_uid = ${workloadUid} ORDER BY r.release_number DESC`
+      : s`${raw(WITH_TEMPLATE)} WHERE r.workload_uid = ${workloadUid} ORDER BY r.release_number DESC LIMIT ${limit}`;
     return (await this.#rows(q)).map((r) => decodeRelease(r, this.#db.decoders));
   }
 
@@ -125,7 +134,7 @@ export class SqlLedgerStore implements LedgerStore {
 
   async queryReleases(filter: ReleaseFilter): Promise<ReleasePage> {
     const limit = pageLimit(filter.limit);
-    const rows = (await this.#rows(historyQuery(filter, this.#db.dialect))).map((r) => decodeRelease(r, this.#db.decoders));
+    const rows = (await this.#rows(historyQuery(filter, this.#db.dialect))).map((r) => decodeListedRelease(r, this.#db.decoders));
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
@@ -134,17 +143,17 @@ export class SqlLedgerStore implements LedgerStore {
   async activeReleases(cluster?: string): Promise<readonly Release[]> {
     const s = this.#sql;
     const q = cluster === undefined
-      ? s`SELECT * FROM releases WHERE outcome IN ('progressing', 'paused') ORDER BY started_at DESC, id DESC`
-      : s`SELECT * FROM releases WHERE outcome IN ('progressing', 'paused') AND cluster = ${cluster} ORDER BY started_at DESC, id DESC`;
+      ? s`${raw(WITH_TEMPLATE)} WHERE r.outcome IN ('progressing', 'paused') ORDER BY r.started_at DESC, r.id DESC`
+      : s`${raw(WITH_TEMPLATE)} WHERE r.outcome IN ('progressing', 'paused') AND r.cluster = ${cluster} ORDER BY r.started_at DESC, r.id DESC`;
     return (await this.#rows(q)).map((r) => decodeRelease(r, this.#db.decoders));
   }
 
-  async stuckReleases(cluster?: string): Promise<readonly Release[]> {
+  async stuckReleases(cluster?: string): Promise<readonly ListedRelease[]> {
     // Driven by the workloads (one index probe each for the latest release), not by every failed release ever.
     const params: SqlValue[] = [];
     const where = cluster === undefined ? '' : ` AND w.cluster = ${this.#db.dialect.placeholder(params.push(cluster))}`;
     const sql = `SELECT r.* FROM workloads w ${LATEST_RELEASE_JOIN} WHERE w.deleted_at IS NULL AND r.outcome = 'failed'${where} ORDER BY r.started_at DESC, r.id DESC`;
-    return (await this.#rows({ sql, params })).map((r) => decodeRelease(r, this.#db.decoders));
+    return (await this.#rows({ sql, params })).map((r) => decodeListedRelease(r, this.#db.decoders));
   }
 
   async appendWorkloadEvent(e: WorkloadEvent): Promise<boolean> {
@@ -293,7 +302,7 @@ export class SqlLedgerStore implements LedgerStore {
 /** DEFAULT_CLUSTER is the cluster name of a tracker started without `--cluster`. */
 export const DEFAULT_CLUSTER = 'default';
 
-/** writeRelease is the INSERT (no stored row) or UPDATE (by id) of a release's columns, JSON columns cast by the dialect. */
+/** writeRelease is the INSERT (no stored row) or UPDATE (by id) of a release's `releases` columns (not its template), JSON columns cast by the dialect. */
 function writeRelease(dialect: SqlDialect, r: Release, update: boolean): Sql {
   const values = encodeRelease(r);
   const params: SqlValue[] = [];

@@ -1,17 +1,22 @@
 import type { Instant } from '../../lib/clock.ts';
 import type { Diagnosis } from '../../model/diagnosis.ts';
 import type { Actor, ContainerImage, Outcome, Phases, Release, ReleaseEvent, ReleaseId, ReplicaCounts, Trigger, WorkloadKind } from '../../model/release.ts';
+import type { ListedRelease } from '../ledger.ts';
 import { revisionKey } from '../release-identity.ts';
 
 /**
  * RELEASE_COLUMNS are the `releases` table's columns in the order `encodeRelease` returns values.
- * Both SQL dialects share them (see migrations/<dialect>/0001_init.sql).
+ * Both SQL dialects share them (see migrations/<dialect>/0001_init.sql). The pod template is not
+ * one of them: it lives in `release_templates` (id, template), see migration 0009 and encodeTemplate.
  */
 export const RELEASE_COLUMNS = [
   'id', 'cluster', 'namespace', 'kind', 'name', 'workload_uid', 'release_number', 'revision', 'revision_key', 'template_hash',
   'trigger', 'images', 'image_text', 'actor', 'change_cause', 'previous_release_id', 'started_at', 'finished_at', 'outcome',
-  'failure', 'phases', 'replicas', 'events', 'template', 'backfilled', 'rollback_to',
+  'failure', 'phases', 'replicas', 'events', 'backfilled', 'rollback_to',
 ] as const;
+
+/** JSON_RELEASE_COLUMNS are the release columns holding JSON (TEXT in SQLite, JSONB in PostgreSQL). */
+export const JSON_RELEASE_COLUMNS: ReadonlySet<string> = new Set(['images', 'actor', 'failure', 'phases', 'replicas', 'events']);
 
 /** SqlValue is a parameter value both drivers accept. */
 export type SqlValue = string | number | null;
@@ -26,9 +31,14 @@ export function encodeRelease(r: Release): readonly SqlValue[] {
     r.id, w.cluster, w.namespace, w.kind, w.name, w.uid, r.releaseNumber, r.revision, revisionKey(r), r.templateHash,
     r.trigger, JSON.stringify(r.images), r.images.map((i) => i.image).join('\n'), JSON.stringify(r.actor), r.changeCause,
     r.previousReleaseId, r.startedAt, r.finishedAt, r.outcome, r.failure === null ? null : JSON.stringify(r.failure),
-    JSON.stringify(r.phases), JSON.stringify(r.replicas), JSON.stringify(r.events), JSON.stringify(r.template ?? null), r.backfilled ? 1 : 0,
+    JSON.stringify(r.phases), JSON.stringify(r.replicas), JSON.stringify(r.events), r.backfilled ? 1 : 0,
     r.rollbackTo ?? null,
   ];
+}
+
+/** encodeTemplate is the JSON text of a release's pod template, the `template` column of `release_templates`. */
+export function encodeTemplate(r: Pick<Release, 'template'>): string {
+  return JSON.stringify(r.template ?? null);
 }
 
 /**
@@ -45,10 +55,16 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
 
 /**
- * decodeRelease rebuilds a release from a `releases` row. The JSON columns were written by
- * encodeRelease, and migrations own their shape, so they are trusted rather than re-validated.
+ * decodeRelease rebuilds a release from a `releases` row joined with its `release_templates.template`
+ * (a missing template decodes as null). The JSON columns were written by encodeRelease and
+ * encodeTemplate, and migrations own their shape, so they are trusted rather than re-validated.
  */
 export function decodeRelease(row: Readonly<Record<string, unknown>>, d: RowDecoders): Release {
+  return { ...decodeListedRelease(row, d), template: row.template === null || row.template === undefined ? null : d.json(row.template) };
+}
+
+/** decodeListedRelease rebuilds a release without its template from a `releases` row (lists: ListedRelease). */
+export function decodeListedRelease(row: Readonly<Record<string, unknown>>, d: RowDecoders): ListedRelease {
   const intOrNull = (v: unknown): Instant | null => (v === null || v === undefined ? null : d.int(v));
   const failure = row.failure === null || row.failure === undefined ? null : (d.json(row.failure) as Diagnosis | null);
   return {
@@ -70,7 +86,6 @@ export function decodeRelease(row: Readonly<Record<string, unknown>>, d: RowDeco
     phases: d.json(row.phases) as Phases,
     replicas: d.json(row.replicas) as ReplicaCounts,
     events: d.json(row.events) as ReleaseEvent[],
-    template: d.json(row.template),
     backfilled: d.int(row.backfilled) === 1,
   };
 }

@@ -117,6 +117,29 @@ describe('sqlite ledger specifics', () => {
     }
   });
 
+  it('a ledger from before the templates moved out of the release rows keeps every template (migration 0009)', async () => {
+    const path = join(dir, 'templates.db');
+    const move = loadMigrations('sqlite').find((m) => m.name === 'release_templates')!;
+    const old = openSqliteLedger({ path });
+    const releases = [makeRelease(workloadRef('ns', 'w'), 1), makeRelease(workloadRef('ns', 'w'), 2, { template: { spec: { containers: [{ name: 'app', env: [{ name: 'A', value: '<redacted>' }] }] }, unicode: 'ünï 日本' } }), makeRelease(workloadRef('ns', 'v'), 1, { template: null })];
+    for (const r of releases) await old.upsertRelease(r);
+    // Put the ledger back as it was before: the template a column of the release rows, no side table, the migration unapplied.
+    old.database.exec("ALTER TABLE releases ADD COLUMN template TEXT NOT NULL DEFAULT 'null'");
+    old.database.exec('UPDATE releases SET template = (SELECT t.template FROM release_templates t WHERE t.id = releases.id)');
+    old.database.exec('DROP TABLE release_templates');
+    old.database.prepare('DELETE FROM schema_migrations WHERE version = ?').run(move.version);
+    await old.close();
+    const store = openSqliteLedger({ path });
+    try {
+      for (const r of releases) assert.deepEqual(await store.getRelease(r.id), r);
+      const columns = (store.database.prepare('PRAGMA table_info(releases)').all() as { name: string }[]).map((c) => c.name);
+      assert.ok(!columns.includes('template'), columns.join(', '));
+      assert.deepEqual((await store.queryReleases({})).items.map((r) => 'template' in r), [false, false, false]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('re-running migrations applies nothing and keeps the data', async () => {
     const path = join(dir, 'remigrate.db');
     const store = openSqliteLedger({ path });
