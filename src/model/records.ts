@@ -88,8 +88,13 @@ export interface PodTemplateRecord {
   readonly containers: readonly ContainerRecord[];
   readonly initContainers: readonly ContainerRecord[];
   readonly annotations: Readonly<Record<string, string>>;
-  /** The template with env values and other secret-bearing fields redacted (JSON value). */
-  readonly redacted: unknown;
+  /**
+   * The template with env values and other secret-bearing fields redacted, as JSON text
+   * (`JSON.stringify`, keys in the object's own order). Held as one flat string, not an object tree:
+   * it is read only when a release is written or two templates are compared, and a tree costs
+   * several times the memory (bench/ingest.bench.ts). Read it with `redactedTemplate` (model/template.ts).
+   */
+  readonly redactedJson: string;
   /** ConfigMap and Secret names the template references (env, envFrom, volumes). */
   readonly configRefs: readonly { readonly kind: 'ConfigMap' | 'Secret'; readonly name: string; readonly optional: boolean }[];
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadObject, withPath } from '../../test/support/object-fixtures.ts';
-import { projectTemplate, REDACTED } from './template.ts';
+import { projectTemplate, REDACTED, redactedTemplate } from './template.ts';
 
 const deployment = loadObject('deployment/web.yaml') as { spec: { template: unknown } };
 const replicaSet = loadObject('replicaset/web-7d4b9c8f6d.yaml') as { spec: { template: unknown } };
@@ -16,12 +16,12 @@ const project = (t: unknown) => {
 
 test('every env value is redacted; valueFrom references are kept', () => {
   const t = project(deployment.spec.template);
-  const text = JSON.stringify(t.redacted);
+  const text = t.redactedJson;
   assert.ok(!text.includes('hunter2') && !text.includes('admin:secret'), text);
-  const web = (t.redacted as { spec: { containers: { env: unknown[] }[] } }).spec.containers[0]!;
+  const web = (redactedTemplate(t) as { spec: { containers: { env: unknown[] }[] } }).spec.containers[0]!;
   assert.deepEqual(web.env[0], { name: 'DB_PASSWORD', value: REDACTED });
   assert.deepEqual(web.env[1], { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'web-secrets', key: 'token' } } });
-  const init = (t.redacted as { spec: { initContainers: { env: unknown[] }[] } }).spec.initContainers[0]!;
+  const init = (redactedTemplate(t) as { spec: { initContainers: { env: unknown[] }[] } }).spec.initContainers[0]!;
   assert.deepEqual(init.env[0], { name: 'DATABASE_URL', value: REDACTED });
 });
 
@@ -78,9 +78,9 @@ test('secret-looking args and command values are redacted before the template is
     'spec.template',
   );
   assert.ok(r.ok);
-  const stored = JSON.stringify(r.value.redacted);
+  const stored = r.value.redactedJson;
   for (const secret of ['p4ss', 'abc', ':pw@', 'pw2']) assert.ok(!stored.includes(secret), `${secret} in ${stored}`);
-  const c = (r.value.redacted as { spec: { containers: { args: string[]; command: string[] }[] } }).spec.containers[0]!;
+  const c = (redactedTemplate(r.value) as { spec: { containers: { args: string[]; command: string[] }[] } }).spec.containers[0]!;
   assert.deepEqual(c.command, ['app', '--db-password', REDACTED]);
   assert.deepEqual(c.args, ['--token=' + REDACTED, `--dsn=postgres://u:${REDACTED}@db/x?password=${REDACTED}`, '--port=80']);
 });

@@ -48,20 +48,37 @@ export function projectTemplate(template: unknown, path: string): Result<PodTemp
   const print = fingerprint(redacted);
   // A Deployment and its current ReplicaSet (a StatefulSet and its ControllerRevision) carry equal
   // templates: they share one record, since equal fingerprints mean equal templates everywhere in
-  // the tracker anyway.
+  // the tracker anyway. The record is built (and the JSON text written) only on a miss.
+  const shared = templates.peek(print);
+  if (shared !== undefined) return ok(shared);
   return ok(
-    templates.intern(
+    templates.replace(
       print,
       Object.freeze({
         fingerprint: print,
         containers: containers.value,
         initContainers: initContainers.value,
         annotations: annotations.value,
-        redacted,
+        redactedJson: JSON.stringify(redacted),
         configRefs: refs.value,
       }),
     ),
   );
+}
+
+/**
+ * redactedTemplate is a template record's redacted template as a JSON value (deeply frozen), parsed
+ * from `redactedJson`: equal, key order included, to the object the record was projected from
+ * (JSON.stringify keeps an object's own key order and JSON.parse restores it). A new value per
+ * call: callers that need it twice keep it. Example: redactedTemplate(t).spec.containers[0].env[0].value → '<redacted>'.
+ */
+export function redactedTemplate(t: PodTemplateRecord): unknown {
+  return deepFreeze(JSON.parse(t.redactedJson) as unknown);
+}
+
+/** templateJson is the `redactedJson` of a redacted template value (e.g. one read back from the ledger); `undefined` → 'null'. */
+export function templateJson(redacted: unknown): string {
+  return JSON.stringify(redacted) ?? 'null';
 }
 
 const templates = new Interner<PodTemplateRecord>(4096);
@@ -92,7 +109,7 @@ function redactTemplate(template: JsonObject, meta: JsonObject, labels: Readonly
     if (Array.isArray(list)) newSpec[key] = (list as readonly unknown[]).map(redactContainer);
   }
   const { $patch: _p, metadata: _m, spec: _s, ...rest } = template;
-  return deepFreeze({ ...rest, metadata: newMeta, spec: newSpec });
+  return { ...rest, metadata: newMeta, spec: newSpec };
 }
 
 /** deepFreeze freezes a JSON value and everything in it (records are read-only all the way down). */

@@ -88,8 +88,13 @@ export function canaryRunnable(o: CanaryRunnableOptions): Runnable {
     async run(signal) {
       const beat = o.heartbeat === undefined ? Promise.resolve() : runHeartbeat({ lock: o.heartbeat, identity: o.identity, durationMs: o.heartbeatMs ?? HEARTBEAT_MS, clock, logger: o.logger }, signal);
       const running = new Map<string, Promise<void>>();
-      /** Label removals in flight, by key@resourceVersion: a look during one does not send it again. */
-      const unlabelling = new Map<string, Promise<void>>();
+      /**
+       * Label removals by key: the resourceVersion each was sent for, and whether it is in flight. A
+       * look neither sends a second one while one is in flight (the watch brings the Deployment's
+       * own status writes meanwhile) nor repeats one that succeeded for the version it still sees
+       * (the watch has not brought the result yet); a failed one is tried again at the next look.
+       */
+      const unlabelling = new Map<string, { readonly rv: string; inFlight: boolean; readonly sent: Promise<void> }>();
       const drive = (stable: Unstructured): void => {
         const namespace = stringField(stable, 'metadata.namespace');
         const name = stringField(stable, 'metadata.name');
@@ -99,13 +104,20 @@ export function canaryRunnable(o: CanaryRunnableOptions): Runnable {
         if (found === null || !needsDriver(stable)) {
           // finished (or not ours): drop the label so it is not looked at again (guarded: a new start wins)
           const rv = stringField(stable, 'metadata.resourceVersion');
-          if (unlabelling.has(`${key}@${rv}`)) return;
+          const earlier = unlabelling.get(key);
+          if (earlier !== undefined && (earlier.inFlight || earlier.rv === rv)) return;
           const sent = o.api
             .send({ method: 'PATCH', path: `/apis/apps/v1/namespaces/${namespace}/deployments/${name}`, patchType: 'merge', body: { metadata: { resourceVersion: rv, labels: { [ACTIVE_LABEL]: null } } } }, signal)
-            .catch((e: unknown) => (signal.aborted ? undefined : o.logger.warn('cannot drop the active label of a finished canary; looking again at its next change', { namespace, name, error: e instanceof Error ? e.message : String(e) })))
-            .then(() => undefined)
-            .finally(() => unlabelling.delete(`${key}@${rv}`));
-          unlabelling.set(`${key}@${rv}`, sent);
+            .then((r) => {
+              entry.inFlight = false;
+              if (r !== 'ok') unlabelling.delete(key); // changed meanwhile (a new start wins) or gone: look again
+            })
+            .catch((e: unknown) => {
+              unlabelling.delete(key);
+              if (!signal.aborted) o.logger.warn('cannot drop the active label of a finished canary; looking again at its next change', { namespace, name, error: e instanceof Error ? e.message : String(e) });
+            });
+          const entry = { rv, inFlight: true, sent };
+          unlabelling.set(key, entry);
           return;
         }
         const url = found.record.prometheus ?? null;
@@ -137,7 +149,7 @@ export function canaryRunnable(o: CanaryRunnableOptions): Runnable {
         onError: (e) => o.logger.warn('cannot look for canaries to drive', { error: e instanceof Error ? e.message : String(e) }),
       });
       await loop.run(signal);
-      await Promise.allSettled([...running.values(), beat, ...unlabelling.values()]);
+      await Promise.allSettled([...running.values(), beat, ...[...unlabelling.values()].map((u) => u.sent)]);
     },
   };
 }

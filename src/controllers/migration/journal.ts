@@ -1,5 +1,5 @@
 import type { Clock } from '../../lib/clock.ts';
-import { projectTemplate } from '../../model/template.ts';
+import { projectTemplate, redactedTemplate } from '../../model/template.ts';
 import { CONTINUES_ANNOTATION } from '../../model/release.ts';
 import { annotationsOf, stripDeployment, uidOf } from '../../migration/manifests.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
@@ -18,7 +18,7 @@ export function ledgerJournal(ledger: LedgerStore, cluster: string, who: string,
       const stripped = stripDeployment(original);
       const spec = isUnstructured(stripped.spec) ? stripped.spec : {};
       const t = projectTemplate(spec.template, 'spec.template');
-      const redacted: Unstructured = { ...stripped, spec: { ...spec, template: t.ok ? t.value.redacted : '<unreadable>' } };
+      const redacted: Unstructured = { ...stripped, spec: { ...spec, template: t.ok ? redactedTemplate(t.value) : '<unreadable>' } };
       await ledger.recordAction({
         who,
         action: 'migrate-selector',

@@ -3,6 +3,7 @@ import type { ContainerImage, Actor, Outcome, Phases, Release, ReleaseId, Trigge
 import type { Diagnosis } from '../../model/diagnosis.ts';
 import type { PodTemplateRecord } from '../../model/records.ts';
 import { promotionOf } from '../../model/canary-cause.ts';
+import { redactedTemplate, templateJson } from '../../model/template.ts';
 import { releaseIdFor } from './identity.ts';
 
 /** imagesOf lists a template's images, init containers first (as the kubelet starts them). */
@@ -57,7 +58,7 @@ export function buildRelease(d: ReleaseDraft): Release {
     phases: d.phases,
     replicas: { desired: 0, updated: 0, ready: 0, available: 0 },
     events: [],
-    template: d.template.redacted,
+    template: redactedTemplate(d.template),
     backfilled: d.backfilled,
   };
 }
@@ -78,7 +79,7 @@ export function templateOfRelease(r: Release): PodTemplateRecord {
     containers: r.images.map((i) => ({ name: i.container, image: i.image })),
     initContainers: [],
     annotations,
-    redacted: t,
+    redactedJson: templateJson(t),
     configRefs: [],
   };
 }

@@ -1,6 +1,7 @@
 import { canonicalJson } from '../../model/fingerprint.ts';
 import type { PodTemplateRecord } from '../../model/records.ts';
 import type { Trigger } from '../../model/release.ts';
+import { redactedTemplate } from '../../model/template.ts';
 import { rollbackTargetOf, type TemplateHistory } from './rollback-target.ts';
 
 /** RESTARTED_AT is the template annotation `kubectl rollout restart` sets (RFC3339 time). */
@@ -56,7 +57,7 @@ const imageList = (t: PodTemplateRecord): string =>
 export function diffTemplates(prev: PodTemplateRecord, next: PodTemplateRecord): TemplateDelta {
   const restartedAt = (prev.annotations[RESTARTED_AT] ?? null) !== (next.annotations[RESTARTED_AT] ?? null);
   const images = imageList(prev) !== imageList(next);
-  const other = canonicalJson(withoutImagesAndRestart(prev.redacted)) !== canonicalJson(withoutImagesAndRestart(next.redacted));
+  const other = prev.redactedJson !== next.redactedJson && canonicalJson(withoutImagesAndRestart(redactedTemplate(prev))) !== canonicalJson(withoutImagesAndRestart(redactedTemplate(next)));
   return { images, restartedAt, other };
 }
 
