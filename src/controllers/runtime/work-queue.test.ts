@@ -1,29 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Clock } from '../../lib/clock.ts';
-import { ManualClock } from '../../sim/core/clock.ts';
+import { manualClock, type TestClock } from './testing/manual-clock.ts';
 import { bucketRateLimiter, exponentialRateLimiter, maxOfRateLimiter } from './rate-limiter.ts';
 import { WorkQueue } from './work-queue.ts';
 
-/** manual adapts the sim's ManualClock to a Clock whose sleeps end when the test advances time. */
-function manual(): Clock & { advance(ms: number): Promise<void> } {
-  const mc = new ManualClock();
-  return {
-    now: () => mc.now(),
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        const cancel = mc.schedule(ms, resolve);
-        signal?.addEventListener('abort', () => {
-          cancel();
-          reject(signal.reason as Error);
-        }, { once: true });
-      }),
-    async advance(ms) {
-      mc.advance(ms);
-      await new Promise((r) => setImmediate(r));
-    },
-  };
-}
+const manual = (): TestClock => manualClock();
 
 const queue = (clock: Clock = manual()): WorkQueue<string> => new WorkQueue<string>({ clock, rateLimiter: exponentialRateLimiter({ baseMs: 10, maxMs: 100 }) });
 
