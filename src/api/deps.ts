@@ -43,6 +43,16 @@ export interface Readiness {
   detail(): Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Liveness reports the parts of the process that should be running and stopped on their own (the
+ * controller manager's failed runnables): while any has, /healthz fails so that the process's
+ * supervisor (the kubelet's liveness probe) restarts it.
+ */
+export interface Liveness {
+  /** The failed parts, each with what it said; empty while alive. */
+  failed(): readonly { readonly name: string; readonly error: string }[];
+}
+
 /** ApiDeps is everything the HTTP API reads or calls. */
 export interface ApiDeps {
   readonly ledger: LedgerStore;
@@ -51,6 +61,8 @@ export interface ApiDeps {
   readonly clock: Clock;
   readonly cluster: string;
   readonly readiness: Readiness;
+  /** If unset, always alive (`serve --api-only` runs no controllers). */
+  readonly liveness?: Liveness;
   readonly metrics?: { metrics(): Promise<string>; readonly contentType: string };
   readonly actions?: OperatorActions;
   /** Where 5xx answers are logged with their request id. If unset, nowhere. */

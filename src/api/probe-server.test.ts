@@ -20,6 +20,19 @@ test('the probe listener answers /healthz and /readyz bare, with no token and no
   assert.equal((await get('/readyz', 'POST'))[0], 405);
 });
 
+test('the probe listener fails /healthz bare once a controller has stopped on its own', async (t) => {
+  let failed: { name: string; error: string }[] = [];
+  const probes = await startProbeServer('127.0.0.1:0', { isReady: () => true, detail: () => ({}) }, { failed: () => failed });
+  t.after(() => probes.close());
+  const get = async (path: string): Promise<[number, string]> => {
+    const res = await fetch(`${probes.url}${path}`);
+    return [res.status, await res.text()];
+  };
+  assert.deepEqual(await get('/healthz'), [200, 'ok\n']);
+  failed = [{ name: 'tracker', error: 'connect ECONNREFUSED 10.0.0.1:5432' }];
+  assert.deepEqual(await get('/healthz'), [500, 'unhealthy\n'], 'no runnable names or errors without a token');
+});
+
 test('a bad or taken probe address is a usage error naming the flag', async (t) => {
   await assert.rejects(startProbeServer('8081', { isReady: () => true, detail: () => ({}) }), (e: unknown) => e instanceof TrackerError && /--health-probe-bind-address 8081 is not HOST:PORT/.test(e.message));
   const first = await startProbeServer('127.0.0.1:0', { isReady: () => true, detail: () => ({}) });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TrackerError } from '../lib/errors.ts';
-import type { Readiness } from './deps.ts';
+import type { Liveness, Readiness } from './deps.ts';
 import { parseListen } from './listen.ts';
 
 /**
@@ -9,8 +9,9 @@ import { parseListen } from './listen.ts';
  * kubelet cannot present a bearer token, and with tokens required every API endpoint but /healthz
  * answers 401 (api/exposure.ts). This second listener — the convention of controller-runtime's
  * managers, whose probes live on their own port (`:8081` by kubebuilder's default) — answers only
- * `GET /healthz` (the process answers) and `GET /readyz` (the tracker's readiness: synced, no
- * watch down past the threshold), each as a bare `ok` / `not ready` with no detail, so it exposes
+ * `GET /healthz` (liveness: 500 once a controller has stopped on its own, so the kubelet restarts
+ * the process) and `GET /readyz` (the tracker's readiness: synced, no watch down past the
+ * threshold), each as a bare `ok` / `unhealthy` / `not ready` with no detail, so it exposes
  * nothing the token-protected `/readyz` would not; everything else is 404. No token, by design.
  */
 export interface ProbeServer {
@@ -22,7 +23,7 @@ export interface ProbeServer {
 export const PROBE_PATHS = ['/healthz', '/readyz'] as const;
 
 /** startProbeServer listens on `listen` (`HOST:PORT`, port 0 = any free port) and resolves once listening. */
-export async function startProbeServer(listen: string, readiness: Readiness): Promise<ProbeServer> {
+export async function startProbeServer(listen: string, readiness: Readiness, liveness?: Liveness): Promise<ProbeServer> {
   const { host, port } = parseListen(listen, '--health-probe-bind-address', '0.0.0.0:8081');
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -31,7 +32,7 @@ export async function startProbeServer(listen: string, readiness: Readiness): Pr
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
-    if (path === '/healthz') return send(200, 'ok\n');
+    if (path === '/healthz') return (liveness?.failed().length ?? 0) === 0 ? send(200, 'ok\n') : send(500, 'unhealthy\n');
     if (path === '/readyz') return readiness.isReady() ? send(200, 'ok\n') : send(503, 'not ready\n');
     send(404, 'the probe listener serves only /healthz and /readyz\n');
   });

@@ -1,4 +1,4 @@
-import type { Readiness } from './deps.ts';
+import type { Liveness, Readiness } from './deps.ts';
 
 /** WatchState is what readiness needs of one watch (a subset of the cluster informers' stats). */
 export interface WatchState {
@@ -67,6 +67,22 @@ export function leaderReadiness(status: () => Leadership, tracker: Readiness): R
       if (!s.leaderElection) return tracker.detail();
       const who = { leader: s.leading, identity: s.identity, holder: s.holder === '' ? null : s.holder };
       return s.leading ? { ...tracker.detail(), ...who } : { ...who, ...(s.holder === null ? { reason: 'the leader Lease has not been read yet' } : {}) };
+    },
+  };
+}
+
+/**
+ * livenessReadiness is `r`, and not ready while `liveness` names a failed controller: a process
+ * whose tracker or driver stopped serves stale data until it is restarted. `detail()` adds
+ * `failed: [{name, error}]` and a reason.
+ */
+export function livenessReadiness(r: Readiness, liveness: Liveness): Readiness {
+  return {
+    isReady: () => liveness.failed().length === 0 && r.isReady(),
+    detail: () => {
+      const failed = liveness.failed();
+      if (failed.length === 0) return r.detail();
+      return { ...r.detail(), failed, reason: `stopped on their own: ${failed.map((f) => f.name).join(', ')}; restart the process` };
     },
   };
 }

@@ -8,7 +8,7 @@ import { listenApi, parseListen, type ListeningApi } from '../api/listen.ts';
 import { CanaryMetrics } from '../export/metrics/canary-metrics.ts';
 import { RolloutMetrics } from '../export/metrics/registry.ts';
 import { startProbeServer, type ProbeServer } from '../api/probe-server.ts';
-import { leaderReadiness, trackerReadiness } from '../api/readiness.ts';
+import { leaderReadiness, livenessReadiness, trackerReadiness } from '../api/readiness.ts';
 import { resourceName } from '../kube/resources.ts';
 import { buildNotificationSetup } from '../export/notify/config.ts';
 import { NotificationDispatcher } from '../export/notify/dispatcher.ts';
@@ -178,18 +178,20 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     .add(migrationDriver);
   if (cd.drive !== false) manager.add(canaryDriver);
 
-  const readiness = leaderReadiness(() => manager.status(), trackerReadiness({
+  // A controller that stopped on its own fails /healthz (the kubelet restarts the process) and /readyz.
+  const liveness = { failed: () => manager.status().failed };
+  const readiness = livenessReadiness(leaderReadiness(() => manager.status(), trackerReadiness({
     synced: () => tracker.current()?.ingest.synced ?? false,
     watches,
     now: () => clock.now(),
     ...(o.watchDownThresholdMs === undefined ? {} : { thresholdMs: o.watchDownThresholdMs }),
     extra: () => ({ backlog: tracker.current()?.ingest.backlog ?? 0, factsApplied: tracker.current()?.ingest.applied ?? 0, watches: watches() }),
-  }));
+  })), liveness);
   metrics.leadership(() => manager.leading);
   metrics.watchHealth(() => watches().map((s) => ({ ...s, resource: resourceName(s.kind) })));
   const dir = dashboardDir();
   const actions = o.actions ?? new KubeOperatorActions({ kubeConfig });
-  const app = createApi({ ledger: o.ledger, bus, logger: o.logger.child({ component: 'api' }), auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, metrics, actions, migrations: migrationStarter(migrations, backupDir, () => migrationDriver.poke(), (who) => ledgerJournal(o.ledger, o.cluster, who, clock)), ...(dir ? { dashboardDir: dir } : {}) });
+  const app = createApi({ ledger: o.ledger, bus, logger: o.logger.child({ component: 'api' }), auth: authPolicy({ host, tokens }), clock, cluster: o.cluster, readiness, liveness, metrics, actions, migrations: migrationStarter(migrations, backupDir, () => migrationDriver.poke(), (who) => ledgerJournal(o.ledger, o.cluster, who, clock)), ...(dir ? { dashboardDir: dir } : {}) });
   manager.start();
   let api: ListeningApi;
   try {
@@ -200,7 +202,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   }
   let probes: ProbeServer | undefined;
   try {
-    if (o.healthProbeListen !== undefined) probes = await startProbeServer(o.healthProbeListen, readiness);
+    if (o.healthProbeListen !== undefined) probes = await startProbeServer(o.healthProbeListen, readiness, liveness);
   } catch (e) {
     await Promise.all([manager.stop(), api.close()]);
     throw e;

@@ -4,11 +4,17 @@ import { parseQuery, type ApiEnv } from '../http.ts';
 import { noParams } from '../schemas.ts';
 
 /**
- * registerHealthRoutes adds /healthz (the process answers), /readyz (watches synced and none
- * down for longer than the threshold; 503 names the ones that are) and /metrics.
+ * registerHealthRoutes adds /healthz (200 while every controller that should run does; 500 naming
+ * the ones that stopped on their own — names only, as /healthz needs no token), /readyz (watches
+ * synced, none down for longer than the threshold and no controller failed; 503 says which) and /metrics.
  */
 export function registerHealthRoutes(app: Hono<ApiEnv>, deps: ApiDeps): void {
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/healthz', (c) => {
+    const failed = deps.liveness?.failed() ?? [];
+    if (failed.length === 0) return c.json({ status: 'ok' });
+    const names = failed.map((f) => f.name);
+    return c.json({ status: 'failed', failed: names, reason: `stopped on their own: ${names.join(', ')}; restart the process (the log and /readyz say why)` }, 500);
+  });
   app.get('/readyz', (c) => {
     const q = parseQuery(c, noParams);
     if (!q.ok) return q.response;

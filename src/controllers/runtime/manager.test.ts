@@ -79,7 +79,7 @@ test('leader-only runnables run only during a term; they stop when it ends and s
   m.start();
   await tick();
   assert.deepEqual(journal, ['start dispatcher'], 'a standby runs only always-on work');
-  assert.deepEqual(m.status(), { leaderElection: true, identity: 'host_1', leading: false, holder: 'other', running: ['dispatcher'] });
+  assert.deepEqual(m.status(), { leaderElection: true, identity: 'host_1', leading: false, holder: 'other', running: ['dispatcher'], failed: [] });
   elector.win();
   await tick();
   assert.deepEqual(journal.slice(1), ['start tracker']);
@@ -120,6 +120,49 @@ test('a runnable that fails is logged and does not take the others down', async 
   await tick();
   assert.deepEqual(errors, ['runnable stopped with an error: broken']);
   assert.deepEqual(m.status().running, ['tracker']);
+  assert.deepEqual(m.status().failed, [{ name: 'broken', error: 'boom' }]);
   await m.stop();
   assert.deepEqual(journal, ['start tracker', 'stop tracker']);
+  assert.deepEqual(m.status().failed, [{ name: 'broken', error: 'boom' }], 'a failure stays listed after the stop');
+});
+
+test('a runnable that returns on its own is failed; one that returns or throws because it was stopped is not', async () => {
+  const quits: Runnable = { name: 'quits', leaderOnly: false, run: async () => {} };
+  const throwsOnStop: Runnable = {
+    name: 'throws-on-stop',
+    leaderOnly: false,
+    run: (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true })),
+  };
+  const m = new Manager({ logger: silentLogger }).add(quits).add(throwsOnStop);
+  m.start();
+  await tick();
+  assert.deepEqual(m.status().failed, [{ name: 'quits', error: 'returned before it was stopped' }]);
+  await m.stop();
+  assert.deepEqual(m.status().failed.map((f) => f.name), ['quits']);
+});
+
+test("a leader-only runnable's failure lasts until a new term starts it again", async () => {
+  const journal: string[] = [];
+  const elector = new ScriptedElector(journal);
+  let runs = 0;
+  const flaky: Runnable = {
+    name: 'migrations',
+    leaderOnly: true,
+    async run(signal) {
+      if (++runs === 1) throw new Error('ledger unavailable');
+      await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+    },
+  };
+  const m = new Manager({ logger: silentLogger, elector }).add(flaky);
+  m.start();
+  elector.win();
+  await tick();
+  assert.deepEqual(m.status().failed, [{ name: 'migrations', error: 'ledger unavailable' }]);
+  elector.lose();
+  await tick();
+  elector.win();
+  await tick();
+  assert.deepEqual(m.status().failed, [], 'started again in the new term');
+  assert.deepEqual(m.status().running, ['migrations']);
+  await m.stop();
 });

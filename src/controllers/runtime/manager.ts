@@ -39,6 +39,17 @@ export interface ManagerStatus {
   readonly leading: boolean;
   readonly holder: string | null;
   readonly running: readonly string[];
+  /**
+   * The runnables that returned or threw while they should have been running, with what they
+   * said; sorted by name. A runnable leaves this list when it is started again (a new term).
+   */
+  readonly failed: readonly RunnableFailure[];
+}
+
+/** RunnableFailure is one runnable that stopped before it was asked to. */
+export interface RunnableFailure {
+  readonly name: string;
+  readonly error: string;
 }
 
 /**
@@ -49,13 +60,17 @@ export interface ManagerStatus {
  * - `stop()` shuts down gracefully, in this order: leader-only runnables are stopped and awaited
  *   (they flush while the lease is still held), the lease is released (a standby takes over at once),
  *   then always-on runnables are stopped and awaited. Resolves when everything has returned.
- * - A runnable that returns or throws before it is stopped is logged, not restarted.
+ * - A runnable that returns or throws before it is stopped is logged, not restarted, and listed in
+ *   `status().failed`: the others go on (the API keeps serving the ledger), and the process's
+ *   liveness (serve's /healthz) fails so that its supervisor — the kubelet's liveness probe —
+ *   restarts it, as controller-runtime's managers exit on a runnable's error.
  * Runnables are added before `start`.
  */
 export class Manager {
   readonly #o: ManagerOptions;
   readonly #runnables: Runnable[] = [];
   readonly #running = new Set<string>();
+  readonly #failed = new Map<string, string>();
   readonly #stopElection = new AbortController();
   readonly #stopAlways = new AbortController();
   #election: Promise<void> | null = null;
@@ -79,7 +94,7 @@ export class Manager {
   status(): ManagerStatus {
     const e = this.#o.elector;
     const s = e?.status();
-    return { leaderElection: e !== undefined, identity: e?.identity ?? null, leading: this.#leading, holder: s ? s.holder : null, running: [...this.#running].sort() };
+    return { leaderElection: e !== undefined, identity: e?.identity ?? null, leading: this.#leading, holder: s ? s.holder : null, running: [...this.#running].sort(), failed: [...this.#failed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, error]) => ({ name, error })) };
   }
 
   start(): void {
@@ -115,11 +130,16 @@ export class Manager {
 
   async #run(r: Runnable, signal: AbortSignal): Promise<void> {
     this.#running.add(r.name);
+    this.#failed.delete(r.name);
     try {
       await r.run(signal);
-      if (!signal.aborted) this.#o.logger.warn('runnable returned before it was stopped', { runnable: r.name });
+      if (!signal.aborted) {
+        this.#o.logger.warn('runnable returned before it was stopped', { runnable: r.name });
+        this.#failed.set(r.name, 'returned before it was stopped');
+      }
     } catch (e) {
       this.#o.logger.error('runnable stopped with an error', { runnable: r.name, error: e instanceof Error ? e.stack : String(e) });
+      if (!signal.aborted) this.#failed.set(r.name, e instanceof Error ? e.message : String(e));
     } finally {
       this.#running.delete(r.name);
     }
