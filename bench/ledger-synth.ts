@@ -100,7 +100,9 @@ export function syntheticRelease(shape: LedgerShape, i: number): Release {
 /**
  * fillLedger writes releases [from, to) of a shape with multi-row INSERTs, `batch` rows per
  * statement, one transaction per `perTx` rows (bulk load: no merge, no numbering — the rows are
- * consistent by construction), each release's template into `release_templates`. Returns the rows written.
+ * consistent by construction), each release's template into `release_templates`. Where the dialect
+ * clusters releases by workload (SQLite, migration 0010), workload `w` gets key w + 1 and its n-th
+ * release seq (w + 1) × span + n — what the upsert would give them on a fresh ledger. Returns the rows written.
  */
 export async function fillLedger(driver: SqlDriver, shape: LedgerShape, from = 0, to = shape.releases, batch = 200, perTx = 20_000): Promise<number> {
   const d = driver.dialect;
@@ -116,6 +118,14 @@ export async function fillLedger(driver: SqlDriver, shape: LedgerShape, from = 0
     }
     return s;
   };
+  const seq = d.releaseSeq;
+  const columns = seq === null ? RELEASE_COLUMNS : ['seq', ...RELEASE_COLUMNS];
+  if (seq !== null) {
+    await driver.transaction(async (tx) => {
+      for (let w = 0; w < shape.workloads; w++)
+        await tx.query(`INSERT INTO release_workload_keys (key, workload_uid) VALUES (${d.placeholder(1)}, ${d.placeholder(2)}) ON CONFLICT DO NOTHING`, [w + 1, workloadOf(shape, w).uid]);
+    });
+  }
   for (let t = from; t < to; t += perTx) {
     const end = Math.min(to, t + perTx);
     await driver.transaction(async (tx) => {
@@ -125,10 +135,11 @@ export async function fillLedger(driver: SqlDriver, shape: LedgerShape, from = 0
         const templates = [];
         for (let i = b; i < b + n; i++) {
           const r = syntheticRelease(shape, i);
+          if (seq !== null) params.push((i % shape.workloads + 1) * seq.span + Math.floor(i / shape.workloads) + 1);
           params.push(...encodeRelease(r));
           templates.push(r.id, encodeTemplate(r));
         }
-        await tx.query(insert('releases', RELEASE_COLUMNS, n), params);
+        await tx.query(insert('releases', columns, n), params);
         await tx.query(insert('release_templates', ['id', 'template'], n), templates);
       }
     });

@@ -14,6 +14,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   // Trackers on several machines share the database: writers of one key take a transaction-scoped advisory lock.
   lockKey: (p) => `SELECT pg_advisory_xact_lock(hashtext(${p}))`,
   skipLocked: ' FOR UPDATE SKIP LOCKED',
+  releaseSeq: null, // a heap table has no order to cluster by (CLUSTER is one-off); see README, the ledger at a million releases
 };
 
 /**

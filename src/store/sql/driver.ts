@@ -25,6 +25,37 @@ export interface SqlDialect {
   lockKey(p: string): string | null;
   /** skipLocked follows the row-selecting subquery of an outbox claim (`FOR UPDATE SKIP LOCKED` in PostgreSQL, '' in SQLite). */
   readonly skipLocked: string;
+  /** releaseSeq is how a new release gets its place in a table clustered by workload, or null where the dialect has none (PostgreSQL). */
+  readonly releaseSeq: ReleaseSeq | null;
+}
+
+/**
+ * ReleaseSeq places releases in a `releases` table clustered by workload (SQLite, migration 0010):
+ * each workload_uid has a key in `release_workload_keys`, and a release's `seq` (the table's key)
+ * lies in the workload's range [key × span, (key + 1) × span), so a workload's releases are
+ * neighbours in the table. Both statements take the workload uid as their one parameter `p`.
+ */
+export interface ReleaseSeq {
+  /** span is how many seq values each workload's range holds. */
+  readonly span: number;
+  /** key is a statement giving the workload a key if it has none; run before inserting a release. */
+  key(p: string): string;
+  /**
+   * range selects `base` (the range's first value), `top` (the largest seq in the range, or null)
+   * and `last` (the largest seq of the table) for the workload; nextReleaseSeq turns them into the
+   * new release's seq.
+   */
+  range(p: string): string;
+}
+
+/**
+ * nextReleaseSeq is a new release's seq: after the largest in its workload's range (base + 1 for the
+ * workload's first release); a workload whose range is full takes the table's largest seq plus one,
+ * still unique, only no longer next to its neighbours. Called under the write lock.
+ */
+export function nextReleaseSeq(span: number, base: number, top: number | null, last: number | null): number {
+  if (top === null) return base + 1;
+  return top + 1 < base + span ? top + 1 : (last ?? top) + 1;
 }
 
 /** SqlResult is what one statement returned: its rows (RETURNING or SELECT) and how many rows it changed. */

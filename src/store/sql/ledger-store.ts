@@ -13,7 +13,7 @@ import { checkReleaseNumber } from '../release-identity.ts';
 import { computeStats, type StatsQuery, type StatsReport } from '../stats.ts';
 import type { StatsRunner } from '../stats-thread.ts';
 import { sqlCanaryStore } from './canary-store.ts';
-import { Json, raw, sqlFor, type Sql, type SqlDialect, type SqlDriver, type SqlQuerier } from './driver.ts';
+import { Json, nextReleaseSeq, raw, sqlFor, type Sql, type SqlDialect, type SqlDriver, type SqlQuerier } from './driver.ts';
 import { releaseWhere } from './release-query.ts';
 import { statsFromDays, updateStatsDays } from './stats-days.ts';
 import { JSON_RELEASE_COLUMNS, RELEASE_COLUMNS, decodeListedRelease, decodeRelease, encodeRelease, encodeTemplate, type SqlValue } from './release-row.ts';
@@ -92,7 +92,7 @@ export class SqlLedgerStore implements LedgerStore {
       else next = release;
       const holders = await this.#rows(s`SELECT id FROM releases WHERE cluster = ${next.workload.cluster} AND workload_uid = ${next.workload.uid} AND release_number = ${next.releaseNumber}`, tx);
       checkReleaseNumber(next, holders.map((h) => ({ id: String(h.id) as ReleaseId })));
-      const write = writeRelease(this.#db.dialect, next, stored !== null);
+      const write = writeRelease(this.#db.dialect, next, stored === null ? await this.#nextSeq(next, tx) : undefined);
       await tx.query(write.sql, write.params);
       const template = encodeTemplate(next);
       if (stored === null || template !== encodeTemplate(stored)) {
@@ -103,6 +103,18 @@ export class SqlLedgerStore implements LedgerStore {
       await updateStatsDays(tx, this.#db.dialect, d, stored, next);
       return next;
     });
+  }
+
+  /** #nextSeq is a new release's place where the dialect clusters releases by workload (ReleaseSeq), else null. */
+  async #nextSeq(r: Release, tx: SqlQuerier): Promise<number | null> {
+    const seq = this.#db.dialect.releaseSeq;
+    if (seq === null) return null;
+    const p = this.#db.dialect.placeholder(1);
+    await tx.query(seq.key(p), [r.workload.uid]);
+    const row = (await this.#rows({ sql: seq.range(p), params: [r.workload.uid] }, tx))[0];
+    if (row === undefined) throw new TrackerError('INTERNAL', `no release_workload_keys row for workload ${r.workload.uid} after inserting it`, { subject: this.#db.subject });
+    const int = (v: unknown): number | null => (v === null || v === undefined ? null : this.#db.decoders.int(v));
+    return nextReleaseSeq(seq.span, this.#db.decoders.int(row.base), int(row.top), int(row.last));
   }
 
   async #nextNumber(cluster: string, workloadUid: string, on: SqlQuerier = this.#db): Promise<number> {
@@ -303,7 +315,8 @@ export class SqlLedgerStore implements LedgerStore {
 export const DEFAULT_CLUSTER = 'default';
 
 /** writeRelease is the INSERT (no stored row) or UPDATE (by id) of a release's `releases` columns (not its template), JSON columns cast by the dialect. */
-function writeRelease(dialect: SqlDialect, r: Release, update: boolean): Sql {
+/** writeRelease updates a stored release (`insertSeq` undefined) or inserts a new one, with its seq where the dialect has one. */
+function writeRelease(dialect: SqlDialect, r: Release, insertSeq: number | null | undefined): Sql {
   const values = encodeRelease(r);
   const params: SqlValue[] = [];
   const ph = (v: SqlValue, column: string): string => {
@@ -311,7 +324,13 @@ function writeRelease(dialect: SqlDialect, r: Release, update: boolean): Sql {
     const p = dialect.placeholder(params.length);
     return JSON_RELEASE_COLUMNS.has(column) && v !== null ? dialect.json(p) : p;
   };
-  if (!update) return { sql: `INSERT INTO releases (${RELEASE_COLUMNS.join(', ')}) VALUES (${RELEASE_COLUMNS.map((c, i) => ph(values[i] ?? null, c)).join(', ')})`, params };
+  if (insertSeq !== undefined) {
+    // Where releases are clustered by workload, a new row also gets its seq (never changed after).
+    const seq = insertSeq === null ? null : ph(insertSeq, 'seq');
+    const columns = seq === null ? RELEASE_COLUMNS.join(', ') : `seq, ${RELEASE_COLUMNS.join(', ')}`;
+    const placed = RELEASE_COLUMNS.map((c, i) => ph(values[i] ?? null, c)).join(', ');
+    return { sql: `INSERT INTO releases (${columns}) VALUES (${seq === null ? '' : `${seq}, `}${placed})`, params };
+  }
   const sets = RELEASE_COLUMNS.map((c, i) => (i === 0 ? '' : `${c} = ${ph(values[i] ?? null, c)}`)).slice(1);
   return { sql: `UPDATE releases SET ${sets.join(', ')} WHERE id = ${ph(r.id, 'id')}`, params };
 }

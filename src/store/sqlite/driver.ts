@@ -1,9 +1,23 @@
 import type Database from 'better-sqlite3';
-import type { SqlDialect, SqlDriver, SqlQuerier, SqlResult } from '../sql/driver.ts';
+import type { ReleaseSeq, SqlDialect, SqlDriver, SqlQuerier, SqlResult } from '../sql/driver.ts';
 import type { SqlValue } from '../sql/release-row.ts';
 import type { Row } from '../sql/rows.ts';
 import { sqliteDecoders } from './codecs.ts';
 import { toSqliteStoreError } from './errors.ts';
+
+/** RELEASE_SEQ_SPAN is 2^24 seq values per workload: every seq stays below 2^53 up to 2^29 workloads (migration 0010). */
+const RELEASE_SEQ_SPAN = 16_777_216;
+
+/** SQLITE_RELEASE_SEQ places new releases in the table clustered by workload (migration 0010; see nextReleaseSeq). */
+const SQLITE_RELEASE_SEQ: ReleaseSeq = {
+  span: RELEASE_SEQ_SPAN,
+  key: (p) => `INSERT INTO release_workload_keys (workload_uid) VALUES (${p}) ON CONFLICT (workload_uid) DO NOTHING`,
+  // ORDER BY … DESC LIMIT 1 seeks to the range's end (a MAX over a range would read the whole range).
+  range: (p) =>
+    `SELECT k.key * ${RELEASE_SEQ_SPAN} AS base,` +
+    ` (SELECT r.seq FROM releases r WHERE r.seq >= k.key * ${RELEASE_SEQ_SPAN} AND r.seq < (k.key + 1) * ${RELEASE_SEQ_SPAN} ORDER BY r.seq DESC LIMIT 1) AS top,` +
+    ` (SELECT MAX(seq) FROM releases) AS last FROM release_workload_keys k WHERE k.workload_uid = ${p}`,
+};
 
 /** SQLITE_DIALECT spells the dialect-specific parts of our queries for SQLite. */
 export const SQLITE_DIALECT: SqlDialect = {
@@ -13,6 +27,7 @@ export const SQLITE_DIALECT: SqlDialect = {
   collate: '',
   lockKey: () => null, // BEGIN IMMEDIATE already holds the database's one write lock
   skipLocked: '',
+  releaseSeq: SQLITE_RELEASE_SEQ,
 };
 
 /** STATEMENT_CACHE_LIMIT bounds the prepared statements kept (queries with IN lists vary in text). */

@@ -3,10 +3,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { isTrackerError } from '../../lib/errors.ts';
 import { describeLedgerContract } from '../ledger.contract.ts';
 import { T0, makeRelease, workloadRef } from '../ledger-fixtures.ts';
 import { loadMigrations } from '../sql/migrations.ts';
+import { RELEASE_COLUMNS, encodeRelease, encodeTemplate } from '../sql/release-row.ts';
 import { migrateSqlite } from './migrate.ts';
 import { historyQuery, openSqliteLedger } from './store.ts';
 
@@ -135,6 +137,68 @@ describe('sqlite ledger specifics', () => {
       const columns = (store.database.prepare('PRAGMA table_info(releases)').all() as { name: string }[]).map((c) => c.name);
       assert.ok(!columns.includes('template'), columns.join(', '));
       assert.deepEqual((await store.queryReleases({})).items.map((r) => 'template' in r), [false, false, false]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a ledger from before releases were clustered by workload keeps every release and answer, its rows now neighbours per workload (migration 0010)', async () => {
+    const path = join(dir, 'clustered.db');
+    const cluster = loadMigrations('sqlite').find((m) => m.name === 'releases_by_workload')!;
+    // A ledger at the version before, written as that version did: rows in arrival order, workloads interleaved.
+    const old = new Database(path);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    for (const m of loadMigrations('sqlite').filter((m) => m.version < cluster.version)) {
+      old.exec(m.sql);
+      old.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)').run(m.version, m.name);
+    }
+    const workloads = ['a', 'b', 'c'].map((name) => workloadRef('ns', name));
+    const releases = Array.from({ length: 4 }, (_, n) => workloads.map((w, k) => makeRelease(w, n + 1, { startedAt: T0 + (n * 3 + k) * 60_000, ...(n === 0 && k === 1 ? { template: null } : {}) }))).flat();
+    const insert = old.prepare(`INSERT INTO releases (${RELEASE_COLUMNS.join(', ')}) VALUES (${RELEASE_COLUMNS.map(() => '?').join(', ')})`);
+    for (const r of releases) {
+      insert.run(...encodeRelease(r));
+      old.prepare('INSERT INTO release_templates (id, template) VALUES (?, ?)').run(r.id, encodeTemplate(r));
+    }
+    old.close();
+    const store = openSqliteLedger({ path });
+    try {
+      assert.equal(await store.schemaVersion(), loadMigrations('sqlite').at(-1)!.version);
+      for (const r of releases) assert.deepEqual(await store.getRelease(r.id), r);
+      const { template: _, ...listed } = releases[5]!;
+      for (const w of workloads)
+        assert.deepEqual((await store.queryReleases({ namespaces: ['ns'], kind: 'Deployment', name: w.name })).items.map((r) => r.id), releases.filter((r) => r.workload.name === w.name).map((r) => r.id).reverse());
+      assert.deepEqual((await store.queryReleases({ namespaces: ['ns'], name: 'c' })).items[2], listed);
+      const seqs = (): { name: string; seq: number }[] => store.database.prepare('SELECT name, seq FROM releases ORDER BY seq').all() as { name: string; seq: number }[];
+      // Each workload's rows are consecutive in the table's order, oldest first.
+      assert.deepEqual(seqs().map((r) => r.name), ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'c', 'c', 'c', 'c']);
+      // A new release joins its workload's rows, however much was written since.
+      await store.upsertRelease(makeRelease(workloadRef('ns', 'a'), 5, { startedAt: T0 + 100 * 60_000 }));
+      await store.upsertRelease(makeRelease(workloadRef('ns', 'd'), 1, { startedAt: T0 + 101 * 60_000 }));
+      await store.upsertRelease(makeRelease(workloadRef('ns', 'b'), 5, { startedAt: T0 + 102 * 60_000 }));
+      assert.deepEqual(seqs().map((r) => r.name), ['a', 'a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'b', 'c', 'c', 'c', 'c', 'd']);
+      const a = seqs().filter((r) => r.name === 'a').map((r) => r.seq);
+      assert.deepEqual(a.map((s) => s - a[0]!), [0, 1, 2, 3, 4]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a workload whose range of the clustered table is full still gets a unique place (migration 0010)', async () => {
+    const store = openSqliteLedger({ path: join(dir, 'full-range.db') });
+    try {
+      const span = store.driver.dialect.releaseSeq!.span;
+      await store.upsertRelease(makeRelease(workloadRef('ns', 'a'), 1));
+      await store.upsertRelease(makeRelease(workloadRef('ns', 'b'), 1));
+      // Fill workload a's range up to its last value, as 2^24 releases would.
+      const key = (store.database.prepare("SELECT key FROM release_workload_keys WHERE workload_uid = 'uid-ns-a'").get() as { key: number }).key;
+      store.database.prepare("UPDATE releases SET seq = ? WHERE id = 'r-ns-a-001'").run((key + 1) * span - 1);
+      await store.upsertRelease(makeRelease(workloadRef('ns', 'a'), 2));
+      await store.upsertRelease(makeRelease(workloadRef('ns', 'b'), 2));
+      const rows = store.database.prepare('SELECT id, seq FROM releases ORDER BY seq').all() as { id: string; seq: number }[];
+      // a's next release goes after the table's largest seq (inside b's range, b's last row); b's next after that.
+      assert.deepEqual(rows.map((r) => r.id), ['r-ns-a-001', 'r-ns-b-001', 'r-ns-a-002', 'r-ns-b-002']);
+      assert.equal(new Set(rows.map((r) => r.seq)).size, 4);
+      assert.deepEqual((await store.queryReleases({ namespaces: ['ns'], name: 'a' })).items.map((r) => r.releaseNumber), [2, 1]);
     } finally {
       await store.close();
     }
