@@ -1,4 +1,4 @@
-import { fieldNumber, readLen, readString, StringCache, type Cursor } from '../lib/kube-protobuf/decode.ts';
+import { fieldNumber, readLen, readString, readUncached, StringCache, type Cursor } from '../lib/kube-protobuf/decode.ts';
 import { LEN, readVarint, skipField, VARINT } from '../lib/kube-protobuf/wire.ts';
 import { frozenList, MAX_METADATA_MAP_CHARS, shareCondition, sharedLabels, sharedOwner } from './fields.ts';
 import { internString } from './intern.ts';
@@ -82,6 +82,14 @@ function lenOf(buf: Uint8Array, wire: number): number {
 function str(buf: Uint8Array, wire: number): string {
   const e = lenOf(buf, wire);
   const s = readString(buf, c.pos, e);
+  c.pos = e;
+  return s;
+}
+
+/** ustr reads a string field's value that rarely repeats between events (name, uid, resourceVersion): the same text as str, without the cache. */
+function ustr(buf: Uint8Array, wire: number): string {
+  const e = lenOf(buf, wire);
+  const s = readUncached(buf, c.pos, e);
   c.pos = e;
   return s;
 }
@@ -226,10 +234,10 @@ function readMeta(buf: Uint8Array, end: number): Meta {
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
     const wire = tag & 7;
-    if (num === META.name) m.name = str(buf, wire) || m.name;
+    if (num === META.name) m.name = ustr(buf, wire) || m.name;
     else if (num === META.namespace) m.namespace = istr(buf, wire) || m.namespace;
-    else if (num === META.uid) m.uid = str(buf, wire) || m.uid;
-    else if (num === META.resourceVersion) m.resourceVersion = str(buf, wire) || m.resourceVersion;
+    else if (num === META.uid) m.uid = ustr(buf, wire) || m.uid;
+    else if (num === META.resourceVersion) m.resourceVersion = ustr(buf, wire) || m.resourceVersion;
     else if (num === META.creationTimestamp) m.creationTimestamp = time(buf, wire) ?? m.creationTimestamp;
     else if (num === META.deletionTimestamp) m.deletionTimestamp = time(buf, wire) ?? m.deletionTimestamp;
     else if (num === META.labels) {
