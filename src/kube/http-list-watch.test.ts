@@ -13,6 +13,8 @@ import { kubeConfigFromYaml } from './kubeconfig.ts';
 import { apiFailureOf } from './http-errors.ts';
 import { HttpListerWatcher } from './http-list-watch.ts';
 import type { WatchItem } from './list-watch.ts';
+import { RESOURCES } from './resources.ts';
+import { PROTOBUF_MEDIA_TYPE } from '../lib/kube-protobuf/schema.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 let handler: Handler = (_req, res) => res.end();
@@ -210,4 +212,14 @@ test('a list body that is not JSON is MALFORMED_OBJECT; one cut off mid-way is K
     setImmediate(() => res.destroy());
   };
   await assert.rejects(lwFor().list({}, AbortSignal.timeout(10_000)), (e) => isTrackerError(e) && e.code === 'KUBE_UNAVAILABLE' && /connection broke/.test(e.message));
+});
+
+test('a protobuf list body cut off mid-way is KUBE_UNAVAILABLE (read from the node stream)', async () => {
+  handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': PROTOBUF_MEDIA_TYPE, 'content-length': '100000' });
+    res.write(Buffer.from([0x6b, 0x38, 0x73, 0x00]));
+    setImmediate(() => res.destroy());
+  };
+  const lw = new HttpListerWatcher(createKubeHttp(kubeConfigFromYaml(kubeConfig().exportConfig())), { path: '/apis/apps/v1/namespaces/shop/deployments', resource: 'deployments.apps', namespace: 'shop', protobuf: RESOURCES.Deployment.protobuf });
+  await assert.rejects(lw.list({}, AbortSignal.timeout(10_000)), (e) => isTrackerError(e) && e.code === 'KUBE_UNAVAILABLE' && /connection broke/.test(e.message));
 });

@@ -6,6 +6,7 @@ import { LineSplitter } from './line-splitter.ts';
 import type { ListerWatcher, ListOptions, ListPage, WatchItem, WatchOptions } from './list-watch.ts';
 import { ProtoError } from '../lib/kube-protobuf/wire.ts';
 import { decodeList, decodeWatchFrame, FrameSplitter, isProtobufResponse, MaskedReader, PROTOBUF_ACCEPT, STATUS_READING, type ProtobufReading } from './protobuf-wire.ts';
+import { takeNodeBody, type BodyChunks } from './transport.ts';
 
 /** STALL_GRACE_MS is how long past the requested server-side timeout a silent watch is given before it is closed as dead. */
 export const STALL_GRACE_MS = 30_000;
@@ -89,7 +90,7 @@ export class HttpListerWatcher implements ListerWatcher {
   async #protobufList(res: Response, subject: RequestSubject, signal: AbortSignal, reader: MaskedReader): Promise<ListPage> {
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(await res.arrayBuffer());
+      bytes = await readBody(res);
     } catch (e) {
       if (signal.aborted) throw signal.reason;
       throw new TrackerError('KUBE_UNAVAILABLE', `list ${subject.resource}${subject.namespace ? ` in ${subject.namespace}` : ''}: the connection broke while reading the response: ${e instanceof Error ? e.message : String(e)}`, {
@@ -117,6 +118,7 @@ export class HttpListerWatcher implements ListerWatcher {
     signal.addEventListener('abort', onAbort, { once: true });
     const subject = this.#subject('watch');
     let stallTimer: NodeJS.Timeout | undefined;
+    let chunks: BodyChunks | undefined;
     try {
       const query = {
         watch: 'true',
@@ -125,19 +127,19 @@ export class HttpListerWatcher implements ListerWatcher {
         timeoutSeconds: String(Math.floor(opts.timeoutSeconds)),
         ...(this.#options.fieldSelector === undefined ? {} : { fieldSelector: this.#options.fieldSelector }),
       };
-      let body: ReadableStream<Uint8Array> | null;
+      let body: BodyChunks | undefined;
       let protobuf = false;
       try {
         const res = await this.#http.get(this.#options.path, query, subject, local.signal, this.#accept);
         protobuf = this.#reader !== undefined && isProtobufResponse(res.headers.get('content-type'));
-        body = res.body;
+        body = takeNodeBody(res) ?? webChunks(res.body);
       } catch (e) {
         if (signal.aborted) return;
         throw e;
       }
       opts.onOpen?.();
-      if (body === null) return;
-      const reader = body.getReader();
+      if (body === undefined) return;
+      chunks = body;
       const lines = new LineSplitter();
       const frames = new FrameSplitter();
       // Half-open connections (kubernetes.md §9: client-node informers that silently stop) are
@@ -146,18 +148,18 @@ export class HttpListerWatcher implements ListerWatcher {
       stallTimer = setTimeout(() => local.abort(new Error('watch stalled')), opts.timeoutSeconds * 1000 + STALL_GRACE_MS);
       stallTimer.unref();
       for (;;) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
+        let chunk: Uint8Array | undefined;
         try {
-          chunk = await reader.read();
+          chunk = await chunks.read();
         } catch {
           return; // aborted, stalled, or the connection dropped between events: the watch simply ends
         }
-        if (chunk.done) return;
+        if (chunk === undefined) return;
         stallTimer.refresh();
         if (protobuf && this.#reader !== undefined) {
           let got: Uint8Array[];
           try {
-            got = frames.push(chunk.value);
+            got = frames.push(chunk);
           } catch (e) {
             throw malformed(subject, e instanceof Error ? e.message : String(e));
           }
@@ -167,7 +169,7 @@ export class HttpListerWatcher implements ListerWatcher {
           }
           continue;
         }
-        for (const line of lines.push(chunk.value)) {
+        for (const line of lines.push(chunk)) {
           const item = this.#parseEvent(line, subject);
           if (item !== undefined) yield item;
         }
@@ -175,6 +177,7 @@ export class HttpListerWatcher implements ListerWatcher {
     } finally {
       clearTimeout(stallTimer);
       signal.removeEventListener('abort', onAbort);
+      chunks?.close();
       local.abort(); // closes the socket whether we finished, broke out, or failed
     }
   }
@@ -218,6 +221,32 @@ export class HttpListerWatcher implements ListerWatcher {
         throw malformed(subject, `a watch event has type ${JSON.stringify(e.type)?.slice(0, 40)}`);
     }
   }
+}
+
+/**
+ * readBody reads a whole response body as bytes: from the node stream where the transport hands
+ * it over (takeNodeBody: the chunks are joined once, never copied per chunk), else through the
+ * Response. Rejects if the connection breaks before the end.
+ */
+async function readBody(res: Response): Promise<Uint8Array> {
+  const node = takeNodeBody(res);
+  if (node === undefined) return new Uint8Array(await res.arrayBuffer());
+  const parts: Uint8Array[] = [];
+  for (let chunk = await node.read(); chunk !== undefined; chunk = await node.read()) parts.push(chunk);
+  return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
+}
+
+/** webChunks reads a web body as BodyChunks (for responses the transport cannot hand over; see takeNodeBody); no body, no chunks. */
+function webChunks(body: ReadableStream<Uint8Array> | null): BodyChunks | undefined {
+  if (body === null) return undefined;
+  const reader = body.getReader();
+  return {
+    read: async () => {
+      const r = await reader.read();
+      return r.done ? undefined : r.value;
+    },
+    close: () => {},
+  };
 }
 
 function malformed(s: RequestSubject, what: string): TrackerError {

@@ -91,6 +91,117 @@ function loadNet(): Promise<NodeNet> {
 /** NULL_BODY_STATUS are the statuses whose Response may not carry a body (fetch spec). */
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 
+/**
+ * NodeBody is the node side of one Response made by toResponse: its web body is wired to the node
+ * stream only at its first read, so until then the stream can be handed over whole (takeNodeBody).
+ */
+interface NodeBody {
+  readonly res: IncomingMessage;
+  /** The web body has been read (pulled) or cancelled: the node stream is no longer whole. */
+  used: boolean;
+  /** takeNodeBody handed the node stream over: the web body must not be read. */
+  taken: boolean;
+}
+
+const nodeBodies = new WeakMap<Response, NodeBody>();
+
+/**
+ * BodyChunks reads a response body chunk by chunk.
+ * - `read` resolves with the next chunk, undefined after the last; it rejects if the body fails
+ *   before its end (the connection broke, the request was aborted). One read at a time.
+ * - `close` stops reading and releases the connection (a pending read resolves undefined); idempotent.
+ */
+export interface BodyChunks {
+  read(): Promise<Uint8Array | undefined>;
+  close(): void;
+}
+
+/**
+ * takeNodeBody hands over the body of a Response made by a Transport of this module as the chunks
+ * of the node stream it arrives on (node Buffers as read from the socket, no copy), for readers of
+ * long streamed bodies (watches, large lists): the web-stream adapter behind `Response.body`
+ * copies every chunk (Node's Readable.toWeb detaches it from the pool) and adds promises per
+ * chunk. Returns undefined for any other Response (e.g. a test's own) and for one whose body was
+ * already read or cancelled; the caller then reads `body` as usual. Once taken, reading the
+ * Response's `body` fails, and the caller owns the chunks; the request's abort signal still ends
+ * them (a pending or later read rejects), as it errors the web body.
+ */
+export function takeNodeBody(res: Response): BodyChunks | undefined {
+  const b = nodeBodies.get(res);
+  if (b === undefined || b.used || b.taken || res.bodyUsed) return undefined;
+  b.taken = true;
+  return new NodeChunks(b.res);
+}
+
+/** QUEUED_CHUNKS is how many chunks NodeChunks holds before it pauses the socket (back-pressure). */
+const QUEUED_CHUNKS = 8;
+
+/** NodeChunks is BodyChunks over a node stream in flowing mode (see takeNodeBody). */
+class NodeChunks implements BodyChunks {
+  readonly #stream: Readable;
+  readonly #queue: Uint8Array[] = [];
+  #ended = false;
+  #error: unknown = undefined;
+  #failed = false;
+  #closed = false;
+  #wake: (() => void) | undefined = undefined;
+
+  constructor(stream: Readable) {
+    this.#stream = stream;
+    stream.on('data', (chunk: Buffer) => {
+      // A plain Uint8Array view of the same bytes: views cut from it (frames) are plain views too,
+      // cheaper to make than Buffer views.
+      this.#queue.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (this.#queue.length >= QUEUED_CHUNKS) stream.pause();
+      this.#notify();
+    });
+    stream.on('end', () => {
+      this.#ended = true;
+      this.#notify();
+    });
+    stream.on('error', (e: unknown) => this.#fail(e));
+    // A body cut off without an error event (destroyed before its end) still fails the read.
+    stream.on('close', () => {
+      if (!this.#ended) this.#fail(new Error('the response body ended before it was complete'));
+    });
+  }
+
+  #fail(e: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#error = e;
+    this.#notify();
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  async read(): Promise<Uint8Array | undefined> {
+    for (;;) {
+      if (this.#closed) return undefined;
+      const chunk = this.#queue.shift();
+      if (chunk !== undefined) {
+        if (this.#queue.length === 0 && this.#stream.isPaused()) this.#stream.resume();
+        return chunk;
+      }
+      if (this.#failed) throw this.#error;
+      if (this.#ended) return undefined;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue.length = 0;
+    this.#notify();
+    if (!this.#ended) this.#stream.destroy();
+  }
+}
+
 /** toResponse wraps a node response as a fetch Response whose body streams the node stream. */
 function toResponse(res: IncomingMessage): Response {
   const headers = new Headers();
@@ -103,5 +214,29 @@ function toResponse(res: IncomingMessage): Response {
     res.resume();
     return new Response(null, { status, headers });
   }
-  return new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status, statusText: res.statusMessage ?? '', headers });
+  const state: NodeBody = { res, used: false, taken: false };
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // highWaterMark 0: nothing is pulled before the first read, so the node stream stays whole until then.
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (state.taken) throw new Error('the response body was taken as a node stream (takeNodeBody)');
+        state.used = true;
+        reader ??= (Readable.toWeb(res) as ReadableStream<Uint8Array>).getReader();
+        const r = await reader.read();
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
+      },
+      async cancel(reason) {
+        if (state.taken) return;
+        state.used = true;
+        if (reader !== undefined) await reader.cancel(reason);
+        else res.destroy();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const response = new Response(body, { status, statusText: res.statusMessage ?? '', headers });
+  nodeBodies.set(response, state);
+  return response;
 }

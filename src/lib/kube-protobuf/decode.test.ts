@@ -28,3 +28,34 @@ test('a time seen again decodes to the same text (the cache keys by the whole se
     assert.equal(decodeMasked(body, 0, body.length, TIMES)['creationTimestamp'], isoSeconds(s));
   }
 });
+
+const MANAGED = compileMask('meta.ObjectMeta', { managedFields: { manager: true, fieldsV1: true } });
+
+test('FieldsV1 sets decode to their JSON whether seen before or not; equal bytes share one frozen value; malformed JSON is a ProtoError', () => {
+  const sets = [
+    { 'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {} } } } } } },
+    { 'f:status': { 'f:replicas': {} } },
+    { 'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"apq"}': { '.': {}, 'f:image': {} } } } } } }, // same length as the first, one byte apart
+  ];
+  const decoded = [];
+  for (let round = 0; round < 3; round++)
+    for (const set of sets) {
+      const meta = { managedFields: [{ manager: 'kubectl', fieldsV1: set }, { manager: 'kubelet', fieldsV1: set }] };
+      const body = encodeMessage('meta.ObjectMeta', meta);
+      const got = decodeMasked(body, 0, body.length, MANAGED) as { managedFields: { fieldsV1: unknown }[] };
+      assert.deepEqual(got, meta);
+      assert.equal(got.managedFields[0]?.fieldsV1, got.managedFields[1]?.fieldsV1, 'the same bytes give the same value');
+      assert.ok(Object.isFrozen(got.managedFields[0]?.fieldsV1));
+      decoded.push(got.managedFields[0]?.fieldsV1);
+    }
+  assert.notEqual(decoded[0], decoded[2], 'different bytes of one length are not mistaken for each other');
+  // A FieldsV1 whose raw bytes are not JSON: encode a valid set, then break one byte of its JSON text.
+  const body = encodeMessage('meta.ObjectMeta', { managedFields: [{ manager: 'kubectl', fieldsV1: sets[1] }] });
+  const at = body.indexOf(Buffer.from('{"f:status"'));
+  assert.ok(at > 0);
+  const broken = Buffer.from(body);
+  broken[at] = 0x5b; // '[': unbalanced
+  assert.throws(() => decodeMasked(broken, 0, broken.length, MANAGED), (e) => e instanceof Error && /not JSON/.test(e.message));
+  // The good bytes still decode afterwards (a failure is never cached).
+  assert.deepEqual(decodeMasked(body, 0, body.length, MANAGED), { managedFields: [{ manager: 'kubectl', fieldsV1: sets[1] }] });
+});

@@ -18,7 +18,7 @@ export type FieldMask = true | { readonly [jsonName: string]: FieldMask };
 type Json = Record<string, unknown>;
 
 // How a field's value is read.
-const K = { String: 0, Bytes: 1, Int: 2, Bool: 3, Double: 4, Float: 5, Time: 6, MicroTime: 7, IntOrString: 8, Quantity: 9, Raw: 10, Message: 11 } as const;
+const K = { String: 0, Bytes: 1, Int: 2, Bool: 3, Double: 4, Float: 5, Time: 6, MicroTime: 7, IntOrString: 8, Quantity: 9, Raw: 10, Message: 11, FieldsV1: 12 } as const;
 type K = (typeof K)[keyof typeof K];
 
 interface Field {
@@ -42,7 +42,7 @@ export interface Compiled {
 const SCALAR_KINDS: Readonly<Record<string, K>> = {
   string: K.String, bytes: K.Bytes, int32: K.Int, int64: K.Int, uint32: K.Int, uint64: K.Int, bool: K.Bool, double: K.Double, float: K.Float,
   'meta.Time': K.Time, 'meta.MicroTime': K.MicroTime, 'intstr.IntOrString': K.IntOrString, 'resource.Quantity': K.Quantity,
-  'runtime.RawExtension': K.Raw, 'meta.FieldsV1': K.Raw,
+  'runtime.RawExtension': K.Raw, 'meta.FieldsV1': K.FieldsV1,
 };
 
 const cache = new Map<string, WeakMap<object, Compiled>>();
@@ -232,6 +232,8 @@ function readSpecial(buf: Uint8Array, c: Cursor, end: number, kind: K): unknown 
   let type = 0;
   let intVal = 0;
   let str: string | undefined;
+  let fieldsStart = 0;
+  let fieldsEnd = 0;
   while (c.pos < end) {
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
@@ -244,6 +246,11 @@ function readSpecial(buf: Uint8Array, c: Cursor, end: number, kind: K): unknown 
       const v = readVarint(buf, c);
       if (num === 1) type = v;
       else if (num === 2) intVal = v;
+    } else if (wire === LEN && kind === K.FieldsV1 && num === 1) {
+      const e = readLen(buf, c);
+      fieldsStart = c.pos;
+      fieldsEnd = e;
+      c.pos = e;
     } else if (wire === LEN && ((kind === K.IntOrString && num === 3) || (kind === K.Quantity && num === 1) || (kind === K.Raw && num === 1))) {
       const e = readLen(buf, c);
       str = readString(buf, c.pos, e);
@@ -259,10 +266,62 @@ function readSpecial(buf: Uint8Array, c: Cursor, end: number, kind: K): unknown 
       return type === 1 ? (str ?? '') : intVal;
     case K.Quantity:
       return str ?? '';
+    case K.FieldsV1:
+      return fieldSets.read(buf, fieldsStart, fieldsEnd);
     default:
       return str === undefined || str === '' ? null : parseRaw(str);
   }
 }
+
+/**
+ * RawJsonCache parses the JSON text of embedded values through a table of recently parsed ones,
+ * keyed by their bytes: a FieldsV1 set (one per managedFields entry, hundreds of bytes) repeats on
+ * every write by the same manager to the same fields, so a hit costs a hash and a comparison of
+ * the bytes instead of decoding and parsing them. The values are deep-frozen and shared between
+ * the objects decoded (readers only read them). A slot (of a power-of-two count) holds the last
+ * value that hashed to it. '' (and absent) is null, as for any embedded JSON.
+ */
+class RawJsonCache {
+  readonly #bytes: (Uint8Array | undefined)[];
+  readonly #values: unknown[];
+  readonly #mask: number;
+
+  constructor(size: number) {
+    this.#bytes = new Array<Uint8Array | undefined>(size).fill(undefined);
+    this.#values = new Array<unknown>(size).fill(null);
+    this.#mask = size - 1;
+  }
+
+  /** read parses the UTF-8 JSON text in [start, end) (null if empty); throws ProtoError if it is not JSON. */
+  read(buf: Uint8Array, start: number, end: number): unknown {
+    const len = end - start;
+    if (len === 0) return null;
+    let h = len;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x5bd1e995);
+    const slot = (h ^ (h >>> 13)) & this.#mask;
+    const held = this.#bytes[slot];
+    if (held !== undefined && held.length === len) {
+      let i = 0;
+      while (i < len && held[i] === buf[start + i]) i++;
+      if (i === len) return this.#values[slot];
+    }
+    const value = deepFreeze(parseRaw(readString(buf, start, end)));
+    this.#bytes[slot] = buf.slice(start, end);
+    this.#values[slot] = value;
+    return value;
+  }
+}
+
+/** deepFreeze freezes a parsed JSON value and everything in it. */
+function deepFreeze(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  Object.freeze(v);
+  for (const child of Object.values(v)) deepFreeze(child);
+  return v;
+}
+
+/** The decoder's FieldsV1 cache: 64 slots (a cluster's managers write few distinct field sets per kind). */
+const fieldSets = new RawJsonCache(64);
 
 /** parseRaw parses the JSON held by a RawExtension or FieldsV1; malformed JSON is a malformed message. */
 function parseRaw(text: string): unknown {
