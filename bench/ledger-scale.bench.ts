@@ -67,12 +67,19 @@ const out = (line: string): void => void process.stdout.write(`ledger-scale: ${l
  * during the run, from getrusage): on a shared 2-core machine those runs measure the scheduler.
  */
 const preempted = new WeakMap<readonly number[], readonly boolean[]>();
+/**
+ * cpuMs holds, per timed series, this process's CPU time per run (user + system, `process.cpuUsage`):
+ * the work a call costs, which the scheduler does not inflate. For SQLite that is the whole query;
+ * for PostgreSQL only the client's side (the server's backend is another process).
+ */
+const cpuMs = new WeakMap<readonly number[], number>();
 
 /** timed runs `fn` `n` times (after 3 warm-ups) and returns each run's milliseconds. */
 async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < 3; i++) await fn(i);
   const ms: number[] = [];
   const switched: boolean[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const before = process.resourceUsage().involuntaryContextSwitches;
     const t = performance.now();
@@ -80,7 +87,9 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<nu
     ms.push(performance.now() - t);
     switched.push(process.resourceUsage().involuntaryContextSwitches > before);
   }
+  const used = process.cpuUsage(cpu);
   preempted.set(ms, switched);
+  cpuMs.set(ms, (used.user + used.system) / 1000 / n);
   return ms;
 }
 
@@ -88,7 +97,8 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<nu
 function preemption(ms: readonly number[]): string {
   const switched = preempted.get(ms) ?? [];
   const calm = ms.filter((_, i) => switched[i] !== true);
-  return `preempted in ${switched.filter(Boolean).length} of ${ms.length} runs${calm.length > 0 ? `, p99 of the others ${f(percentile(calm, 99))} ms` : ''}`;
+  const cpu = cpuMs.get(ms);
+  return `preempted in ${switched.filter(Boolean).length} of ${ms.length} runs${calm.length > 0 ? `, p99 of the others ${f(percentile(calm, 99))} ms` : ''}${cpu === undefined ? '' : `; CPU ${f(cpu)} ms per run in this process`}`;
 }
 
 interface Dialect {

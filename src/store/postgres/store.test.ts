@@ -136,6 +136,28 @@ if ('skip' in server) {
       }
     });
 
+    it('keeps answering when another process changes a table under its prepared statements', async () => {
+      const schema = 'prepared';
+      const store = await openPostgresLedger({ url: server.url, schema, maxConnections: 1 }); // one connection: the one that prepared
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      try {
+        const r = makeRelease(workloadRef('ns', 'w'), 1);
+        await store.upsertRelease(r);
+        const history = { namespaces: ['ns'], kind: r.workload.kind, name: 'w' };
+        assert.deepEqual((await store.queryReleases(history)).items.map((x) => x.id), [r.id]);
+        const prepared = (await store.driver.query('SELECT statement FROM pg_prepared_statements')).rows.map((p) => String(p.statement));
+        assert.ok(prepared.includes(postgresHistoryQuery(history).sql), prepared.join('\n'));
+        // A newer tracker's migration adds a column: the prepared `SELECT *` would now change its result type.
+        await client.query(`ALTER TABLE ${schema}.releases ADD COLUMN added_by_a_newer_migration INTEGER`);
+        assert.deepEqual((await store.queryReleases(history)).items.map((x) => x.id), [r.id]);
+        assert.deepEqual((await store.queryReleases(history)).items.map((x) => x.id), [r.id]);
+      } finally {
+        await client.end();
+        await store.close();
+      }
+    });
+
     it('two trackers migrating one database at once apply each migration once', async () => {
       const schema = 'race';
       const [a, b] = await Promise.all([openPostgresLedger({ url: server.url, schema }), openPostgresLedger({ url: server.url, schema })]);
