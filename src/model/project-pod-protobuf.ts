@@ -1,6 +1,6 @@
 import { fieldNumber, readLen, readString, readUncached, StringCache, type Cursor } from '../lib/kube-protobuf/decode.ts';
 import { LEN, readVarint, skipField, VARINT } from '../lib/kube-protobuf/wire.ts';
-import { frozenList, MAX_METADATA_MAP_CHARS, shareCondition, sharedLabels, sharedOwner } from './fields.ts';
+import { frozenList, MAX_METADATA_MAP_CHARS, sharedLabels, sharedOwner } from './fields.ts';
 import { internString } from './intern.ts';
 import { POD_CONDITIONS_KEPT, sharedContainers } from './project-pod.ts';
 import type { ConditionRecord, ContainerRecord, ContainerStatusRecord, ObjectIdentity, PodRecord } from './records.ts';
@@ -174,14 +174,16 @@ interface Spec {
 
 interface Status {
   phase: string;
-  conditions: ConditionRecord[];
+  /** The first PodScheduled and Ready conditions, as projectPod keeps them. */
+  scheduled: ConditionRecord | undefined;
+  ready: ConditionRecord | undefined;
   statuses: ContainerStatusRecord[];
   initStatuses: ContainerStatusRecord[];
 }
 
 const NO_META: Meta = { name: '', namespace: '', uid: '', resourceVersion: '', creationTimestamp: null, deletionTimestamp: null, labels: [], owner: null };
 const NO_SPEC: Spec = { nodeName: '', restartPolicy: '', containers: frozenList([]) };
-const NO_STATUS: Status = { phase: '', conditions: [], statuses: [], initStatuses: [] };
+const NO_STATUS: Status = { phase: '', scheduled: undefined, ready: undefined, statuses: [], initStatuses: [] };
 
 function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
   c.pos = start;
@@ -205,6 +207,7 @@ function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
   const labels = sharedLabels(meta.labels);
   const init = frozenList(status.initStatuses);
   const statuses = frozenList(status.statuses);
+  const { scheduled, ready } = status;
   // The same literal, in the same order, as projectPod's (project-pod.ts).
   return Object.freeze({
     namespace: meta.namespace,
@@ -219,7 +222,12 @@ function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
     restartPolicy: spec.restartPolicy,
     containers: spec.containers,
     phase: status.phase,
-    conditions: frozenList(status.conditions),
+    scheduledStatus: scheduled?.status ?? '',
+    scheduledReason: scheduled?.reason ?? '',
+    scheduledMessage: scheduled?.message ?? '',
+    scheduledTransitionTime: scheduled?.lastTransitionTime ?? null,
+    readyStatus: ready?.status ?? '',
+    readyTransitionTime: ready?.lastTransitionTime ?? null,
     kind: 'Pod' as const,
     templateHash: labels['pod-template-hash'] ?? labels['controller-revision-hash'] ?? '',
     containerStatuses: init.length === 0 ? statuses : frozenList([...init, ...statuses]),
@@ -326,7 +334,7 @@ function readSpec(buf: Uint8Array, end: number): Spec {
 }
 
 function readStatus(buf: Uint8Array, end: number): Status {
-  const s: Status = { phase: '', conditions: [], statuses: [], initStatuses: [] };
+  const s: Status = { phase: '', scheduled: undefined, ready: undefined, statuses: [], initStatuses: [] };
   while (c.pos < end) {
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
@@ -334,7 +342,8 @@ function readStatus(buf: Uint8Array, end: number): Status {
     if (num === STATUS.phase) s.phase = istr(buf, wire) || s.phase;
     else if (num === STATUS.conditions) {
       const cond = readCondition(buf, lenOf(buf, wire));
-      if (cond !== undefined) s.conditions.push(cond);
+      if (cond?.type === 'PodScheduled') s.scheduled ??= cond;
+      else if (cond?.type === 'Ready') s.ready ??= cond;
     } else if (num === STATUS.containerStatuses) s.statuses.push(readContainerStatus(buf, lenOf(buf, wire), false));
     else if (num === STATUS.initContainerStatuses) s.initStatuses.push(readContainerStatus(buf, lenOf(buf, wire), true));
     else skipField(buf, c, wire);
@@ -365,7 +374,7 @@ function readCondition(buf: Uint8Array, end: number): ConditionRecord | undefine
   // An empty status is absent on the wire, which readConditions reads as Unknown.
   const s = status === '' || status === 'Unknown' ? 'Unknown' : status === 'True' ? 'True' : status === 'False' ? 'False' : bail();
   if (!POD_CONDITIONS_KEPT.has(type)) return undefined;
-  return shareCondition({ type, status: s, reason, message, lastTransitionTime, lastUpdateTime: null });
+  return { type, status: s, reason, message, lastTransitionTime, lastUpdateTime: null };
 }
 
 /** A terminated state as readTerminated reads it. */
