@@ -305,7 +305,6 @@ function readSpec(buf: Uint8Array, end: number): Spec {
   let nodeName = '';
   let restartPolicy = '';
   const containers: ContainerRecord[] = [];
-  let key = '';
   while (c.pos < end) {
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
@@ -326,11 +325,31 @@ function readSpec(buf: Uint8Array, end: number): Spec {
       }
       ended(e);
       containers.push(Object.freeze({ name, image }));
-      key += `${name}\u0000${image}\u0000`;
     } else skipField(buf, c, wire);
   }
   ended(end);
-  return { nodeName, restartPolicy, containers: sharedContainers(containers, key) };
+  return { nodeName, restartPolicy, containers: sameContainers(containers) };
+}
+
+/** The container list returned last, and what it was made of (consecutive events are often pods of one ReplicaSet). */
+let lastContainers: readonly ContainerRecord[] = frozenList([]);
+
+/**
+ * sameContainers is sharedContainers of `read` (its key: each name and image followed by U+0000),
+ * answered without building that key when the list equals the one returned last.
+ */
+function sameContainers(read: readonly ContainerRecord[]): readonly ContainerRecord[] {
+  const last = lastContainers;
+  if (read.length === last.length && read.length > 0) {
+    let i = 0;
+    while (i < read.length && (read[i] as ContainerRecord).name === (last[i] as ContainerRecord).name && (read[i] as ContainerRecord).image === (last[i] as ContainerRecord).image) i++;
+    if (i === read.length) return last;
+  }
+  let key = '';
+  for (const x of read) key += `${x.name}\u0000${x.image}\u0000`;
+  const shared = sharedContainers(read, key);
+  lastContainers = shared;
+  return shared;
 }
 
 function readStatus(buf: Uint8Array, end: number): Status {
