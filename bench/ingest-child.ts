@@ -43,11 +43,20 @@ function kubeConfig(url: string): KubeConfig {
   return kc;
 }
 
+/**
+ * gc runs V8's most thorough collection (`flavor: 'last-resort'`: several memory-reducing full
+ * collections that also drop caches and bytecode V8 may discard), the same before the baseline and
+ * before the reading, on every side. Two plain full collections left the reading bimodal: whether
+ * V8 had, by the reading, freed about 3.6 MB of start-up heap held at the baseline (in large-object
+ * space) and 0.8 MB of bytecode varied from run to run, moving a side's figure by ~230 B per object
+ * (heap space statistics of both kinds of run; a heap snapshot's own collection freed both too).
+ * With this collection the baseline no longer holds them and three runs of each side read within 5 B
+ * per object. What stays is what the informer holds, plus the code compiled during the run.
+ */
 const gc = (): void => {
-  const g = (globalThis as { gc?: () => void }).gc;
+  const g = (globalThis as { gc?: (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void }).gc;
   if (!g) throw new Error('run with --expose-gc');
-  g();
-  g();
+  g({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 };
 
 /** Counter resolves `reached(n)` once `count` hits n. */

@@ -80,7 +80,8 @@ export function createClusterInformers(options: ClusterInformersOptions): Cluste
     },
     hasSynced: () => entries.every((e) => e.informer.hasSynced()),
     onDelta(fn) {
-      const offs = entries.map((e) => e.informer.addHandler((change) => fn({ kind: e.kind, ...change } as ClusterDelta)));
+      // One literal per delta (no spread): it runs for every event of every watch.
+      const offs = entries.map((e) => e.informer.addHandler((change) => fn({ kind: e.kind, key: change.key, delta: change.delta, previous: change.previous } as ClusterDelta)));
       return () => offs.forEach((off) => off());
     },
     list<K extends TrackedKind>(kind: K) {

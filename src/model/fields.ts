@@ -338,6 +338,21 @@ const NO_CONDITIONS: readonly ConditionRecord[] = Object.freeze([]);
  */
 export function sharedLabels(flat: readonly string[]): Readonly<Record<string, string>> {
   if (flat.length === 0) return EMPTY_MAP;
+  // The map returned last, when its entries are the same (consecutive events are often pods of one ReplicaSet): no key to build.
+  if (flat.length === lastFlat.length) {
+    let i = 0;
+    while (i < flat.length && flat[i] === lastFlat[i]) i++;
+    if (i === flat.length) return lastLabels;
+  }
+  lastFlat = flat;
+  lastLabels = sharedFlat(flat);
+  return lastLabels;
+}
+
+let lastFlat: readonly string[] = [];
+let lastLabels: Readonly<Record<string, string>> = EMPTY_MAP;
+
+function sharedFlat(flat: readonly string[]): Readonly<Record<string, string>> {
   let key = '';
   for (let i = 0; i < flat.length; i += 2) key += `${flat[i]}\u0000${flat[i + 1]}\u0000`;
   const hit = labelMaps.peek(key);

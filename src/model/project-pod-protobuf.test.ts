@@ -88,7 +88,8 @@ test('repeated singular fields: the last non-zero value wins, as in the generic 
   assert.ok(d !== undefined);
   assert.deepEqual(d, g.value);
   assert.equal(d.name, 'web-2');
-  assert.equal(d.conditions[0]?.status, 'Unknown');
+  assert.equal(d.readyStatus, 'Unknown');
+  assert.equal(d.scheduledStatus, '', 'no PodScheduled condition');
 });
 
 test('objects the generic path refuses or might read differently are left to it', () => {

@@ -1,6 +1,6 @@
-import { fieldNumber, readLen, readString, StringCache, type Cursor } from '../lib/kube-protobuf/decode.ts';
+import { fieldNumber, readLen, readString, readUncached, StringCache, type Cursor } from '../lib/kube-protobuf/decode.ts';
 import { LEN, readVarint, skipField, VARINT } from '../lib/kube-protobuf/wire.ts';
-import { frozenList, MAX_METADATA_MAP_CHARS, shareCondition, sharedLabels, sharedOwner } from './fields.ts';
+import { frozenList, MAX_METADATA_MAP_CHARS, sharedLabels, sharedOwner } from './fields.ts';
 import { internString } from './intern.ts';
 import { POD_CONDITIONS_KEPT, sharedContainers } from './project-pod.ts';
 import type { ConditionRecord, ContainerRecord, ContainerStatusRecord, ObjectIdentity, PodRecord } from './records.ts';
@@ -86,6 +86,14 @@ function str(buf: Uint8Array, wire: number): string {
   return s;
 }
 
+/** ustr reads a string field's value that rarely repeats between events (name, uid, resourceVersion): the same text as str, without the cache. */
+function ustr(buf: Uint8Array, wire: number): string {
+  const e = lenOf(buf, wire);
+  const s = readUncached(buf, c.pos, e);
+  c.pos = e;
+  return s;
+}
+
 /**
  * SHARED holds the strings projectPod interns (namespace, node, images, names, phases, reasons) as
  * their interned copies, up to 256 characters (image digests run to about 100): a repeated value
@@ -166,14 +174,16 @@ interface Spec {
 
 interface Status {
   phase: string;
-  conditions: ConditionRecord[];
+  /** The first PodScheduled and Ready conditions, as projectPod keeps them. */
+  scheduled: ConditionRecord | undefined;
+  ready: ConditionRecord | undefined;
   statuses: ContainerStatusRecord[];
   initStatuses: ContainerStatusRecord[];
 }
 
 const NO_META: Meta = { name: '', namespace: '', uid: '', resourceVersion: '', creationTimestamp: null, deletionTimestamp: null, labels: [], owner: null };
 const NO_SPEC: Spec = { nodeName: '', restartPolicy: '', containers: frozenList([]) };
-const NO_STATUS: Status = { phase: '', conditions: [], statuses: [], initStatuses: [] };
+const NO_STATUS: Status = { phase: '', scheduled: undefined, ready: undefined, statuses: [], initStatuses: [] };
 
 function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
   c.pos = start;
@@ -197,6 +207,7 @@ function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
   const labels = sharedLabels(meta.labels);
   const init = frozenList(status.initStatuses);
   const statuses = frozenList(status.statuses);
+  const { scheduled, ready } = status;
   // The same literal, in the same order, as projectPod's (project-pod.ts).
   return Object.freeze({
     namespace: meta.namespace,
@@ -211,7 +222,12 @@ function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
     restartPolicy: spec.restartPolicy,
     containers: spec.containers,
     phase: status.phase,
-    conditions: frozenList(status.conditions),
+    scheduledStatus: scheduled?.status ?? '',
+    scheduledReason: scheduled?.reason ?? '',
+    scheduledMessage: scheduled?.message ?? '',
+    scheduledTransitionTime: scheduled?.lastTransitionTime ?? null,
+    readyStatus: ready?.status ?? '',
+    readyTransitionTime: ready?.lastTransitionTime ?? null,
     kind: 'Pod' as const,
     templateHash: labels['pod-template-hash'] ?? labels['controller-revision-hash'] ?? '',
     containerStatuses: init.length === 0 ? statuses : frozenList([...init, ...statuses]),
@@ -226,10 +242,10 @@ function readMeta(buf: Uint8Array, end: number): Meta {
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
     const wire = tag & 7;
-    if (num === META.name) m.name = str(buf, wire) || m.name;
+    if (num === META.name) m.name = ustr(buf, wire) || m.name;
     else if (num === META.namespace) m.namespace = istr(buf, wire) || m.namespace;
-    else if (num === META.uid) m.uid = str(buf, wire) || m.uid;
-    else if (num === META.resourceVersion) m.resourceVersion = str(buf, wire) || m.resourceVersion;
+    else if (num === META.uid) m.uid = ustr(buf, wire) || m.uid;
+    else if (num === META.resourceVersion) m.resourceVersion = ustr(buf, wire) || m.resourceVersion;
     else if (num === META.creationTimestamp) m.creationTimestamp = time(buf, wire) ?? m.creationTimestamp;
     else if (num === META.deletionTimestamp) m.deletionTimestamp = time(buf, wire) ?? m.deletionTimestamp;
     else if (num === META.labels) {
@@ -289,7 +305,6 @@ function readSpec(buf: Uint8Array, end: number): Spec {
   let nodeName = '';
   let restartPolicy = '';
   const containers: ContainerRecord[] = [];
-  let key = '';
   while (c.pos < end) {
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
@@ -310,15 +325,35 @@ function readSpec(buf: Uint8Array, end: number): Spec {
       }
       ended(e);
       containers.push(Object.freeze({ name, image }));
-      key += `${name}\u0000${image}\u0000`;
     } else skipField(buf, c, wire);
   }
   ended(end);
-  return { nodeName, restartPolicy, containers: sharedContainers(containers, key) };
+  return { nodeName, restartPolicy, containers: sameContainers(containers) };
+}
+
+/** The container list returned last, and what it was made of (consecutive events are often pods of one ReplicaSet). */
+let lastContainers: readonly ContainerRecord[] = frozenList([]);
+
+/**
+ * sameContainers is sharedContainers of `read` (its key: each name and image followed by U+0000),
+ * answered without building that key when the list equals the one returned last.
+ */
+function sameContainers(read: readonly ContainerRecord[]): readonly ContainerRecord[] {
+  const last = lastContainers;
+  if (read.length === last.length && read.length > 0) {
+    let i = 0;
+    while (i < read.length && (read[i] as ContainerRecord).name === (last[i] as ContainerRecord).name && (read[i] as ContainerRecord).image === (last[i] as ContainerRecord).image) i++;
+    if (i === read.length) return last;
+  }
+  let key = '';
+  for (const x of read) key += `${x.name}\u0000${x.image}\u0000`;
+  const shared = sharedContainers(read, key);
+  lastContainers = shared;
+  return shared;
 }
 
 function readStatus(buf: Uint8Array, end: number): Status {
-  const s: Status = { phase: '', conditions: [], statuses: [], initStatuses: [] };
+  const s: Status = { phase: '', scheduled: undefined, ready: undefined, statuses: [], initStatuses: [] };
   while (c.pos < end) {
     const tag = readVarint(buf, c);
     const num = tag >>> 3;
@@ -326,7 +361,8 @@ function readStatus(buf: Uint8Array, end: number): Status {
     if (num === STATUS.phase) s.phase = istr(buf, wire) || s.phase;
     else if (num === STATUS.conditions) {
       const cond = readCondition(buf, lenOf(buf, wire));
-      if (cond !== undefined) s.conditions.push(cond);
+      if (cond?.type === 'PodScheduled') s.scheduled ??= cond;
+      else if (cond?.type === 'Ready') s.ready ??= cond;
     } else if (num === STATUS.containerStatuses) s.statuses.push(readContainerStatus(buf, lenOf(buf, wire), false));
     else if (num === STATUS.initContainerStatuses) s.initStatuses.push(readContainerStatus(buf, lenOf(buf, wire), true));
     else skipField(buf, c, wire);
@@ -357,7 +393,7 @@ function readCondition(buf: Uint8Array, end: number): ConditionRecord | undefine
   // An empty status is absent on the wire, which readConditions reads as Unknown.
   const s = status === '' || status === 'Unknown' ? 'Unknown' : status === 'True' ? 'True' : status === 'False' ? 'False' : bail();
   if (!POD_CONDITIONS_KEPT.has(type)) return undefined;
-  return shareCondition({ type, status: s, reason, message, lastTransitionTime, lastUpdateTime: null });
+  return { type, status: s, reason, message, lastTransitionTime, lastUpdateTime: null };
 }
 
 /** A terminated state as readTerminated reads it. */

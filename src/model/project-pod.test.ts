@@ -32,7 +32,10 @@ test('projectPod reads identity, owner, template hash, conditions and container 
   assert.equal(p.templateHash, '7d9f');
   assert.deepEqual(p.owner, { kind: 'ReplicaSet', name: 'web-7d9f', uid: 'rs-1' });
   assert.equal(p.phase, 'Running');
-  assert.equal(p.conditions[0]?.lastTransitionTime, Date.parse('2026-01-01T00:00:05Z'));
+  assert.equal(p.readyStatus, 'False');
+  assert.equal(p.readyTransitionTime, Date.parse('2026-01-01T00:00:05Z'));
+  assert.equal(p.scheduledStatus, '');
+  assert.equal(p.scheduledTransitionTime, null);
   assert.deepEqual(p.containers, [{ name: 'app', image: 'web:2' }]);
   assert.equal(p.containerStatuses.length, 2);
   assert.deepEqual(p.containerStatuses[0]?.state, { kind: 'terminated', reason: 'Completed', message: '', exitCode: 0, finishedAt: null });
@@ -73,17 +76,23 @@ test('projectPod with requireIdentity:false accepts file objects without uid/res
   assert.equal(r.value.uid, '-');
 });
 
-test('projectPod keeps only the PodScheduled and Ready conditions, and still validates the others', () => {
+test('projectPod keeps only the PodScheduled and Ready conditions (the first of each), and still validates the others', () => {
   const conditions = [
-    { type: 'PodReadyToStartContainers', status: 'True' },
+    { type: 'PodReadyToStartContainers', status: 'False', reason: 'NotYet', lastTransitionTime: '2026-01-01T00:00:01Z' },
     { type: 'Initialized', status: 'True' },
-    { type: 'Ready', status: 'True' },
+    { type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:09Z' },
     { type: 'ContainersReady', status: 'True' },
-    { type: 'PodScheduled', status: 'True' },
+    { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available', lastTransitionTime: '2026-01-01T00:00:02Z' },
+    { type: 'Ready', status: 'False', lastTransitionTime: '2026-01-01T00:00:03Z' },
   ];
   const r = projectPod({ ...wire, status: { ...wire.status, conditions } });
   assert.ok(r.ok, r.ok ? '' : r.error);
-  assert.deepEqual(r.value.conditions.map((c) => c.type), ['Ready', 'PodScheduled']);
+  const p = r.value;
+  assert.deepEqual(
+    [p.scheduledStatus, p.scheduledReason, p.scheduledMessage, p.scheduledTransitionTime, p.readyStatus, p.readyTransitionTime],
+    ['False', 'Unschedulable', '0/3 nodes are available', Date.parse('2026-01-01T00:00:02Z'), 'True', Date.parse('2026-01-01T00:00:09Z')],
+  );
+  assert.ok(!Object.values(p).includes('NotYet'), 'conditions of other types are not kept');
   const bad = projectPod({ ...wire, status: { ...wire.status, conditions: [{ type: 'Initialized', status: 'Maybe' }] } });
   assert.equal(bad.ok, false, 'a mistyped condition is an error even when it would not be kept');
 });

@@ -25,9 +25,9 @@ export function projectPod(obj: unknown, options: ProjectPodOptions = {}): Resul
 
 /**
  * POD_CONDITIONS_KEPT are the pod conditions the tracker reads (scheduled: Unschedulable and its
- * message, firstPodScheduled; Ready: firstPodReady, readiness diagnosis). The others
- * (Initialized, ContainersReady, PodReadyToStartContainers) are validated but not kept: pods are
- * most of what the tracker holds, and each condition costs a record.
+ * message, firstPodScheduled; Ready: firstPodReady, readiness diagnosis), kept as the PodRecord's
+ * `scheduled*` and `ready*` fields. The others (Initialized, ContainersReady,
+ * PodReadyToStartContainers) are validated but not kept.
  */
 export const POD_CONDITIONS_KEPT: ReadonlySet<string> = new Set(['PodScheduled', 'Ready']);
 
@@ -53,6 +53,8 @@ function project(obj: unknown): Result<PodRecord, string> {
   if (!f.ok) return f;
   const i = id.value;
   const v = f.value;
+  const scheduled = v.conditions.find((c) => c.type === 'PodScheduled');
+  const ready = v.conditions.find((c) => c.type === 'Ready');
   // One literal of fixed shape (no spreads): V8 then keeps every field inside the object instead
   // of in a separate property array, which is most of a pod record's own size.
   return ok(
@@ -69,7 +71,12 @@ function project(obj: unknown): Result<PodRecord, string> {
       restartPolicy: v.restartPolicy,
       containers: v.containers,
       phase: internString(v.phase),
-      conditions: v.conditions,
+      scheduledStatus: scheduled?.status ?? '',
+      scheduledReason: scheduled?.reason ?? '',
+      scheduledMessage: scheduled?.message ?? '',
+      scheduledTransitionTime: scheduled?.lastTransitionTime ?? null,
+      readyStatus: ready?.status ?? '',
+      readyTransitionTime: ready?.lastTransitionTime ?? null,
       kind: 'Pod' as const,
       templateHash: i.labels['pod-template-hash'] ?? i.labels['controller-revision-hash'] ?? '',
       containerStatuses: v.initStatuses.length === 0 ? v.statuses : frozenList([...v.initStatuses, ...v.statuses]),

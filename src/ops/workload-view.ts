@@ -77,8 +77,7 @@ export function stuckPods(pods: readonly PodRecord[]): StuckPod[] {
       out.push({ pod: p.name, reason: waiting.state.reason, message: waiting.state.message });
       continue;
     }
-    const unscheduled = p.conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False');
-    if (unscheduled) out.push({ pod: p.name, reason: unscheduled.reason || 'Unschedulable', message: unscheduled.message });
+    if (p.scheduledStatus === 'False') out.push({ pod: p.name, reason: p.scheduledReason || 'Unschedulable', message: p.scheduledMessage });
   }
   return out.sort((a, b) => a.pod.localeCompare(b.pod));
 }

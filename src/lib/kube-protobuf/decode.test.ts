@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileMask, decodeMasked } from './decode.ts';
+import { compileMask, decodeMasked, readString, readUncached } from './decode.ts';
 import { encodeMessage } from './encode.ts';
 
 const TIMES = compileMask('meta.ObjectMeta', { creationTimestamp: true, deletionTimestamp: true });
@@ -58,4 +58,23 @@ test('FieldsV1 sets decode to their JSON whether seen before or not; equal bytes
   assert.throws(() => decodeMasked(broken, 0, broken.length, MANAGED), (e) => e instanceof Error && /not JSON/.test(e.message));
   // The good bytes still decode afterwards (a failure is never cached).
   assert.deepEqual(decodeMasked(body, 0, body.length, MANAGED), { managedFields: [{ manager: 'kubectl', fieldsV1: sets[1] }] });
+});
+
+test('readUncached and readString give the text TextDecoder gives, for any bytes (ASCII natively, the rest decoded)', () => {
+  const td = new TextDecoder();
+  const ascii = fc.uint8Array({ maxLength: 300 }).map((b) => b.map((x) => x & 0x7f));
+  const any = fc.uint8Array({ maxLength: 300 });
+  const bom = any.map((b) => Uint8Array.from([0xef, 0xbb, 0xbf, ...b]));
+  fc.assert(
+    fc.property(fc.oneof(ascii, any, bom), fc.nat({ max: 8 }), (bytes, pad) => {
+      // At an offset inside a larger buffer, as fields sit inside a frame.
+      const buf = new Uint8Array(pad + bytes.length + 3);
+      buf.set(bytes, pad);
+      const want = td.decode(bytes);
+      assert.equal(readUncached(buf, pad, pad + bytes.length), want);
+      assert.equal(readString(buf, pad, pad + bytes.length), want);
+      assert.equal(readString(buf, pad, pad + bytes.length), want, 'again, from the cache');
+    }),
+    { numRuns: 5_000 },
+  );
 });

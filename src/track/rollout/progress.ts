@@ -60,14 +60,14 @@ export function progressOf(release: Pick<Release, 'templateHash'>, w: WorkloadRe
 
 /** isScheduled tells whether a pod has been bound to a node. */
 export const isScheduled = (p: PodRecord): boolean =>
-  p.nodeName !== '' || p.conditions.some((c) => c.type === 'PodScheduled' && c.status === 'True');
+  p.nodeName !== '' || p.scheduledStatus === 'True';
 
 /** hasPulledImage tells whether some container of a pod has its image (an imageID, or it has run). */
 export const hasPulledImage = (p: PodRecord): boolean =>
   p.containerStatuses.some((c) => c.imageID !== '' || c.state.kind === 'running' || c.state.kind === 'terminated');
 
 /** isReady tells whether a pod's Ready condition is True. */
-export const isReady = (p: PodRecord): boolean => p.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+export const isReady = (p: PodRecord): boolean => p.readyStatus === 'True';
 
 /** digestOf extracts `sha256:…` from a container status imageID (`docker-pullable://repo@sha256:…`), or ''. */
 export function digestOf(imageID: string): string {

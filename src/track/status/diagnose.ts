@@ -120,22 +120,21 @@ function diagnoseContainer(c: ContainerStatusRecord, events: readonly EventRecor
 }
 
 function diagnoseScheduling(pod: PodRecord, events: readonly EventRecord[], object: string): Finding | null {
-  const cond = pod.conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
+  const unschedulable = pod.scheduledStatus === 'False' && pod.scheduledReason === 'Unschedulable';
   const failedScheduling = events.filter((e) => e.reason === 'FailedScheduling');
-  if (!cond && (failedScheduling.length === 0 || pod.nodeName !== '' || pod.phase !== 'Pending')) return null;
-  const message = cond?.message || latest(failedScheduling)?.message || 'pod cannot be scheduled';
-  const since = cond?.lastTransitionTime ?? earliestSeen(failedScheduling) ?? pod.creationTimestamp;
+  if (!unschedulable && (failedScheduling.length === 0 || pod.nodeName !== '' || pod.phase !== 'Pending')) return null;
+  const message = (unschedulable ? pod.scheduledMessage : '') || latest(failedScheduling)?.message || 'pod cannot be scheduled';
+  const since = (unschedulable ? pod.scheduledTransitionTime : null) ?? earliestSeen(failedScheduling) ?? pod.creationTimestamp;
   return finding('Unschedulable', 'Unschedulable', message, object, since);
 }
 
 function diagnoseReadiness(pod: PodRecord, events: readonly EventRecord[], object: string, input: DiagnoseInput): Finding | null {
   if (pod.phase !== 'Running' || pod.deletionTimestamp !== null) return null;
-  if (pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True')) return null;
+  if (pod.readyStatus === 'True') return null;
   const app = pod.containerStatuses.filter((c) => !c.init);
   if (app.length === 0 || app.some((c) => c.state.kind !== 'running')) return null;
-  const readyCond = pod.conditions.find((c) => c.type === 'Ready');
   const started = app.map((c) => (c.state.kind === 'running' ? c.state.startedAt : null)).filter((t): t is number => t !== null);
-  const notReadySince = readyCond?.lastTransitionTime ?? (started.length > 0 ? Math.max(...started) : pod.creationTimestamp);
+  const notReadySince = pod.readyTransitionTime ?? (started.length > 0 ? Math.max(...started) : pod.creationTimestamp);
   const unhealthy = events.filter((e) => e.reason === 'Unhealthy');
   const probe = latest(unhealthy.filter((e) => e.message.startsWith('Readiness probe')) ) ?? latest(unhealthy);
   const notReadyFor = notReadySince === null ? 0 : input.now - notReadySince;

@@ -179,10 +179,7 @@ export function pod(owner: { kind: string; name: string; uid: string }, hash: st
     : s.ready || s.imageID
       ? { kind: 'running', startedAt: T0 }
       : { kind: 'waiting', reason: 'ContainerCreating', message: '' };
-  const conditions: ConditionRecord[] = [];
-  if (s.unschedulable !== undefined) conditions.push({ ...condition('PodScheduled', 'False', 'Unschedulable', s.unschedulable), lastTransitionTime: T0 });
-  else if (s.scheduled ?? true) conditions.push(condition('PodScheduled', 'True'));
-  conditions.push(condition('Ready', s.ready ? 'True' : 'False'));
+  const scheduled = s.unschedulable !== undefined ? ('False' as const) : (s.scheduled ?? true) ? ('True' as const) : ('' as const);
   return {
     kind: 'Pod',
     namespace: 'shop',
@@ -196,7 +193,12 @@ export function pod(owner: { kind: string; name: string; uid: string }, hash: st
     nodeName: s.unschedulable !== undefined || s.scheduled === false ? '' : 'node-1',
     phase: s.ready || s.imageID ? 'Running' : 'Pending',
     templateHash: hash,
-    conditions,
+    scheduledStatus: scheduled,
+    scheduledReason: s.unschedulable !== undefined ? 'Unschedulable' : '',
+    scheduledMessage: s.unschedulable ?? '',
+    scheduledTransitionTime: s.unschedulable !== undefined ? T0 : null,
+    readyStatus: s.ready ? 'True' : 'False',
+    readyTransitionTime: null,
     containers: [{ name: 'app', image: 'x' }],
     containerStatuses: [
       {
