@@ -18,16 +18,17 @@ export type IngestSide = 'ours-protobuf' | 'ours-json' | 'client-node' | 'json-p
 /** INGEST_SIDES lists every side, anchors first. */
 export const INGEST_SIDES: readonly IngestSide[] = ['client-node', 'json-parse', 'ours-json', 'ours-protobuf'];
 
-/** ChildResult is what a child prints (one JSON line). */
+/** ChildResult is what a child prints (one JSON line); null where its Reading does not measure. */
 export interface ChildResult {
   readonly side: IngestSide;
-  /** Wall-clock seconds of each phase. */
-  readonly listSeconds: number;
-  readonly burstSeconds: number;
-  /** CPU seconds (user + system) this process spent in each phase: stable on a busy machine. */
-  readonly listCpuSeconds: number;
-  readonly burstCpuSeconds: number;
-  readonly heapBytesPerObject: number;
+  /** Wall-clock seconds of each phase ('timing' runs). */
+  readonly listSeconds: number | null;
+  readonly burstSeconds: number | null;
+  /** CPU seconds (user + system) this process spent in each phase: stable on a busy machine ('timing' runs). */
+  readonly listCpuSeconds: number | null;
+  readonly burstCpuSeconds: number | null;
+  /** ('heap' runs.) */
+  readonly heapBytesPerObject: number | null;
   readonly objects: number;
   readonly burstEvents: number;
 }
@@ -44,20 +45,31 @@ function kubeConfig(url: string): KubeConfig {
 }
 
 /**
- * gc runs V8's most thorough collection (`flavor: 'last-resort'`: several memory-reducing full
- * collections that also drop caches and bytecode V8 may discard), the same before the baseline and
- * before the reading, on every side. Two plain full collections left the reading bimodal: whether
- * V8 had, by the reading, freed about 3.6 MB of start-up heap held at the baseline (in large-object
- * space) and 0.8 MB of bytecode varied from run to run, moving a side's figure by ~230 B per object
- * (heap space statistics of both kinds of run; a heap snapshot's own collection freed both too).
- * With this collection the baseline no longer holds them and three runs of each side read within 5 B
- * per object. What stays is what the informer holds, plus the code compiled during the run.
+ * Reading is what a child measures. Each side runs once per reading in a fresh process, because the
+ * collection each needs would distort the other:
+ * - 'timing' (list and watch CPU and wall-clock time): two plain full collections settle the heap
+ *   before each timed phase, as an informer's heap would be in service.
+ * - 'heap' (heap per tracked object): V8's most thorough collection (`flavor: 'last-resort'`:
+ *   several memory-reducing full collections that also drop caches and discardable bytecode) before
+ *   the baseline and before the reading. Two plain collections left this reading bimodal: whether
+ *   V8 had, by the reading, freed about 3.6 MB of start-up heap held at the baseline (large-object
+ *   space) and 0.8 MB of bytecode varied from run to run, moving a side's figure by ~230 B per
+ *   object; with this collection three runs of each side read within 5 B per object. What stays is
+ *   what the informer holds, plus the code compiled during the run. But the collection also shrinks
+ *   the heap and drops compiled code, which slowed the watch burst after it by up to 40% on the
+ *   allocation-heavy sides (client-node's informer: 7,557–10,349 events per CPU-second after it,
+ *   12,287 after plain collections, the same hour), so no time is taken from a 'heap' run.
  */
-const gc = (): void => {
-  const g = (globalThis as { gc?: (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void }).gc;
+export type Reading = 'timing' | 'heap';
+
+/** settle collects garbage as `reading` needs (see Reading). */
+function settle(reading: Reading): void {
+  const g = (globalThis as { gc?: (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void }).gc;
   if (!g) throw new Error('run with --expose-gc');
-  g({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-};
+  if (reading === 'heap') return g({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  g();
+  g();
+}
 
 /** Counter resolves `reached(n)` once `count` hits n. */
 class Counter {
@@ -211,13 +223,16 @@ async function within(p: Promise<void>, phase: string, counter: Counter, want: n
   }
 }
 
-/** runChild measures one side against the replay server at `url`. */
-export async function runChild(side: IngestSide, url: string, size: IngestStreamSize): Promise<ChildResult> {
+/**
+ * runChild measures one side against the replay server at `url`: both phases run in either
+ * reading; a 'timing' run reports no heap figure (null) and a 'heap' run no times (null).
+ */
+export async function runChild(side: IngestSide, url: string, size: IngestStreamSize, reading: Reading): Promise<ChildResult> {
   const objects = size.pods + size.deployments;
   const burstEvents = size.podUpdates + size.deploymentUpdates;
   const counter = new Counter();
   const s = sideOf(side, url, counter);
-  gc();
+  settle(reading);
   const heap0 = process.memoryUsage().heapUsed;
   const cpu = (since: NodeJS.CpuUsage): number => {
     const d = process.cpuUsage(since);
@@ -232,7 +247,7 @@ export async function runChild(side: IngestSide, url: string, size: IngestStream
   // Let both watches open (the burst goes only to open watches) and the list pages be released.
   while ((await control(`${url}/bench/watching`)) !== 'yes') await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 200));
-  gc();
+  settle(reading);
   const heapBytesPerObject = (process.memoryUsage().heapUsed - heap0) / objects;
   const t1 = performance.now();
   const c1 = process.cpuUsage();
@@ -242,5 +257,6 @@ export async function runChild(side: IngestSide, url: string, size: IngestStream
   const burstCpuSeconds = cpu(c1);
   void s.held();
   await s.stop();
-  return { side, listSeconds, burstSeconds, listCpuSeconds, burstCpuSeconds, heapBytesPerObject, objects, burstEvents };
+  if (reading === 'heap') return { side, listSeconds: null, burstSeconds: null, listCpuSeconds: null, burstCpuSeconds: null, heapBytesPerObject, objects, burstEvents };
+  return { side, listSeconds, burstSeconds, listCpuSeconds, burstCpuSeconds, heapBytesPerObject: null, objects, burstEvents };
 }

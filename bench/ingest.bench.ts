@@ -7,10 +7,11 @@
 // in its own child process with --expose-gc; the parent replays byte-identical LIST/WATCH responses
 // (bench/ingest-stream.ts; the same objects pre-encoded as protobuf for a client that asks for it)
 // and prints the sides next to each other with the ratios.
-// Sizes: BENCH_PODS, BENCH_DEPLOYMENTS, BENCH_POD_UPDATES, BENCH_DEPLOYMENT_UPDATES; BENCH_ROUNDS runs of each side (default 2).
+// Sizes: BENCH_PODS, BENCH_DEPLOYMENTS, BENCH_POD_UPDATES, BENCH_DEPLOYMENT_UPDATES; BENCH_ROUNDS timing
+// runs of each side (default 2), then one heap run of each (ingest-child.ts: Reading says why apart).
 import { spawn } from 'node:child_process';
 import { captureFromSim } from './ingest-capture.ts';
-import type { ChildResult } from './ingest-child.ts';
+import type { ChildResult, Reading } from './ingest-child.ts';
 import { INGEST_SIDES, type IngestSide } from './ingest-child.ts';
 import { makeIngestStream, protobufBytes, startReplayServer, type IngestStreamSize } from './ingest-stream.ts';
 
@@ -23,27 +24,27 @@ const SIZE: IngestStreamSize = {
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
-/** Measurement is what one child reports (see ChildResult). */
-type Measurement = ChildResult;
+/** Measurement is the best of a side's runs: every figure of ChildResult, reported by at least one run. */
+type Measurement = { readonly [K in keyof ChildResult]: NonNullable<ChildResult[K]> };
 
 const side = process.argv[2];
 if (side !== undefined && (INGEST_SIDES as readonly string[]).includes(side)) {
   const { runChild } = await import('./ingest-child.ts');
-  const m = await runChild(side as IngestSide, process.argv[3] ?? '', SIZE);
+  const m = await runChild(side as IngestSide, process.argv[3] ?? '', SIZE, process.argv[4] === 'heap' ? 'heap' : 'timing');
   process.stdout.write(`${JSON.stringify(m)}\n`);
   process.exit(0);
 }
 
-function measure(which: IngestSide, url: string): Promise<Measurement> {
+function measure(which: IngestSide, url: string, reading: Reading): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', import.meta.filename, which, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', import.meta.filename, which, url, reading], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.on('exit', (code) => {
       const line = out.trim().split('\n').at(-1) ?? '';
       if (code !== 0) return reject(new Error(`${which} child exited ${code}: ${out}`));
       try {
-        resolve(JSON.parse(line) as Measurement);
+        resolve(JSON.parse(line) as ChildResult);
       } catch {
         reject(new Error(`${which} child printed no result: ${out}`));
       }
@@ -56,19 +57,27 @@ const stream = source === 'synthetic' ? makeIngestStream(SIZE) : await captureFr
 const pb = protobufBytes(stream);
 const server = await startReplayServer(stream);
 try {
-  // Anchors first, then ours; every side ROUNDS times (interleaved), keeping its best run (less noise from a busy machine).
-  const runs: Measurement[] = [];
-  for (let round = 0; round < ROUNDS; round++) for (const which of INGEST_SIDES) runs.push(await measure(which, server.url));
+  // Anchors first, then ours; every side ROUNDS times (interleaved), keeping its best run (less noise
+  // from a busy machine); then one heap run of each side. A figure a run does not report is null;
+  // the best of each figure is taken over the runs that report it.
+  const runs: ChildResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) for (const which of INGEST_SIDES) runs.push(await measure(which, server.url, 'timing'));
+  for (const which of INGEST_SIDES) runs.push(await measure(which, server.url, 'heap'));
   const best = (s: IngestSide): Measurement => {
     const mine = runs.filter((r) => r.side === s);
-    return mine.reduce((a, b) => ({
-      ...a,
-      listSeconds: Math.min(a.listSeconds, b.listSeconds),
-      burstSeconds: Math.min(a.burstSeconds, b.burstSeconds),
-      listCpuSeconds: Math.min(a.listCpuSeconds, b.listCpuSeconds),
-      burstCpuSeconds: Math.min(a.burstCpuSeconds, b.burstCpuSeconds),
-      heapBytesPerObject: Math.min(a.heapBytesPerObject, b.heapBytesPerObject),
-    }));
+    const least = (f: (m: ChildResult) => number | null): number => {
+      const reported = mine.map(f).filter((n): n is number => n !== null);
+      if (reported.length === 0) throw new Error(`no run of ${s} reported every figure`);
+      return Math.min(...reported);
+    };
+    return {
+      ...mine[0]!,
+      listSeconds: least((m) => m.listSeconds),
+      burstSeconds: least((m) => m.burstSeconds),
+      listCpuSeconds: least((m) => m.listCpuSeconds),
+      burstCpuSeconds: least((m) => m.burstCpuSeconds),
+      heapBytesPerObject: least((m) => m.heapBytesPerObject),
+    };
   };
   const proto = best('ours-protobuf');
   const json = best('ours-json');
