@@ -167,7 +167,7 @@ function isAscii(buf: Uint8Array, start: number, end: number): boolean {
  */
 export function readUncached(buf: Uint8Array, start: number, end: number): string {
   if (start === end) return '';
-  return isAscii(buf, start, end) ? asciiText(buf, start, end) : strings.read(buf, start, end);
+  return isAscii(buf, start, end) ? asciiText(buf, start, end) : decoder.decode(buf.subarray(start, end));
 }
 
 /** The decoder's own cache: 4096 slots of strings up to 64 characters. */
