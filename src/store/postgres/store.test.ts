@@ -152,6 +152,13 @@ if ('skip' in server) {
         await client.query(`ALTER TABLE ${schema}.releases ADD COLUMN added_by_a_newer_migration INTEGER`);
         assert.deepEqual((await store.queryReleases(history)).items.map((x) => x.id), [r.id]);
         assert.deepEqual((await store.queryReleases(history)).items.map((x) => x.id), [r.id]);
+        // The upsert's look-up (a prepared `SELECT r.*` inside its transaction) meets the change too: an
+        // aborted transaction cannot run the statement again, so the whole transaction is run again.
+        const updated = { ...r, outcome: 'succeeded' as const, finishedAt: r.startedAt + 60_000 };
+        await store.upsertRelease(updated);
+        await client.query(`ALTER TABLE ${schema}.releases ADD COLUMN added_by_a_second_migration INTEGER`);
+        await store.upsertRelease({ ...updated, finishedAt: r.startedAt + 90_000 });
+        assert.equal((await store.getRelease(r.id))?.finishedAt, r.startedAt + 90_000);
       } finally {
         await client.end();
         await store.close();
