@@ -36,6 +36,7 @@ const PODS: readonly KubeObject[] = [
 const ROWS: readonly { readonly selector: string; readonly names: readonly string[] }[] = [
   { selector: SELECTOR, names: ['db', 'lookalike', 'web'] },
   { selector: '!controller-uid', names: ['db', 'lookalike', 'web'] },
+  { selector: '! controller-uid', names: ['db', 'lookalike', 'web'] },
   { selector: '!batch.kubernetes.io/controller-uid', names: ['db', 'job-legacy', 'lookalike', 'web'] },
   { selector: 'controller-uid', names: ['job-legacy', 'job-new'] },
   { selector: 'app=web', names: ['lookalike', 'web'] },
@@ -44,6 +45,9 @@ const ROWS: readonly { readonly selector: string; readonly names: readonly strin
   { selector: 'tier in (front, back)', names: ['db', 'web'] },
   { selector: 'tier notin (front)', names: ['db', 'job-legacy', 'job-new', 'lookalike'] },
   { selector: 'app,!tier', names: ['lookalike'] },
+  { selector: 'app in (web),!controller-uid,example.com/controller-uid', names: ['lookalike'] },
+  { selector: 'tier=', names: [] },
+  { selector: 'tier!=', names: ['db', 'job-legacy', 'job-new', 'lookalike', 'web'] },
 ];
 
 const namesOf = (out: string): string[] => out.split(/\s+/).filter((n) => n !== '').sort();
@@ -67,8 +71,12 @@ test('the tracker Pod label selector: kubectl and the informers select the same 
       await running;
       assert.deepEqual(ours.list('Pod').map((p) => p.name).sort(), row.names, `our LIST with ${row.selector}`);
     }
-    const bad = await c.kubectl(['get', 'pods', '-l', '!controller-uid=x']);
-    assert.notEqual(bad.code, 0, 'a DoesNotExist clause takes no value');
+    // A DoesNotExist clause takes no value; a key's prefix is a lowercase DNS subdomain; no empty clause.
+    for (const selector of ['!controller-uid=x', 'Example.com/track', '!', 'app=web,']) {
+      const bad = await c.kubectl(['get', 'pods', '-l', selector]);
+      assert.notEqual(bad.code, 0, `kubectl -l ${selector} is refused`);
+      assert.match(bad.stderr, /unable to parse requirement|invalid|found/i, bad.stderr);
+    }
   });
 
   await t.test('a Job runs and is deleted without a byte on the selected Pod watch; a label move is DELETED, then ADDED', async () => {

@@ -32,6 +32,9 @@ for (const row of labelRows) {
 test('a malformed label selector is a 400 Status', () => {
   assert.throws(() => parseLabelSelector('app=we b'), (e) => isSimApiError(e) && e.status.code === 400);
   assert.throws(() => parseLabelSelector('-bad=x'), (e) => isSimApiError(e) && e.status.code === 400);
+  for (const bad of ['Example.com/track', 'a/b/c', `${'n'.repeat(64)}`, '!', 'app=web,', '!controller-uid=x', '/name'])
+    assert.throws(() => parseLabelSelector(bad), (e) => isSimApiError(e) && e.status.code === 400, bad);
+  assert.deepEqual(parseLabelSelector(`! batch.kubernetes.io/controller-uid, ${'n'.repeat(63)}`), [{ op: 'notexists', key: 'batch.kubernetes.io/controller-uid' }, { op: 'exists', key: 'n'.repeat(63) }]);
 });
 
 const pod = { metadata: { name: 'p', namespace: 'shop' }, spec: { nodeName: 'n1' }, status: { phase: 'Running' } };

@@ -11,7 +11,19 @@ export type LabelRequirement =
 /** LabelSelector is a parsed label selector: all requirements must hold (an empty one matches everything). */
 export type LabelSelector = readonly LabelRequirement[];
 
-const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
+// A label key is a qualified name (k8s.io/apimachinery pkg/util/validation IsQualifiedName): an
+// optional prefix that is a lowercase DNS-1123 subdomain of at most 253 characters, `/`, and a name
+// of at most 63 alphanumerics, `-`, `_` and `.` that starts and ends alphanumeric.
+const KEY_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const KEY_NAME = /^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
+
+function isQualifiedName(key: string): boolean {
+  const slash = key.indexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (prefix !== undefined && (prefix.length > 253 || !KEY_PREFIX.test(prefix))) return false;
+  return name.length <= 63 && KEY_NAME.test(name);
+}
 const VALUE = /^([a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?)?$/;
 
 /** splitTopLevel splits on commas that are not inside parentheses. */
@@ -34,7 +46,7 @@ function splitTopLevel(s: string): string[] {
 }
 
 function checkKey(key: string, clause: string): string {
-  if (!KEY.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${clause}"`, 'label keys are [prefix/]name of alphanumerics, -, _ and .');
+  if (!isQualifiedName(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${clause}"`, 'label keys are [prefix/]name: a lowercase DNS subdomain prefix, and a name of at most 63 alphanumerics, -, _ and .');
   return key;
 }
 
