@@ -2,7 +2,7 @@ import { fieldNumber, readLen, readString, readUncached, StringCache, type Curso
 import { LEN, readVarint, skipField, VARINT } from '../lib/kube-protobuf/wire.ts';
 import { MAX_METADATA_MAP_CHARS, sharedOwner } from './fields.ts';
 import { internString } from './intern.ts';
-import type { ObjectIdentity } from './records.ts';
+import type { ConditionRecord, ObjectIdentity } from './records.ts';
 
 /**
  * The readers shared by the direct-from-bytes projections (project-*-protobuf.ts). Each reads one
@@ -20,6 +20,18 @@ export class Bail extends Error {}
 export const bail = (): never => {
   throw new Bail();
 };
+
+/**
+ * orGeneric runs a direct reader on the message in [start, end) of `buf` and returns its record,
+ * or undefined — leave the object to the generic path — if it threw anything (Bail, ProtoError).
+ */
+export function orGeneric<R>(read: (buf: Uint8Array, start: number, end: number) => R, buf: Uint8Array, start: number, end: number): R | undefined {
+  try {
+    return read(buf, start, end);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The one cursor. */
 export const c: Cursor = { pos: 0 };
@@ -234,4 +246,51 @@ function readOwnerReference(buf: Uint8Array, end: number): ObjectIdentity['owner
   }
   ended(end);
   return controller ? sharedOwner(kind, name, uid) : null;
+}
+
+/** ConditionFields are the field numbers of a condition message (core.PodCondition, apps.DeploymentCondition); -1 for a field the message lacks. */
+export interface ConditionFields {
+  readonly type: number;
+  readonly status: number;
+  readonly reason: number;
+  readonly message: number;
+  readonly lastTransitionTime: number;
+  readonly lastUpdateTime: number;
+}
+
+/** conditionFields looks up ConditionFields of `message` (the schema's JSON names); `lastUpdateTime` only if the message has it. */
+export function conditionFields(message: string, lastUpdateTime: boolean): ConditionFields {
+  return {
+    type: fieldNumber(message, 'type'), status: fieldNumber(message, 'status'), reason: fieldNumber(message, 'reason'), message: fieldNumber(message, 'message'),
+    lastTransitionTime: fieldNumber(message, 'lastTransitionTime'), lastUpdateTime: lastUpdateTime ? fieldNumber(message, 'lastUpdateTime') : -1,
+  };
+}
+
+/**
+ * readCondition reads one condition message ending at `end` into the record readConditions makes
+ * of it (neither frozen nor shared yet): type and reason interned, an absent status read as
+ * Unknown; it steps aside on any other status than True, False or Unknown, which readConditions refuses.
+ */
+export function readCondition(buf: Uint8Array, end: number, f: ConditionFields): ConditionRecord {
+  let type = '';
+  let status = '';
+  let reason = '';
+  let message = '';
+  let lastTransitionTime: number | null = null;
+  let lastUpdateTime: number | null = null;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c);
+    const num = tag >>> 3;
+    const wire = tag & 7;
+    if (num === f.type) type = istr(buf, wire) || type;
+    else if (num === f.status) status = str(buf, wire) || status;
+    else if (num === f.reason) reason = istr(buf, wire) || reason;
+    else if (num === f.message) message = str(buf, wire) || message;
+    else if (num === f.lastTransitionTime) lastTransitionTime = time(buf, wire) ?? lastTransitionTime;
+    else if (num === f.lastUpdateTime) lastUpdateTime = time(buf, wire) ?? lastUpdateTime;
+    else skipField(buf, c, wire);
+  }
+  ended(end);
+  const s = status === '' || status === 'Unknown' ? 'Unknown' : status === 'True' ? 'True' : status === 'False' ? 'False' : bail();
+  return { type, status: s, reason, message, lastTransitionTime, lastUpdateTime };
 }

@@ -1,6 +1,6 @@
 import { compileMask, decodeMasked, fieldNumber, readFieldsV1 } from '../lib/kube-protobuf/decode.ts';
 import { readVarint, skipField } from '../lib/kube-protobuf/wire.ts';
-import { bail, bool, c, ended, int, istr, lenOf, readMeta, str, time, type Meta } from './direct-protobuf.ts';
+import { bail, bool, c, conditionFields, ended, orGeneric, int, istr, lenOf, readCondition, readMeta, time, type Meta } from './direct-protobuf.ts';
 import { exceedsDepth, frozenList, isJsonObject, MAX_DEPTH, shareCondition, sharedLabels, type JsonObject } from './fields.ts';
 import { DROPPED_ANNOTATIONS, projectWorkloadSpec } from './project-workload.ts';
 import type { ConditionRecord, ManagerRecord, WorkloadRecord } from './records.ts';
@@ -20,12 +20,7 @@ import type { ConditionRecord, ManagerRecord, WorkloadRecord } from './records.t
  * list's) kind; only `Deployment` is read here.
  */
 export function projectDeploymentProtobuf(buf: Uint8Array, start: number, end: number, kind: string): WorkloadRecord | undefined {
-  if (kind !== 'Deployment') return undefined;
-  try {
-    return readDeployment(buf, start, end);
-  } catch {
-    return undefined;
-  }
+  return kind === 'Deployment' ? orGeneric(readDeployment, buf, start, end) : undefined;
 }
 
 const DEPLOYMENT = { metadata: fieldNumber('apps.Deployment', 'metadata'), spec: fieldNumber('apps.Deployment', 'spec'), status: fieldNumber('apps.Deployment', 'status') };
@@ -39,11 +34,7 @@ const STATUS = {
   availableReplicas: fieldNumber('apps.DeploymentStatus', 'availableReplicas'), unavailableReplicas: fieldNumber('apps.DeploymentStatus', 'unavailableReplicas'),
   conditions: fieldNumber('apps.DeploymentStatus', 'conditions'), collisionCount: fieldNumber('apps.DeploymentStatus', 'collisionCount'),
 };
-const CONDITION = {
-  type: fieldNumber('apps.DeploymentCondition', 'type'), status: fieldNumber('apps.DeploymentCondition', 'status'), reason: fieldNumber('apps.DeploymentCondition', 'reason'),
-  message: fieldNumber('apps.DeploymentCondition', 'message'), lastUpdateTime: fieldNumber('apps.DeploymentCondition', 'lastUpdateTime'),
-  lastTransitionTime: fieldNumber('apps.DeploymentCondition', 'lastTransitionTime'),
-};
+const CONDITION = conditionFields('apps.DeploymentCondition', true);
 
 /** The spec decoded whole, as the workload mask decodes it (`spec: true`). */
 const SPEC = compileMask('apps.DeploymentSpec', true);
@@ -190,7 +181,7 @@ function readStatus(buf: Uint8Array, end: number): WorkloadRecord['status'] {
     else if (num === STATUS.readyReplicas) readyReplicas = int(buf, wire) || readyReplicas;
     else if (num === STATUS.availableReplicas) availableReplicas = int(buf, wire) || availableReplicas;
     else if (num === STATUS.unavailableReplicas) unavailableReplicas = int(buf, wire) || unavailableReplicas;
-    else if (num === STATUS.conditions) conditions.push(readCondition(buf, lenOf(buf, wire)));
+    else if (num === STATUS.conditions) conditions.push(shareCondition(readCondition(buf, lenOf(buf, wire), CONDITION)));
     else if (num === STATUS.collisionCount) bool(buf, wire); // decoded (its wire type checked), not kept
     else skipField(buf, c, wire);
   }
@@ -207,30 +198,4 @@ function readStatus(buf: Uint8Array, end: number): WorkloadRecord['status'] {
     currentRevision: '',
     updateRevision: '',
   });
-}
-
-/** readCondition is readConditions' record of one DeploymentCondition, shared as it shares them (shareCondition). */
-function readCondition(buf: Uint8Array, end: number): ConditionRecord {
-  let type = '';
-  let status = '';
-  let reason = '';
-  let message = '';
-  let lastTransitionTime: number | null = null;
-  let lastUpdateTime: number | null = null;
-  while (c.pos < end) {
-    const tag = readVarint(buf, c);
-    const num = tag >>> 3;
-    const wire = tag & 7;
-    if (num === CONDITION.type) type = istr(buf, wire) || type;
-    else if (num === CONDITION.status) status = str(buf, wire) || status;
-    else if (num === CONDITION.reason) reason = istr(buf, wire) || reason;
-    else if (num === CONDITION.message) message = str(buf, wire) || message;
-    else if (num === CONDITION.lastTransitionTime) lastTransitionTime = time(buf, wire) ?? lastTransitionTime;
-    else if (num === CONDITION.lastUpdateTime) lastUpdateTime = time(buf, wire) ?? lastUpdateTime;
-    else skipField(buf, c, wire);
-  }
-  ended(end);
-  // An empty status is absent on the wire, which readConditions reads as Unknown.
-  const s = status === '' || status === 'Unknown' ? 'Unknown' : status === 'True' ? 'True' : status === 'False' ? 'False' : bail();
-  return shareCondition({ type, status: s, reason, message, lastTransitionTime, lastUpdateTime });
 }

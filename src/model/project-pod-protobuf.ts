@@ -1,6 +1,6 @@
 import { fieldNumber } from '../lib/kube-protobuf/decode.ts';
 import { readVarint, skipField } from '../lib/kube-protobuf/wire.ts';
-import { bail, bool, c, ended, int, istr, lenOf, readMeta, str, time, type Meta } from './direct-protobuf.ts';
+import { bail, bool, c, conditionFields, ended, orGeneric, int, istr, lenOf, readCondition, readMeta, str, time, type Meta } from './direct-protobuf.ts';
 import { frozenList, sharedLabels } from './fields.ts';
 import { POD_CONDITIONS_KEPT, sharedContainers } from './project-pod.ts';
 import type { ConditionRecord, ContainerRecord, ContainerStatusRecord, PodRecord } from './records.ts';
@@ -18,12 +18,7 @@ import type { ConditionRecord, ContainerRecord, ContainerStatusRecord, PodRecord
  * read here.
  */
 export function projectPodProtobuf(buf: Uint8Array, start: number, end: number, kind: string): PodRecord | undefined {
-  if (kind !== 'Pod') return undefined;
-  try {
-    return readPod(buf, start, end);
-  } catch {
-    return undefined;
-  }
+  return kind === 'Pod' ? orGeneric(readPod, buf, start, end) : undefined;
 }
 
 const POD = { metadata: fieldNumber('core.Pod', 'metadata'), spec: fieldNumber('core.Pod', 'spec'), status: fieldNumber('core.Pod', 'status') };
@@ -33,10 +28,7 @@ const STATUS = {
   phase: fieldNumber('core.PodStatus', 'phase'), conditions: fieldNumber('core.PodStatus', 'conditions'),
   containerStatuses: fieldNumber('core.PodStatus', 'containerStatuses'), initContainerStatuses: fieldNumber('core.PodStatus', 'initContainerStatuses'),
 };
-const CONDITION = {
-  type: fieldNumber('core.PodCondition', 'type'), status: fieldNumber('core.PodCondition', 'status'), reason: fieldNumber('core.PodCondition', 'reason'),
-  message: fieldNumber('core.PodCondition', 'message'), lastTransitionTime: fieldNumber('core.PodCondition', 'lastTransitionTime'),
-};
+const CONDITION = conditionFields('core.PodCondition', false);
 const CSTATUS = {
   name: fieldNumber('core.ContainerStatus', 'name'), state: fieldNumber('core.ContainerStatus', 'state'), lastState: fieldNumber('core.ContainerStatus', 'lastState'),
   ready: fieldNumber('core.ContainerStatus', 'ready'), restartCount: fieldNumber('core.ContainerStatus', 'restartCount'), image: fieldNumber('core.ContainerStatus', 'image'),
@@ -177,40 +169,18 @@ function readStatus(buf: Uint8Array, end: number): Status {
     const wire = tag & 7;
     if (num === STATUS.phase) s.phase = istr(buf, wire) || s.phase;
     else if (num === STATUS.conditions) {
-      const cond = readCondition(buf, lenOf(buf, wire));
-      if (cond?.type === 'PodScheduled') s.scheduled ??= cond;
-      else if (cond?.type === 'Ready') s.ready ??= cond;
+      // Every condition is checked; projectPod keeps only POD_CONDITIONS_KEPT.
+      const cond = readCondition(buf, lenOf(buf, wire), CONDITION);
+      if (POD_CONDITIONS_KEPT.has(cond.type)) {
+        if (cond.type === 'PodScheduled') s.scheduled ??= cond;
+        else if (cond.type === 'Ready') s.ready ??= cond;
+      }
     } else if (num === STATUS.containerStatuses) s.statuses.push(readContainerStatus(buf, lenOf(buf, wire), false));
     else if (num === STATUS.initContainerStatuses) s.initStatuses.push(readContainerStatus(buf, lenOf(buf, wire), true));
     else skipField(buf, c, wire);
   }
   ended(end);
   return s;
-}
-
-/** readCondition reads one PodCondition; undefined for a type projectPod does not keep (still checked). */
-function readCondition(buf: Uint8Array, end: number): ConditionRecord | undefined {
-  let type = '';
-  let status = '';
-  let reason = '';
-  let message = '';
-  let lastTransitionTime: number | null = null;
-  while (c.pos < end) {
-    const tag = readVarint(buf, c);
-    const num = tag >>> 3;
-    const wire = tag & 7;
-    if (num === CONDITION.type) type = istr(buf, wire) || type;
-    else if (num === CONDITION.status) status = str(buf, wire) || status;
-    else if (num === CONDITION.reason) reason = istr(buf, wire) || reason;
-    else if (num === CONDITION.message) message = str(buf, wire) || message;
-    else if (num === CONDITION.lastTransitionTime) lastTransitionTime = time(buf, wire) ?? lastTransitionTime;
-    else skipField(buf, c, wire);
-  }
-  ended(end);
-  // An empty status is absent on the wire, which readConditions reads as Unknown.
-  const s = status === '' || status === 'Unknown' ? 'Unknown' : status === 'True' ? 'True' : status === 'False' ? 'False' : bail();
-  if (!POD_CONDITIONS_KEPT.has(type)) return undefined;
-  return { type, status: s, reason, message, lastTransitionTime, lastUpdateTime: null };
 }
 
 /** A terminated state as readTerminated reads it. */
