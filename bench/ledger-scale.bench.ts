@@ -74,22 +74,42 @@ const preempted = new WeakMap<readonly number[], readonly boolean[]>();
  */
 const cpuMs = new WeakMap<readonly number[], number>();
 
-/** timed runs `fn` `n` times (after 3 warm-ups) and returns each run's milliseconds. */
-async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+/**
+ * floors holds, per timed series, the milliseconds of a trivial statement (`SELECT` of one
+ * parameter, through the same driver) timed right after each run: the floor any query meets on this
+ * machine at this moment — for PostgreSQL a round trip to another process, which on a loaded
+ * machine waits for the scheduler on both sides.
+ */
+const floors = new WeakMap<readonly number[], readonly number[]>();
+
+/**
+ * timed runs `fn` `n` times (after 3 warm-ups) and returns each run's milliseconds; with `floor`,
+ * each run is followed by one timed run of `floor` (kept in `floors`, not in the CPU figure).
+ */
+async function timed(n: number, fn: (i: number) => Promise<unknown>, floor?: (i: number) => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < 3; i++) await fn(i);
   const ms: number[] = [];
+  const floorMs: number[] = [];
   const switched: boolean[] = [];
-  const cpu = process.cpuUsage();
+  let cpuUs = 0;
   for (let i = 0; i < n; i++) {
     const before = process.resourceUsage().involuntaryContextSwitches;
+    const cpu = process.cpuUsage();
     const t = performance.now();
     await fn(i);
     ms.push(performance.now() - t);
+    const used = process.cpuUsage(cpu);
+    cpuUs += used.user + used.system;
     switched.push(process.resourceUsage().involuntaryContextSwitches > before);
+    if (floor !== undefined) {
+      const tf = performance.now();
+      await floor(i);
+      floorMs.push(performance.now() - tf);
+    }
   }
-  const used = process.cpuUsage(cpu);
   preempted.set(ms, switched);
-  cpuMs.set(ms, (used.user + used.system) / 1000 / n);
+  cpuMs.set(ms, cpuUs / 1000 / n);
+  if (floor !== undefined) floors.set(ms, floorMs);
   return ms;
 }
 
@@ -267,8 +287,10 @@ async function measure(d: Dialect): Promise<void> {
     if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`stats from the per-day tables differ from the report over the rows for ${JSON.stringify(q)}`);
   }
   const rowStats = await timed(5, () => fromRows(stats));
+  const floorSql = `SELECT ${store.driver.dialect.placeholder(1)} AS n`;
+  const floorQuery = (i: number): Promise<unknown> => store.driver.query(floorSql, [i]);
   const rows: [string, number[], number | null, { sql: string; params: readonly (string | number | null)[] }][] = [
-    ['one workload\'s history (newest page)', await timed(300, async (i) => { if ((await store.queryReleases(historyFilter(i))).items.length === 0) throw new Error('a workload without history'); }), 10, d.historySql(historyFilter(0))],
+    ['one workload\'s history (newest page)', await timed(300, async (i) => { if ((await store.queryReleases(historyFilter(i))).items.length === 0) throw new Error('a workload without history'); }, floorQuery), 10, d.historySql(historyFilter(0))],
     ['filtered list, first page (namespace + outcome=failed)', await timed(300, (i) => full(listFilter(i))), 50, d.historySql(listFilter(0))],
     [`filtered list, page ${depth}+ (keyset cursor)`, await timed(300, (i) => full(deepFilters[i % deepFilters.length] ?? {})), 50, d.historySql(deepFilters[0] ?? {})],
     [`stats over 30 days (all namespaces, ${(await store.stats(stats)).total.releases.toLocaleString('en')} releases; per-day tables)`, await timed(STATS_RUNS, () => store.stats(stats)), 500, statsDaysQuery(stats, store.driver.dialect)],
@@ -277,6 +299,9 @@ async function measure(d: Dialect): Promise<void> {
   for (const [what, ms, target, q] of rows) {
     const p99 = percentile(ms, 99);
     out(`${d.name}: ${what}: p50 ${f(percentile(ms, 50))} ms, p99 ${f(p99)} ms (${(anchor / p99).toFixed(0)}× faster than the full scan at p99${target === null ? '' : `; target p99 < ${target} ms: ${p99 < target ? 'met' : 'MISSED'}`}; ${preemption(ms)}; load ${load()})`);
+    const floor = floors.get(ms);
+    if (floor !== undefined)
+      out(`${d.name}:   floor, \`${floorSql}\` through the same driver right after each run: p50 ${f(percentile(floor, 50))} ms, p99 ${f(percentile(floor, 99))} ms (the query's p99 is ${(p99 / percentile(floor, 99)).toFixed(2)}× the floor's)`);
     out(`${d.name}:   plan: ${await d.explain(q.sql, q.params)}`);
   }
   out(`${d.name}: anchor for stats, the same report computed from every release of the window (the path before migration 0008): p50 ${f(percentile(rowStats, 50))} ms, p99 ${f(percentile(rowStats, 99))} ms`);

@@ -72,6 +72,8 @@ export interface DaemonOptions {
   readonly failFastRules?: FailFastRules;
   /** How the informers read built-in kinds (`serve --wire`). If unset, protobuf (JSON where the server has none). */
   readonly wire?: WireFormat;
+  /** Watch every pod, Job pods included (`serve --watch-job-pods`). If unset, Job pods are left out by the server (controllers/tracker/watch-set.ts). */
+  readonly watchJobPods?: boolean;
   /** The canary driver (controllers/canary/runnable.ts): where its heartbeat Lease lives, and its timings. If unset, Lease `rollscope-canary` in namespace default. */
   readonly canaryDriver?: CanaryDriverSettings;
 }
@@ -141,6 +143,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     metrics,
     informers: { kubeConfig, namespaces: o.namespaces, ...(o.wire ? { wire: o.wire } : {}), ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
     ...(o.failFastRules === undefined ? {} : { rules: o.failFastRules }),
+    ...(o.watchJobPods === true ? { watchJobPods: true } : {}),
     // Canaries: their annotations on the stable Deployments, as the tracker's informers see them, go to the ledger.
     canaries: new CanaryLedger({ ledger: o.ledger, cluster: o.cluster, clock, logger: o.logger.child({ component: 'canary-ledger' }), bus, notifier, metrics: new CanaryMetrics(metrics.registry) }),
   });

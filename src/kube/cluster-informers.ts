@@ -21,6 +21,8 @@ export interface ClusterInformersOptions extends ReflectorTuning {
   readonly wire?: WireFormat;
   /** A field selector per kind, sent with its LIST and WATCH requests (the server filters). If unset, none. */
   readonly fieldSelectors?: { readonly [K in TrackedKind]?: string };
+  /** A label selector per kind, sent with its LIST and WATCH requests (the server filters). If unset, none. */
+  readonly labelSelectors?: { readonly [K in TrackedKind]?: string };
 }
 
 /** ClusterDelta is one applied change of any tracked kind, discriminated by `kind`. */
@@ -105,6 +107,7 @@ function makeEntry<K extends TrackedKind>(kind: K, namespace: string, http: Kube
     namespace,
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.fieldSelectors?.[kind] === undefined ? {} : { fieldSelector: o.fieldSelectors[kind] }),
+    ...(o.labelSelectors?.[kind] === undefined ? {} : { labelSelector: o.labelSelectors[kind] }),
     ...((o.wire ?? 'protobuf') === 'protobuf' ? { protobuf: RESOURCES[kind].protobuf, onMalformed: (error: string) => log.warn('skipping malformed object', { resource: description, error }) } : {}),
   });
   const informer = new Informer<RecordByKind[K]>(lw, {

@@ -32,6 +32,11 @@ export interface HttpListerWatcherOptions {
    * only the objects it selects, and a watch sees an object leave the selection as DELETED. If unset, none.
    */
   readonly fieldSelector?: string;
+  /**
+   * Label selector sent with every LIST and WATCH (`!controller-uid`): as with fieldSelector, the
+   * server sends only the objects it selects and an object leaving the selection as DELETED. If unset, none.
+   */
+  readonly labelSelector?: string;
 }
 
 /**
@@ -69,6 +74,7 @@ export class HttpListerWatcher implements ListerWatcher {
     if (opts.continue !== undefined && opts.continue !== '') query.continue = opts.continue;
     if (opts.resourceVersion !== undefined) query.resourceVersion = opts.resourceVersion;
     if (this.#options.fieldSelector !== undefined) query.fieldSelector = this.#options.fieldSelector;
+    if (this.#options.labelSelector !== undefined) query.labelSelector = this.#options.labelSelector;
     const subject = this.#subject('list');
     const res = await this.#http.get(this.#options.path, query, subject, signal, this.#accept);
     if (this.#reader !== undefined && isProtobufResponse(res.headers.get('content-type'))) return this.#protobufList(res, subject, signal, this.#reader);
@@ -126,6 +132,7 @@ export class HttpListerWatcher implements ListerWatcher {
         allowWatchBookmarks: String(opts.allowWatchBookmarks),
         timeoutSeconds: String(Math.floor(opts.timeoutSeconds)),
         ...(this.#options.fieldSelector === undefined ? {} : { fieldSelector: this.#options.fieldSelector }),
+        ...(this.#options.labelSelector === undefined ? {} : { labelSelector: this.#options.labelSelector }),
       };
       let body: BodyChunks | undefined;
       let protobuf = false;

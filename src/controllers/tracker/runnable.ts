@@ -1,5 +1,6 @@
-import { TRACKER_FIELD_SELECTORS } from './watch-set.ts';
-import { createClusterInformers, type ClusterInformers, type ClusterInformersOptions } from '../../kube/cluster-informers.ts';
+import { TRACKER_FIELD_SELECTORS, TRACKER_LABEL_SELECTORS, templateJobPodLabels } from './watch-set.ts';
+import { createClusterInformers, type ClusterDelta, type ClusterInformers, type ClusterInformersOptions } from '../../kube/cluster-informers.ts';
+import { isTombstone } from '../../kube/delta.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { Release } from '../../model/release.ts';
@@ -37,6 +38,35 @@ export interface TrackerRunnableOptions {
   readonly informers: Omit<ClusterInformersOptions, 'clock' | 'logger'>;
   /** The canary ledger, fed from the same informers (canary annotations on Deployments) while the tracker runs. If unset, canaries are not ledgered. */
   readonly canaries?: CanaryLedger;
+  /**
+   * Watch every pod, Job pods included (`serve --watch-job-pods`). If unset or false, the Pod
+   * LIST and WATCH leave out Job pods (TRACKER_LABEL_SELECTORS), and a workload whose pod template
+   * carries a Job pod label is warned about once.
+   */
+  readonly watchJobPods?: boolean;
+}
+
+/**
+ * jobLabelWarner warns once per workload (by uid, for the life of the process) whose pod template
+ * carries a label the Pod watch leaves out (watch-set.ts templateJobPodLabels): its pods never
+ * reach the tracker, so its releases lack pod-based timings and diagnoses.
+ */
+function jobLabelWarner(logger: Logger): (d: ClusterDelta) => void {
+  const warned = new Set<string>();
+  return (d) => {
+    if (d.kind !== 'Deployment' && d.kind !== 'StatefulSet' && d.kind !== 'DaemonSet') return;
+    if (d.delta.type === 'DELETED' || isTombstone(d.delta.object)) return;
+    const w = d.delta.object;
+    if (warned.has(w.uid)) return;
+    const labels = templateJobPodLabels(w);
+    if (labels.length === 0) return;
+    warned.add(w.uid);
+    logger.warn('workload pods carry a Job pod label, which the Pod watch leaves out: its releases get no pod-based timings or diagnoses', {
+      workload: `${w.kind} ${w.namespace}/${w.name}`,
+      labels,
+      hint: `remove ${labels.join(' and ')} from the pod template, or run serve with --watch-job-pods (ROLLSCOPE_WATCH_JOB_PODS=true) to watch every pod`,
+    });
+  };
 }
 
 /** TrackerTerm is one run of the tracker: its informers (the watch cache) and its ingest loop. */
@@ -55,6 +85,7 @@ export interface TrackerTerm {
  */
 export function trackerRunnable(o: TrackerRunnableOptions): Runnable & { current(): TrackerTerm | null } {
   let term: TrackerTerm | null = null;
+  const warnJobLabels = o.watchJobPods === true ? null : jobLabelWarner(o.logger);
   return {
     name: 'tracker',
     leaderOnly: true,
@@ -62,7 +93,14 @@ export function trackerRunnable(o: TrackerRunnableOptions): Runnable & { current
     async run(signal) {
       const seed = await seedReleases(o.ledger, o.cluster);
       o.metrics.seedActive(seed.filter((r) => r.outcome === 'progressing' || r.outcome === 'paused').map((r) => r.id));
-      const informers = createClusterInformers({ ...o.informers, fieldSelectors: TRACKER_FIELD_SELECTORS, logger: o.logger.child({ component: 'watch' }), clock: o.clock });
+      const informers = createClusterInformers({
+        ...o.informers,
+        fieldSelectors: TRACKER_FIELD_SELECTORS,
+        ...(o.watchJobPods === true ? {} : { labelSelectors: TRACKER_LABEL_SELECTORS }),
+        logger: o.logger.child({ component: 'watch' }),
+        clock: o.clock,
+      });
+      const offWarner = warnJobLabels === null ? null : informers.onDelta(warnJobLabels);
       const ingest = new Ingest({ informers, sink: o.sink, clock: o.clock, logger: o.logger, metrics: o.metrics, initial: initialTrackerState({ cluster: o.cluster, ...(o.rules === undefined ? {} : { rules: o.rules }) }, seed) });
       term = { informers, ingest };
       await o.canaries?.seed();
@@ -73,6 +111,7 @@ export function trackerRunnable(o: TrackerRunnableOptions): Runnable & { current
         await ingest.run(signal);
       } finally {
         offCanaries?.();
+        offWarner?.();
         await canariesDone;
         term = null;
         o.logger.info('tracker stopped', { factsApplied: ingest.applied });

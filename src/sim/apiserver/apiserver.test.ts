@@ -213,10 +213,16 @@ describe('simulated API server: WATCH', () => {
   test('an object that stops matching the label selector is DELETED for that watcher', async () => {
     const cm = f.store.create('configmaps', { metadata: { name: 'sel', namespace: 'default', labels: { tier: 'web' } } });
     const res = await fetch(`${f.server.url}/api/v1/configmaps?watch=1&labelSelector=tier%3Dweb&timeoutSeconds=5`);
+    let moved: KubeObject | undefined;
     const lines = await readLines(res, 2, (n) => {
-      if (n === 1) f.store.update('configmaps', { ...cm, metadata: { ...cm.metadata, labels: { tier: 'db' } } });
+      if (n === 1) moved = f.store.update('configmaps', { ...cm, metadata: { ...cm.metadata, labels: { tier: 'db' } } });
     });
     assert.deepEqual(summary(lines), ['ADDED sel', 'DELETED sel']);
+    // cache_watcher.go convertToWatchEvent: the last state the watcher selected, at the change's resourceVersion.
+    const gone = (lines[1]?.['object'] ?? {}) as KubeObject;
+    assert.deepEqual(gone.metadata.labels, { tier: 'web' });
+    assert.equal(gone.metadata.resourceVersion, moved?.metadata.resourceVersion);
+    assert.notEqual(gone.metadata.resourceVersion, cm.metadata.resourceVersion);
   });
 });
 

@@ -26,9 +26,27 @@ const PREPARED_LIMIT = 500;
 
 /**
  * FEATURE_NOT_SUPPORTED is the SQLSTATE of "cached plan must not change result type": a prepared
- * `SELECT *` whose table another process's migration changed. The statement is run again unnamed.
+ * `SELECT *` whose table another process's migration changed. The statement is run again unnamed —
+ * outside a transaction at once; inside one the error has aborted the transaction, so the whole
+ * transaction is run again (StalePlan).
  */
 const FEATURE_NOT_SUPPORTED = '0A000';
+
+/**
+ * STALE_PLAN_RETRIES bounds how often one transaction is run again for stale prepared plans. Each
+ * retry leaves one more text unnamed for good, so a transaction needs at most one per distinct
+ * `SELECT *` text it runs; the bound only guards against a server that keeps answering 0A000.
+ */
+const STALE_PLAN_RETRIES = 8;
+
+/** StalePlan aborts a transaction whose prepared statement met a changed table; transaction() runs it again. */
+class StalePlan extends Error {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    super('a prepared statement met a changed table');
+    this.error = error;
+  }
+}
 
 /**
  * PostgresDriver runs statements on a node-postgres pool; a transaction holds one pooled client from
@@ -61,7 +79,8 @@ export class PostgresDriver implements SqlDriver {
     return name ?? undefined;
   }
 
-  async #on(client: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlValue[]): Promise<SqlResult> {
+  /** #on runs one statement; `inTransaction` says a failure aborts the caller's transaction (see StalePlan). */
+  async #on(client: pg.Pool | pg.PoolClient, sql: string, params: readonly SqlValue[], inTransaction = false): Promise<SqlResult> {
     const name = this.#name(sql, params);
     try {
       const res = await client.query<Row>(name === undefined ? { text: sql, values: [...params] } : { name, text: sql, values: [...params] });
@@ -69,6 +88,7 @@ export class PostgresDriver implements SqlDriver {
     } catch (e) {
       if (name !== undefined && (e as { code?: unknown }).code === FEATURE_NOT_SUPPORTED) {
         this.#names.set(sql, null);
+        if (inTransaction) throw new StalePlan(e);
         return this.#on(client, sql, params);
       }
       throw toStoreError(e, this.subject);
@@ -79,7 +99,23 @@ export class PostgresDriver implements SqlDriver {
     return this.#on(this.#pool, sql, params);
   }
 
+  /**
+   * transaction runs `fn` between BEGIN and COMMIT on one pooled connection. When a prepared plan went
+   * stale inside it (StalePlan), it is rolled back and `fn` runs again from the start, so `fn` must
+   * have no effect outside the transaction's statements (every caller's body is SQL alone).
+   */
   async transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
+    for (let retries = 0; ; retries++) {
+      try {
+        return await this.#transactionOnce(fn);
+      } catch (e) {
+        if (!(e instanceof StalePlan)) throw e;
+        if (retries >= STALE_PLAN_RETRIES) throw toStoreError(e.error, this.subject);
+      }
+    }
+  }
+
+  async #transactionOnce<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.#pool.connect();
@@ -88,7 +124,7 @@ export class PostgresDriver implements SqlDriver {
     }
     try {
       await this.#on(client, 'BEGIN', []);
-      const out = await fn({ query: (sql, params = []) => this.#on(client, sql, params) });
+      const out = await fn({ query: (sql, params = []) => this.#on(client, sql, params, true) });
       await this.#on(client, 'COMMIT', []);
       return out;
     } catch (e) {

@@ -148,10 +148,31 @@ if ('skip' in server) {
         assert.deepEqual((await store.queryReleases(history)).items.map((x) => x.id), [r.id]);
         const prepared = (await store.driver.query('SELECT statement FROM pg_prepared_statements')).rows.map((p) => String(p.statement));
         assert.ok(prepared.includes(postgresHistoryQuery(history).sql), prepared.join('\n'));
-        // A newer tracker's migration adds a column: the prepared `SELECT *` would now change its result type.
+        // A newer tracker's migration adds a column. The ledger's own reads name their columns, so they
+        // keep their prepared plans and answer the same.
+        const outbox = 'SELECT * FROM outbox WHERE id > $1';
+        const outboxInTransaction = 'SELECT * FROM outbox WHERE id >= $1'; // its own text: one text has one name
+        await store.driver.query(outbox, [0]);
+        await store.driver.transaction((tx) => tx.query(outboxInTransaction, [1]));
         await client.query(`ALTER TABLE ${schema}.releases ADD COLUMN added_by_a_newer_migration INTEGER`);
         assert.deepEqual((await store.queryReleases(history)).items.map((x) => x.id), [r.id]);
-        assert.deepEqual((await store.queryReleases(history)).items.map((x) => x.id), [r.id]);
+        const updated = { ...r, outcome: 'succeeded' as const, finishedAt: r.startedAt + 60_000 };
+        await store.upsertRelease(updated);
+        assert.deepEqual(await store.getRelease(r.id), updated);
+        // A prepared `SELECT *` (RETURNING * of the outbox's claim is one) would change its result type:
+        // outside a transaction it runs again unnamed; inside one the error has aborted the transaction,
+        // so the whole transaction runs again.
+        // (The transaction first: node-postgres's pool closes a connection whose query failed, and the
+        // retried statement outside a transaction would leave a fresh connection with nothing prepared.)
+        await client.query(`ALTER TABLE ${schema}.outbox ADD COLUMN added_by_a_newer_migration INTEGER`);
+        let runs = 0;
+        const rows = await store.driver.transaction(async (tx) => {
+          runs++;
+          return (await tx.query(outboxInTransaction, [1])).rows;
+        });
+        assert.deepEqual([rows, runs], [[], 2]);
+        assert.deepEqual((await store.driver.query(outbox, [0])).rows, []);
+        assert.deepEqual(await store.claimDue(Date.now(), 10, 1_000), []);
       } finally {
         await client.end();
         await store.close();

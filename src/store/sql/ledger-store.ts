@@ -16,7 +16,7 @@ import { sqlCanaryStore } from './canary-store.ts';
 import { Json, nextReleaseSeq, raw, sqlFor, type Sql, type SqlDialect, type SqlDriver, type SqlQuerier } from './driver.ts';
 import { releaseWhere } from './release-query.ts';
 import { statsFromDays, updateStatsDays } from './stats-days.ts';
-import { JSON_RELEASE_COLUMNS, RELEASE_COLUMNS, decodeListedRelease, decodeRelease, encodeRelease, encodeTemplate, type SqlValue } from './release-row.ts';
+import { JSON_RELEASE_COLUMNS, RELEASE_COLUMNS, decodeListedRelease, listedReleaseColumns, decodeRelease, encodeRelease, encodeTemplate, type SqlValue } from './release-row.ts';
 import {
   LATEST_RELEASE_COLUMNS, LATEST_RELEASE_JOIN, decodeActionRow, decodeLatestSummary, decodeOutboxRow, decodeStatsRow,
   decodeWorkload, decodeWorkloadEvent,
@@ -27,7 +27,7 @@ import {
  * `release_templates` (migration 0009). Reads of one release or of the tracker's working set use it;
  * lists read the `releases` row alone.
  */
-const WITH_TEMPLATE = 'SELECT r.*, t.template FROM releases r LEFT JOIN release_templates t ON t.id = r.id';
+const WITH_TEMPLATE = `SELECT ${listedReleaseColumns('r')}, t.template FROM releases r LEFT JOIN release_templates t ON t.id = r.id`;
 
 /**
  * historyQuery is the main history query for one dialect: one page plus one row (to know whether
@@ -35,7 +35,7 @@ const WITH_TEMPLATE = 'SELECT r.*, t.template FROM releases r LEFT JOIN release_
  */
 export function historyQuery(filter: ReleaseFilter, dialect: SqlDialect): Sql {
   const { sql, params } = releaseWhere(filter, dialect);
-  return { sql: `SELECT * FROM releases WHERE ${sql} ORDER BY started_at DESC, id DESC LIMIT ${dialect.placeholder(params.length + 1)}`, params: [...params, pageLimit(filter.limit) + 1] };
+  return { sql: `SELECT ${listedReleaseColumns()} FROM releases WHERE ${sql} ORDER BY started_at DESC, id DESC LIMIT ${dialect.placeholder(params.length + 1)}`, params: [...params, pageLimit(filter.limit) + 1] };
 }
 
 /** statsQuery selects the columns computeStats reads, for the window and scope of a stats query. */
@@ -165,7 +165,7 @@ export class SqlLedgerStore implements LedgerStore {
     // Driven by the workloads (one index probe each for the latest release), not by every failed release ever.
     const params: SqlValue[] = [];
     const where = cluster === undefined ? '' : ` AND w.cluster = ${this.#db.dialect.placeholder(params.push(cluster))}`;
-    const sql = `SELECT r.* FROM workloads w ${LATEST_RELEASE_JOIN} WHERE w.deleted_at IS NULL AND r.outcome = 'failed'${where} ORDER BY r.started_at DESC, r.id DESC`;
+    const sql = `SELECT ${listedReleaseColumns('r')} FROM workloads w ${LATEST_RELEASE_JOIN} WHERE w.deleted_at IS NULL AND r.outcome = 'failed'${where} ORDER BY r.started_at DESC, r.id DESC`;
     return (await this.#rows({ sql, params })).map((r) => decodeListedRelease(r, this.#db.decoders));
   }
 

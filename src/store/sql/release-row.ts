@@ -15,6 +15,19 @@ export const RELEASE_COLUMNS = [
   'failure', 'phases', 'replicas', 'events', 'backfilled', 'rollback_to',
 ] as const;
 
+/**
+ * LISTED_RELEASE_COLUMNS are the `releases` columns decodeListedRelease reads: every column but the
+ * search helpers (`image_text`, `revision_key`). Reads name them instead of `SELECT *`, so a list
+ * neither carries the helpers' bytes nor changes shape when a newer migration adds a column (a
+ * prepared `SELECT *` then fails with "cached plan must not change result type").
+ */
+export const LISTED_RELEASE_COLUMNS: readonly string[] = RELEASE_COLUMNS.filter((c) => c !== 'image_text' && c !== 'revision_key');
+
+/** listedReleaseColumns spells LISTED_RELEASE_COLUMNS for a SELECT, each prefixed by `alias.` when given. */
+export function listedReleaseColumns(alias?: string): string {
+  return LISTED_RELEASE_COLUMNS.map((c) => (alias === undefined ? c : `${alias}.${c}`)).join(', ');
+}
+
 /** JSON_RELEASE_COLUMNS are the release columns holding JSON (TEXT in SQLite, JSONB in PostgreSQL). */
 export const JSON_RELEASE_COLUMNS: ReadonlySet<string> = new Set(['images', 'actor', 'failure', 'phases', 'replicas', 'events']);
 

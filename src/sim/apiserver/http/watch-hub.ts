@@ -23,6 +23,18 @@ export interface WatchSink {
   readonly encode?: (type: ChangeType, obj: KubeObject) => Buffer;
 }
 
+/**
+ * eventObject is the object a watcher is sent for a change it sees as `type`: the changed object,
+ * except for a MODIFIED change that takes the object out of the watcher's selection, which is sent
+ * as DELETED carrying the object's previous content with the change's resourceVersion (as
+ * kube-apiserver's watch cache does: k8s.io/apiserver pkg/storage/cacher/cache_watcher.go
+ * convertToWatchEvent), so the watcher sees the last state it selected.
+ */
+export function eventObject(type: ChangeType, change: StoredChange): KubeObject {
+  if (type !== 'DELETED' || change.type !== 'MODIFIED' || change.previous === undefined) return change.object;
+  return { ...change.previous, metadata: { ...change.previous.metadata, resourceVersion: change.resourceVersion } };
+}
+
 /** matchesFilter tells whether an object is selected by a watch filter. */
 export function matchesFilter(filter: WatchFilter, obj: KubeObject): boolean {
   if (filter.namespace !== undefined && obj.metadata.namespace !== filter.namespace) return false;
@@ -90,12 +102,14 @@ function dispatch(sinks: ReadonlySet<WatchSink>, change: StoredChange): void {
   for (const sink of sinks) {
     const type = eventTypeFor(sink.filter, change);
     if (type === undefined) continue;
+    // For one change, every watcher that sees `type` is sent the same object (eventObject), so lines are shared per type.
+    const object = eventObject(type, change);
     if (sink.encode) {
-      sink.write(sink.encode(type, change.object));
+      sink.write(sink.encode(type, object));
       continue;
     }
     const format = sink.format ?? 'json';
-    const line = (lines[`${format}:${type}`] ??= format === 'protobuf' ? protobufWatchFrame(type, change.object) : watchLine(type, change.object));
+    const line = (lines[`${format}:${type}`] ??= format === 'protobuf' ? protobufWatchFrame(type, object) : watchLine(type, object));
     sink.write(line);
   }
 }

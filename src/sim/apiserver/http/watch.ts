@@ -9,7 +9,7 @@ import { queryBool, queryInt } from './query.ts';
 import { negotiateFormat, PROTOBUF_WATCH_CONTENT_TYPE, protobufWatchFrame, type WireFormat } from './negotiate.ts';
 import { watchLine } from './serialize.ts';
 import { tableFor, wantsTable } from './table.ts';
-import { eventTypeFor, type WatchFilter, type WatchSink } from './watch-hub.ts';
+import { eventObject, eventTypeFor, type WatchFilter, type WatchSink } from './watch-hub.ts';
 
 /** INITIAL_EVENTS_END is the annotation on the BOOKMARK that ends the initial events of a streaming list. */
 export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
@@ -81,7 +81,7 @@ export function serveWatch(call: ApiCall): void {
     }
     for (const c of got.changes) {
       const type = eventTypeFor(filter, c);
-      if (type !== undefined) write(encode(type, c.object));
+      if (type !== undefined) write(encode(type, eventObject(type, c)));
     }
   } else {
     for (const o of currentObjects(call)) write(encode('ADDED', o));
