@@ -55,8 +55,8 @@ export async function startTracker(sim: Sim, opts: { readonly config?: FileConfi
     ? new Proxy(inner, {
         get(target, prop, receiver) {
           if (prop === 'upsertRelease')
-            return async (r: Release) => {
-              const stored = await target.upsertRelease(r);
+            return async (...args: Parameters<LedgerStore['upsertRelease']>) => {
+              const stored = await target.upsertRelease(...args);
               onRelease(stored);
               return stored;
             };

@@ -1,6 +1,7 @@
 import type { FieldMask } from '../lib/kube-protobuf/decode.ts';
 import type { Result } from '../lib/result.ts';
 import { projectControllerRevision } from '../model/project-controller-revision.ts';
+import { projectDeploymentProtobuf } from '../model/project-deployment-protobuf.ts';
 import { projectEvent } from '../model/project-event.ts';
 import { projectPod } from '../model/project-pod.ts';
 import { projectPodProtobuf } from '../model/project-pod-protobuf.ts';
@@ -65,7 +66,7 @@ const EVENT_MASK: FieldMask = {
 
 /** RESOURCES is the table of tracked kinds (all namespaced). Core Events are read from core/v1. */
 export const RESOURCES: { readonly [K in TrackedKind]: ResourceSpec<K> } = {
-  Deployment: { group: 'apps', version: 'v1', resource: 'deployments', project: (o) => projectWorkload(o, 'Deployment'), protobuf: { message: 'apps.Deployment', mask: WORKLOAD_MASK } },
+  Deployment: { group: 'apps', version: 'v1', resource: 'deployments', project: (o) => projectWorkload(o, 'Deployment'), protobuf: { message: 'apps.Deployment', mask: WORKLOAD_MASK, direct: projectDeploymentProtobuf } },
   StatefulSet: { group: 'apps', version: 'v1', resource: 'statefulsets', project: (o) => projectWorkload(o, 'StatefulSet'), protobuf: { message: 'apps.StatefulSet', mask: WORKLOAD_MASK } },
   DaemonSet: { group: 'apps', version: 'v1', resource: 'daemonsets', project: (o) => projectWorkload(o, 'DaemonSet'), protobuf: { message: 'apps.DaemonSet', mask: WORKLOAD_MASK } },
   ReplicaSet: { group: 'apps', version: 'v1', resource: 'replicasets', project: projectReplicaSet, protobuf: { message: 'apps.ReplicaSet', mask: REPLICASET_MASK } },

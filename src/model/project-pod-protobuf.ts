@@ -1,9 +1,9 @@
-import { fieldNumber, readLen, readString, readUncached, StringCache, type Cursor } from '../lib/kube-protobuf/decode.ts';
-import { LEN, readVarint, skipField, VARINT } from '../lib/kube-protobuf/wire.ts';
-import { frozenList, MAX_METADATA_MAP_CHARS, sharedLabels, sharedOwner } from './fields.ts';
-import { internString } from './intern.ts';
+import { fieldNumber } from '../lib/kube-protobuf/decode.ts';
+import { readVarint, skipField } from '../lib/kube-protobuf/wire.ts';
+import { bail, bool, c, conditionFields, ended, orGeneric, int, istr, lenOf, readCondition, readMeta, str, time, type Meta } from './direct-protobuf.ts';
+import { frozenList, sharedLabels } from './fields.ts';
 import { POD_CONDITIONS_KEPT, sharedContainers } from './project-pod.ts';
-import type { ConditionRecord, ContainerRecord, ContainerStatusRecord, ObjectIdentity, PodRecord } from './records.ts';
+import type { ConditionRecord, ContainerRecord, ContainerStatusRecord, PodRecord } from './records.ts';
 
 /**
  * projectPodProtobuf projects a protobuf `core.Pod` message in [start, end) of `buf` straight into
@@ -12,46 +12,23 @@ import type { ConditionRecord, ContainerRecord, ContainerStatusRecord, ObjectIde
  * tree was most of the garbage collected per event. It reads the same fields with the same rules
  * (zero scalars absent, last of a repeated singular field wins, wire types checked) and returns
  * undefined whenever the generic path might answer anything else — malformed bytes, a projection
- * error (no name, a condition status other than True/False/Unknown, integers beyond 2^53, times
- * outside years 1970–9999, labels over the size limit, duplicate or index-like label keys) — so
- * the caller then takes the generic path, which yields the record or names the error exactly as
- * before. `kind` is the envelope's (or the list's) kind; only `Pod` is read here.
+ * error (no name, a condition status other than True/False/Unknown, and what direct-protobuf.ts's
+ * readers step aside from) — so the caller then takes the generic path, which yields the record or
+ * names the error exactly as before. `kind` is the envelope's (or the list's) kind; only `Pod` is
+ * read here.
  */
 export function projectPodProtobuf(buf: Uint8Array, start: number, end: number, kind: string): PodRecord | undefined {
-  if (kind !== 'Pod') return undefined;
-  try {
-    return readPod(buf, start, end);
-  } catch {
-    return undefined;
-  }
+  return kind === 'Pod' ? orGeneric(readPod, buf, start, end) : undefined;
 }
 
-/** Bail is thrown where the generic path must decide (see projectPodProtobuf); never escapes this module. */
-class Bail extends Error {}
-const bail = (): never => {
-  throw new Bail();
-};
-
 const POD = { metadata: fieldNumber('core.Pod', 'metadata'), spec: fieldNumber('core.Pod', 'spec'), status: fieldNumber('core.Pod', 'status') };
-const META = {
-  name: fieldNumber('meta.ObjectMeta', 'name'), namespace: fieldNumber('meta.ObjectMeta', 'namespace'), uid: fieldNumber('meta.ObjectMeta', 'uid'),
-  resourceVersion: fieldNumber('meta.ObjectMeta', 'resourceVersion'), creationTimestamp: fieldNumber('meta.ObjectMeta', 'creationTimestamp'),
-  deletionTimestamp: fieldNumber('meta.ObjectMeta', 'deletionTimestamp'), labels: fieldNumber('meta.ObjectMeta', 'labels'), ownerReferences: fieldNumber('meta.ObjectMeta', 'ownerReferences'),
-};
-const OWNER = {
-  kind: fieldNumber('meta.OwnerReference', 'kind'), name: fieldNumber('meta.OwnerReference', 'name'), uid: fieldNumber('meta.OwnerReference', 'uid'),
-  apiVersion: fieldNumber('meta.OwnerReference', 'apiVersion'), controller: fieldNumber('meta.OwnerReference', 'controller'), blockOwnerDeletion: fieldNumber('meta.OwnerReference', 'blockOwnerDeletion'),
-};
 const SPEC = { containers: fieldNumber('core.PodSpec', 'containers'), restartPolicy: fieldNumber('core.PodSpec', 'restartPolicy'), nodeName: fieldNumber('core.PodSpec', 'nodeName') };
 const CONTAINER = { name: fieldNumber('core.Container', 'name'), image: fieldNumber('core.Container', 'image') };
 const STATUS = {
   phase: fieldNumber('core.PodStatus', 'phase'), conditions: fieldNumber('core.PodStatus', 'conditions'),
   containerStatuses: fieldNumber('core.PodStatus', 'containerStatuses'), initContainerStatuses: fieldNumber('core.PodStatus', 'initContainerStatuses'),
 };
-const CONDITION = {
-  type: fieldNumber('core.PodCondition', 'type'), status: fieldNumber('core.PodCondition', 'status'), reason: fieldNumber('core.PodCondition', 'reason'),
-  message: fieldNumber('core.PodCondition', 'message'), lastTransitionTime: fieldNumber('core.PodCondition', 'lastTransitionTime'),
-};
+const CONDITION = conditionFields('core.PodCondition', false);
 const CSTATUS = {
   name: fieldNumber('core.ContainerStatus', 'name'), state: fieldNumber('core.ContainerStatus', 'state'), lastState: fieldNumber('core.ContainerStatus', 'lastState'),
   ready: fieldNumber('core.ContainerStatus', 'ready'), restartCount: fieldNumber('core.ContainerStatus', 'restartCount'), image: fieldNumber('core.ContainerStatus', 'image'),
@@ -64,107 +41,6 @@ const TERMINATED = {
   exitCode: fieldNumber('core.ContainerStateTerminated', 'exitCode'), reason: fieldNumber('core.ContainerStateTerminated', 'reason'),
   message: fieldNumber('core.ContainerStateTerminated', 'message'), finishedAt: fieldNumber('core.ContainerStateTerminated', 'finishedAt'),
 };
-
-/** The one cursor (decoding is synchronous and never re-entered). */
-const c: Cursor = { pos: 0 };
-
-/** lenOf requires wire type LEN and returns where the value ends. */
-function lenOf(buf: Uint8Array, wire: number): number {
-  if (wire !== LEN) bail();
-  return readLen(buf, c);
-}
-
-/**
- * str reads a string field's value (wire LEN) as the generic decoder does. The generic decoder
- * leaves zero scalars out, so a later '' (or 0, false, zero time) never replaces an earlier value
- * of the same field: callers write `x = str(…) || x`.
- */
-function str(buf: Uint8Array, wire: number): string {
-  const e = lenOf(buf, wire);
-  const s = readString(buf, c.pos, e);
-  c.pos = e;
-  return s;
-}
-
-/** ustr reads a string field's value that rarely repeats between events (name, uid, resourceVersion): the same text as str, without the cache. */
-function ustr(buf: Uint8Array, wire: number): string {
-  const e = lenOf(buf, wire);
-  const s = readUncached(buf, c.pos, e);
-  c.pos = e;
-  return s;
-}
-
-/**
- * SHARED holds the strings projectPod interns (namespace, node, images, names, phases, reasons) as
- * their interned copies, up to 256 characters (image digests run to about 100): a repeated value
- * costs a hash of its bytes, no decoding and no intern-table lookup. Same content as internString
- * gives; after the intern table starts over, a cached copy may outlive its entry there.
- */
-const SHARED = new StringCache(4096, 256, internString);
-
-/** istr reads a string field's value, interned (see SHARED). */
-function istr(buf: Uint8Array, wire: number): string {
-  const e = lenOf(buf, wire);
-  const s = SHARED.read(buf, c.pos, e);
-  c.pos = e;
-  return s;
-}
-
-/** int reads an integer field (wire VARINT) that projections accept: a safe integer. */
-function int(buf: Uint8Array, wire: number): number {
-  if (wire !== VARINT) bail();
-  const v = readVarint(buf, c);
-  if (!Number.isSafeInteger(v)) bail();
-  return v;
-}
-
-function bool(buf: Uint8Array, wire: number): boolean {
-  if (wire !== VARINT) bail();
-  return readVarint(buf, c) !== 0;
-}
-
-/** LATEST_SECONDS is 9999-12-31T23:59:59Z: the decoder formats times of years up to 9999 itself. */
-const LATEST_SECONDS = 253_402_300_799;
-
-/**
- * time reads a meta/v1 Time (seconds=1, nanos=2) as epoch milliseconds, null for the zero time —
- * what readTime makes of the text the generic decoder writes (whole seconds). The message's own
- * end is not checked, as the generic reader does not.
- */
-function time(buf: Uint8Array, wire: number): number | null {
-  const e = lenOf(buf, wire);
-  let seconds = 0;
-  let nanos = 0;
-  while (c.pos < e) {
-    const tag = readVarint(buf, c);
-    const w = tag & 7;
-    if (w === VARINT) {
-      const v = readVarint(buf, c);
-      if (tag >>> 3 === 1) seconds = v;
-      else if (tag >>> 3 === 2) nanos = v;
-    } else skipField(buf, c, w);
-  }
-  c.pos = e;
-  if (seconds === 0 && nanos === 0) return null;
-  if (!(seconds >= 0 && seconds <= LATEST_SECONDS)) bail();
-  return seconds * 1000;
-}
-
-/** ended checks that a message's last field ended exactly at its end, as decodeRange does. */
-function ended(e: number): void {
-  if (c.pos !== e) bail();
-}
-
-interface Meta {
-  name: string;
-  namespace: string;
-  uid: string;
-  resourceVersion: string;
-  creationTimestamp: number | null;
-  deletionTimestamp: number | null;
-  labels: string[];
-  owner: ObjectIdentity['owner'];
-}
 
 interface Spec {
   nodeName: string;
@@ -181,7 +57,7 @@ interface Status {
   initStatuses: ContainerStatusRecord[];
 }
 
-const NO_META: Meta = { name: '', namespace: '', uid: '', resourceVersion: '', creationTimestamp: null, deletionTimestamp: null, labels: [], owner: null };
+const NO_META: Meta = { name: '', namespace: '', uid: '', resourceVersion: '', creationTimestamp: null, deletionTimestamp: null, labels: [], owner: null, generation: 0, annotations: [], managedFields: [] };
 const NO_SPEC: Spec = { nodeName: '', restartPolicy: '', containers: frozenList([]) };
 const NO_STATUS: Status = { phase: '', scheduled: undefined, ready: undefined, statuses: [], initStatuses: [] };
 
@@ -196,7 +72,7 @@ function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
     const num = tag >>> 3;
     const wire = tag & 7;
     if (num === POD.metadata) {
-      meta = readMeta(buf, lenOf(buf, wire));
+      meta = readMeta(buf, lenOf(buf, wire), false);
       sawMeta = true;
     } else if (num === POD.spec) spec = readSpec(buf, lenOf(buf, wire));
     else if (num === POD.status) status = readStatus(buf, lenOf(buf, wire));
@@ -232,73 +108,6 @@ function readPod(buf: Uint8Array, start: number, end: number): PodRecord {
     templateHash: labels['pod-template-hash'] ?? labels['controller-revision-hash'] ?? '',
     containerStatuses: init.length === 0 ? statuses : frozenList([...init, ...statuses]),
   });
-}
-
-function readMeta(buf: Uint8Array, end: number): Meta {
-  const m: Meta = { name: '', namespace: '', uid: '', resourceVersion: '', creationTimestamp: null, deletionTimestamp: null, labels: [], owner: null };
-  let ownerFound = false;
-  let labelChars = 0;
-  while (c.pos < end) {
-    const tag = readVarint(buf, c);
-    const num = tag >>> 3;
-    const wire = tag & 7;
-    if (num === META.name) m.name = ustr(buf, wire) || m.name;
-    else if (num === META.namespace) m.namespace = istr(buf, wire) || m.namespace;
-    else if (num === META.uid) m.uid = ustr(buf, wire) || m.uid;
-    else if (num === META.resourceVersion) m.resourceVersion = ustr(buf, wire) || m.resourceVersion;
-    else if (num === META.creationTimestamp) m.creationTimestamp = time(buf, wire) ?? m.creationTimestamp;
-    else if (num === META.deletionTimestamp) m.deletionTimestamp = time(buf, wire) ?? m.deletionTimestamp;
-    else if (num === META.labels) {
-      const e = lenOf(buf, wire);
-      let key = '';
-      let value = '';
-      while (c.pos < e) {
-        const t = readVarint(buf, c);
-        const w = t & 7;
-        if (t >>> 3 === 1 && w === LEN) key = str(buf, w); // map entries keep zero values
-        else if (t >>> 3 === 2) value = str(buf, w);
-        else skipField(buf, c, w);
-      }
-      c.pos = e;
-      // An object would reorder index-like keys and treat __proto__ specially; duplicates overwrite in place.
-      const first = key.charCodeAt(0);
-      if ((first >= 48 && first <= 57) || key === '__proto__') bail();
-      for (let i = 0; i < m.labels.length; i += 2) if (m.labels[i] === key) bail();
-      m.labels.push(key, value);
-      labelChars += key.length + value.length;
-      if (labelChars > MAX_METADATA_MAP_CHARS) bail();
-    } else if (num === META.ownerReferences) {
-      const owner = readOwnerReference(buf, lenOf(buf, wire));
-      if (!ownerFound && owner !== null) {
-        m.owner = owner;
-        ownerFound = true;
-      }
-    } else skipField(buf, c, wire);
-  }
-  ended(end);
-  return m;
-}
-
-/** readOwnerReference checks one reference as the generic decoder would and returns the shared owner record if it is the controller. */
-function readOwnerReference(buf: Uint8Array, end: number): ObjectIdentity['owner'] {
-  let kind = '';
-  let name = '';
-  let uid = '';
-  let controller = false;
-  while (c.pos < end) {
-    const tag = readVarint(buf, c);
-    const num = tag >>> 3;
-    const wire = tag & 7;
-    if (num === OWNER.kind) kind = str(buf, wire) || kind;
-    else if (num === OWNER.name) name = str(buf, wire) || name;
-    else if (num === OWNER.uid) uid = str(buf, wire) || uid;
-    else if (num === OWNER.apiVersion) str(buf, wire);
-    else if (num === OWNER.controller) controller = bool(buf, wire);
-    else if (num === OWNER.blockOwnerDeletion) bool(buf, wire);
-    else skipField(buf, c, wire);
-  }
-  ended(end);
-  return controller ? sharedOwner(kind, name, uid) : null;
 }
 
 function readSpec(buf: Uint8Array, end: number): Spec {
@@ -360,40 +169,18 @@ function readStatus(buf: Uint8Array, end: number): Status {
     const wire = tag & 7;
     if (num === STATUS.phase) s.phase = istr(buf, wire) || s.phase;
     else if (num === STATUS.conditions) {
-      const cond = readCondition(buf, lenOf(buf, wire));
-      if (cond?.type === 'PodScheduled') s.scheduled ??= cond;
-      else if (cond?.type === 'Ready') s.ready ??= cond;
+      // Every condition is checked; projectPod keeps only POD_CONDITIONS_KEPT.
+      const cond = readCondition(buf, lenOf(buf, wire), CONDITION);
+      if (POD_CONDITIONS_KEPT.has(cond.type)) {
+        if (cond.type === 'PodScheduled') s.scheduled ??= cond;
+        else if (cond.type === 'Ready') s.ready ??= cond;
+      }
     } else if (num === STATUS.containerStatuses) s.statuses.push(readContainerStatus(buf, lenOf(buf, wire), false));
     else if (num === STATUS.initContainerStatuses) s.initStatuses.push(readContainerStatus(buf, lenOf(buf, wire), true));
     else skipField(buf, c, wire);
   }
   ended(end);
   return s;
-}
-
-/** readCondition reads one PodCondition; undefined for a type projectPod does not keep (still checked). */
-function readCondition(buf: Uint8Array, end: number): ConditionRecord | undefined {
-  let type = '';
-  let status = '';
-  let reason = '';
-  let message = '';
-  let lastTransitionTime: number | null = null;
-  while (c.pos < end) {
-    const tag = readVarint(buf, c);
-    const num = tag >>> 3;
-    const wire = tag & 7;
-    if (num === CONDITION.type) type = istr(buf, wire) || type;
-    else if (num === CONDITION.status) status = str(buf, wire) || status;
-    else if (num === CONDITION.reason) reason = istr(buf, wire) || reason;
-    else if (num === CONDITION.message) message = str(buf, wire) || message;
-    else if (num === CONDITION.lastTransitionTime) lastTransitionTime = time(buf, wire) ?? lastTransitionTime;
-    else skipField(buf, c, wire);
-  }
-  ended(end);
-  // An empty status is absent on the wire, which readConditions reads as Unknown.
-  const s = status === '' || status === 'Unknown' ? 'Unknown' : status === 'True' ? 'True' : status === 'False' ? 'False' : bail();
-  if (!POD_CONDITIONS_KEPT.has(type)) return undefined;
-  return { type, status: s, reason, message, lastTransitionTime, lastUpdateTime: null };
 }
 
 /** A terminated state as readTerminated reads it. */

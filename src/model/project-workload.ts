@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../lib/result.ts';
 import { all, checkKind, exceedsDepth, MAX_DEPTH, objectSubject, readBool, readConditions, readIdentity, readInt, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
-import { fingerprint } from './fingerprint.ts';
+import { fingerprintWithout } from './fingerprint.ts';
 import { internString } from './intern.ts';
 import { projectManagers } from './managed-fields.ts';
 import type { WorkloadRecord } from './records.ts';
@@ -48,22 +48,17 @@ function project(obj: unknown, kind: WorkloadRecordKind): Result<WorkloadRecord,
   if (!spec.ok) return spec;
   const status = readObject(o, 'status', '');
   if (!status.ok) return status;
-  const s = spec.value;
   const fields = all({
     generation: readInt(meta, 'generation', 'metadata'),
     annotations: readStringMap(meta, 'annotations', 'metadata'),
-    replicas: kind === 'DaemonSet' ? ok(null) : readInt(s, 'replicas', 'spec', 1),
-    paused: kind === 'Deployment' ? readBool(s, 'paused', 'spec') : ok(false),
-    strategy: readStrategy(s, kind),
-    partition: kind === 'StatefulSet' ? readPartition(s) : ok(0),
-    selector: readSelector(s),
-    template: projectTemplate(s.template, 'spec.template'),
+    spec: projectWorkloadSpec(spec.value, kind),
     managers: projectManagers(meta),
-    status: readWorkloadStatus(status.value, kind, s),
+    status: readWorkloadStatus(status.value, kind, spec.value),
   });
   if (!fields.ok) return fields;
   const f = fields.value;
   const i = id.value;
+  const s = f.spec;
   // One literal of fixed shape (no spreads), so V8 keeps every field inside the object.
   return ok(
     Object.freeze({
@@ -78,17 +73,48 @@ function project(obj: unknown, kind: WorkloadRecordKind): Result<WorkloadRecord,
       kind,
       generation: f.generation,
       annotations: withoutDropped(f.annotations),
-      replicas: f.replicas,
-      paused: f.paused,
-      strategy: internString(f.strategy),
-      partition: f.partition,
-      selector: f.selector,
-      template: f.template,
+      replicas: s.replicas,
+      paused: s.paused,
+      strategy: s.strategy,
+      partition: s.partition,
+      selector: s.selector,
+      template: s.template,
       managers: f.managers,
       status: f.status,
-      specFingerprint: fingerprint(Object.fromEntries(Object.entries(s).filter(([k]) => !SPEC_FIELDS_OUTSIDE_FINGERPRINT.has(k)))),
+      specFingerprint: s.specFingerprint,
     }),
   );
+}
+
+/** WorkloadSpecFields is what a WorkloadRecord takes from the object's `spec`. */
+export type WorkloadSpecFields = Pick<WorkloadRecord, 'replicas' | 'paused' | 'strategy' | 'partition' | 'selector' | 'template' | 'specFingerprint'>;
+
+/**
+ * projectWorkloadSpec reads a workload's `spec` (JSON form) into the record's spec fields, or the
+ * first error among them in the record's order (replicas, paused, strategy, partition, selector,
+ * template). A function of the spec alone: the direct protobuf projection of Deployments
+ * (project-deployment-protobuf.ts) reads everything else from the bytes and the spec through this.
+ */
+export function projectWorkloadSpec(s: JsonObject, kind: WorkloadRecordKind): Result<WorkloadSpecFields, string> {
+  const fields = all({
+    replicas: kind === 'DaemonSet' ? ok(null) : readInt(s, 'replicas', 'spec', 1),
+    paused: kind === 'Deployment' ? readBool(s, 'paused', 'spec') : ok(false),
+    strategy: readStrategy(s, kind),
+    partition: kind === 'StatefulSet' ? readPartition(s) : ok(0),
+    selector: readSelector(s),
+    template: projectTemplate(s.template, 'spec.template'),
+  });
+  if (!fields.ok) return fields;
+  const f = fields.value;
+  return ok({
+    replicas: f.replicas,
+    paused: f.paused,
+    strategy: internString(f.strategy),
+    partition: f.partition,
+    selector: f.selector,
+    template: f.template,
+    specFingerprint: fingerprintWithout(s, SPEC_FIELDS_OUTSIDE_FINGERPRINT),
+  });
 }
 
 function readStrategy(spec: JsonObject, kind: WorkloadRecordKind): Result<string, string> {

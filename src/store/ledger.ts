@@ -211,8 +211,13 @@ export interface ReleaseStore {
    * (a final outcome is never overwritten by a non-final one, a backfilled write never overwrites a
    * tracked one); phases keep the earliest instant; events are merged without duplicates.
    * A `releaseNumber` of 0 or less asks the store to assign the workload's next number atomically.
+   * `outbox`, when given, is called inside the same transaction with the release as it will be
+   * stored, and the messages it returns are enqueued there too (as `enqueueNotifications`: a key
+   * already in the outbox is skipped). A release's new state and the notifications it calls for are
+   * thus stored together or not at all: a crash between two separate writes could keep the state and
+   * lose its messages for good, since after a restart the stored state is the `before` of the next change.
    */
-  upsertRelease(release: Release): Promise<Release>;
+  upsertRelease(release: Release, outbox?: (stored: Release) => readonly OutboxMessage[]): Promise<Release>;
   /** getRelease returns the release with this id, or null. */
   getRelease(id: ReleaseId): Promise<Release | null>;
   /** releasesOf returns a workload's releases newest first (highest release number first). If `limit` is unset, all. */

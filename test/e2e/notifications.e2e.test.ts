@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { eventually, startCluster } from '../sim/kubectl-support.ts';
 import { fetchReleases, simClockEnv, startServe, waitReady, type ReleaseJson, type ServeProcess } from './fixtures/daemon.ts';
+import { trackerCaughtUp } from './fixtures/caught-up.ts';
 import { SINK_SECRETS, startNotifyReceivers } from './fixtures/notify-receiver.ts';
 import { waitSettled } from './fixtures/scripted-day.ts';
 
@@ -52,9 +53,22 @@ test('notifications: one per state change to every sink, exactly once across SIG
     rmSync(dir, { recursive: true, force: true });
   });
 
+  // The day's writes and the tracker's restarts take turns: a write holds the turn until the tracker
+  // has caught up with it (trackerCaughtUp), so every release is seen starting live. Otherwise a
+  // restart slowed by load (7-27 s at load 7) can span a whole step; a rollback that starts while no
+  // tracker runs is recorded by backfill with its author unknown, and a backfilled release is history,
+  // not announced: the day then has 9 state changes instead of 11 (the undo's started and succeeded).
+  let turn: Promise<void> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = turn.then(fn);
+    turn = run.then(() => undefined, () => undefined);
+    return run;
+  };
+
   // SIGKILL the tracker while the webhook receiver holds a delivery open (at most 3 times), then restart it.
-  // One restart at a time: a redelivery that reaches the restarted tracker before it is ready must
-  // not start a second kill of the process the first restart is still waiting on.
+  // The receiver holds that delivery until the restart is done, so the kill always lands mid-delivery
+  // however long it waits for its turn. One restart at a time: a redelivery that reaches the restarted
+  // tracker before it is ready must not start a second kill of the process the first restart is still waiting on.
   let kills = 0;
   let inRestart = false;
   let restarting: Promise<void> = Promise.resolve();
@@ -62,42 +76,36 @@ test('notifications: one per state change to every sink, exactly once across SIG
     if (inRestart || kills >= 3 || rx.received.filter((r) => r.sink === 'webhook').length % 3 !== 1) return;
     kills++;
     inRestart = true;
-    restarting = (async () => {
+    restarting = inTurn(async () => {
       try {
-        await new Promise((r) => setTimeout(r, 100));
         await serve.kill();
         serve = await start();
-        await waitReady(serve.url);
+        await waitReady(serve.url, 30_000); // as the chaos of restart-equality: a loaded machine starts slowly
       } finally {
         inRestart = false;
       }
-    })();
+    });
+    return restarting;
   };
 
-  // When a short day runs: creates, an image change, a failing image and an undo
+  // When a short day runs: creates, an image change, a failing image and an undo. Each write takes
+  // its turn; waiting for the rollout to settle does not (a kill may land mid-rollout, and the
+  // restarted tracker then sees how the release ended).
   const n = ['-n', 'day'];
-  const step = async (fn: () => Promise<unknown>): Promise<void> => {
-    await fn();
+  const step = async (write: () => Promise<unknown>, settled?: string): Promise<void> => {
+    await inTurn(async () => {
+      await write();
+      await trackerCaughtUp(cluster.sim, serve.url);
+    });
+    if (settled) await waitSettled(cluster, 'deployments.apps', settled);
     await restarting;
   };
   await step(() => cluster.kubectlOk(['create', 'namespace', 'day']));
-  await step(async () => {
-    await cluster.kubectlOk([...n, 'create', 'deployment', 'web', '--image=nginx:1.25']);
-    await waitSettled(cluster, 'deployments.apps', 'web');
-  });
-  await step(async () => {
-    await cluster.kubectlOk([...n, 'set', 'image', 'deployment/web', 'nginx=nginx:1.26']);
-    await waitSettled(cluster, 'deployments.apps', 'web');
-  });
-  await step(async () => {
-    await cluster.kubectlOk([...n, 'create', 'deployment', 'api', '--image=api:1.0']);
-    await waitSettled(cluster, 'deployments.apps', 'api');
-  });
+  await step(() => cluster.kubectlOk([...n, 'create', 'deployment', 'web', '--image=nginx:1.25']), 'web');
+  await step(() => cluster.kubectlOk([...n, 'set', 'image', 'deployment/web', 'nginx=nginx:1.26']), 'web');
+  await step(() => cluster.kubectlOk([...n, 'create', 'deployment', 'api', '--image=api:1.0']), 'api');
   await step(() => cluster.kubectlOk([...n, 'set', 'image', 'deployment/api', 'api=api:missing']));
-  await step(async () => {
-    await cluster.kubectlOk([...n, 'rollout', 'undo', 'deployment/web']);
-    await waitSettled(cluster, 'deployments.apps', 'web');
-  });
+  await step(() => cluster.kubectlOk([...n, 'rollout', 'undo', 'deployment/web']), 'web');
   const releases = await eventually('all 5 releases to be final', async () => {
     await restarting;
     const rs = await fetchReleases(serve.url).catch(() => []);

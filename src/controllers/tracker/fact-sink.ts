@@ -9,7 +9,7 @@ import { toWorkloadEventView } from '../../model/view/workload-view.ts';
 import { releaseEvent, workloadEvent } from '../../model/view/live-event-view.ts';
 import type { LiveBus } from '../../api/bus.ts';
 import type { NotificationDispatcher } from '../../export/notify/dispatcher.ts';
-import { notificationsFor } from '../../export/notify/message.ts';
+import { notificationsFor, type ReleaseNotification } from '../../export/notify/message.ts';
 import { FINAL_OUTCOMES } from '../../model/outcome.ts';
 import type { RolloutMetrics } from '../../export/metrics/registry.ts';
 import type { ReleaseTracer } from '../../export/traces/exporter.ts';
@@ -85,7 +85,17 @@ export class FactSink {
   async #release(release: Release, signal: AbortSignal): Promise<void> {
     const subject = `release #${release.releaseNumber} of ${release.workload.kind.toLowerCase()} ${release.workload.namespace}/${release.workload.name}`;
     const before = this.#open.get(release.id) ?? (await this.#write(() => this.#d.ledger.getRelease(release.id), signal, subject)) ?? undefined;
-    const stored = await this.#write(() => this.#d.ledger.upsertRelease(this.#withKnownTail(release, before)), signal, subject);
+    // The notifications this change calls for are stored in the release write's transaction, so
+    // a crash cannot keep the new state and lose its messages (the ledger's `outbox` contract).
+    let notes: readonly ReleaseNotification[] = [];
+    const notifier = this.#d.notifier;
+    const outbox = notifier
+      ? (next: Release) => {
+          notes = notificationsFor(before, next, this.#labels.get(next.workload.uid) ?? {});
+          return notifier.messagesFor(notes);
+        }
+      : undefined;
+    const stored = await this.#write(() => this.#d.ledger.upsertRelease(this.#withKnownTail(release, before), outbox), signal, subject);
     if (FINAL_OUTCOMES.has(stored.outcome)) this.#open.delete(stored.id);
     else this.#open.set(stored.id, stored);
     this.#d.crashLogs?.want(stored.failure, stored.workload.namespace, signal, (tail) => {
@@ -96,8 +106,7 @@ export class FactSink {
     if (before && JSON.stringify(before) === JSON.stringify(stored)) return; // a replay: nothing new
     this.#d.metrics?.observeRelease(before, stored);
     if (FINAL_OUTCOMES.has(stored.outcome) && !(before && FINAL_OUTCOMES.has(before.outcome)) && !stored.backfilled) this.#d.tracer?.exportRelease(stored);
-    const notes = notificationsFor(before, stored, this.#labels.get(stored.workload.uid) ?? {});
-    if (notes.length > 0 && this.#d.notifier) await this.#write(() => this.#d.notifier!.enqueue(notes), signal, `notifications for ${subject}`);
+    if (notes.length > 0) notifier?.wake();
     this.#d.bus?.publish(releaseEvent(toReleaseView(stored)));
   }
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
-import type { LedgerStore, OutboxEntry } from '../../store/ledger.ts';
+import type { LedgerStore, OutboxEntry, OutboxMessage } from '../../store/ledger.ts';
 import type { NotificationSetup } from './config.ts';
 import { deliver, type FetchFn } from './deliver.ts';
 import type { Notification } from './message.ts';
@@ -40,10 +40,26 @@ export class NotificationDispatcher {
 
   /** enqueue stores the outbox messages for these notifications (idempotent) and wakes the loop. */
   async enqueue(notifications: readonly Notification[]): Promise<number> {
-    if (notifications.length === 0 || this.#o.setup.sinks.size === 0) return 0;
-    const added = await this.#o.ledger.enqueueNotifications(outboxMessagesFor(notifications, this.#o.setup.routes, this.#o.clock.now()));
-    if (added > 0) this.#wake?.();
+    const messages = this.messagesFor(notifications);
+    if (messages.length === 0) return 0;
+    const added = await this.#o.ledger.enqueueNotifications(messages);
+    if (added > 0) this.wake();
     return added;
+  }
+
+  /**
+   * messagesFor returns the outbox messages for these notifications (one per routed sink; none
+   * without sinks), for a caller that stores them in a transaction of its own (`upsertRelease`'s
+   * `outbox`) and then calls `wake`.
+   */
+  messagesFor(notifications: readonly Notification[]): readonly OutboxMessage[] {
+    if (notifications.length === 0 || this.#o.setup.sinks.size === 0) return [];
+    return outboxMessagesFor(notifications, this.#o.setup.routes, this.#o.clock.now());
+  }
+
+  /** wake makes an idle loop look at the outbox now (messages were stored). */
+  wake(): void {
+    this.#wake?.();
   }
 
   /** run delivers until `signal` aborts; in-flight deliveries finish (bounded by the timeout) before it resolves. */

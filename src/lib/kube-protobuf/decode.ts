@@ -303,6 +303,18 @@ function readSpecial(buf: Uint8Array, c: Cursor, end: number, kind: K): unknown 
 }
 
 /**
+ * readFieldsV1 reads a meta/v1 FieldsV1 message in [c.pos, end) as the masked decoder reads a
+ * managedFields entry's `fieldsV1`: its JSON set, parsed once per distinct bytes and shared
+ * deep-frozen (RawJsonCache), or null if empty; leaves the cursor at `end`. Throws ProtoError if
+ * the set is not JSON.
+ */
+export function readFieldsV1(buf: Uint8Array, c: Cursor, end: number): unknown {
+  const v = readSpecial(buf, c, end, K.FieldsV1);
+  c.pos = end;
+  return v;
+}
+
+/**
  * RawJsonCache parses the JSON text of embedded values through a table of recently parsed ones,
  * keyed by their bytes: a FieldsV1 set (one per managedFields entry, hundreds of bytes) repeats on
  * every write by the same manager to the same fields, so a hit costs a hash and a comparison of

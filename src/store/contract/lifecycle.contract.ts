@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isTrackerError } from '../../lib/errors.ts';
 import type { LedgerStore } from '../ledger.ts';
 import { makeRelease } from '../ledger-fixtures.ts';
-import { web, seed } from './fixtures.ts';
+import { message, web, seed } from './fixtures.ts';
 import { describeContract, type ContractSkip, type StoreFixture } from './harness.ts';
 
 /** describeLedgerLifecycleContract runs the the ledger as a whole (restarts, migrations) suite against a store opened by `open` on a new, empty ledger. */
@@ -26,6 +26,24 @@ export function describeLedgerLifecycleContract(name: string, open: () => Promis
       assert.equal(await s.schemaVersion(), version);
       assert.equal((await s.queryReleases({})).items.length, 1);
     });
+  });
+
+  test('a release write and the messages it calls for (upsertRelease `outbox`) are stored together or not at all', async ({ store }) => {
+    const r1 = makeRelease(web, 1);
+    const done = { ...r1, outcome: 'succeeded' as const, finishedAt: r1.startedAt + 60_000 };
+    const seen: string[] = [];
+    const stored = await store.upsertRelease(done, (next) => {
+      seen.push(next.outcome);
+      return [message(`${next.id}:${next.outcome}/hook`)];
+    });
+    assert.deepEqual(seen, ['succeeded'], 'the function sees the release as stored');
+    assert.equal(stored.outcome, 'succeeded');
+    assert.equal((await store.outboxEntry(`${r1.id}:succeeded/hook`))?.status, 'pending');
+    assert.equal(await store.enqueueNotifications([message(`${r1.id}:succeeded/hook`)]), 0, 'the key is taken: no second message');
+    // A failure while computing the messages rolls the release write back with them.
+    const r2 = makeRelease(web, 2);
+    await assert.rejects(store.upsertRelease(r2, () => { throw new Error('boom'); }), /boom/);
+    assert.equal(await store.getRelease(r2.id), null, 'no release without its messages');
   });
 
   test('a ledger migrated by a newer rollscope is refused with STORE_MIGRATION_PENDING', async (f) => {

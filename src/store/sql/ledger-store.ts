@@ -76,7 +76,7 @@ export class SqlLedgerStore implements LedgerStore {
     return (await on.query(q.sql, q.params)).rows;
   }
 
-  async upsertRelease(release: Release): Promise<Release> {
+  async upsertRelease(release: Release, outbox?: (stored: Release) => readonly OutboxMessage[]): Promise<Release> {
     const s = this.#sql;
     const d = this.#db.decoders;
     return this.#db.transaction(async (tx) => {
@@ -101,6 +101,7 @@ export class SqlLedgerStore implements LedgerStore {
         await tx.query(t.sql, [...t.params, template]);
       }
       await updateStatsDays(tx, this.#db.dialect, d, stored, next);
+      if (outbox) await this.#enqueue(outbox(next), tx);
       return next;
     });
   }
@@ -212,16 +213,19 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   async enqueueNotifications(messages: readonly OutboxMessage[]): Promise<number> {
-    return this.#db.transaction(async (tx) => {
-      let added = 0;
-      for (const m of messages) {
-        const q = this.#sql`INSERT INTO outbox (idempotency_key, cluster, sink, payload, created_at, not_before, status, attempts, next_attempt_at)
-           VALUES (${m.idempotencyKey}, ${m.cluster ?? DEFAULT_CLUSTER}, ${m.sink}, ${new Json(m.payload)}, ${m.createdAt}, ${m.notBefore}, 'pending', 0, ${m.notBefore})
-           ON CONFLICT (idempotency_key) DO NOTHING`;
-        added += (await tx.query(q.sql, q.params)).changes;
-      }
-      return added;
-    });
+    return this.#db.transaction((tx) => this.#enqueue(messages, tx));
+  }
+
+  /** #enqueue inserts outbox messages inside the caller's transaction, skipping keys already there; returns how many were new. */
+  async #enqueue(messages: readonly OutboxMessage[], tx: SqlQuerier): Promise<number> {
+    let added = 0;
+    for (const m of messages) {
+      const q = this.#sql`INSERT INTO outbox (idempotency_key, cluster, sink, payload, created_at, not_before, status, attempts, next_attempt_at)
+         VALUES (${m.idempotencyKey}, ${m.cluster ?? DEFAULT_CLUSTER}, ${m.sink}, ${new Json(m.payload)}, ${m.createdAt}, ${m.notBefore}, 'pending', 0, ${m.notBefore})
+         ON CONFLICT (idempotency_key) DO NOTHING`;
+      added += (await tx.query(q.sql, q.params)).changes;
+    }
+    return added;
   }
 
   async claimDue(now: Instant, limit: number, leaseMs: number): Promise<readonly OutboxEntry[]> {
