@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { canonicalJson, fingerprint, hash64 } from './fingerprint.ts';
+import { canonicalJson, fingerprint, fingerprintWithout, hash64 } from './fingerprint.ts';
 
 const canonicalRows: readonly { name: string; value: unknown; json: string }[] = [
   { name: 'keys sorted', value: { b: 1, a: [true, null] }, json: '{"a":[true,null],"b":1}' },
@@ -55,4 +55,19 @@ test('fingerprint hashes the canonical text it never builds: it equals hash64(ca
     }),
     { numRuns: 2000 },
   );
+});
+
+test('fingerprintWithout equals the fingerprint of the object with those keys left out, for any object', () => {
+  const text = fc.oneof(fc.string(), fc.constantFrom('template', 'replicas', 'paused', '__proto__', ''));
+  const value = fc.letrec((tie) => ({
+    any: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(tie('any')), fc.dictionary(text, tie('any'))),
+  })).any;
+  fc.assert(
+    fc.property(fc.dictionary(text, value), fc.array(text, { maxLength: 4 }), (obj, left) => {
+      const skip = new Set(left);
+      assert.equal(fingerprintWithout(obj, skip), fingerprint(Object.fromEntries(Object.entries(obj).filter(([k]) => !skip.has(k)))));
+    }),
+    { numRuns: 2000 },
+  );
+  assert.equal(fingerprintWithout({ a: 1, b: 2 }, new Set(['b'])), fingerprint({ a: 1 }));
 });

@@ -113,6 +113,17 @@ export function fingerprint(value: unknown): string {
   return finish();
 }
 
+/**
+ * fingerprintWithout is the fingerprint of a copy of `obj` without the keys in `skip`, made without
+ * the copy (a workload's spec is fingerprinted without its template, replicas and paused on every
+ * event). Example: fingerprintWithout({a: 1, b: 2}, new Set(['b'])) === fingerprint({a: 1}).
+ */
+export function fingerprintWithout(obj: Readonly<Record<string, unknown>>, skip: ReadonlySet<string>): string {
+  start(0);
+  feedObject(obj, skip);
+  return finish();
+}
+
 /** feedValue hashes canonicalJson(v) piece by piece, as `write` would write it. */
 function feedValue(v: unknown): void {
   if (v === null || typeof v !== 'object') {
@@ -130,13 +141,17 @@ function feedValue(v: unknown): void {
     feed(']');
     return;
   }
-  const obj = v as Readonly<Record<string, unknown>>;
+  feedObject(v as Readonly<Record<string, unknown>>, undefined);
+}
+
+/** feedObject hashes canonicalJson of `obj` without the keys in `skip`. */
+function feedObject(obj: Readonly<Record<string, unknown>>, skip: ReadonlySet<string> | undefined): void {
   const keys = Object.keys(obj).sort();
   feed('{');
   let first = true;
   for (const k of keys) {
     const item = obj[k];
-    if (item === undefined) continue;
+    if (item === undefined || skip?.has(k) === true) continue;
     if (!first) feed(',');
     feedString(k);
     feed(':');

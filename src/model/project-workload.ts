@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../lib/result.ts';
 import { all, checkKind, exceedsDepth, MAX_DEPTH, objectSubject, readBool, readConditions, readIdentity, readInt, readObject, readString, readStringMap, type JsonObject } from './fields.ts';
-import { fingerprint } from './fingerprint.ts';
+import { fingerprintWithout } from './fingerprint.ts';
 import { internString } from './intern.ts';
 import { projectManagers } from './managed-fields.ts';
 import type { WorkloadRecord } from './records.ts';
@@ -113,7 +113,7 @@ export function projectWorkloadSpec(s: JsonObject, kind: WorkloadRecordKind): Re
     partition: f.partition,
     selector: f.selector,
     template: f.template,
-    specFingerprint: fingerprint(Object.fromEntries(Object.entries(s).filter(([k]) => !SPEC_FIELDS_OUTSIDE_FINGERPRINT.has(k)))),
+    specFingerprint: fingerprintWithout(s, SPEC_FIELDS_OUTSIDE_FINGERPRINT),
   });
 }
 
