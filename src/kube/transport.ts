@@ -290,7 +290,9 @@ function toResponse(res: IncomingMessage, request: string | undefined): Response
 function corruptGzip(e: unknown, request: string): unknown {
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !code.startsWith('Z_')) return e;
-  return new TrackerError('MALFORMED_OBJECT', `${request}: the gzip-compressed response body is corrupt (${e instanceof Error ? e.message : String(e)})`, {
+  // Readable.toWeb hands the web reader a copy with the code and an empty message, the original as its cause.
+  const zlib = e instanceof Error && e.message === '' && e.cause instanceof Error ? e.cause : e;
+  return new TrackerError('MALFORMED_OBJECT', `${request}: the gzip-compressed response body is corrupt (${zlib instanceof Error ? zlib.message : String(zlib)})`, {
     subject: request,
     hint: 'the request is retried; if this repeats, something between here and the API server (a proxy) alters compressed bodies: set disable-compression: true on the kubeconfig cluster to ask for plain bodies, and compare with kubectl get --raw',
     cause: e,
