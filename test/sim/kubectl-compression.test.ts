@@ -34,6 +34,6 @@ test('kubectl lists a gzipped collection and gets the same objects as uncompress
   const stored = c.sim.store.list('configmaps').filter((o) => o.metadata.namespace === 'big');
   assert.deepEqual(
     zipped.items.map((o) => [o.metadata.name, o.data]),
-    stored.map((o) => [o.metadata.name, (o as { data?: Record<string, string> }).data]).sort(([a], [b]) => String(a).localeCompare(String(b))),
+    stored.map((o) => [o.metadata.name ?? '', (o as { data?: Record<string, string> }).data] as const).sort((a, b) => a[0].localeCompare(b[0])),
   );
 });
