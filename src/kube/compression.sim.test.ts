@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { isTrackerError } from '../lib/errors.ts';
 import { ManualClock } from '../sim/core/clock.ts';
 import { startApiServer, type ApiServer } from '../sim/apiserver/apiserver.ts';
@@ -106,3 +106,37 @@ for (const [what, body] of [
     });
   }
 }
+
+test('a gzip body is decompressed as it streams: a watch compressed by a proxy yields each event as it is flushed', async (t) => {
+  // kube-apiserver never compresses a watch; something between (a proxy) may. Each event is
+  // flushed (Z_SYNC_FLUSH) and the stream stays open, so an event can only arrive if the client
+  // decompresses chunk by chunk.
+  let send: ((line: string) => void) | undefined;
+  const s = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+    const z = createGzip({ level: 1 });
+    z.pipe(res);
+    send = (line) => {
+      z.write(`${line}\n`);
+      z.flush();
+    };
+  });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    s.closeAllConnections();
+    s.close();
+  });
+  const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  const stop = new AbortController();
+  t.after(() => stop.abort());
+  const events = lister(url, 'json', false).watch({ resourceVersion: '1', allowWatchBookmarks: true, timeoutSeconds: 60 }, stop.signal);
+  const next = events.next();
+  for (let i = 0; i < 200 && send === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(send, 'the watch request arrived');
+  const object = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'big', resourceVersion: '2' } };
+  send(JSON.stringify({ type: 'ADDED', object }));
+  assert.deepEqual((await next).value, { type: 'ADDED', object });
+  send(JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Deployment', apiVersion: 'apps/v1', metadata: { resourceVersion: '3' } } }));
+  assert.deepEqual((await events.next()).value, { type: 'BOOKMARK', resourceVersion: '3' });
+  await events.return(undefined);
+});
