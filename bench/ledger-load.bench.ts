@@ -15,6 +15,7 @@
 import { HEARTBEAT_MS } from '../src/controllers/canary/heartbeat.ts';
 import { seededRandom } from '../src/lib/seeded-random.ts';
 import { ManualClock, startSim } from '../src/sim/index.ts';
+import { parseFeatureGates } from '../src/sim/apiserver/feature-gates.ts';
 import { deployment, setImage, startTracker, tokenOf } from './bench-support.ts';
 import { ListBytes } from './list-bytes.ts';
 
@@ -32,7 +33,9 @@ const random = (): number => {
   return seed / 2 ** 31;
 };
 const clock = new ManualClock(Date.parse('2026-12-01T00:00:00Z'));
-const sim = await startSim({ clock, random: seededRandom(7), nodes: '20x64cpu256Gi' });
+// BENCH_FEATURE_GATES (e.g. ManagedFieldsOptOut=true) sets the simulated API server's feature gates, as kube-apiserver's --feature-gates.
+const featureGates = parseFeatureGates(process.env.BENCH_FEATURE_GATES ?? '');
+const sim = await startSim({ clock, random: seededRandom(7), nodes: '20x64cpu256Gi', featureGates });
 const STEP_MS = 1_000;
 /** advanceTo moves the simulated clock to `until` in steps of STEP_MS, no faster than SPEED× real time, letting I/O run between steps. */
 async function advanceTo(until: number): Promise<void> {
