@@ -2,7 +2,10 @@
 // sends for a LIST of a whole collection as JSON, computed from the store with the server's own
 // serialiser (sim/apiserver/http/serialize.ts), so a poller "every simulated minute" costs what it
 // would without having to keep up in real time. ledger-load checks it against real HTTP lists.
+// gzipNow gives the same list as a client accepting gzip receives it (kubectl, client-go).
+import { gzipSync } from 'node:zlib';
 import type { KubeObject } from '../src/kube/types.ts';
+import { GZIP_LEVEL, GZIP_THRESHOLD_BYTES } from '../src/sim/apiserver/http/respond.ts';
 import { listItemJson, listJson } from '../src/sim/apiserver/http/serialize.ts';
 import type { Sim } from '../src/sim/index.ts';
 
@@ -36,5 +39,17 @@ export class ListBytes {
       bytes += n;
     }
     return bytes;
+  }
+
+  /**
+   * gzipNow is the list the server would send at this instant to a client sending
+   * `Accept-Encoding: gzip`: its length as JSON and as sent (gzip level 1 above 128 KiB, as
+   * sim/apiserver/http/respond.ts and kube-apiserver do). It serialises and compresses the whole
+   * list (tens of ms for a few MB), so a bench samples it rather than calling it every minute.
+   */
+  gzipNow(): { readonly bytes: number; readonly wireBytes: number } {
+    const body = listJson(this.#kind, this.#apiVersion, { resourceVersion: this.#sim.store.currentResourceVersion() }, this.#sim.store.list(this.#resource));
+    const bytes = Buffer.byteLength(body);
+    return { bytes, wireBytes: bytes > GZIP_THRESHOLD_BYTES ? gzipSync(body, { level: GZIP_LEVEL }).length : bytes };
   }
 }

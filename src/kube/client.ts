@@ -12,6 +12,8 @@ export { loadKubeConfig, type ClusterAccess, type KubeConfigOptions } from './ku
  * - Every other status, and connection failures, reject with a TrackerError mapped by httpFailure
  *   (401, 403 with an RBAC hint, 404, 410, 429/5xx with Retry-After, connection refused).
  * - Aborting `signal` aborts the request and closes its connection; the promise rejects with the signal's reason.
+ * - Asks for gzip and hands back the body decompressed (see Transport): a LIST over 128 KiB arrives
+ *   compressed from kube-apiserver, a watch never does.
  */
 export interface KubeHttp {
   /** The server URL, e.g. https://10.0.0.1:6443. */

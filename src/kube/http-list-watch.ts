@@ -87,6 +87,7 @@ export class HttpListerWatcher implements ListerWatcher {
       body = await res.json();
     } catch (e) {
       if (signal.aborted) throw signal.reason;
+      if (e instanceof TrackerError) throw e; // a corrupt gzip body, named by the transport
       if (e instanceof SyntaxError) throw malformedList(subject, 'is not JSON');
       throw new TrackerError('KUBE_UNAVAILABLE', `list ${subject.resource}${subject.namespace ? ` in ${subject.namespace}` : ''}: the connection broke while reading the response: ${e instanceof Error ? e.message : String(e)}`, {
         subject: subject.resource,
@@ -103,6 +104,7 @@ export class HttpListerWatcher implements ListerWatcher {
       bytes = await readBody(res);
     } catch (e) {
       if (signal.aborted) throw signal.reason;
+      if (e instanceof TrackerError) throw e; // a corrupt gzip body, named by the transport
       throw new TrackerError('KUBE_UNAVAILABLE', `list ${subject.resource}${subject.namespace ? ` in ${subject.namespace}` : ''}: the connection broke while reading the response: ${e instanceof Error ? e.message : String(e)}`, {
         subject: subject.resource,
         hint: 'retrying with backoff; if it repeats, check proxies between here and the API server',

@@ -12,7 +12,8 @@ import { TrackerError } from '../lib/errors.ts';
  * CI pipeline and every `kubectl rollscope` call would pay. Covered:
  * - files: --kubeconfig, else every file in $KUBECONFIG (merged: the first file to define a name wins,
  *   current-context from the first file that sets one), else ~/.kube/config, else in-cluster;
- * - clusters: server, certificate-authority(-data), insecure-skip-tls-verify, tls-server-name;
+ * - clusters: server, certificate-authority(-data), insecure-skip-tls-verify, tls-server-name,
+ *   disable-compression;
  * - users: token, tokenFile, client-certificate(-data), client-key(-data), username/password, and
  *   exec credential plugins (client.authentication.k8s.io v1 and v1beta1, cached until expiry);
  * - in-cluster: KUBERNETES_SERVICE_HOST/PORT with the service account's token (re-read as it rotates),
@@ -64,6 +65,11 @@ export interface ClusterAccess {
   /** Where the settings came from, for error messages: a file path or "in-cluster". */
   readonly source: string;
   readonly tls: TlsSettings;
+  /**
+   * The cluster's `disable-compression: true` (clientcmd's Cluster.DisableCompression, client-go
+   * 1.26+): requests do not ask for gzip-compressed answers (see transport.ts). If unset, they do.
+   */
+  readonly disableCompression?: boolean;
   credentials(): Promise<Credentials>;
 }
 
@@ -175,6 +181,7 @@ function resolveContext(merged: Merged, files: readonly string[], wanted: string
     namespace,
     source,
     tls,
+    ...(cluster.value['disable-compression'] === true ? { disableCompression: true } : {}),
     credentials: userCredentials(user, { server, contextName, source, insecure: tls.insecureSkipVerify, ...(tls.ca === undefined ? {} : { ca: tls.ca }) }, files, wanted),
   };
 }

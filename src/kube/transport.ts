@@ -1,7 +1,8 @@
 import type * as NodeHttp from 'node:http';
 import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
 import type * as NodeHttps from 'node:https';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { TrackerError } from '../lib/errors.ts';
 import type { ClusterAccess, Credentials } from './kubeconfig.ts';
 
@@ -15,6 +16,17 @@ import type { ClusterAccess, Credentials } from './kubeconfig.ts';
  * (importing node:http from ESM also evaluates Node's bundled undici): start-up time is paid by every
  * `rollscope wait` in a pipeline (bench/startup.bench.ts), and commands that never connect skip it.
  * Aborting `signal` aborts the request or the body stream; the promise rejects with the signal's reason.
+ *
+ * Compression, as Go's http.Transport does it for client-go and kubectl: every request asks
+ * `Accept-Encoding: gzip` unless the caller sets Accept-Encoding itself or the kubeconfig cluster
+ * sets `disable-compression: true` (clientcmd's Cluster.DisableCompression, kubectl's
+ * `--disable-compression`). kube-apiserver gzips non-watch answers larger than 128 KiB
+ * (APIResponseCompression; k8s.io/apiserver responsewriters/writers.go) and never a watch stream, so
+ * asking on watches costs nothing and keeps one rule for every request. A gzip answer to a request
+ * the transport asked for is decompressed as it streams (node:zlib), so `Response.body` and
+ * takeNodeBody see the plain bytes, and Content-Encoding and Content-Length (of the compressed
+ * bytes) are dropped from its headers, as Go drops them. A corrupt compressed body fails the body's
+ * read with a MALFORMED_OBJECT TrackerError naming the request.
  */
 export interface Transport {
   readonly server: string;
@@ -61,12 +73,13 @@ export function createTransport(access: ClusterAccess): Transport {
         });
       }
       signal.throwIfAborted();
-      const all: Record<string, string> = { 'User-Agent': 'rollscope', ...headers, ...creds.headers };
+      const gzip = access.disableCompression !== true && !Object.keys(headers).some((h) => h.toLowerCase() === 'accept-encoding');
+      const all: Record<string, string> = { 'User-Agent': 'rollscope', ...(gzip ? { 'Accept-Encoding': 'gzip' } : {}), ...headers, ...creds.headers };
       if (body !== undefined) all['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
       const modules = await (net ??= loadNet());
       const send = https ? modules.https.request : modules.http.request;
       return new Promise<Response>((resolve, reject) => {
-        const req = send(url, { method, headers: all, agent: agentFor(modules, creds), signal }, (res: IncomingMessage) => resolve(toResponse(res)));
+        const req = send(url, { method, headers: all, agent: agentFor(modules, creds), signal }, (res: IncomingMessage) => resolve(toResponse(res, gzip ? `${method} ${url.href}` : undefined)));
         req.once('error', reject);
         req.end(body);
       });
@@ -96,11 +109,14 @@ const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
  * stream only at its first read, so until then the stream can be handed over whole (takeNodeBody).
  */
 interface NodeBody {
-  readonly res: IncomingMessage;
+  /** The body's bytes: the response stream, or its decompression. */
+  readonly res: Readable;
   /** The web body has been read (pulled) or cancelled: the node stream is no longer whole. */
   used: boolean;
   /** takeNodeBody handed the node stream over: the web body must not be read. */
   taken: boolean;
+  /** fail turns an error of the stream into the error a read rejects with. */
+  readonly fail: (e: unknown) => unknown;
 }
 
 const nodeBodies = new WeakMap<Response, NodeBody>();
@@ -130,7 +146,7 @@ export function takeNodeBody(res: Response): BodyChunks | undefined {
   const b = nodeBodies.get(res);
   if (b === undefined || b.used || b.taken || res.bodyUsed) return undefined;
   b.taken = true;
-  return new NodeChunks(b.res);
+  return new NodeChunks(b.res, b.fail);
 }
 
 /** QUEUED_CHUNKS is how many chunks NodeChunks holds before it pauses the socket (back-pressure). */
@@ -146,8 +162,11 @@ class NodeChunks implements BodyChunks {
   #closed = false;
   #wake: (() => void) | undefined = undefined;
 
-  constructor(stream: Readable) {
+  readonly #describe: (e: unknown) => unknown;
+
+  constructor(stream: Readable, describe: (e: unknown) => unknown) {
     this.#stream = stream;
+    this.#describe = describe;
     stream.on('data', (chunk: Buffer) => {
       // A plain Uint8Array view of the same bytes: views cut from it (frames) are plain views too,
       // cheaper to make than Buffer views.
@@ -169,7 +188,7 @@ class NodeChunks implements BodyChunks {
   #fail(e: unknown): void {
     if (this.#failed) return;
     this.#failed = true;
-    this.#error = e;
+    this.#error = this.#describe(e);
     this.#notify();
   }
 
@@ -202,8 +221,12 @@ class NodeChunks implements BodyChunks {
   }
 }
 
-/** toResponse wraps a node response as a fetch Response whose body streams the node stream. */
-function toResponse(res: IncomingMessage): Response {
+/**
+ * toResponse wraps a node response as a fetch Response whose body streams the node stream. With
+ * `request` (`GET https://…`, the request that asked for gzip), a `Content-Encoding: gzip` body is
+ * decompressed as it arrives (see Transport).
+ */
+function toResponse(res: IncomingMessage, request: string | undefined): Response {
   const headers = new Headers();
   for (const [name, value] of Object.entries(res.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
@@ -214,7 +237,20 @@ function toResponse(res: IncomingMessage): Response {
     res.resume();
     return new Response(null, { status, headers });
   }
-  const state: NodeBody = { res, used: false, taken: false };
+  const gzip = request !== undefined && headers.get('content-encoding')?.trim().toLowerCase() === 'gzip';
+  let stream: Readable = res;
+  let fail = (e: unknown): unknown => e;
+  if (gzip) {
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+    // pipeline ends the pair together: a broken connection fails the decompression's reads, and a
+    // decompression that fails or is closed (destroyed) closes the connection.
+    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+    pipeline(res, gunzip, () => {});
+    stream = gunzip;
+    fail = (e) => corruptGzip(e, request);
+  }
+  const state: NodeBody = { res: stream, used: false, taken: false, fail };
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // highWaterMark 0: nothing is pulled before the first read, so the node stream stays whole until then.
   const body = new ReadableStream<Uint8Array>(
@@ -222,8 +258,13 @@ function toResponse(res: IncomingMessage): Response {
       async pull(controller) {
         if (state.taken) throw new Error('the response body was taken as a node stream (takeNodeBody)');
         state.used = true;
-        reader ??= (Readable.toWeb(res) as ReadableStream<Uint8Array>).getReader();
-        const r = await reader.read();
+        reader ??= (Readable.toWeb(stream) as ReadableStream<Uint8Array>).getReader();
+        let r: ReadableStreamReadResult<Uint8Array>;
+        try {
+          r = await reader.read();
+        } catch (e) {
+          throw fail(e);
+        }
         if (r.done) controller.close();
         else controller.enqueue(r.value);
       },
@@ -231,7 +272,7 @@ function toResponse(res: IncomingMessage): Response {
         if (state.taken) return;
         state.used = true;
         if (reader !== undefined) await reader.cancel(reason);
-        else res.destroy();
+        else stream.destroy();
       },
     },
     { highWaterMark: 0 },
@@ -239,4 +280,21 @@ function toResponse(res: IncomingMessage): Response {
   const response = new Response(body, { status, statusText: res.statusMessage ?? '', headers });
   nodeBodies.set(response, state);
   return response;
+}
+
+/**
+ * corruptGzip names the request whose gzip body node:zlib could not decompress (its errors carry
+ * a `Z_…` code: a bad header, a bad checksum, a body cut off inside the compressed stream); other
+ * errors (the connection broke, the request was aborted) pass unchanged.
+ */
+function corruptGzip(e: unknown, request: string): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('Z_')) return e;
+  // Readable.toWeb hands the web reader a copy with the code and an empty message, the original as its cause.
+  const zlib = e instanceof Error && e.message === '' && e.cause instanceof Error ? e.cause : e;
+  return new TrackerError('MALFORMED_OBJECT', `${request}: the gzip-compressed response body is corrupt (${zlib instanceof Error ? zlib.message : String(zlib)})`, {
+    subject: request,
+    hint: 'the request is retried; if this repeats, something between here and the API server (a proxy) alters compressed bodies: set disable-compression: true on the kubeconfig cluster to ask for plain bodies, and compare with kubectl get --raw',
+    cause: e,
+  });
 }
