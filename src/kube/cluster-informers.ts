@@ -6,7 +6,7 @@ import type { WireFormat } from './protobuf-wire.ts';
 import { Informer, type InformerDelta } from './informer.ts';
 import { keyOf, splitKey, type ObjectKey } from './keys.ts';
 import type { ReflectorStats, ReflectorTuning } from './reflector.ts';
-import { collectionPath, RESOURCES, resourceName, TRACKED_KINDS, type RecordByKind, type TrackedKind } from './resources.ts';
+import { collectionPath, readsManagedFields, RESOURCES, resourceName, TRACKED_KINDS, type RecordByKind, type TrackedKind } from './resources.ts';
 
 /** ClusterInformersOptions configures createClusterInformers. */
 export interface ClusterInformersOptions extends ReflectorTuning {
@@ -108,6 +108,7 @@ function makeEntry<K extends TrackedKind>(kind: K, namespace: string, http: Kube
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.fieldSelectors?.[kind] === undefined ? {} : { fieldSelector: o.fieldSelectors[kind] }),
     ...(o.labelSelectors?.[kind] === undefined ? {} : { labelSelector: o.labelSelectors[kind] }),
+    dropManagedFields: !readsManagedFields(kind),
     ...((o.wire ?? 'protobuf') === 'protobuf' ? { protobuf: RESOURCES[kind].protobuf, onMalformed: (error: string) => log.warn('skipping malformed object', { resource: description, error }) } : {}),
   });
   const informer = new Informer<RecordByKind[K]>(lw, {

@@ -5,7 +5,7 @@ import { watchErrorFailure, type RequestSubject } from './http-errors.ts';
 import { LineSplitter } from './line-splitter.ts';
 import type { ListerWatcher, ListOptions, ListPage, WatchItem, WatchOptions } from './list-watch.ts';
 import { ProtoError } from '../lib/kube-protobuf/wire.ts';
-import { decodeList, decodeWatchFrame, FrameSplitter, isProtobufResponse, MaskedReader, PROTOBUF_ACCEPT, STATUS_READING, type ProtobufReading } from './protobuf-wire.ts';
+import { acceptHeader, decodeList, decodeWatchFrame, FrameSplitter, isProtobufResponse, MaskedReader, STATUS_READING, type ProtobufReading } from './protobuf-wire.ts';
 import { takeNodeBody, type BodyChunks } from './transport.ts';
 
 /** STALL_GRACE_MS is how long past the requested server-side timeout a silent watch is given before it is closed as dead. */
@@ -37,6 +37,12 @@ export interface HttpListerWatcherOptions {
    * server sends only the objects it selects and an object leaving the selection as DELETED. If unset, none.
    */
   readonly labelSelector?: string;
+  /**
+   * Ask the server to leave `metadata.managedFields` out of every object (DROP_MANAGED_FIELDS,
+   * KEP-5958) — for kinds whose projection never reads them. Servers without the feature send
+   * them anyway, and they are read as before. If unset, false.
+   */
+  readonly dropManagedFields?: boolean;
 }
 
 /**
@@ -51,16 +57,14 @@ export class HttpListerWatcher implements ListerWatcher {
   readonly #clock: Clock;
   readonly #reader: MaskedReader | undefined;
   readonly #statusReader = new MaskedReader(STATUS_READING);
+  readonly #accept: string | undefined;
 
   constructor(http: KubeHttp, options: HttpListerWatcherOptions) {
     this.#http = http;
     this.#options = options;
     this.#clock = options.clock ?? realClock;
     this.#reader = options.protobuf === undefined ? undefined : new MaskedReader(options.protobuf);
-  }
-
-  get #accept(): string | undefined {
-    return this.#reader === undefined ? undefined : PROTOBUF_ACCEPT;
+    this.#accept = acceptHeader(this.#reader === undefined ? 'json' : 'protobuf', options.dropManagedFields === true);
   }
 
   #subject(verb: RequestSubject['verb']): RequestSubject {

@@ -1,13 +1,15 @@
 // The lazy protobuf path (masked decode, then the same projections) yields exactly the records the
 // JSON path yields, for every tracked kind, over real HTTP against the simulated cluster — lists
-// and then watch events. Malformed protobuf objects are skipped with a warning naming them.
+// and then watch events — and both equal the projection of the stored objects, from a server that
+// sends managedFields and from one that leaves them out where the informers ask it to (KEP-5958,
+// ManagedFieldsOptOut). Malformed protobuf objects are skipped with a warning naming them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeWatchFrame } from '../lib/kube-protobuf/encode.ts';
 import { ManualClock, startSim } from '../sim/index.ts';
 import { createClusterInformers, type ClusterInformers } from './cluster-informers.ts';
 import { kubeConfigFromYaml } from './kubeconfig.ts';
-import { RESOURCES, TRACKED_KINDS } from './resources.ts';
+import { readsManagedFields, RESOURCES, resourceName, TRACKED_KINDS } from './resources.ts';
 import type { Logger } from '../lib/log.ts';
 import { MaskedReader, decodeWatchFrame, STATUS_READING } from './protobuf-wire.ts';
 
@@ -29,9 +31,10 @@ async function synced(informers: ClusterInformers): Promise<void> {
   assert.ok(informers.hasSynced());
 }
 
-test('records read over protobuf equal records read over JSON, for every tracked kind', async (t) => {
+for (const managedFieldsOptOut of [false, true])
+test(`records read over protobuf equal records read over JSON and the stored objects' projections, for every tracked kind (ManagedFieldsOptOut=${managedFieldsOptOut})`, async (t) => {
   const clock = new ManualClock();
-  const sim = await startSim({ clock });
+  const sim = await startSim({ clock, featureGates: { ManagedFieldsOptOut: managedFieldsOptOut } });
   t.after(() => sim.stop());
   sim.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
   sim.store.create('deployments.apps', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template('web', 'web:1') } });
@@ -61,6 +64,8 @@ test('records read over protobuf equal records read over JSON, for every tracked
       const a = [...json.list(kind)].sort((x, y) => x.name.localeCompare(y.name));
       const b = [...pb.list(kind)].sort((x, y) => x.name.localeCompare(y.name));
       assert.deepEqual(b, a, `${kind} records ${when}`);
+      const stored = sim.store.list(resourceName(kind), { namespace: 'shop' }).map((o) => RESOURCES[kind].project(o)).map((r) => (r.ok ? r.value : r.error));
+      assert.deepEqual(a, [...stored].sort((x, y) => (typeof x === 'string' || typeof y === 'string' ? 0 : x.name.localeCompare(y.name))), `${kind} records ${when} are the stored objects' projections`);
     }
   };
   compare('after the initial list');
@@ -81,6 +86,13 @@ test('records read over protobuf equal records read over JSON, for every tracked
   stop.abort();
   await running;
   assert.deepEqual(warnings.filter((w) => w.includes('malformed')), []);
+  // The informers asked to drop managedFields for every kind but the workloads; only a server with the gate did.
+  for (const kind of TRACKED_KINDS) {
+    const dropped = sim.accounting.droppedManagedFields({ resource: resourceName(kind) });
+    if (managedFieldsOptOut && !readsManagedFields(kind)) assert.ok(dropped >= 4, `${kind}: lists and watches over JSON and protobuf came without managedFields (${dropped})`);
+    else assert.equal(dropped, 0, `${kind} came with managedFields`);
+  }
+  assert.ok(sim.store.list('pods', { namespace: 'shop' }).every((p) => (p.metadata.managedFields?.length ?? 0) > 0), 'the stored pods have managedFields to leave out');
 });
 
 test('a malformed protobuf object is skipped with a warning naming it; the watch carries on', async () => {

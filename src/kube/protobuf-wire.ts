@@ -9,6 +9,27 @@ export type WireFormat = 'protobuf' | 'json';
 /** PROTOBUF_ACCEPT asks for protobuf and lets the server fall back to JSON (CRDs, older servers). */
 export const PROTOBUF_ACCEPT = `${PROTOBUF_MEDIA_TYPE}, application/json`;
 
+/**
+ * DROP_MANAGED_FIELDS is the media-type parameter of KEP-5958 (kubernetes/enhancements#5958,
+ * alpha behind kube-apiserver's ManagedFieldsOptOut gate): the server leaves
+ * `metadata.managedFields` out of every object it answers with. A server without the feature
+ * ignores it as an unrecognised parameter (k8s.io/apiserver negotiation acceptMediaTypeOptions)
+ * and sends the full object, so it is safe to send to every server.
+ */
+export const DROP_MANAGED_FIELDS = 'drop=metadata.managedFields';
+
+/**
+ * acceptHeader is the Accept header of a list or watch: protobuf with a JSON fallback, or JSON
+ * only (undefined: the transport's default, application/json); each media range carries
+ * DROP_MANAGED_FIELDS when the reader never reads managedFields.
+ * Example: ('protobuf', true) → `application/vnd.kubernetes.protobuf;drop=metadata.managedFields, application/json;drop=metadata.managedFields`.
+ */
+export function acceptHeader(wire: WireFormat, dropManagedFields: boolean): string | undefined {
+  if (!dropManagedFields) return wire === 'protobuf' ? PROTOBUF_ACCEPT : undefined;
+  const json = `application/json;${DROP_MANAGED_FIELDS}`;
+  return wire === 'protobuf' ? `${PROTOBUF_MEDIA_TYPE};${DROP_MANAGED_FIELDS}, ${json}` : json;
+}
+
 /** isProtobufResponse tells whether a response's Content-Type is Kubernetes protobuf (list, object or watch stream). */
 export function isProtobufResponse(contentType: string | null): boolean {
   return contentType !== null && contentType.toLowerCase().startsWith(PROTOBUF_MEDIA_TYPE);

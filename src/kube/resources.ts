@@ -75,6 +75,17 @@ export const RESOURCES: { readonly [K in TrackedKind]: ResourceSpec<K> } = {
   Event: { group: '', version: 'v1', resource: 'events', project: projectEvent, protobuf: { message: 'core.Event', mask: EVENT_MASK } },
 };
 
+/**
+ * readsManagedFields tells whether a kind's projection reads `metadata.managedFields` (the
+ * workloads do, for who changed the template: track/release/actor.ts). Read off the protobuf mask,
+ * which names every field the projection reads (protobuf-projection.sim.test.ts holds it to that);
+ * for the other kinds the tracker asks the server to leave them out (DROP_MANAGED_FIELDS).
+ */
+export function readsManagedFields(kind: TrackedKind): boolean {
+  const { mask } = RESOURCES[kind].protobuf;
+  return mask === true || (typeof mask.metadata === 'object' ? mask.metadata.managedFields !== undefined : mask.metadata === true);
+}
+
 /** TRACKED_KINDS lists every tracked kind, workloads first. */
 export const TRACKED_KINDS: readonly TrackedKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ControllerRevision', 'Pod', 'Event'];
 

@@ -10,31 +10,19 @@ import { loadObject } from '../../test/support/object-fixtures.ts';
 import { Projected } from '../kube/list-watch.ts';
 import { decodeWatchFrame, MaskedReader, STATUS_READING } from '../kube/protobuf-wire.ts';
 import { RESOURCES } from '../kube/resources.ts';
+import { genericRecord } from '../../test/support/generic-projection.ts';
 import type { KubeObject } from '../kube/types.ts';
-import { compileMask, decodeMasked } from '../lib/kube-protobuf/decode.ts';
 import { encodeMessage, encodeWatchFrame } from '../lib/kube-protobuf/encode.ts';
 import { seededRandom } from '../lib/seeded-random.ts';
 import { ManualClock } from '../sim/core/clock.ts';
 import { startSim } from '../sim/index.ts';
 import { runScenario } from '../sim/scenarios/index.ts';
 import { projectDeploymentProtobuf } from './project-deployment-protobuf.ts';
-import { projectWorkload } from './project-workload.ts';
 import type { WorkloadRecord } from './records.ts';
 
-const compiled = compileMask('apps.Deployment', RESOURCES.Deployment.protobuf.mask);
 
-/** generic is what the reflector made of these bytes before: masked decode, typeMeta from the envelope, projectWorkload. */
-function generic(buf: Uint8Array): ReturnType<typeof projectWorkload> | 'malformed' {
-  let obj: Record<string, unknown>;
-  try {
-    obj = decodeMasked(buf, 0, buf.length, compiled);
-  } catch {
-    return 'malformed';
-  }
-  obj['apiVersion'] = 'apps/v1';
-  obj['kind'] = 'Deployment';
-  return projectWorkload(obj, 'Deployment');
-}
+/** generic is what the reflector made of these bytes before (test/support/generic-projection.ts). */
+const generic = (buf: Uint8Array): ReturnType<typeof genericRecord<'Deployment'>> => genericRecord('Deployment', buf);
 
 const enc = (o: object): Buffer => encodeMessage('apps.Deployment', o as Record<string, unknown>);
 

@@ -5,27 +5,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileMask, decodeMasked } from '../lib/kube-protobuf/decode.ts';
 import { encodeMessage } from '../lib/kube-protobuf/encode.ts';
-import { RESOURCES } from '../kube/resources.ts';
-import { projectPod } from './project-pod.ts';
+import { genericRecord } from '../../test/support/generic-projection.ts';
 import { projectPodProtobuf } from './project-pod-protobuf.ts';
 
-const compiled = compileMask('core.Pod', RESOURCES.Pod.protobuf.mask);
 const T = '2026-01-01T00:00:00Z';
 
-/** generic is what the reflector made of these bytes before: masked decode, typeMeta from the envelope, projectPod. */
-function generic(buf: Uint8Array): ReturnType<typeof projectPod> | 'malformed' {
-  let obj: Record<string, unknown>;
-  try {
-    obj = decodeMasked(buf, 0, buf.length, compiled);
-  } catch {
-    return 'malformed';
-  }
-  obj['apiVersion'] = 'v1';
-  obj['kind'] = 'Pod';
-  return projectPod(obj);
-}
+/** generic is what the reflector made of these bytes before (test/support/generic-projection.ts). */
+const generic = (buf: Uint8Array): ReturnType<typeof genericRecord<'Pod'>> => genericRecord('Pod', buf);
 
 const cstatus = (name: string, state: object, lastState: object, extra: object = {}): object => ({
   name, image: `${name}:1`, imageID: `${name}@sha256:0`, containerID: `containerd://${name}`, ready: true, started: true, restartCount: 3, state, lastState, ...extra,

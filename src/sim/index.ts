@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import type { Instant } from '../lib/clock.ts';
 import { RequestAccounting } from './apiserver/accounting.ts';
 import { startApiServer } from './apiserver/apiserver.ts';
+import type { SimFeatureGates } from './apiserver/feature-gates.ts';
 import { defaultBehaviour } from './node/behaviour.ts';
 import { CompressedClock, ScaledClock, type SimClock } from './core/clock.ts';
 import type { SimBehaviour, SimContext } from './core/context.ts';
@@ -78,6 +79,8 @@ export interface StartSimOptions {
   readonly tls?: boolean;
   /** Check bearer tokens and RBAC like kube-apiserver (the kubeconfig gets an admin token). If unset, every request is allowed. */
   readonly auth?: boolean;
+  /** The API server's feature gates over their defaults (apiserver/feature-gates.ts). If unset, the defaults (alpha gates off). */
+  readonly featureGates?: Partial<SimFeatureGates>;
 }
 
 /** Sim is a running simulated cluster. */
@@ -149,6 +152,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<Sim> {
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.bookmarkIntervalMs === undefined ? {} : { bookmarkIntervalMs: options.bookmarkIntervalMs }),
+    ...(options.featureGates === undefined ? {} : { featureGates: options.featureGates }),
   });
   const stopControllers = options.controllers === false ? () => undefined : startControllers(context);
   let stopped: Promise<void> | undefined;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { SimBehaviour } from '../../src/sim/core/context.ts';
+import type { SimFeatureGates } from '../../src/sim/apiserver/feature-gates.ts';
 import { startSim } from '../../src/sim/index.ts';
 import { runScenario } from '../../src/sim/scenarios/index.ts';
 import { needComponent } from '../support/services.ts';
@@ -40,10 +41,13 @@ export interface Cluster {
  * startCluster starts the simulator for one test file (scenario `empty` unless given) and returns
  * undefined (test skipped, or failed under ROLLSCOPE_REQUIRE_SERVICES=1) when kubectl is missing.
  */
-export async function startCluster(t: TestContext, opts: { readonly scenario?: string; readonly speed?: number; readonly secure?: boolean; readonly behaviour?: SimBehaviour } = {}): Promise<Cluster | undefined> {
+export async function startCluster(
+  t: TestContext,
+  opts: { readonly scenario?: string; readonly speed?: number; readonly secure?: boolean; readonly behaviour?: SimBehaviour; readonly featureGates?: Partial<SimFeatureGates> } = {},
+): Promise<Cluster | undefined> {
   const bin = needComponent(t, 'kubectl', KUBECTL_CANDIDATES, 'apt-get install kubectl (or put kubectl v1.32 on /usr/bin)');
   if (!bin) return undefined;
-  const sim = await startSim({ speed: opts.speed ?? TEST_SPEED, ...(opts.secure === true ? { tls: true, auth: true } : {}), ...(opts.behaviour ? { behaviour: opts.behaviour } : {}) });
+  const sim = await startSim({ speed: opts.speed ?? TEST_SPEED, ...(opts.secure === true ? { tls: true, auth: true } : {}), ...(opts.behaviour ? { behaviour: opts.behaviour } : {}), ...(opts.featureGates ? { featureGates: opts.featureGates } : {}) });
   const dir = mkdtempSync(join(tmpdir(), 'rollscope-kubectl-'));
   const kubeconfig = join(dir, 'kubeconfig');
   sim.writeKubeconfig(kubeconfig);

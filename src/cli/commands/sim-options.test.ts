@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isTrackerError } from '../../lib/errors.ts';
-import { parseListen, parseNodes, parseScenario, parseSpeed } from './sim-options.ts';
+import { parseGates, parseListen, parseNodes, parseScenario, parseSpeed } from './sim-options.ts';
 
 const listenRows = [
   { name: 'host and port', value: '127.0.0.1:6443', want: { host: '127.0.0.1', port: 6443 } },
@@ -46,3 +46,14 @@ test('--scenario finds a built-in scenario, or names the choices', () => {
   assert.equal(parseScenario('demo').name, 'demo');
   assert.throws(() => parseScenario('nope'), (e) => isTrackerError(e) && e.code === 'USAGE' && (e.details.hint ?? '').includes('demo'));
 });
+
+test('--feature-gates: kube-apiserver spelling over the defaults (alpha gates off)', () => {
+  assert.deepEqual(parseGates(''), { ManagedFieldsOptOut: false });
+  assert.deepEqual(parseGates('ManagedFieldsOptOut=true'), { ManagedFieldsOptOut: true });
+  assert.deepEqual(parseGates(' ManagedFieldsOptOut=TRUE , '), { ManagedFieldsOptOut: true });
+  assert.deepEqual(parseGates('ManagedFieldsOptOut=true,ManagedFieldsOptOut=false'), { ManagedFieldsOptOut: false }, 'the last one wins');
+});
+for (const [value, names] of [['NoSuchGate=true', 'NoSuchGate'], ['ManagedFieldsOptOut=yes', 'ManagedFieldsOptOut'], ['ManagedFieldsOptOut', 'ManagedFieldsOptOut']] as const)
+  test(`--feature-gates ${value} is a usage error naming ${names}`, () => {
+    assert.throws(() => parseGates(value), (e) => isTrackerError(e) && e.code === 'USAGE' && e.message.includes(names) && (e.details.hint ?? '').includes('ManagedFieldsOptOut=true'));
+  });

@@ -1,5 +1,6 @@
 import { isTrackerError, TrackerError } from '../../lib/errors.ts';
 import type { NodeSpec } from '../../sim/core/context.ts';
+import { DEFAULT_FEATURE_GATES, parseFeatureGates, type SimFeatureGates } from '../../sim/apiserver/feature-gates.ts';
 import { parseNodesSpec } from '../../sim/node/behaviour.ts';
 import { findScenario, type Scenario } from '../../sim/scenarios/index.ts';
 
@@ -42,6 +43,15 @@ export function parseNodes(value: string): readonly NodeSpec[] {
   } catch (e) {
     if (isTrackerError(e)) throw usage(`--nodes: ${e.message}`, e.details.hint ?? 'write e.g. --nodes 3x4cpu8Gi');
     throw e;
+  }
+}
+
+/** parseGates reads `--feature-gates Name=true,...` into the simulated API server's gates (sim/apiserver/feature-gates.ts). */
+export function parseGates(value: string): SimFeatureGates {
+  try {
+    return parseFeatureGates(value);
+  } catch (e) {
+    throw usage(`--feature-gates: ${e instanceof Error ? e.message : String(e)}`, `write e.g. --feature-gates ManagedFieldsOptOut=true (known gates: ${Object.keys(DEFAULT_FEATURE_GATES).join(', ')})`);
   }
 }
 

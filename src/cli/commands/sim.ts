@@ -9,7 +9,7 @@ import { PROMETHEUS_SD_PATH } from '../../sim/apiserver/http/prometheus-sd.ts';
 import { parseLoadFlag } from '../../sim/network/load.ts';
 import { prometheusConfig } from '../../sim/network/prometheus-config.ts';
 import { scenarioNames } from '../../sim/scenarios/index.ts';
-import { DEFAULT_KUBECONFIG_OUT, parseListen, parseNodes, parseScenario, parseSpeed } from './sim-options.ts';
+import { DEFAULT_KUBECONFIG_OUT, parseGates, parseListen, parseNodes, parseScenario, parseSpeed } from './sim-options.ts';
 
 /** SimRunOptions are the raw flag values of `rollscope sim` (and `rollscope demo`). */
 export interface SimRunOptions {
@@ -24,6 +24,8 @@ export interface SimRunOptions {
   readonly load?: string[];
   /** `--prometheus-config-out FILE`: a Prometheus configuration scraping the pods through http_sd. */
   readonly prometheusConfigOut?: string;
+  /** `--feature-gates Name=true,...`: the simulated API server's feature gates, as kube-apiserver's flag. */
+  readonly featureGates?: string;
 }
 
 /** SimRunHooks lets a caller (e.g. `rollscope demo`) add to the running cluster. */
@@ -43,6 +45,7 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
   const speed = parseSpeed(opts.speed);
   const nodes = parseNodes(opts.nodes);
   const scenario = parseScenario(opts.scenario);
+  const featureGates = parseGates(opts.featureGates ?? '');
   const kubeconfig = resolve(opts.kubeconfigOut);
 
   const secure = opts.insecureHttp !== true;
@@ -51,7 +54,7 @@ export async function runSimulatedCluster(opts: SimRunOptions, hooks: SimRunHook
     if (target === undefined) throw new TrackerError('USAGE', `--load ${flag} is not NS/SERVICE=RPS`, { hint: 'e.g. --load shop/frontend=20 (1 to 1000 requests a second)' });
     return target;
   });
-  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes, tls: secure, auth: secure, timeline: 'wall' }).catch((e: unknown) => {
+  const sim = await startSim({ host: listen.host, port: listen.port, speed, nodes: opts.nodes, tls: secure, auth: secure, timeline: 'wall', featureGates }).catch((e: unknown) => {
     throw listenError(e, opts.listen);
   });
   let stopScenario: () => void = () => {};
@@ -126,6 +129,7 @@ export function registerSim(program: Command): void {
     .option('--load <ns/service=rps>', 'steady traffic through a Service, N requests a second (repeatable); counts on the simulator\'s /metrics', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--prometheus-config-out <file>', 'write a Prometheus configuration that scrapes the pods (http_sd_configs, role: pod labels)')
     .option('--insecure-http', 'serve plain HTTP and accept any request (default: HTTPS with a generated CA, bearer tokens and RBAC)')
+    .option('--feature-gates <gates>', 'API server feature gates, as kube-apiserver\'s: ManagedFieldsOptOut=true (alpha, off by default) honours Accept: ...;drop=metadata.managedFields')
     .action(async (opts: SimRunOptions) => runSimulatedCluster(opts));
 }
 

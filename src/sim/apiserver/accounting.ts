@@ -14,6 +14,8 @@ export interface UsageRow {
   readonly gzip: number;
   /** Responses sent as Kubernetes protobuf (for watches: streams), the rest being JSON or text. */
   readonly protobuf: number;
+  /** Responses (for watches: streams) whose objects were sent without managedFields (`drop=metadata.managedFields`, ManagedFieldsOptOut). */
+  readonly droppedManagedFields: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -30,7 +32,7 @@ export class RequestAccounting {
   #row(verb: Verb, resource: ResourceName): Mutable<UsageRow> {
     const key = `${verb} ${resource}`;
     let row = this.#rows.get(key);
-    if (!row) this.#rows.set(key, (row = { verb, resource, requests: 0, bytes: 0, decodedBytes: 0, gzip: 0, protobuf: 0 }));
+    if (!row) this.#rows.set(key, (row = { verb, resource, requests: 0, bytes: 0, decodedBytes: 0, gzip: 0, protobuf: 0, droppedManagedFields: 0 }));
     return row;
   }
 
@@ -54,6 +56,16 @@ export class RequestAccounting {
   /** countProtobuf records one response (or watch stream) sent as Kubernetes protobuf. */
   countProtobuf(verb: Verb, resource: ResourceName): void {
     this.#row(verb, resource).protobuf++;
+  }
+
+  /** countDroppedManagedFields records one response (or watch stream) whose objects were sent without managedFields. */
+  countDroppedManagedFields(verb: Verb, resource: ResourceName): void {
+    this.#row(verb, resource).droppedManagedFields++;
+  }
+
+  /** droppedManagedFields sums the responses sent without managedFields, optionally of one verb and/or resource. */
+  droppedManagedFields(filter: { readonly verb?: Verb; readonly resource?: ResourceName } = {}): number {
+    return this.rows(filter).reduce((n, r) => n + r.droppedManagedFields, 0);
   }
 
   /** protobuf sums the responses sent as protobuf, optionally of one verb and/or resource. */

@@ -24,6 +24,7 @@ import { WatchHubs } from './http/watch-hub.ts';
 import { serveWatch } from './http/watch.ts';
 import { serveCreate, serveDelete, serveDeleteCollection, serveUpdate } from './http/write.ts';
 import type { SimStorage } from './storage.ts';
+import { DEFAULT_FEATURE_GATES, type SimFeatureGates } from './feature-gates.ts';
 
 /** ApiServerOptions configures the simulated API server. */
 export interface ApiServerOptions {
@@ -49,6 +50,8 @@ export interface ApiServerOptions {
   readonly random?: () => number;
   /** The nodes' container logs, served by `pods/NAME/log`. If unset, none (every container's log is empty). */
   readonly logs?: ContainerLogs;
+  /** Feature gates over their defaults (sim/apiserver/feature-gates.ts). If unset, the defaults (alpha gates off). */
+  readonly featureGates?: Partial<SimFeatureGates>;
 }
 
 /** ApiServer is a running simulated API server. */
@@ -219,6 +222,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     random: options.random ?? Math.random,
     logs: options.logs ?? new ContainerLogs(),
+    featureGates: { ...DEFAULT_FEATURE_GATES, ...options.featureGates },
   };
   let address = '';
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {

@@ -4,6 +4,7 @@ import type { SimClock } from '../../core/clock.ts';
 import type { ContainerLogs } from '../../core/container-logs.ts';
 import type { UserInfo } from '../auth.ts';
 import type { SimFaults, Verb } from '../faults.ts';
+import type { SimFeatureGates } from '../feature-gates.ts';
 import type { SimStorage } from '../storage.ts';
 import type { ResourceRoute } from './route.ts';
 import type { WatchHubs } from './watch-hub.ts';
@@ -21,6 +22,8 @@ export interface ServerState {
   readonly random: () => number;
   /** The nodes' container logs (`pods/log`). */
   readonly logs: ContainerLogs;
+  /** The server's feature gates (`--feature-gates`). */
+  readonly featureGates: SimFeatureGates;
 }
 
 /** ApiCall is one resource request being served. */

@@ -3,7 +3,7 @@ import { badRequest, expired, notFound } from '../../core/api-error.ts';
 import { apiVersionOf } from '../resources.ts';
 import { compileFieldSelector, parseFieldSelector, parseLabelSelector } from '../../core/selectors.ts';
 import type { ApiCall } from './context.ts';
-import { negotiateFormat, protobufList, protobufObject } from './negotiate.ts';
+import { encodedObject, JSON_ENCODING, negotiate, protobufList, protobufObject } from './negotiate.ts';
 import { sendJson, sendProtobuf } from './respond.ts';
 import { scaleOf } from './scale.ts';
 import { queryInt } from './query.ts';
@@ -89,7 +89,12 @@ export function serveList(call: ApiCall): void {
     sendJson(call, 200, tableFor(route.info, items, meta, query.get('includeObject') ?? 'Metadata', state.clock.now()));
     return;
   }
-  if (negotiateFormat(call.req.headers.accept, route.info) === 'protobuf') {
+  const encoding = negotiate(call.req.headers.accept, route.info, state.featureGates.ManagedFieldsOptOut);
+  if (encoding.dropManagedFields) {
+    items = items.map((o) => encodedObject(encoding, o));
+    state.accounting.countDroppedManagedFields('list', route.info.key);
+  }
+  if (encoding.format === 'protobuf') {
     sendProtobuf(call, 200, protobufList(route.info, meta, items));
     return;
   }
@@ -110,11 +115,13 @@ export function serveGet(call: ApiCall): void {
     sendJson(call, 200, tableFor(route.info, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, call.query.get('includeObject') ?? 'Metadata', state.clock.now()));
     return;
   }
-  const pb = route.subresource === undefined || route.subresource === 'status' ? negotiateFormat(call.req.headers.accept, route.info) : 'json';
-  const body = pb === 'protobuf' ? protobufObject(obj) : undefined;
+  const encoding = route.subresource === undefined || route.subresource === 'status' ? negotiate(call.req.headers.accept, route.info, state.featureGates.ManagedFieldsOptOut) : JSON_ENCODING;
+  const sent = encodedObject(encoding, obj);
+  if (encoding.dropManagedFields) state.accounting.countDroppedManagedFields('get', route.info.key);
+  const body = encoding.format === 'protobuf' ? protobufObject(sent) : undefined;
   if (body !== undefined) {
     sendProtobuf(call, 200, body);
     return;
   }
-  sendJson(call, 200, obj);
+  sendJson(call, 200, sent);
 }

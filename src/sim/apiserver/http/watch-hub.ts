@@ -3,8 +3,7 @@ import { matchesLabels, type LabelSelector } from '../../core/selectors.ts';
 import type { SimStorage } from '../storage.ts';
 import type { ChangeType } from '../../../model/watch-event.ts';
 import type { ResourceName, StoredChange } from '../../core/store-api.ts';
-import { protobufWatchFrame, type WireFormat } from './negotiate.ts';
-import { watchLine } from './serialize.ts';
+import { eventFrame, JSON_ENCODING, type Encoding } from './negotiate.ts';
 
 /** WatchFilter is what one watcher selects: a namespace, a label selector and a field predicate. */
 export interface WatchFilter {
@@ -17,8 +16,8 @@ export interface WatchFilter {
 export interface WatchSink {
   readonly filter: WatchFilter;
   write(line: Buffer): void;
-  /** The shared encoding of this watcher's events (JSON lines or protobuf frames). If unset, JSON. */
-  readonly format?: WireFormat;
+  /** The shared encoding of this watcher's events (JSON lines or protobuf frames, with or without managedFields). If unset, JSON with them. */
+  readonly encoding?: Encoding;
   /** A per-watcher encoding (server-side printed Tables for `kubectl get -w`); if unset, the shared JSON line. */
   readonly encode?: (type: ChangeType, obj: KubeObject) => Buffer;
 }
@@ -98,7 +97,7 @@ export class WatchHubs {
 }
 
 function dispatch(sinks: ReadonlySet<WatchSink>, change: StoredChange): void {
-  const lines: Partial<Record<`${WireFormat}:${ChangeType}`, Buffer>> = {};
+  const lines: Partial<Record<string, Buffer>> = {};
   for (const sink of sinks) {
     const type = eventTypeFor(sink.filter, change);
     if (type === undefined) continue;
@@ -108,8 +107,8 @@ function dispatch(sinks: ReadonlySet<WatchSink>, change: StoredChange): void {
       sink.write(sink.encode(type, object));
       continue;
     }
-    const format = sink.format ?? 'json';
-    const line = (lines[`${format}:${type}`] ??= format === 'protobuf' ? protobufWatchFrame(type, object) : watchLine(type, object));
+    const encoding = sink.encoding ?? JSON_ENCODING;
+    const line = (lines[`${encoding.format}:${encoding.dropManagedFields}:${type}`] ??= eventFrame(encoding, type, object));
     sink.write(line);
   }
 }

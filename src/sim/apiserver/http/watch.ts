@@ -2,11 +2,11 @@ import type { KubeObject } from '../../../kube/types.ts';
 import { badRequest, failureStatus } from '../../core/api-error.ts';
 import { apiVersionOf } from '../resources.ts';
 import { compileFieldSelector, parseFieldSelector, parseLabelSelector } from '../../core/selectors.ts';
-import type { ChangeType, WatchEventType } from '../../../model/watch-event.ts';
+import type { ChangeType } from '../../../model/watch-event.ts';
 import type { ApiCall } from './context.ts';
 import { currentObjects } from './list-get.ts';
 import { queryBool, queryInt } from './query.ts';
-import { negotiateFormat, PROTOBUF_WATCH_CONTENT_TYPE, protobufWatchFrame, type WireFormat } from './negotiate.ts';
+import { eventFrame, frameOf, JSON_ENCODING, negotiate, PROTOBUF_WATCH_CONTENT_TYPE, type WireFormat } from './negotiate.ts';
 import { watchLine } from './serialize.ts';
 import { tableFor, wantsTable } from './table.ts';
 import { eventObject, eventTypeFor, type WatchFilter, type WatchSink } from './watch-hub.ts';
@@ -22,10 +22,7 @@ export function expiredWatchStatus(requested: number, oldest: number): unknown {
   return failureStatus({ code: 410, reason: 'Expired', message: `too old resource version: ${requested} (${oldest})` });
 }
 
-/** frameOf encodes one watch event in the watch's format: a JSON line or a length-prefixed protobuf frame. */
-function frameOf(format: WireFormat, type: WatchEventType, obj: KubeObject): Buffer {
-  return format === 'protobuf' ? protobufWatchFrame(type, obj) : watchLine(type, obj);
-}
+
 
 function bookmark(call: ApiCall, format: WireFormat, annotate: boolean): Buffer {
   const { info } = call.route;
@@ -57,14 +54,16 @@ export function serveWatch(call: ApiCall): void {
   const bookmarks = queryBool(query, 'allowWatchBookmarks');
   const resumeFrom = rv !== '' && rv !== '0' && !initialEvents ? parseResourceVersion(rv) : undefined;
   const table = wantsTable(call.req.headers.accept);
-  const format: WireFormat = table ? 'json' : negotiateFormat(call.req.headers.accept, route.info);
+  const encoding = table ? JSON_ENCODING : negotiate(call.req.headers.accept, route.info, state.featureGates.ManagedFieldsOptOut);
+  const { format } = encoding;
   const encode = table
     ? (type: ChangeType, obj: KubeObject): Buffer => watchLine(type, tableFor(route.info, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, query.get('includeObject') ?? 'Metadata', state.clock.now()))
-    : (type: ChangeType, obj: KubeObject): Buffer => frameOf(format, type, obj);
+    : (type: ChangeType, obj: KubeObject): Buffer => eventFrame(encoding, type, obj);
 
   res.writeHead(200, { 'Content-Type': format === 'protobuf' ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   if (format === 'protobuf') state.accounting.countProtobuf('watch', key);
+  if (encoding.dropManagedFields) state.accounting.countDroppedManagedFields('watch', key);
   const write = (line: Buffer): void => {
     state.accounting.countBytes('watch', key, line.length);
     res.write(line);
@@ -88,7 +87,7 @@ export function serveWatch(call: ApiCall): void {
     if (initialEvents && bookmarks) write(bookmark(call, format, true));
   }
 
-  const sink: WatchSink = { filter, write, format, ...(table ? { encode } : {}) };
+  const sink: WatchSink = { filter, write, encoding, ...(table ? { encode } : {}) };
   const detach = state.hubs.attach(key, sink);
   const unregister = state.faults.registerWatch(key, () => res.destroy());
   const timeoutS = queryInt(query, 'timeoutSeconds') ?? DEFAULT_MIN_TIMEOUT_S * (1 + state.random());
