@@ -99,13 +99,20 @@ test('Live keeps a stuck rollout with its diagnosis until a newer release replac
       await stalled.waitFor({ state: 'visible', timeout: 15_000 });
       assert.equal(await stalled.getAttribute('data-phase'), 'firstImagePulled');
       const text = await stalled.textContent();
-      assert.match(text ?? '', new RegExp(`^firstImagePulled${EN.stuckFor} (\\d+m)?\\d+s$`), `the stalled row names the phase and the time: ${text}`);
+      // The stall's length is a Go-style duration: `834ms` while it is under a second (on a fast machine
+      // the page can be open that soon after the failure), then `2s`, `1m5s`.
+      assert.match(text ?? '', new RegExp(`^firstImagePulled${EN.stuckFor} ((\\d+m)?\\d+s|\\d+(\\.\\d+)?ms)$`), `the stalled row names the phase and the time: ${text}`);
       // Stuck: the stall is measured to now, so it grows while nothing fixes it.
       const before = await stalled.getAttribute('data-stalled');
       await detail.page.waitForTimeout(2_100);
       await detail.page.reload();
       await stalled.waitFor({ state: 'visible', timeout: 15_000 });
-      const seconds = (d: string | null): number => { const m = /^(?:(\d+)m)?(\d+)s$/.exec(d ?? ''); return m ? Number(m[1] ?? 0) * 60 + Number(m[2]) : Number.NaN; };
+      // Whole seconds shown (`834ms` → 0): the later reading, 2.1 s on, shows at least two more.
+      const seconds = (d: string | null): number => {
+        if (/^\d+(\.\d+)?ms$/.test(d ?? '')) return 0;
+        const m = /^(?:(\d+)m)?(\d+)s$/.exec(d ?? '');
+        return m ? Number(m[1] ?? 0) * 60 + Number(m[2]) : Number.NaN;
+      };
       assert.ok(seconds(await stalled.getAttribute('data-stalled')) >= seconds(before) + 2, `stalled for ${before}, then ${await stalled.getAttribute('data-stalled')}`);
       assert.equal(await detail.page.locator('svg[aria-label="phase waterfall"] [data-phase="firstImagePulled"]:not([data-stalled])').count(), 0, 'a phase never reached has no "reached" bar');
       await screenshot(detail.page, 'release-desktop-stalled');
