@@ -109,6 +109,7 @@ function makeEntry<K extends TrackedKind>(kind: K, namespace: string, http: Kube
     ...(o.fieldSelectors?.[kind] === undefined ? {} : { fieldSelector: o.fieldSelectors[kind] }),
     ...(o.labelSelectors?.[kind] === undefined ? {} : { labelSelector: o.labelSelectors[kind] }),
     dropManagedFields: !readsManagedFields(kind),
+    onDropRefused: (message: string) => log.warn('the API server refused to leave managedFields out; reading whole objects', { resource: description, error: message }),
     ...((o.wire ?? 'protobuf') === 'protobuf' ? { protobuf: RESOURCES[kind].protobuf, onMalformed: (error: string) => log.warn('skipping malformed object', { resource: description, error }) } : {}),
   });
   const informer = new Informer<RecordByKind[K]>(lw, {

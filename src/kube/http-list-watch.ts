@@ -1,11 +1,11 @@
 import { realClock, type Clock } from '../lib/clock.ts';
 import { TrackerError } from '../lib/errors.ts';
 import type { KubeHttp } from './client.ts';
-import { watchErrorFailure, type RequestSubject } from './http-errors.ts';
+import { apiFailureOf, watchErrorFailure, type RequestSubject } from './http-errors.ts';
 import { LineSplitter } from './line-splitter.ts';
 import type { ListerWatcher, ListOptions, ListPage, WatchItem, WatchOptions } from './list-watch.ts';
 import { ProtoError } from '../lib/kube-protobuf/wire.ts';
-import { acceptHeader, decodeList, decodeWatchFrame, FrameSplitter, isProtobufResponse, MaskedReader, STATUS_READING, type ProtobufReading } from './protobuf-wire.ts';
+import { acceptHeader, decodeList, DROP_MANAGED_FIELDS, decodeWatchFrame, FrameSplitter, isProtobufResponse, MaskedReader, STATUS_READING, type ProtobufReading } from './protobuf-wire.ts';
 import { takeNodeBody, type BodyChunks } from './transport.ts';
 
 /** STALL_GRACE_MS is how long past the requested server-side timeout a silent watch is given before it is closed as dead. */
@@ -43,6 +43,11 @@ export interface HttpListerWatcherOptions {
    * them anyway, and they are read as before. If unset, false.
    */
   readonly dropManagedFields?: boolean;
+  /**
+   * Told once when the server (or a proxy before it) refused the Accept header with the drop
+   * parameter (406 Not Acceptable) and the requests go on without it. If unset, nothing.
+   */
+  readonly onDropRefused?: (message: string) => void;
 }
 
 /**
@@ -57,14 +62,34 @@ export class HttpListerWatcher implements ListerWatcher {
   readonly #clock: Clock;
   readonly #reader: MaskedReader | undefined;
   readonly #statusReader = new MaskedReader(STATUS_READING);
-  readonly #accept: string | undefined;
+  #accept: string | undefined;
+  /** The Accept header without DROP_MANAGED_FIELDS, used after a 406 to the one with it. */
+  readonly #acceptWithoutDrop: string | undefined;
 
   constructor(http: KubeHttp, options: HttpListerWatcherOptions) {
     this.#http = http;
     this.#options = options;
     this.#clock = options.clock ?? realClock;
     this.#reader = options.protobuf === undefined ? undefined : new MaskedReader(options.protobuf);
-    this.#accept = acceptHeader(this.#reader === undefined ? 'json' : 'protobuf', options.dropManagedFields === true);
+    const wire = this.#reader === undefined ? 'json' : 'protobuf';
+    this.#accept = acceptHeader(wire, options.dropManagedFields === true);
+    this.#acceptWithoutDrop = acceptHeader(wire, false);
+  }
+
+  /**
+   * #get sends one GET with the current Accept header. A server answers an Accept parameter it does
+   * not know by ignoring it, but a strict proxy in between may answer 406 Not Acceptable: then the
+   * parameter is dropped for good (onDropRefused is told) and the request sent again without it.
+   */
+  async #get(query: Readonly<Record<string, string>>, subject: RequestSubject, signal: AbortSignal): Promise<Response> {
+    try {
+      return await this.#http.get(this.#options.path, query, subject, signal, this.#accept);
+    } catch (e) {
+      if (this.#accept === this.#acceptWithoutDrop || apiFailureOf(e)?.status !== 406) throw e;
+      this.#accept = this.#acceptWithoutDrop;
+      this.#options.onDropRefused?.(`${subject.verb} ${subject.resource}: the server refused ${DROP_MANAGED_FIELDS} in Accept (${e instanceof Error ? e.message : String(e)}); asking for whole objects from now on`);
+      return this.#http.get(this.#options.path, query, subject, signal, this.#accept);
+    }
   }
 
   #subject(verb: RequestSubject['verb']): RequestSubject {
@@ -80,7 +105,7 @@ export class HttpListerWatcher implements ListerWatcher {
     if (this.#options.fieldSelector !== undefined) query.fieldSelector = this.#options.fieldSelector;
     if (this.#options.labelSelector !== undefined) query.labelSelector = this.#options.labelSelector;
     const subject = this.#subject('list');
-    const res = await this.#http.get(this.#options.path, query, subject, signal, this.#accept);
+    const res = await this.#get(query, subject, signal);
     if (this.#reader !== undefined && isProtobufResponse(res.headers.get('content-type'))) return this.#protobufList(res, subject, signal, this.#reader);
     let body: unknown;
     try {
@@ -143,7 +168,7 @@ export class HttpListerWatcher implements ListerWatcher {
       let body: BodyChunks | undefined;
       let protobuf = false;
       try {
-        const res = await this.#http.get(this.#options.path, query, subject, local.signal, this.#accept);
+        const res = await this.#get(query, subject, local.signal);
         protobuf = this.#reader !== undefined && isProtobufResponse(res.headers.get('content-type'));
         body = takeNodeBody(res) ?? webChunks(res.body);
       } catch (e) {
