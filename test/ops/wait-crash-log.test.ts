@@ -3,6 +3,7 @@
 // wait`'s error output and in its `-o json` result.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { eventually } from '../sim/kubectl-support.ts';
 import { manifest, startOpsCluster } from './ops-support.ts';
 
 const SECRET = 'hunter2-do-not-print';
@@ -36,12 +37,21 @@ test('wait: a crash loop ends with the container’s last log lines, secrets red
   assert.match(tail.at(-1) ?? '', /level=fatal/);
   assert.ok(!json.stdout.includes(SECRET));
 
-  // rollscope status quotes the same lines.
-  const status = await c.rollscope(['status', 'deployment/api']);
+  // rollscope status quotes the same lines. It is a snapshot: taken in the moment the kubelet
+  // restarts the container (Running again, before its next crash) it can read InProgress, so it is
+  // asked until it catches the loop, as a person re-running it would.
+  const status = await eventually('rollscope status to show the crash loop', async () => {
+    const r = await c.rollscope(['status', 'deployment/api']);
+    return /CrashLoop/.test(r.stdout) ? r : undefined;
+  }, 20_000);
   assert.match(status.stdout, /CrashLoop[\s\S]*last log lines of container api before it exited:\n( {2}\| .*\n)+/);
   assert.ok(!status.stdout.includes(SECRET));
   assert.equal(status.stdout.match(/CrashLoop/g)?.length, 1, `the code is printed once: ${status.stdout}`);
-  const statusJson = JSON.parse((await c.rollscope(['status', 'deployment/api', '-o', 'json'])).stdout) as { reason: string; message: string; diagnosis: { message: string; logTail?: string[] } };
+  type StatusJson = { reason: string; message: string; diagnosis: { message: string; logTail?: string[] } };
+  const statusJson = await eventually('rollscope status -o json to show the crash loop', async () => {
+    const r = JSON.parse((await c.rollscope(['status', 'deployment/api', '-o', 'json'])).stdout) as StatusJson;
+    return r.reason === 'CrashLoop' ? r : undefined;
+  }, 20_000);
   assert.equal(statusJson.reason, 'CrashLoop');
   assert.equal(statusJson.message, statusJson.diagnosis.message);
   assert.match(statusJson.diagnosis.logTail?.at(-1) ?? '', /level=fatal/);
