@@ -3,7 +3,7 @@
 // relabel rules with http_sd_configs swapped in, requests through the Service's cluster IP; the
 // traffic share follows the ready-replica share, an -errors30 image shows a 5xx ratio of 0.30;
 // EndpointSlices through a rolling update and a pod deletion; a client looping on the cluster IP sees
-// no failure in a maxUnavailable: 0 rolling update and the gap in a Recreate one.
+// no failure in a maxUnavailable: 0 rolling update and the gap (refused connections) in a Recreate one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
@@ -185,5 +185,10 @@ test('a client looping on the cluster IP sees no failure in a maxUnavailable: 0 
   seen = await load.stop();
   process.stdout.write(`# Recreate: ${seen.ok} ok, ${seen.failed.length} failed (${[...new Set(seen.failed)].join(', ')})\n`);
   assert.ok(seen.failed.length > 0, 'Recreate leaves a gap with no pod serving');
-  assert.ok(seen.failed.every((f) => f === 'ECONNREFUSED'), 'the gap shows as refused connections');
+  // The gap is refused connections (kube-proxy's REJECT); the one connection in flight when the
+  // proxy's listener closes may be reset instead (service-proxy.ts), so a reset is allowed at the
+  // edges of the gap, never a timeout, an HTTP error or a gap made of resets.
+  const refused = seen.failed.filter((f) => f === 'ECONNREFUSED').length;
+  assert.deepEqual(seen.failed.filter((f) => f !== 'ECONNREFUSED' && f !== 'ECONNRESET'), [], 'nothing but refused or reset connections');
+  assert.ok(refused >= 0.9 * seen.failed.length, `the gap shows as refused connections (${refused} of ${seen.failed.length})`);
 });

@@ -10,7 +10,10 @@ import { int, record, records, text } from '../core/fields.ts';
  * connection open keeps its pod). Endpoints come from the Service's EndpointSlices: only those with
  * `conditions.ready` receive traffic, so traffic share follows ready-replica share and a terminating
  * pod gets no new connections. With no ready endpoint the listener is closed, so a client's connect
- * is refused — what it sees on a real cluster (kube-proxy's REJECT rule).
+ * is refused — what it sees on a real cluster (kube-proxy's REJECT rule). One difference remains, in
+ * the instant the listener closes: a connection the kernel completed but the proxy had not yet
+ * accepted is reset (ECONNRESET), where iptables would have refused it — a client connecting at
+ * that moment sees a reset instead of a refusal.
  *
  * Contract for tests and tools: a Service's address on this machine is `spec.clusterIP` (127.96.0.0/11)
  * and its `ports[].port`; `curl http://<clusterIP>:<port>/` works while the simulator runs.
