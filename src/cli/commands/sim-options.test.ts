@@ -48,10 +48,11 @@ test('--scenario finds a built-in scenario, or names the choices', () => {
 });
 
 test('--feature-gates: kube-apiserver spelling over the defaults (alpha gates off)', () => {
-  assert.deepEqual(parseGates(''), { ManagedFieldsOptOut: false });
-  assert.deepEqual(parseGates('ManagedFieldsOptOut=true'), { ManagedFieldsOptOut: true });
-  assert.deepEqual(parseGates(' ManagedFieldsOptOut=TRUE , '), { ManagedFieldsOptOut: true });
-  assert.deepEqual(parseGates('ManagedFieldsOptOut=true,ManagedFieldsOptOut=false'), { ManagedFieldsOptOut: false }, 'the last one wins');
+  assert.deepEqual(parseGates(''), { ManagedFieldsOptOut: false, WatchListCompression: true });
+  assert.deepEqual(parseGates('ManagedFieldsOptOut=true'), { ManagedFieldsOptOut: true, WatchListCompression: true });
+  assert.deepEqual(parseGates('WatchListCompression=false'), { ManagedFieldsOptOut: false, WatchListCompression: false });
+  assert.deepEqual(parseGates(' ManagedFieldsOptOut=TRUE , '), { ManagedFieldsOptOut: true, WatchListCompression: true });
+  assert.deepEqual(parseGates('ManagedFieldsOptOut=true,ManagedFieldsOptOut=false'), { ManagedFieldsOptOut: false, WatchListCompression: true }, 'the last one wins');
 });
 for (const [value, names] of [['NoSuchGate=true', 'NoSuchGate'], ['ManagedFieldsOptOut=yes', 'ManagedFieldsOptOut'], ['ManagedFieldsOptOut', 'ManagedFieldsOptOut']] as const)
   test(`--feature-gates ${value} is a usage error naming ${names}`, () => {

@@ -9,13 +9,21 @@
  *   it sends (GET, LIST, WATCH). Without the gate the parameter is an unrecognised media-type
  *   parameter, which kube-apiserver ignores (k8s.io/apiserver pkg/endpoints/handlers/negotiation/
  *   negotiate.go acceptMediaTypeOptions collects it in `Unrecognized`), so the full object is sent.
+ * - `WatchListCompression` (beta, on by default; introduced in 1.37 by kubernetes/kubernetes#139308):
+ *   a streaming list — a watch with `sendInitialEvents=true`, or a watch from resourceVersion ""/"0"
+ *   that the server turns into one (k8s.io/apimachinery internalversion SetListOptionsDefaults) —
+ *   is gzip-compressed for a client whose Accept-Encoding holds `gzip`, for the whole life of the
+ *   stream: initial events and every later change, one gzip member per flush (http/watch-gzip.ts).
+ *   Watches that resume from a resourceVersion stay uncompressed. Off, every watch is uncompressed,
+ *   as on every release before 1.37.
  */
 export interface SimFeatureGates {
   readonly ManagedFieldsOptOut: boolean;
+  readonly WatchListCompression: boolean;
 }
 
-/** DEFAULT_FEATURE_GATES are the gates' defaults (alpha gates off). */
-export const DEFAULT_FEATURE_GATES: SimFeatureGates = { ManagedFieldsOptOut: false };
+/** DEFAULT_FEATURE_GATES are the gates' defaults (alpha gates off, beta gates on). */
+export const DEFAULT_FEATURE_GATES: SimFeatureGates = { ManagedFieldsOptOut: false, WatchListCompression: true };
 
 const KNOWN = Object.keys(DEFAULT_FEATURE_GATES) as (keyof SimFeatureGates)[];
 

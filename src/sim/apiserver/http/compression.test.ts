@@ -1,6 +1,7 @@
 // Response compression as kube-apiserver does it (APIResponseCompression; k8s.io/apiserver
 // responsewriters/writers.go): a non-watch answer over 128 KiB is gzipped for a request whose
-// Accept-Encoding holds the token `gzip`, never below the threshold, never for a watch. Asserted on
+// Accept-Encoding holds the token `gzip`, never below the threshold, never for a watch that resumes
+// from a resourceVersion (streaming lists under WatchListCompression: watch-gzip.test.ts). Asserted on
 // the raw bytes (node:http, which does not decompress) and on the server's accounting.
 import assert from 'node:assert/strict';
 import { request, type IncomingHttpHeaders } from 'node:http';
@@ -115,10 +116,10 @@ test('answers at or below 128 KiB are sent plain, even to a client that asks', a
   }
 });
 
-test('a watch is never compressed, whatever the client accepts', async () => {
-  server.accounting.reset();
-  const r = await new Promise<{ headers: IncomingHttpHeaders; first: string }>((resolve, reject) => {
-    const req = request(`${server.url}${BIG}?watch=true&timeoutSeconds=1`, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+/** firstLine opens a watch with these headers and returns its response headers and first line (JSON), then hangs up. */
+function firstLine(srv: ApiServer, path: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; first: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${srv.url}${path}`, { headers }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => {
         text += c.toString();
@@ -132,8 +133,27 @@ test('a watch is never compressed, whatever the client accepts', async () => {
     req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
     req.end();
   });
+}
+
+test('a watch from a resourceVersion is never compressed, whatever the client accepts (streaming lists: watch-gzip.test.ts)', async () => {
+  server.accounting.reset();
+  const rv = store.currentResourceVersion();
+  const r = await firstLine(server, `${BIG}?watch=true&resourceVersion=${rv}&allowWatchBookmarks=true&timeoutSeconds=1`, { 'Accept-Encoding': 'gzip' });
   assert.equal(r.headers['content-encoding'], undefined);
-  // The initial events (no resourceVersion: the whole collection as ADDED) arrive as plain JSON lines.
-  assert.equal((JSON.parse(r.first) as { type: string }).type, 'ADDED');
+  // Nothing changes: the watch's first line is the BOOKMARK sent before its timeout, plain JSON.
+  assert.equal((JSON.parse(r.first) as { type: string }).type, 'BOOKMARK');
   assert.equal(server.accounting.gzip({ verb: 'watch' }), 0);
+});
+
+test('before WatchListCompression (every release before 1.37) no watch is compressed, not even a streaming list', async () => {
+  const old = await startApiServer({ store, clock: new ManualClock(Date.parse('2026-01-01T00:00:00Z')), bookmarkIntervalMs: 60_000, featureGates: { WatchListCompression: false } });
+  try {
+    const r = await firstLine(old, `${BIG}?watch=true&timeoutSeconds=1`, { 'Accept-Encoding': 'gzip' });
+    assert.equal(r.headers['content-encoding'], undefined);
+    // The initial events (no resourceVersion: the whole collection as ADDED) arrive as plain JSON lines.
+    assert.equal((JSON.parse(r.first) as { type: string }).type, 'ADDED');
+    assert.equal(old.accounting.gzip({ verb: 'watch' }), 0);
+  } finally {
+    await old.close();
+  }
 });
