@@ -8,7 +8,7 @@ import { keyOf, splitKey, type ObjectKey } from './keys.ts';
 import type { ReflectorStats, ReflectorTuning } from './reflector.ts';
 import { collectionPath, readsManagedFields, RESOURCES, resourceName, TRACKED_KINDS, type RecordByKind, type TrackedKind } from './resources.ts';
 
-/** ClusterInformersOptions configures createClusterInformers. */
+/** ClusterInformersOptions configures createClusterInformers (`streamingList` defaults to true here: see Reflector). */
 export interface ClusterInformersOptions extends ReflectorTuning {
   /** The cluster to watch: a ClusterAccess (from loadKubeConfig), or a ready KubeHttp. One is required. */
   readonly kubeConfig?: ClusterAccess;
@@ -119,6 +119,8 @@ function makeEntry<K extends TrackedKind>(kind: K, namespace: string, http: Kube
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.random ? { random: o.random } : {}),
     ...(o.minWatchTimeoutSeconds !== undefined ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}),
+    streamingList: o.streamingList ?? true,
+    ...(o.minStreamTimeoutSeconds !== undefined ? { minStreamTimeoutSeconds: o.minStreamTimeoutSeconds } : {}),
     ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {}),
     ...(o.backoff ? { backoff: o.backoff } : {}),
   });

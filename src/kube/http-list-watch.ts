@@ -5,8 +5,11 @@ import { apiFailureOf, watchErrorFailure, type RequestSubject } from './http-err
 import { LineSplitter } from './line-splitter.ts';
 import type { ListerWatcher, ListOptions, ListPage, WatchItem, WatchOptions } from './list-watch.ts';
 import { ProtoError } from '../lib/kube-protobuf/wire.ts';
-import { acceptHeader, decodeList, DROP_MANAGED_FIELDS, decodeWatchFrame, FrameSplitter, isProtobufResponse, MaskedReader, STATUS_READING, type ProtobufReading } from './protobuf-wire.ts';
-import { takeNodeBody, type BodyChunks } from './transport.ts';
+import { acceptHeader, bookmarkReading, decodeList, DROP_MANAGED_FIELDS, decodeWatchFrame, FrameSplitter, isProtobufResponse, MaskedReader, STATUS_READING, type ProtobufReading } from './protobuf-wire.ts';
+import { takeNodeBody, wireBytesOf, type BodyChunks } from './transport.ts';
+
+/** INITIAL_EVENTS_END is the annotation on the BOOKMARK that ends a streaming list's initial events (k8s.io/apimachinery metav1.InitialEventsAnnotationKey). */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 /** STALL_GRACE_MS is how long past the requested server-side timeout a silent watch is given before it is closed as dead. */
 export const STALL_GRACE_MS = 30_000;
@@ -62,6 +65,7 @@ export class HttpListerWatcher implements ListerWatcher {
   readonly #clock: Clock;
   readonly #reader: MaskedReader | undefined;
   readonly #statusReader = new MaskedReader(STATUS_READING);
+  readonly #bookmarkReader: MaskedReader | undefined;
   #accept: string | undefined;
   /** The Accept header without DROP_MANAGED_FIELDS, used after a 406 to the one with it. */
   readonly #acceptWithoutDrop: string | undefined;
@@ -71,6 +75,7 @@ export class HttpListerWatcher implements ListerWatcher {
     this.#options = options;
     this.#clock = options.clock ?? realClock;
     this.#reader = options.protobuf === undefined ? undefined : new MaskedReader(options.protobuf);
+    this.#bookmarkReader = options.protobuf === undefined ? undefined : new MaskedReader(bookmarkReading(options.protobuf.message));
     const wire = this.#reader === undefined ? 'json' : 'protobuf';
     this.#accept = acceptHeader(wire, options.dropManagedFields === true);
     this.#acceptWithoutDrop = acceptHeader(wire, false);
@@ -156,10 +161,16 @@ export class HttpListerWatcher implements ListerWatcher {
     const subject = this.#subject('watch');
     let stallTimer: NodeJS.Timeout | undefined;
     let chunks: BodyChunks | undefined;
+    // Bytes of this stream, for onClose: decoded as read, on the wire as the transport counted them.
+    let wire: { readonly compressed: boolean; readonly bytes: number } = { compressed: false, bytes: 0 };
+    let decoded = 0;
+    let initial: { wire: number; decoded: number } | undefined;
+    const wireNow = (): number => (wire.compressed ? wire.bytes : decoded);
     try {
       const query = {
         watch: 'true',
-        resourceVersion: opts.resourceVersion,
+        ...(opts.sendInitialEvents === true ? { sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan' } : {}),
+        ...(opts.resourceVersion === '' && opts.sendInitialEvents === true ? {} : { resourceVersion: opts.resourceVersion }),
         allowWatchBookmarks: String(opts.allowWatchBookmarks),
         timeoutSeconds: String(Math.floor(opts.timeoutSeconds)),
         ...(this.#options.fieldSelector === undefined ? {} : { fieldSelector: this.#options.fieldSelector }),
@@ -170,12 +181,13 @@ export class HttpListerWatcher implements ListerWatcher {
       try {
         const res = await this.#get(query, subject, local.signal);
         protobuf = this.#reader !== undefined && isProtobufResponse(res.headers.get('content-type'));
+        wire = wireBytesOf(res) ?? wire;
         body = takeNodeBody(res) ?? webChunks(res.body);
       } catch (e) {
         if (signal.aborted) return;
         throw e;
       }
-      opts.onOpen?.();
+      opts.onOpen?.({ compressed: wire.compressed });
       if (body === undefined) return;
       chunks = body;
       const lines = new LineSplitter();
@@ -194,6 +206,7 @@ export class HttpListerWatcher implements ListerWatcher {
         }
         if (chunk === undefined) return;
         stallTimer.refresh();
+        decoded += chunk.length;
         if (protobuf && this.#reader !== undefined) {
           let got: Uint8Array[];
           try {
@@ -203,16 +216,22 @@ export class HttpListerWatcher implements ListerWatcher {
           }
           for (const frame of got) {
             const item = this.#parseFrame(frame, subject, this.#reader);
-            if (item !== undefined) yield item;
+            if (item === undefined) continue;
+            if (item.type === 'BOOKMARK' && item.initialEventsEnd === true) initial ??= { wire: wireNow(), decoded };
+            yield item;
           }
           continue;
         }
         for (const line of lines.push(chunk)) {
           const item = this.#parseEvent(line, subject);
-          if (item !== undefined) yield item;
+          if (item === undefined) continue;
+          if (item.type === 'BOOKMARK' && item.initialEventsEnd === true) initial ??= { wire: wireNow(), decoded };
+          yield item;
         }
       }
     } finally {
+      const init = initial ?? { wire: 0, decoded: 0 };
+      opts.onClose?.({ compressed: wire.compressed, initialWire: init.wire, initialDecoded: init.decoded, eventsWire: Math.max(0, wireNow() - init.wire), eventsDecoded: decoded - init.decoded });
       clearTimeout(stallTimer);
       signal.removeEventListener('abort', onAbort);
       chunks?.close();
@@ -222,7 +241,7 @@ export class HttpListerWatcher implements ListerWatcher {
 
   /** #parseFrame reads one protobuf watch frame; a malformed object is skipped with a warning naming it. */
   #parseFrame(frame: Uint8Array, subject: RequestSubject, reader: MaskedReader): WatchItem | undefined {
-    const f = decodeWatchFrame(frame, reader, this.#statusReader, true);
+    const f = decodeWatchFrame(frame, reader, this.#statusReader, true, this.#bookmarkReader);
     if (!f.ok) {
       if (f.type === 'BOOKMARK' || f.type === 'ERROR' || f.type === '') throw malformed(subject, `a ${f.type || 'watch'} event is malformed protobuf (${f.error})`);
       this.#options.onMalformed?.(`watch ${subject.resource}: skipping malformed ${f.type} ${f.error}`);
@@ -249,9 +268,10 @@ export class HttpListerWatcher implements ListerWatcher {
       case 'DELETED':
         return { type: e.type, object: e.object };
       case 'BOOKMARK': {
-        const meta = (e.object as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata;
+        const meta = (e.object as { metadata?: { resourceVersion?: unknown; annotations?: Record<string, unknown> } } | undefined)?.metadata;
         if (typeof meta?.resourceVersion !== 'string') throw malformed(subject, 'a BOOKMARK event has no metadata.resourceVersion');
-        return { type: 'BOOKMARK', resourceVersion: meta.resourceVersion };
+        const end = meta.annotations?.[INITIAL_EVENTS_END] === 'true';
+        return { type: 'BOOKMARK', resourceVersion: meta.resourceVersion, ...(end ? { initialEventsEnd: true } : {}) };
       }
       case 'ERROR':
         throw watchErrorFailure(e.object, subject, this.#clock.now());

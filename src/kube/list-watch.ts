@@ -37,20 +37,44 @@ export interface ListPage {
 
 /** WatchOptions starts a WATCH. */
 export interface WatchOptions {
-  /** Stream changes after this resourceVersion. */
+  /** Stream changes after this resourceVersion ('' with sendInitialEvents). */
   readonly resourceVersion: string;
+  /**
+   * Ask for a streaming list (KEP-3157 WatchList): the current objects as ADDED events, then a
+   * BOOKMARK with `initialEventsEnd`, then changes on the same stream (`sendInitialEvents=true`,
+   * `resourceVersionMatch=NotOlderThan`). If unset, a plain watch from `resourceVersion`.
+   */
+  readonly sendInitialEvents?: boolean;
   /** Server-side end of the watch, in seconds. */
   readonly timeoutSeconds: number;
   /** Ask for BOOKMARK events (always true for the reflector). */
   readonly allowWatchBookmarks: boolean;
-  /** Called once the server accepted the watch (response headers received), before any event. Optional for implementations that cannot tell. */
-  readonly onOpen?: () => void;
+  /** Called once the server accepted the watch (response headers received), before any event, with whether the stream is compressed. Optional for implementations that cannot tell. */
+  readonly onOpen?: (stream: { readonly compressed: boolean }) => void;
+  /** Called once when the stream ends (however it ends) with the bytes it carried. Optional for implementations that cannot tell. */
+  readonly onClose?: (bytes: StreamBytes) => void;
 }
 
-/** WatchItem is one event of a watch stream. ERROR events are not items: they end the stream with a thrown TrackerError. */
+/**
+ * StreamBytes are the bytes one watch stream carried: on the wire (compressed, if it was) and
+ * decoded, split at the initial-events-end BOOKMARK of a streaming list (all `events` otherwise).
+ */
+export interface StreamBytes {
+  readonly compressed: boolean;
+  readonly initialWire: number;
+  readonly initialDecoded: number;
+  readonly eventsWire: number;
+  readonly eventsDecoded: number;
+}
+
+/**
+ * WatchItem is one event of a watch stream. ERROR events are not items: they end the stream with a
+ * thrown TrackerError. A BOOKMARK's `initialEventsEnd` marks the end of a streaming list's initial
+ * events (annotation `k8s.io/initial-events-end: "true"`).
+ */
 export type WatchItem =
   | { readonly type: ChangeType; readonly object: unknown }
-  | { readonly type: 'BOOKMARK'; readonly resourceVersion: string };
+  | { readonly type: 'BOOKMARK'; readonly resourceVersion: string; readonly initialEventsEnd?: boolean };
 
 /**
  * Lister performs one page of a LIST; the list's resourceVersion is where the watch starts.

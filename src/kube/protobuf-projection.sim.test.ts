@@ -31,10 +31,12 @@ async function synced(informers: ClusterInformers): Promise<void> {
   assert.ok(informers.hasSynced());
 }
 
-for (const managedFieldsOptOut of [false, true])
-test(`records read over protobuf equal records read over JSON and the stored objects' projections, for every tracked kind (ManagedFieldsOptOut=${managedFieldsOptOut})`, async (t) => {
+// Three servers: a 1.37 default (streaming lists, compressed), the same with ManagedFieldsOptOut, and
+// one without WatchListCompression (before 1.37), where the informers sync with LIST and WATCH.
+for (const [managedFieldsOptOut, watchListCompression] of [[false, true], [true, true], [false, false]] as const)
+test(`records read over protobuf equal records read over JSON and the stored objects' projections, for every tracked kind (ManagedFieldsOptOut=${managedFieldsOptOut}, WatchListCompression=${watchListCompression})`, async (t) => {
   const clock = new ManualClock();
-  const sim = await startSim({ clock, featureGates: { ManagedFieldsOptOut: managedFieldsOptOut } });
+  const sim = await startSim({ clock, featureGates: { ManagedFieldsOptOut: managedFieldsOptOut, WatchListCompression: watchListCompression } });
   t.after(() => sim.stop());
   sim.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
   sim.store.create('deployments.apps', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template('web', 'web:1') } });
@@ -88,9 +90,17 @@ test(`records read over protobuf equal records read over JSON and the stored obj
   assert.deepEqual(warnings.filter((w) => w.includes('malformed')), []);
   // The informers asked to drop managedFields for every kind but the workloads; only a server with the gate did.
   for (const kind of TRACKED_KINDS) {
-    const dropped = sim.accounting.droppedManagedFields({ resource: resourceName(kind) });
-    if (managedFieldsOptOut && !readsManagedFields(kind)) assert.ok(dropped >= 4, `${kind}: lists and watches over JSON and protobuf came without managedFields (${dropped})`);
+    const resource = resourceName(kind);
+    const dropped = sim.accounting.droppedManagedFields({ resource });
+    const requests = sim.accounting.requests({ resource });
+    if (managedFieldsOptOut && !readsManagedFields(kind)) assert.ok(dropped === requests && dropped >= 2, `${kind}: every request over JSON and protobuf came without managedFields (${dropped} of ${requests})`);
     else assert.equal(dropped, 0, `${kind} came with managedFields`);
+    // How the informers synced: one compressed streaming list per informer where the server
+    // compresses them, else (after one streaming list given up at its first event) LIST and WATCH.
+    if (watchListCompression) {
+      assert.equal(sim.accounting.requests({ resource, verb: 'list' }), 0, `${kind}: no LIST`);
+      assert.equal(sim.accounting.gzip({ resource, verb: 'watch' }), 2, `${kind}: one gzipped streaming list per informer`);
+    } else assert.equal(sim.accounting.requests({ resource, verb: 'list' }), 2, `${kind}: one LIST per informer`);
   }
   assert.ok(sim.store.list('pods', { namespace: 'shop' }).every((p) => (p.metadata.managedFields?.length ?? 0) > 0), 'the stored pods have managedFields to leave out');
 });

@@ -208,12 +208,13 @@ export type WatchFrame<O = Record<string, unknown>> =
 
 /**
  * decodeWatchFrame decodes one frame. ERROR events decode their Status fully (code, reason,
- * message); BOOKMARKs their metadata. With `direct`, the object of an ADDED, MODIFIED or DELETED
- * event that the reader projects straight from the bytes comes as a Projected record.
+ * message); BOOKMARKs their metadata (with `bookmarkReader`, bookmarkReading's fields; else the
+ * kind's mask). With `direct`, the object of an ADDED, MODIFIED or DELETED event that the reader
+ * projects straight from the bytes comes as a Projected record.
  */
 export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, statusReader: MaskedReader): WatchFrame;
-export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, statusReader: MaskedReader, direct: boolean): WatchFrame<Record<string, unknown> | Projected>;
-export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, statusReader: MaskedReader, direct = false): WatchFrame<Record<string, unknown> | Projected> {
+export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, statusReader: MaskedReader, direct: boolean, bookmarkReader?: MaskedReader): WatchFrame<Record<string, unknown> | Projected>;
+export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, statusReader: MaskedReader, direct = false, bookmarkReader?: MaskedReader): WatchFrame<Record<string, unknown> | Projected> {
   let type = '';
   try {
     const ev = readWatchEvent(frame);
@@ -223,7 +224,7 @@ export function decodeWatchFrame(frame: Uint8Array, reader: MaskedReader, status
       const projected = reader.projected(frame, env.rawStart, env.rawEnd, env.kind);
       if (projected !== undefined) return { ok: true, type, object: projected };
     }
-    const r = type === 'ERROR' ? statusReader : reader;
+    const r = type === 'ERROR' ? statusReader : type === 'BOOKMARK' && bookmarkReader !== undefined ? bookmarkReader : reader;
     return { ok: true, type, object: r.object(frame, ev.objectStart, ev.objectEnd) };
   } catch (err) {
     if (!(err instanceof ProtoError)) throw err;
@@ -248,6 +249,14 @@ function nameInBody(buf: Uint8Array, start: number, end: number): string {
   } catch {
     return '<unreadable object>';
   }
+}
+
+/**
+ * bookmarkReading decodes the object of a BOOKMARK event of one kind: its resourceVersion and
+ * annotations (the initial-events-end mark of a streaming list), whatever the kind's own mask reads.
+ */
+export function bookmarkReading(message: string): ProtobufReading {
+  return { message, mask: { metadata: { resourceVersion: true, annotations: true } } };
 }
 
 /** STATUS_READING decodes a meta/v1 Status (the object of an ERROR event) whole. */

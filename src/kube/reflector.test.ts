@@ -77,8 +77,9 @@ test('lists in pages of pageSize, then watches from the list resourceVersion wit
   const lists = s.lw.requests.filter((r) => r.verb === 'list');
   assert.deepEqual(lists.map((r) => r.opts), [{ limit: 2 }, { limit: 2, continue: '0:2:105' }, { limit: 2, continue: '0:4:105' }]);
   const watch = s.lw.requests.find((r) => r.verb === 'watch');
-  const { onOpen, ...watchOpts } = (watch?.opts ?? {}) as WatchOptions;
+  const { onOpen, onClose, ...watchOpts } = (watch?.opts ?? {}) as WatchOptions;
   assert.equal(typeof onOpen, 'function', 'the reflector learns when the watch opened (health)');
+  assert.equal(typeof onClose, 'function', 'and what the stream carried when it ends (stream-plan.ts)');
   assert.deepEqual(watchOpts, { resourceVersion: '105', timeoutSeconds: 375, allowWatchBookmarks: true }); // 300 · (1 + 0.25)
   assert.equal(s.informer.store.size, 5);
   assert.deepEqual(s.seen.map((d) => d.delta.type), ['ADDED', 'ADDED', 'ADDED', 'ADDED', 'ADDED']);

@@ -6,7 +6,8 @@ import { INITIAL_BACKOFF, nextBackoff, type BackoffPolicy, type BackoffState, DE
 import type { Delta } from './delta.ts';
 import { apiFailureOf } from './http-errors.ts';
 import { keyOf, tryObjectKey, type ObjectKey } from './keys.ts';
-import { Projected, type ListerWatcher, type WatchItem } from './list-watch.ts';
+import { Projected, type ListerWatcher, type StreamBytes, type WatchItem } from './list-watch.ts';
+import { learn, restreamPays, type StreamMemory } from './stream-plan.ts';
 import { isNewerResourceVersion } from './resource-version.ts';
 import type { Store } from './store.ts';
 
@@ -45,13 +46,20 @@ export interface ReflectorOptions<T extends Keyed> {
   readonly pageSize?: number;
   /** Retry delays. If unset, DEFAULT_BACKOFF (client-go's reflector policy). */
   readonly backoff?: BackoffPolicy;
+  /**
+   * Sync with streaming lists (KEP-3157 WatchList) where the server compresses them
+   * (WatchListCompression, kube-apiserver 1.37+): see Reflector. If unset, false: LIST, then WATCH.
+   */
+  readonly streamingList?: boolean;
+  /** Lower bound of a streaming list's server-side timeout, randomised over [min, 2·min). If unset, 1800 s (kube-apiserver's own default window for watches). */
+  readonly minStreamTimeoutSeconds?: number;
 }
 
 /**
  * ReflectorTuning is the part of ReflectorOptions that code building reflectors (an Informer, the
  * cluster informers) takes from its own caller and passes through unchanged; each defaults as documented there.
  */
-export type ReflectorTuning = Pick<ReflectorOptions<Keyed>, 'logger' | 'clock' | 'random' | 'minWatchTimeoutSeconds' | 'pageSize' | 'backoff'>;
+export type ReflectorTuning = Pick<ReflectorOptions<Keyed>, 'logger' | 'clock' | 'random' | 'minWatchTimeoutSeconds' | 'pageSize' | 'backoff' | 'streamingList' | 'minStreamTimeoutSeconds'>;
 
 /** ReflectorStats counts what a reflector did, for metrics and tests. */
 export interface ReflectorStats {
@@ -73,6 +81,14 @@ export interface ReflectorStats {
   readonly lastError: string | null;
 }
 
+/** EndedStream is a watch stream that ended cleanly: what kind, the bytes it carried (if the lister-watcher tells), how long it lasted, and when its streaming list completed. */
+interface EndedStream {
+  readonly streamingList: boolean;
+  readonly bytes: StreamBytes | undefined;
+  readonly durationMs: number;
+  readonly listedAt: number;
+}
+
 /** WatchRestartReason is why a reflector opened a new watch. */
 export type WatchRestartReason = 'timeout' | 'expired' | 'error';
 
@@ -92,6 +108,18 @@ const isExpired = (e: unknown): boolean => isTrackerError(e) && e.code === 'KUBE
  * for objects that vanished; other failures back off exponentially with jitter, never sooner than
  * the server's Retry-After. Objects are projected on arrival; a malformed object is skipped with
  * a warning naming it, and the reflector carries on.
+ *
+ * With `streamingList`, the list is a streaming list instead (KEP-3157 WatchList, as client-go's
+ * reflector with WatchListClient): one watch with `sendInitialEvents=true` sends every object as
+ * ADDED, a BOOKMARK marks the end of them — then they are reconciled against `known` exactly as a
+ * LIST's items — and the same stream goes on with the changes. A 1.37+ server compresses such a
+ * stream for its whole life (WatchListCompression), and a watch resumed from a resourceVersion not
+ * at all, so a streaming list asks for a long life (minStreamTimeoutSeconds) and, when it ends,
+ * stream-plan.ts decides from the bytes measured whether the next stream is a new streaming list or
+ * a resume. Where the server does not compress the stream (before 1.37, compression disabled, a
+ * proxy) a LIST is the cheaper sync, gzipped above 128 KiB: the reflector hangs up at the headers
+ * and lists, from then on. A server that refuses the parameters (400/422: WatchList off) or
+ * ignores them (a BOOKMARK without the end mark first) gets LIST and WATCH too, from then on.
  */
 export class Reflector<T extends Keyed> {
   readonly #lw: ListerWatcher;
@@ -107,6 +135,9 @@ export class Reflector<T extends Keyed> {
   #lastEventAt: number | null = null;
   #downSince: number | null = null;
   #lastError: string | null = null;
+  /** Whether syncs are streaming lists: until the server shows it does not compress or support them. */
+  #streaming: boolean;
+  #streamMemory: StreamMemory | undefined;
 
   constructor(lw: ListerWatcher, options: ReflectorOptions<T>) {
     this.#lw = lw;
@@ -114,6 +145,7 @@ export class Reflector<T extends Keyed> {
     this.#clock = options.clock ?? realClock;
     this.#random = options.random ?? Math.random;
     this.#log = options.logger ?? silentLogger;
+    this.#streaming = options.streamingList === true;
   }
 
   /** resourceVersion is the last resourceVersion seen (list, event or bookmark): the watch cursor. '' before the first list. */
@@ -142,13 +174,28 @@ export class Reflector<T extends Keyed> {
     let listedAt = -Infinity;
     while (!signal.aborted) {
       try {
+        if (needList && this.#streaming) {
+          const listsBefore = this.#stats.lists;
+          let ended: EndedStream | undefined;
+          try {
+            ended = await this.#streamOnce(signal);
+          } finally {
+            if (this.#stats.lists > listsBefore) needList = false; // synced: a failure from here on resumes, as a watch's would
+          }
+          if (ended === undefined) continue; // stopped, or the server does not stream compressed: LIST from now on
+          listedAt = ended.listedAt;
+          this.#restarts.timeout++;
+          needList = this.#restream(ended);
+          continue;
+        }
         if (needList) {
           await this.#listAll(signal);
           needList = false;
           listedAt = this.#clock.now();
         }
-        await this.#watchOnce(signal);
+        const ended = await this.#watchOnce(signal);
         this.#restarts.timeout++;
+        if (this.#streaming && ended !== undefined) needList = this.#restream(ended);
       } catch (e) {
         if (signal.aborted) break;
         this.#stats.errors++;
@@ -245,24 +292,109 @@ export class Reflector<T extends Keyed> {
     }
   }
 
-  async #watchOnce(signal: AbortSignal): Promise<void> {
+  /** #watchOnce watches from the last resourceVersion until the stream ends; returns what it carried (undefined when stopped). */
+  async #watchOnce(signal: AbortSignal): Promise<EndedStream | undefined> {
     const min = this.#o.minWatchTimeoutSeconds ?? 300;
     const timeoutSeconds = Math.floor(min * (1 + this.#random()));
     const started = this.#clock.now();
     let seen = 0;
+    let bytes: StreamBytes | undefined;
     this.#stats.watches++;
-    for await (const item of this.#lw.watch({ resourceVersion: this.#rv, timeoutSeconds, allowWatchBookmarks: true, onOpen: () => this.#up() }, signal)) {
+    for await (const item of this.#lw.watch({ resourceVersion: this.#rv, timeoutSeconds, allowWatchBookmarks: true, onOpen: () => this.#up(), onClose: (b) => (bytes = b) }, signal)) {
       seen++;
       this.#lastEventAt = this.#clock.now();
       this.#up();
       this.#apply(item);
     }
-    if (signal.aborted) return;
-    if (seen === 0 && this.#clock.now() - started < VERY_SHORT_WATCH_MS)
-      throw new TrackerError('KUBE_UNAVAILABLE', `very short watch of ${this.#o.description}: closed within ${VERY_SHORT_WATCH_MS} ms without an event`, {
+    if (signal.aborted) return undefined;
+    if (seen === 0 && this.#clock.now() - started < VERY_SHORT_WATCH_MS) throw this.#veryShort();
+    return { streamingList: false, bytes, durationMs: this.#clock.now() - started, listedAt: -Infinity };
+  }
+
+  #veryShort(): TrackerError {
+    return new TrackerError('KUBE_UNAVAILABLE', `very short watch of ${this.#o.description}: closed within ${VERY_SHORT_WATCH_MS} ms without an event`, {
+      subject: this.#o.description,
+      hint: 'the API server or a proxy in between closes watches at once; check its logs and idle timeouts',
+    });
+  }
+
+  /**
+   * #streamOnce syncs with a streaming list and watches on the same stream until it ends. Returns
+   * what the stream carried, or undefined when the server showed it does not serve compressed
+   * streaming lists (then #streaming is off and the caller lists). Throws like a watch; a stream
+   * that ends before its initial events are complete is a failure (retried with backoff).
+   */
+  async #streamOnce(signal: AbortSignal): Promise<EndedStream | undefined> {
+    const min = this.#o.minStreamTimeoutSeconds ?? 1800;
+    const timeoutSeconds = Math.floor(min * (1 + this.#random()));
+    const started = this.#clock.now();
+    const fresh = new Map<ObjectKey, T>();
+    const unreadable = new Set<ObjectKey>();
+    let compressed = false;
+    let initial = true;
+    let listedAt = -Infinity;
+    let bytes: StreamBytes | undefined;
+    this.#stats.watches++;
+    const opts = { resourceVersion: '', sendInitialEvents: true, timeoutSeconds, allowWatchBookmarks: true, onOpen: (s: { readonly compressed: boolean }) => ((compressed = s.compressed), this.#up()), onClose: (b: StreamBytes) => (bytes = b) };
+    try {
+      for await (const item of this.#lw.watch(opts, signal)) {
+        this.#lastEventAt = this.#clock.now();
+        this.#up();
+        if (!initial) {
+          this.#apply(item);
+          continue;
+        }
+        if (!compressed) return this.#stopStreaming('the API server does not compress streaming lists (WatchListCompression is new in Kubernetes 1.37; compression may be disabled in the kubeconfig or by a proxy)');
+        if (item.type === 'BOOKMARK') {
+          if (item.initialEventsEnd !== true) return this.#stopStreaming('the API server ignored sendInitialEvents (a BOOKMARK came before the end of the initial events)');
+          if (this.#stats.lists > 0) this.#stats.relists++;
+          this.#stats.lists++;
+          this.#replace(fresh, unreadable);
+          this.#rv = item.resourceVersion;
+          this.#synced = true;
+          initial = false;
+          listedAt = this.#clock.now();
+          continue;
+        }
+        const r = this.#project(item.object);
+        if (r.ok) {
+          const key = keyOf(r.value.namespace, r.value.name);
+          if (item.type === 'DELETED') fresh.delete(key);
+          else fresh.set(key, r.value);
+          continue;
+        }
+        this.#malformed(r.error, 'streaming list');
+        const key = tryObjectKey(item.object);
+        if (key !== undefined) unreadable.add(key);
+      }
+    } catch (e) {
+      const status = apiFailureOf(e)?.status;
+      if (initial && !signal.aborted && (status === 400 || status === 422)) return this.#stopStreaming(`the API server refused a streaming list (${e instanceof Error ? e.message : String(e)})`);
+      throw e;
+    }
+    if (signal.aborted) return undefined;
+    if (initial) {
+      if (!compressed) return this.#stopStreaming('the API server does not compress streaming lists');
+      throw new TrackerError('KUBE_UNAVAILABLE', `streaming list of ${this.#o.description}: the stream ended before the end of its initial events`, {
         subject: this.#o.description,
-        hint: 'the API server or a proxy in between closes watches at once; check its logs and idle timeouts',
+        hint: 'retrying with backoff; if it repeats, check the API server logs and any proxy idle timeout',
       });
+    }
+    return { streamingList: true, bytes, durationMs: this.#clock.now() - started, listedAt };
+  }
+
+  #stopStreaming(why: string): undefined {
+    this.#streaming = false;
+    this.#log.info('syncing with LIST and WATCH', { resource: this.#o.description, reason: why });
+    return undefined;
+  }
+
+  /** #restream learns from the stream that ended and tells whether the next one is a streaming list (stream-plan.ts). */
+  #restream(ended: EndedStream): boolean {
+    if (ended.bytes === undefined) return false;
+    this.#streamMemory = learn(this.#streamMemory, ended.bytes, ended.streamingList);
+    const expected = 1.5 * (this.#o.minStreamTimeoutSeconds ?? 1800) * 1000;
+    return restreamPays(this.#streamMemory, { eventsDecoded: ended.bytes.eventsDecoded, durationMs: ended.durationMs }, expected);
   }
 
   #apply(item: WatchItem): void {

@@ -117,9 +117,30 @@ interface NodeBody {
   taken: boolean;
   /** fail turns an error of the stream into the error a read rejects with. */
   readonly fail: (e: unknown) => unknown;
+  /** Whether the body arrived gzip-compressed and, if so, its compressed bytes so far. */
+  readonly wire: WireBytes;
+}
+
+/**
+ * WireBytes tells how a response body crosses the wire: `compressed` (Content-Encoding gzip,
+ * decompressed here) and, for a compressed body, `bytes` read off the socket so far (counted by the
+ * pipe into the decompression). A plain body's wire bytes are the bytes its reader reads; `bytes` stays 0.
+ */
+export interface WireBytes {
+  readonly compressed: boolean;
+  readonly bytes: number;
 }
 
 const nodeBodies = new WeakMap<Response, NodeBody>();
+
+/**
+ * wireBytesOf tells how the body of a Response made by a Transport of this module crosses the
+ * wire, live: a compressed body's `bytes` grow as it is read. Undefined for any other Response.
+ * Example: a streamed watch the server gzips → { compressed: true, bytes: <compressed bytes so far> }.
+ */
+export function wireBytesOf(res: Response): WireBytes | undefined {
+  return nodeBodies.get(res)?.wire;
+}
 
 /**
  * BodyChunks reads a response body chunk by chunk.
@@ -238,6 +259,7 @@ function toResponse(res: IncomingMessage, request: string | undefined): Response
     return new Response(null, { status, headers });
   }
   const gzip = request !== undefined && headers.get('content-encoding')?.trim().toLowerCase() === 'gzip';
+  const wire = { compressed: gzip, bytes: 0 };
   let stream: Readable = res;
   let fail = (e: unknown): unknown => e;
   if (gzip) {
@@ -247,10 +269,11 @@ function toResponse(res: IncomingMessage, request: string | undefined): Response
     // decompression that fails or is closed (destroyed) closes the connection.
     const gunzip = createGunzip({ chunkSize: 64 * 1024 });
     pipeline(res, gunzip, () => {});
+    res.on('data', (c: Buffer) => void (wire.bytes += c.length)); // beside the pipe, which already reads res
     stream = gunzip;
     fail = (e) => corruptGzip(e, request);
   }
-  const state: NodeBody = { res: stream, used: false, taken: false, fail };
+  const state: NodeBody = { res: stream, used: false, taken: false, fail, wire };
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // highWaterMark 0: nothing is pulled before the first read, so the node stream stays whole until then.
   const body = new ReadableStream<Uint8Array>(
