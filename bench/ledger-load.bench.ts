@@ -41,14 +41,16 @@ const random = (): number => {
   return seed / 2 ** 31;
 };
 const clock = new ManualClock(Date.parse('2026-12-01T00:00:00Z'));
-// The day runs against two API servers, each in its own process (one after the other, the same
-// seeded day): one as every Kubernetes release serves today, and one with ManagedFieldsOptOut
-// (KEP-5958, alpha, off by default), which honours the tracker's `drop=metadata.managedFields` and
-// leaves managedFields out of the Pods, ReplicaSets and Events it sends. BENCH_FEATURE_GATES
-// (kube-apiserver's --feature-gates spelling, '' for none) runs one of them only.
+// The day runs against three API servers, each in its own process (one after the other, the same
+// seeded day): one as releases before 1.37 serve (no watch is compressed), one as 1.37 serves by
+// default (WatchListCompression: the tracker's streaming lists are gzipped for their whole life),
+// and that one with ManagedFieldsOptOut too (KEP-5958, alpha, off by default), which honours the
+// tracker's `drop=metadata.managedFields` and leaves managedFields out of the Pods, ReplicaSets
+// and Events it sends. BENCH_FEATURE_GATES (kube-apiserver's --feature-gates spelling, '' for the
+// 1.37 defaults) runs one of them only.
 if (process.env.BENCH_FEATURE_GATES === undefined) {
   let failed = 0;
-  for (const gates of ['', 'ManagedFieldsOptOut=true']) {
+  for (const gates of ['WatchListCompression=false', '', 'ManagedFieldsOptOut=true']) {
     const code = await new Promise<number>((done) => {
       spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, BENCH_FEATURE_GATES: gates } }).on('exit', (c, signal) => done(c ?? (signal ? 1 : 0)));
     });
@@ -57,7 +59,12 @@ if (process.env.BENCH_FEATURE_GATES === undefined) {
   process.exit(failed === 0 ? 0 : 1);
 }
 const featureGates = parseFeatureGates(process.env.BENCH_FEATURE_GATES);
-const serverKind = featureGates.ManagedFieldsOptOut ? 'a server with ManagedFieldsOptOut (KEP-5958, alpha)' : 'a server as every release runs by default (no ManagedFieldsOptOut)';
+const serverName = !featureGates.WatchListCompression ? 'before 1.37' : featureGates.ManagedFieldsOptOut ? '1.37 + ManagedFieldsOptOut' : '1.37 default';
+const serverKind = !featureGates.WatchListCompression
+  ? 'a server as releases before 1.37 run (no WatchListCompression: no watch is compressed)'
+  : featureGates.ManagedFieldsOptOut
+    ? 'a 1.37 server with ManagedFieldsOptOut (KEP-5958, alpha) on'
+    : 'a server as 1.37 runs by default (WatchListCompression on, no ManagedFieldsOptOut)';
 process.stdout.write(`ledger-load: the API server: ${serverKind}\n`);
 const sim = await startSim({ clock, random: seededRandom(7), nodes: '20x64cpu256Gi', featureGates });
 const STEP_MS = 1_000;
@@ -191,16 +198,18 @@ await sim.stop();
 const simulatedHours = (day.at - startedSim) / 3_600_000;
 const total = sum(day.rows);
 const atStart = sum(startup);
-const byResource = new Map<string, { list: number; listDecoded: number; watch: number; other: number; otherDecoded: number }>();
+const byResource = new Map<string, { list: number; listDecoded: number; watch: number; watchDecoded: number; other: number; otherDecoded: number }>();
 for (const r of day.rows) {
   if (r.bytes === 0 && r.requests === 0) continue;
   const name = r.resource === '' ? '(discovery)' : r.resource;
-  const e = byResource.get(name) ?? { list: 0, listDecoded: 0, watch: 0, other: 0, otherDecoded: 0 };
+  const e = byResource.get(name) ?? { list: 0, listDecoded: 0, watch: 0, watchDecoded: 0, other: 0, otherDecoded: 0 };
   if (r.verb === 'list') {
     e.list += r.bytes;
     e.listDecoded += r.decodedBytes;
-  } else if (r.verb === 'watch') e.watch += r.bytes;
-  else {
+  } else if (r.verb === 'watch') {
+    e.watch += r.bytes;
+    e.watchDecoded += r.decodedBytes;
+  } else {
     e.other += r.bytes;
     e.otherDecoded += r.decodedBytes;
   }
@@ -224,7 +233,27 @@ const breakdown = [...byResource.entries()]
   .map(([name, e]) => ({ name, e, bytes: e.list + e.watch + e.other }))
   .filter((x) => x.bytes >= 1024)
   .sort((a, b) => b.bytes - a.bytes)
-  .map(({ name, e }) => `${name} ${mb(e.watch)} watch + ${mb(e.list)} list${e.listDecoded > e.list ? ` (${mb(e.listDecoded)} decoded)` : ''}${e.other > 0 ? ` + ${mb(e.other)} other${e.otherDecoded > e.other ? ` (${mb(e.otherDecoded)} decoded)` : ''}` : ''}`);
+  .map(({ name, e }) => `${name} ${mb(e.watch)} watch${e.watchDecoded > e.watch ? ` (${mb(e.watchDecoded)} decoded)` : ''} + ${mb(e.list)} list${e.listDecoded > e.list ? ` (${mb(e.listDecoded)} decoded)` : ''}${e.other > 0 ? ` + ${mb(e.other)} other${e.otherDecoded > e.other ? ` (${mb(e.otherDecoded)} decoded)` : ''}` : ''}`);
+// At speed 1 a streaming list lasts 30–60 min (the reflector's minStreamTimeoutSeconds, 1800 s,
+// randomised up to twice that), so a day has about 32 of them per kind where the day above, at
+// SPEED×, had one. When each ends the reflector re-streams or resumes (src/kube/stream-plan.ts);
+// with this day's steady rates it decides the same way every time, so a day at speed 1 costs, per
+// kind, either 32 initial bursts plus every change compressed, or one initial burst, a first
+// stream's changes compressed and the rest plain. Measured here per resource: the initial burst
+// (the watch bytes when the tracker had synced) and the day's changes, on the wire and decoded.
+const STREAMS_PER_DAY = 86_400 / (1.5 * 1800);
+const speed1 = [...new Set(day.rows.filter((r) => r.verb === 'watch' && r.gzip > 0).map((r) => r.resource))].map((resource) => {
+  const s0 = startup.find((r) => r.verb === 'watch' && r.resource === resource);
+  const d = day!.rows.find((r) => r.verb === 'watch' && r.resource === resource)!;
+  const initialWire = s0?.bytes ?? 0;
+  const eventsWire = d.bytes - initialWire;
+  const eventsDecoded = d.decodedBytes - (s0?.decodedBytes ?? 0);
+  const ratio = eventsDecoded > 0 ? eventsWire / eventsDecoded : 1;
+  const restream = (1 - ratio) * (eventsDecoded / STREAMS_PER_DAY) > initialWire;
+  const bytes = restream ? eventsWire + STREAMS_PER_DAY * initialWire : initialWire + eventsWire / STREAMS_PER_DAY + (eventsDecoded * (STREAMS_PER_DAY - 1)) / STREAMS_PER_DAY;
+  return { resource, initialWire, eventsWire, eventsDecoded, restream, bytes, dayBytes: d.bytes };
+});
+const speed1Bytes = total.bytes + speed1.reduce((a, k) => a + k.bytes - k.dayBytes, 0);
 // The poller that accepts gzip: each minute's list scaled by the gzip ratio sampled at the start of its hour.
 const gzipAnchorBytes = anchorLists.reduce((a, b, k) => {
   const sample = gzipSamples.findLast((s) => s.minute <= k) ?? gzipSamples[0]!;
@@ -249,13 +278,16 @@ const growth = hourly
 process.stdout.write(
   `ledger-load: ${DEPLOYMENTS} Deployments, ${simulatedHours.toFixed(2)} simulated hours at ${SPEED}×, ${released} releases + ${SCALES} scalings (image releases in the ledger: ${releasesInLedger > 0 ? 'yes' : 'NONE'})\n` +
     `ledger-load: rollscope (list once + watch): ${total.requests} requests (${atStart.requests} while starting; during the day: ${during.join(', ') || 'none'}), ${mb(total.bytes)} MB on the wire (${mb(decodedTotal)} MB decoded; ${gzipped} answers gzipped)\n` +
-    `ledger-load: rollscope MB on the wire by resource (decoded where gzip made it smaller; watches are never compressed): ${breakdown.join('; ')}\n` +
+    `ledger-load: rollscope MB on the wire by resource (decoded where gzip made it smaller: lists above 128 KiB; streaming lists on 1.37): ${breakdown.join('; ')}\n` +
     `ledger-load: the tracker's watches: ${watchLine}\n` +
     `ledger-load: polls on the real clock during the day: ${polls.requests} requests, ${(polls.bytes / 1024).toFixed(0)} KB in ${realDaySeconds.toFixed(1)} real s; a day at speed 1 would have ${Math.round(polls.requests * perRealDay)} of them, ${mb(polls.bytes * perRealDay)} MB (not in the figure above)\n` +
     `ledger-load: at speed 1 a day also has what runs on the real clock, a fixed number per hour whatever the releases: the watches re-opened when the server ends them (timeoutSeconds 300–600 s, no relist: ${watchStats.length} watches × ${86_400 / 600}–${86_400 / 300} = ${(watchStats.length * 86_400) / 600}–${(watchStats.length * 86_400) / 300} requests) and the canary heartbeat (${Math.round(86_400_000 / Math.floor(HEARTBEAT_MS / 3))} Lease writes)\n` +
     `ledger-load: requests by simulated hour (cumulative, since the tracker started): ${hourly.map((h, i) => `${i + 1}h ${h.requests}`).join(', ')}\n` +
     `ledger-load: requests at 12 h ${hourly[Math.min(11, hourly.length - 1)]?.requests ?? '?'}, at 24 h ${hourly.at(-1)?.requests ?? '?'}; after the start, per hour: ${growth}\n` +
     `ledger-load: anchor, list all ReplicaSets (JSON) every simulated minute: ${anchorLists.length} lists (${mb(Math.min(...anchorLists))}–${mb(Math.max(...anchorLists))} MB each) → ${mb(anchorBytes)} MB\n` +
-    `ledger-load: rollscope/poller ratio${featureGates.ManagedFieldsOptOut ? ' (ManagedFieldsOptOut)' : ' (default server)'}: bytes ${((100 * total.bytes) / anchorBytes).toFixed(3)}% (aim ≤ 0.5%), requests ${((100 * total.requests) / anchorLists.length).toFixed(2)}%\n` +
+    `ledger-load: rollscope/poller ratio (${serverName}): bytes ${((100 * total.bytes) / anchorBytes).toFixed(3)}% (aim ≤ 0.5%), requests ${((100 * total.requests) / anchorLists.length).toFixed(2)}%\n` +
+    (speed1.length === 0
+      ? ''
+      : `ledger-load: the same day at speed 1 (${STREAMS_PER_DAY.toFixed(0)} streaming lists a day per kind, 30–60 min each): ${speed1.map((k) => `${k.resource} ${k.restream ? 're-streams' : 'resumes'} (changes ${mb(k.eventsDecoded)} MB decoded, ${mb(k.eventsWire)} compressed; the objects again ${(k.initialWire / 1024).toFixed(0)} KB) → ${mb(k.bytes)} MB`).join('; ')}; the day ≈ ${mb(speed1Bytes)} MB = ${((100 * speed1Bytes) / anchorBytes).toFixed(3)}% of the poller (aim ≤ 0.5%)\n`) +
     `ledger-load: the same poller accepting gzip as kubectl/client-go do (level 1 above 128 KiB, as the server sends it), sampled: the gzip size of the list measured at ${gzipSamples.length} of the ${anchorLists.length} minutes (once per simulated hour, ${Math.min(...gzipRatios).toFixed(1)}–${Math.max(...gzipRatios).toFixed(1)}% of the JSON) and applied to that hour's lists → ${mb(gzipAnchorBytes)} MB; rollscope/gzip-poller bytes ${((100 * total.bytes) / gzipAnchorBytes).toFixed(2)}%\n`,
 );

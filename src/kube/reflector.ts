@@ -71,7 +71,7 @@ export interface ReflectorStats {
   readonly errors: number;
   /** Watches re-opened, by why the previous list/watch ended: timeout (clean end), expired (410), error (any other failure). */
   readonly restarts: Readonly<Record<WatchRestartReason, number>>;
-  /** LISTs after the first one (after 410 Expired). */
+  /** LISTs (or streaming lists) after the first one: after 410 Expired, or a streaming list chosen again by stream-plan.ts. */
   readonly relists: number;
   /** Clock time of the last list, event or bookmark; null before the first list. */
   readonly lastEventAt: number | null;
@@ -117,8 +117,8 @@ const isExpired = (e: unknown): boolean => isTrackerError(e) && e.code === 'KUBE
  * at all, so a streaming list asks for a long life (minStreamTimeoutSeconds) and, when it ends,
  * stream-plan.ts decides from the bytes measured whether the next stream is a new streaming list or
  * a resume. Where the server does not compress the stream (before 1.37, compression disabled, a
- * proxy) a LIST is the cheaper sync, gzipped above 128 KiB: the reflector hangs up at the headers
- * and lists, from then on. A server that refuses the parameters (400/422: WatchList off) or
+ * proxy) a LIST is the cheaper sync, gzipped above 128 KiB: the reflector hangs up at the first
+ * event and lists, from then on (one request per informer spent to learn it). A server that refuses the parameters (400/422: WatchList off) or
  * ignores them (a BOOKMARK without the end mark first) gets LIST and WATCH too, from then on.
  */
 export class Reflector<T extends Keyed> {

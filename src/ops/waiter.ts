@@ -108,8 +108,8 @@ const FATAL_CODES: ReadonlySet<ErrorCode> = new Set(['KUBE_FORBIDDEN', 'KUBE_UNA
 
 /**
  * waitForRollouts blocks until every target has rolled out (Current), one has failed (including
- * deleted, paused, not found), or the timeout passes. It watches — one LIST then one WATCH per
- * kind and namespace: the workload kinds, ReplicaSets or ControllerRevisions, Pods and Events,
+ * deleted, paused, not found), or the timeout passes. It watches — per kind and namespace one
+ * streaming list where the server compresses them (1.37+), else one LIST then one WATCH: the workload kinds, ReplicaSets or ControllerRevisions, Pods and Events,
  * each kept as the tracker's projection record (ops/wait-watches.ts) — and re-judges every workload on each change, plus on
  * local timers for fail-fast graces; it never polls the API server, so its requests do not grow
  * with the time it waits. All watches are closed before it resolves.

@@ -89,13 +89,14 @@ test('rollscope wait through a workload lifecycle', async (t) => {
     assert.equal(w?.superseded, true);
   });
 
-  await t.test('RBAC refusal of a LIST → exit 5 naming verb, resource and namespace', async () => {
-    const remove = c.sim.faults.fail({ resource: 'pods', verb: 'list' }, { code: 403 });
+  await t.test('RBAC refusal of the pods sync → exit 5 naming verb, resource and namespace', async () => {
+    // The simulator serves as 1.37 does, so the sync is a streaming list: a watch request.
+    const remove = c.sim.faults.fail({ resource: 'pods', verb: ['list', 'watch'] }, { code: 403 });
     try {
       const r = await c.rollscope(['wait', 'deployment/stuck']);
       assert.equal(r.code, 5, r.stderr);
-      assert.match(r.stderr, /^error: list pods in namespace default failed: .*HTTP 403/m);
-      assert.match(r.stderr, /^hint: grant verb "list" on resource "pods" in apiGroup "" via a Role in namespace default/m);
+      assert.match(r.stderr, /^error: watch pods in namespace default failed: .*HTTP 403/m);
+      assert.match(r.stderr, /^hint: grant verb "watch" on resource "pods" in apiGroup "" via a Role in namespace default/m);
     } finally {
       remove();
     }

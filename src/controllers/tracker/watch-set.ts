@@ -63,7 +63,7 @@ export const JOB_POD_LABELS: readonly string[] = ['batch.kubernetes.io/controlle
  * either label is left out) never cross the wire. The tracker reads only pods owned by
  * ReplicaSets, StatefulSets and DaemonSets (track/release/on-pod-event.ts), and on real clusters
  * the Pod watch is dominated by Job and CronJob pods (created, scheduled, started, completed,
- * deleted). One selector per kind keeps one LIST and one WATCH per kind. A workload whose pod
+ * deleted). One selector per kind keeps one sync (a streaming list, or a LIST) and one watch per kind. A workload whose pod
  * template carries one of these labels would lose its pods: see templateJobPodLabels.
  */
 export const TRACKER_LABEL_SELECTORS: { readonly [K in TrackedKind]?: string } = {
