@@ -19,6 +19,7 @@
 // the anchor's list is measured once per simulated hour and its ratio applied to that hour's lists.
 import { request } from 'node:http';
 import { HEARTBEAT_MS } from '../src/controllers/canary/heartbeat.ts';
+import { DEFAULT_MIN_STREAM_TIMEOUT_S } from '../src/kube/reflector.ts';
 import { seededRandom } from '../src/lib/seeded-random.ts';
 import { ManualClock, startSim } from '../src/sim/index.ts';
 import { parseFeatureGates } from '../src/sim/apiserver/feature-gates.ts';
@@ -234,14 +235,14 @@ const breakdown = [...byResource.entries()]
   .filter((x) => x.bytes >= 1024)
   .sort((a, b) => b.bytes - a.bytes)
   .map(({ name, e }) => `${name} ${mb(e.watch)} watch${e.watchDecoded > e.watch ? ` (${mb(e.watchDecoded)} decoded)` : ''} + ${mb(e.list)} list${e.listDecoded > e.list ? ` (${mb(e.listDecoded)} decoded)` : ''}${e.other > 0 ? ` + ${mb(e.other)} other${e.otherDecoded > e.other ? ` (${mb(e.otherDecoded)} decoded)` : ''}` : ''}`);
-// At speed 1 a streaming list lasts 30–60 min (the reflector's minStreamTimeoutSeconds, 1800 s,
-// randomised up to twice that), so a day has about 32 of them per kind where the day above, at
+// At speed 1 a streaming list lasts 1–2 h (the reflector's minStreamTimeoutSeconds, 3600 s,
+// randomised up to twice that), so a day has about 16 of them per kind where the day above, at
 // SPEED×, had one. When each ends the reflector re-streams or resumes (src/kube/stream-plan.ts);
 // with this day's steady rates it decides the same way every time, so a day at speed 1 costs, per
 // kind, either 32 initial bursts plus every change compressed, or one initial burst, a first
 // stream's changes compressed and the rest plain. Measured here per resource: the initial burst
 // (the watch bytes when the tracker had synced) and the day's changes, on the wire and decoded.
-const STREAMS_PER_DAY = 86_400 / (1.5 * 1800);
+const STREAMS_PER_DAY = 86_400 / (1.5 * DEFAULT_MIN_STREAM_TIMEOUT_S);
 const speed1 = [...new Set(day.rows.filter((r) => r.verb === 'watch' && r.gzip > 0).map((r) => r.resource))].map((resource) => {
   const s0 = startup.find((r) => r.verb === 'watch' && r.resource === resource);
   const d = day!.rows.find((r) => r.verb === 'watch' && r.resource === resource)!;
@@ -281,13 +282,13 @@ process.stdout.write(
     `ledger-load: rollscope MB on the wire by resource (decoded where gzip made it smaller: lists above 128 KiB; streaming lists on 1.37): ${breakdown.join('; ')}\n` +
     `ledger-load: the tracker's watches: ${watchLine}\n` +
     `ledger-load: polls on the real clock during the day: ${polls.requests} requests, ${(polls.bytes / 1024).toFixed(0)} KB in ${realDaySeconds.toFixed(1)} real s; a day at speed 1 would have ${Math.round(polls.requests * perRealDay)} of them, ${mb(polls.bytes * perRealDay)} MB (not in the figure above)\n` +
-    `ledger-load: at speed 1 a day also has what runs on the real clock, a fixed number per hour whatever the releases: the watches re-opened when the server ends them (timeoutSeconds 300–600 s, no relist: ${watchStats.length} watches × ${86_400 / 600}–${86_400 / 300} = ${(watchStats.length * 86_400) / 600}–${(watchStats.length * 86_400) / 300} requests) and the canary heartbeat (${Math.round(86_400_000 / Math.floor(HEARTBEAT_MS / 3))} Lease writes)\n` +
+    `ledger-load: at speed 1 a day also has what runs on the real clock, a fixed number per hour whatever the releases: the watches re-opened when the server ends them (${speed1.length > 0 ? `a streaming list after 1–2 h, then re-streamed or resumed as below; a resumed watch every 5–10 min: at most ${watchStats.length} × ${86_400 / 300} = ${(watchStats.length * 86_400) / 300} requests` : `timeoutSeconds 300–600 s, no relist: ${watchStats.length} watches × ${86_400 / 600}–${86_400 / 300} = ${(watchStats.length * 86_400) / 600}–${(watchStats.length * 86_400) / 300} requests`}) and the canary heartbeat (${Math.round(86_400_000 / Math.floor(HEARTBEAT_MS / 3))} Lease writes)\n` +
     `ledger-load: requests by simulated hour (cumulative, since the tracker started): ${hourly.map((h, i) => `${i + 1}h ${h.requests}`).join(', ')}\n` +
     `ledger-load: requests at 12 h ${hourly[Math.min(11, hourly.length - 1)]?.requests ?? '?'}, at 24 h ${hourly.at(-1)?.requests ?? '?'}; after the start, per hour: ${growth}\n` +
     `ledger-load: anchor, list all ReplicaSets (JSON) every simulated minute: ${anchorLists.length} lists (${mb(Math.min(...anchorLists))}–${mb(Math.max(...anchorLists))} MB each) → ${mb(anchorBytes)} MB\n` +
     `ledger-load: rollscope/poller ratio (${serverName}): bytes ${((100 * total.bytes) / anchorBytes).toFixed(3)}% (aim ≤ 0.5%), requests ${((100 * total.requests) / anchorLists.length).toFixed(2)}%\n` +
     (speed1.length === 0
       ? ''
-      : `ledger-load: the same day at speed 1 (${STREAMS_PER_DAY.toFixed(0)} streaming lists a day per kind, 30–60 min each): ${speed1.map((k) => `${k.resource} ${k.restream ? 're-streams' : 'resumes'} (changes ${mb(k.eventsDecoded)} MB decoded, ${mb(k.eventsWire)} compressed; the objects again ${(k.initialWire / 1024).toFixed(0)} KB) → ${mb(k.bytes)} MB`).join('; ')}; the day ≈ ${mb(speed1Bytes)} MB = ${((100 * speed1Bytes) / anchorBytes).toFixed(3)}% of the poller (aim ≤ 0.5%)\n`) +
+      : `ledger-load: the same day at speed 1 (${STREAMS_PER_DAY.toFixed(0)} streaming lists a day per kind, ${DEFAULT_MIN_STREAM_TIMEOUT_S / 3600}–${(2 * DEFAULT_MIN_STREAM_TIMEOUT_S) / 3600} h each): ${speed1.map((k) => `${k.resource} ${k.restream ? 're-streams' : 'resumes'} (changes ${mb(k.eventsDecoded)} MB decoded, ${mb(k.eventsWire)} compressed; the objects again ${(k.initialWire / 1024).toFixed(0)} KB) → ${mb(k.bytes)} MB`).join('; ')}; the day ≈ ${mb(speed1Bytes)} MB = ${((100 * speed1Bytes) / anchorBytes).toFixed(3)}% of the poller (aim ≤ 0.5%)\n`) +
     `ledger-load: the same poller accepting gzip as kubectl/client-go do (level 1 above 128 KiB, as the server sends it), sampled: the gzip size of the list measured at ${gzipSamples.length} of the ${anchorLists.length} minutes (once per simulated hour, ${Math.min(...gzipRatios).toFixed(1)}–${Math.max(...gzipRatios).toFixed(1)}% of the JSON) and applied to that hour's lists → ${mb(gzipAnchorBytes)} MB; rollscope/gzip-poller bytes ${((100 * total.bytes) / gzipAnchorBytes).toFixed(2)}%\n`,
 );

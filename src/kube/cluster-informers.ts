@@ -6,6 +6,7 @@ import type { WireFormat } from './protobuf-wire.ts';
 import { Informer, type InformerDelta } from './informer.ts';
 import { keyOf, splitKey, type ObjectKey } from './keys.ts';
 import type { ReflectorStats, ReflectorTuning } from './reflector.ts';
+import { compressesStreamingLists, serverVersion } from './server-version.ts';
 import { collectionPath, readsManagedFields, RESOURCES, resourceName, TRACKED_KINDS, type RecordByKind, type TrackedKind } from './resources.ts';
 
 /** ClusterInformersOptions configures createClusterInformers (`streamingList` defaults to true here: see Reflector). */
@@ -78,6 +79,16 @@ export function createClusterInformers(options: ClusterInformersOptions): Cluste
     async start(signal) {
       if (started) throw new Error('ClusterInformers.start called twice');
       started = true;
+      // Streaming lists pay only where the server compresses them (1.37+): ask its version once,
+      // and sync with LIST and WATCH on an older one without spending a request per informer to
+      // find out. An unreadable version leaves the decision to each reflector (it checks the stream).
+      if ((options.streamingList ?? true) && entries.length > 0) {
+        const version = await serverVersion(http, signal);
+        if (version !== undefined && !compressesStreamingLists(version)) {
+          logger.info('syncing with LIST and WATCH', { server: version.gitVersion, reason: 'streaming lists are compressed from Kubernetes 1.37 (WatchListCompression)' });
+          for (const e of entries) e.informer.useListAndWatch();
+        }
+      }
       await Promise.all(entries.map((e) => e.informer.run(signal)));
     },
     hasSynced: () => entries.every((e) => e.informer.hasSynced()),

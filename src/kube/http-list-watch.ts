@@ -14,6 +14,14 @@ export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 /** STALL_GRACE_MS is how long past the requested server-side timeout a silent watch is given before it is closed as dead. */
 export const STALL_GRACE_MS = 30_000;
 
+/**
+ * BOOKMARK_SILENCE_MS is how long a streaming list with bookmarks may stay silent before it is closed
+ * as dead: kube-apiserver's watch cache sends every watcher that allows bookmarks one about every
+ * minute (k8s.io/apiserver storage/cacher bookmarkFrequency = time.Minute), so five minutes of
+ * nothing means a half-open connection — caught in minutes although the stream asked for hours.
+ */
+export const BOOKMARK_SILENCE_MS = 5 * 60_000;
+
 /** HttpListerWatcherOptions names the collection an HttpListerWatcher serves. */
 export interface HttpListerWatcherOptions {
   /** Collection path, e.g. `/apis/apps/v1/namespaces/shop/deployments` or `/api/v1/pods`. */
@@ -194,8 +202,10 @@ export class HttpListerWatcher implements ListerWatcher {
       const frames = new FrameSplitter();
       // Half-open connections (kubernetes.md §9: client-node informers that silently stop) are
       // caught by a real-time watchdog: the server ends every watch after timeoutSeconds, so
-      // silence for longer than that plus STALL_GRACE_MS means the connection is dead.
-      stallTimer = setTimeout(() => local.abort(new Error('watch stalled')), opts.timeoutSeconds * 1000 + STALL_GRACE_MS);
+      // silence for longer than that plus STALL_GRACE_MS means the connection is dead — and a
+      // long-lived streaming list with bookmarks is dead after BOOKMARK_SILENCE_MS of silence.
+      const silenceMs = opts.sendInitialEvents === true && opts.allowWatchBookmarks ? Math.min(BOOKMARK_SILENCE_MS, opts.timeoutSeconds * 1000 + STALL_GRACE_MS) : opts.timeoutSeconds * 1000 + STALL_GRACE_MS;
+      stallTimer = setTimeout(() => local.abort(new Error('watch stalled')), silenceMs);
       stallTimer.unref();
       for (;;) {
         let chunk: Uint8Array | undefined;

@@ -54,6 +54,11 @@ export class Informer<T extends Keyed> {
     return () => this.#handlers.delete(fn);
   }
 
+  /** useListAndWatch makes the reflector sync with LIST and WATCH, not streaming lists (before run). */
+  useListAndWatch(): void {
+    this.#reflector.useListAndWatch();
+  }
+
   /** run starts the reflector; resolves once `signal` aborted and everything stopped. */
   run(signal: AbortSignal): Promise<void> {
     return this.#reflector.run(signal);

@@ -51,7 +51,11 @@ export interface ReflectorOptions<T extends Keyed> {
    * (WatchListCompression, kube-apiserver 1.37+): see Reflector. If unset, false: LIST, then WATCH.
    */
   readonly streamingList?: boolean;
-  /** Lower bound of a streaming list's server-side timeout, randomised over [min, 2·min). If unset, 1800 s (kube-apiserver's own default window for watches). */
+  /**
+   * Lower bound of a streaming list's server-side timeout, randomised over [min, 2·min). If unset,
+   * 3600 s: a compressed stream is worth keeping (each new one sends every object again), and a dead
+   * connection is caught by the bookmark watchdog in minutes (http-list-watch.ts BOOKMARK_SILENCE_MS).
+   */
   readonly minStreamTimeoutSeconds?: number;
 }
 
@@ -92,6 +96,9 @@ interface EndedStream {
 /** WatchRestartReason is why a reflector opened a new watch. */
 export type WatchRestartReason = 'timeout' | 'expired' | 'error';
 
+/** DEFAULT_MIN_STREAM_TIMEOUT_S is a streaming list's shortest server-side timeout (ReflectorOptions.minStreamTimeoutSeconds). */
+export const DEFAULT_MIN_STREAM_TIMEOUT_S = 3600;
+
 /** VERY_SHORT_WATCH_MS: a watch that ends this quickly without an event is an error, as in client-go (it would otherwise re-watch in a hot loop). */
 const VERY_SHORT_WATCH_MS = 1000;
 
@@ -114,11 +121,13 @@ const isExpired = (e: unknown): boolean => isTrackerError(e) && e.code === 'KUBE
  * ADDED, a BOOKMARK marks the end of them — then they are reconciled against `known` exactly as a
  * LIST's items — and the same stream goes on with the changes. A 1.37+ server compresses such a
  * stream for its whole life (WatchListCompression), and a watch resumed from a resourceVersion not
- * at all, so a streaming list asks for a long life (minStreamTimeoutSeconds) and, when it ends,
+ * at all, so a streaming list asks for a long life (minStreamTimeoutSeconds, 1–2 h) and, when it ends,
  * stream-plan.ts decides from the bytes measured whether the next stream is a new streaming list or
- * a resume. Where the server does not compress the stream (before 1.37, compression disabled, a
- * proxy) a LIST is the cheaper sync, gzipped above 128 KiB: the reflector hangs up at the first
- * event and lists, from then on (one request per informer spent to learn it). A server that refuses the parameters (400/422: WatchList off) or
+ * a resume. Where the server does not compress the stream a LIST is the cheaper sync, gzipped
+ * above 128 KiB: servers older than 1.37 are told apart by their version before the start
+ * (cluster-informers.ts, useListAndWatch); where a stream still arrives uncompressed (the gate
+ * off, compression disabled, a proxy) the reflector hangs up at the first event and lists, from
+ * then on (one request per informer spent to learn it). A server that refuses the parameters (400/422: WatchList off) or
  * ignores them (a BOOKMARK without the end mark first) gets LIST and WATCH too, from then on.
  */
 export class Reflector<T extends Keyed> {
@@ -151,6 +160,11 @@ export class Reflector<T extends Keyed> {
   /** resourceVersion is the last resourceVersion seen (list, event or bookmark): the watch cursor. '' before the first list. */
   get resourceVersion(): string {
     return this.#rv;
+  }
+
+  /** useListAndWatch makes every sync a LIST and WATCH (call before run, e.g. for a server known not to compress streaming lists). */
+  useListAndWatch(): void {
+    this.#streaming = false;
   }
 
   /** hasSynced tells whether the first LIST has been queued in full. */
@@ -325,7 +339,7 @@ export class Reflector<T extends Keyed> {
    * that ends before its initial events are complete is a failure (retried with backoff).
    */
   async #streamOnce(signal: AbortSignal): Promise<EndedStream | undefined> {
-    const min = this.#o.minStreamTimeoutSeconds ?? 1800;
+    const min = this.#o.minStreamTimeoutSeconds ?? DEFAULT_MIN_STREAM_TIMEOUT_S;
     const timeoutSeconds = Math.floor(min * (1 + this.#random()));
     const started = this.#clock.now();
     const fresh = new Map<ObjectKey, T>();
@@ -393,7 +407,7 @@ export class Reflector<T extends Keyed> {
   #restream(ended: EndedStream): boolean {
     if (ended.bytes === undefined) return false;
     this.#streamMemory = learn(this.#streamMemory, ended.bytes, ended.streamingList);
-    const expected = 1.5 * (this.#o.minStreamTimeoutSeconds ?? 1800) * 1000;
+    const expected = 1.5 * (this.#o.minStreamTimeoutSeconds ?? DEFAULT_MIN_STREAM_TIMEOUT_S) * 1000;
     return restreamPays(this.#streamMemory, { eventsDecoded: ended.bytes.eventsDecoded, durationMs: ended.durationMs }, expected);
   }
 

@@ -1,8 +1,9 @@
 // Streaming lists (KEP-3157 WatchList) as the cluster informers sync against the simulated cluster
 // over real HTTP: against a 1.37 server (WatchListCompression) one gzipped stream per informer
 // lists and then watches; a stream that ends resumes from its resourceVersion, plain; 410 streams
-// again; a server that refuses the parameters or does not compress the stream gets LIST and WATCH,
-// with one line saying why. The stores equal the simulator's objects throughout.
+// again; a server older than 1.37 (by its /version), one that refuses the parameters, and one whose
+// stream arrives uncompressed get LIST and WATCH, with one line saying why. The stores equal the
+// simulator's objects throughout.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { startSim, type Sim } from '../sim/index.ts';
@@ -31,7 +32,7 @@ interface Running {
   readonly inSync: () => boolean;
 }
 
-async function run(t: TestContext, featureGates: Partial<SimFeatureGates> = {}, before: (sim: Sim) => void = () => {}): Promise<Running> {
+async function run(t: TestContext, featureGates: Partial<SimFeatureGates> = {}, before: (sim: Sim) => void = () => {}, disableCompression = false): Promise<Running> {
   const sim = await startSim({ controllers: false, bookmarkIntervalMs: 50, featureGates });
   t.after(() => sim.stop());
   sim.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
@@ -39,7 +40,8 @@ async function run(t: TestContext, featureGates: Partial<SimFeatureGates> = {}, 
   before(sim);
   const logs: string[] = [];
   const line = (level: string) => (msg: string, f?: object) => void logs.push(`${level} ${msg} ${JSON.stringify(f ?? {})}`);
-  const informers = createClusterInformers({ kubeConfig: kubeConfigFromYaml(sim.kubeconfigYaml()), namespaces: ['shop'], kinds: ['Pod'], random: () => 0.5, logger: { debug: () => {}, info: line('info'), warn: line('warn'), error: line('error'), child() { return this; } } });
+  const kubeConfig = { ...kubeConfigFromYaml(sim.kubeconfigYaml()), ...(disableCompression ? { disableCompression: true } : {}) };
+  const informers = createClusterInformers({ kubeConfig, namespaces: ['shop'], kinds: ['Pod'], random: () => 0.5, logger: { debug: () => {}, info: line('info'), warn: line('warn'), error: line('error'), child() { return this; } } });
   const stop = new AbortController();
   const done = informers.start(stop.signal);
   t.after(async () => {
@@ -88,10 +90,22 @@ test('a stream that ends after the sync resumes from its resourceVersion (a plai
   assert.equal(informers.stats()[0]?.relists, 1);
 });
 
-test('a server without WatchListCompression (before 1.37): the reflector hangs up at the first event and syncs with LIST and WATCH, saying why once', async (t) => {
+test('a server before 1.37 (its /version says so): LIST and WATCH from the start, no request spent on a streaming list, one line saying why', async (t) => {
   const { sim, logs } = await run(t, { WatchListCompression: false });
+  await settle(() => sim.accounting.requests({ resource: 'pods', verb: 'watch' }) === 1, 'the watch after the LIST');
+  assert.equal(sim.accounting.requests({ resource: 'pods', verb: 'list' }), 1, 'one LIST');
+  assert.equal(sim.accounting.requests({ resource: 'pods', verb: 'watch' }), 1, 'one WATCH, from the list');
+  const why = logs.filter((l) => l.includes('syncing with LIST and WATCH'));
+  assert.equal(why.length, 1);
+  assert.match(why[0]!, /v1\.36\.0/, 'the line names the server version');
+  assert.match(why[0]!, /compressed from Kubernetes 1\.37/);
+});
+
+test('a 1.37 server whose stream arrives uncompressed (here: disable-compression in the kubeconfig) — the reflector hangs up at the first event and lists, saying why once', async (t) => {
+  const { sim, logs } = await run(t, {}, () => {}, true);
   await settle(() => sim.accounting.requests({ resource: 'pods', verb: 'watch' }) === 2, 'the abandoned streaming list, then the watch after the LIST');
   assert.equal(sim.accounting.requests({ resource: 'pods', verb: 'list' }), 1, 'one LIST');
+  assert.equal(sim.accounting.gzip({ resource: 'pods' }), 0, 'nothing compressed');
   const why = logs.filter((l) => l.includes('syncing with LIST and WATCH'));
   assert.equal(why.length, 1);
   assert.match(why[0]!, /does not compress streaming lists/);

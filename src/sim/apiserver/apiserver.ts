@@ -128,7 +128,7 @@ function serveNonResource(state: ServerState, req: IncomingMessage, res: ServerR
     res.end('ok');
     return;
   }
-  const doc = req.method === 'GET' ? discoveryDocument(path, address) : undefined;
+  const doc = req.method === 'GET' ? discoveryDocument(path, address, state.featureGates) : undefined;
   const bytes = doc === undefined
     ? writeJson(res, 404, failureStatus({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource', details: {} }))
     : writeJson(res, 200, doc);

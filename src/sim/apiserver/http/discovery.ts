@@ -1,7 +1,12 @@
+import { DEFAULT_FEATURE_GATES, type SimFeatureGates } from '../feature-gates.ts';
 import { openApiV3 } from './openapi.ts';
 import { apiVersionOf, groupVersions, RESOURCES, type ResourceInfo } from '../resources.ts';
 
-/** SIM_VERSION is what `/version` reports: the Kubernetes minor the simulator follows (kubectl v1.32 is within skew). */
+/**
+ * SIM_VERSION is what `/version` reports before simVersion picks the minor: the simulator's objects,
+ * kubelet and OpenAPI follow 1.32 (kubectl v1.32 is the client the tests drive; none of its commands
+ * but `kubectl version` looks at the server's version).
+ */
 export const SIM_VERSION = {
   major: '1',
   minor: '32',
@@ -13,6 +18,17 @@ export const SIM_VERSION = {
   compiler: 'gc',
   platform: 'linux/amd64',
 } as const;
+
+/**
+ * simVersion is the `/version` of a simulator with these gates: the release whose default behaviour
+ * the gates model — 1.37 with WatchListCompression (on by default from 1.37), 1.36 without it — so a
+ * client that decides by version (the tracker's streaming lists, src/kube/server-version.ts) meets
+ * the server the gates describe.
+ */
+export function simVersion(gates: SimFeatureGates): Readonly<Record<keyof typeof SIM_VERSION, string>> {
+  const minor = gates.WatchListCompression ? 37 : 36;
+  return { ...SIM_VERSION, minor: String(minor), gitVersion: `v1.${minor}.0-rollscope-sim` };
+}
 
 function resourceEntries(r: ResourceInfo): unknown[] {
   const main = {
@@ -51,9 +67,9 @@ function apiGroup(group: string, version: string): unknown {
  * `/api`, `/apis`, `/apis/<group>`, and the resource lists. Aggregated discovery is not offered:
  * answering plain JSON makes clients fall back to these. Undefined = 404.
  */
-export function discoveryDocument(path: string, serverAddress: string): unknown {
+export function discoveryDocument(path: string, serverAddress: string, gates: SimFeatureGates = DEFAULT_FEATURE_GATES): unknown {
   if (path.startsWith('/openapi/v3')) return openApiV3(path);
-  if (path === '/version' || path === '/version/') return SIM_VERSION;
+  if (path === '/version' || path === '/version/') return simVersion(gates);
   if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
   if (path === '/apis') return { kind: 'APIGroupList', apiVersion: 'v1', groups: groupVersions().map((g) => apiGroup(g.group, g.version)) };
   const core = /^\/api\/([^/]+)$/.exec(path);
