@@ -54,6 +54,8 @@ export interface HttpListerWatcherOptions {
    * them anyway, and they are read as before. If unset, false.
    */
   readonly dropManagedFields?: boolean;
+  /** Silence after which a streaming list with bookmarks is closed as dead. If unset, BOOKMARK_SILENCE_MS. */
+  readonly bookmarkSilenceMs?: number;
   /**
    * Told once when the server (or a proxy before it) refused the Accept header with the drop
    * parameter (406 Not Acceptable) and the requests go on without it. If unset, nothing.
@@ -204,7 +206,7 @@ export class HttpListerWatcher implements ListerWatcher {
       // caught by a real-time watchdog: the server ends every watch after timeoutSeconds, so
       // silence for longer than that plus STALL_GRACE_MS means the connection is dead — and a
       // long-lived streaming list with bookmarks is dead after BOOKMARK_SILENCE_MS of silence.
-      const silenceMs = opts.sendInitialEvents === true && opts.allowWatchBookmarks ? Math.min(BOOKMARK_SILENCE_MS, opts.timeoutSeconds * 1000 + STALL_GRACE_MS) : opts.timeoutSeconds * 1000 + STALL_GRACE_MS;
+      const silenceMs = opts.sendInitialEvents === true && opts.allowWatchBookmarks ? Math.min(this.#options.bookmarkSilenceMs ?? BOOKMARK_SILENCE_MS, opts.timeoutSeconds * 1000 + STALL_GRACE_MS) : opts.timeoutSeconds * 1000 + STALL_GRACE_MS;
       stallTimer = setTimeout(() => local.abort(new Error('watch stalled')), silenceMs);
       stallTimer.unref();
       for (;;) {

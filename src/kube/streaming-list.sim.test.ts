@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { startSim, type Sim } from '../sim/index.ts';
 import type { SimFeatureGates } from '../sim/apiserver/feature-gates.ts';
+import { createKubeHttp } from './client.ts';
 import { createClusterInformers, type ClusterInformers } from './cluster-informers.ts';
+import { HttpListerWatcher } from './http-list-watch.ts';
+import type { StreamBytes } from './list-watch.ts';
 import { kubeConfigFromYaml } from './kubeconfig.ts';
 import type { KubeObject } from './types.ts';
 
@@ -116,4 +119,33 @@ test('a server that refuses the streaming-list parameters (422, the WatchList ga
   const { sim, logs } = await run(t, {}, (s) => void s.faults.fail({ resource: 'pods', verb: 'watch' }, { times: 1, code: 422 }));
   assert.equal(sim.accounting.requests({ resource: 'pods', verb: 'list' }), 1);
   assert.ok(logs.some((l) => l.includes('syncing with LIST and WATCH') && l.includes('refused a streaming list')), logs.join('\n'));
+});
+
+test('a streaming list that goes silent (no bookmark within the bookmark silence) is closed as dead, however long it asked to live; one with bookmarks lives on', async (t) => {
+  const watchFor = async (bookmarkIntervalMs: number): Promise<{ endedAfterMs: number | undefined; bytes: StreamBytes | undefined }> => {
+    const sim = await startSim({ controllers: false, bookmarkIntervalMs });
+    t.after(() => sim.stop());
+    sim.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    sim.store.create('pods', pod('web-0'));
+    const lw = new HttpListerWatcher(createKubeHttp(kubeConfigFromYaml(sim.kubeconfigYaml())), { path: '/api/v1/namespaces/shop/pods', resource: 'pods', namespace: 'shop', bookmarkSilenceMs: 400 });
+    const stop = new AbortController();
+    const started = Date.now();
+    let bytes: StreamBytes | undefined;
+    let endedAt: number | undefined;
+    const reading = (async () => {
+      for await (const _ of lw.watch({ resourceVersion: '', sendInitialEvents: true, timeoutSeconds: 3600, allowWatchBookmarks: true, onClose: (b) => (bytes = b) }, stop.signal)) void _;
+      endedAt = Date.now();
+    })();
+    await new Promise((r) => setTimeout(r, 1500));
+    const endedAfterMs = endedAt === undefined ? undefined : endedAt - started;
+    stop.abort();
+    await reading;
+    return { endedAfterMs, bytes };
+  };
+  const silent = await watchFor(60_000);
+  assert.ok(silent.endedAfterMs !== undefined && silent.endedAfterMs < 1200, `closed after ${silent.endedAfterMs} ms of silence`);
+  assert.equal(silent.bytes?.compressed, true, 'the stream was a compressed streaming list');
+  assert.ok((silent.bytes?.initialDecoded ?? 0) > 0, 'its initial events were counted');
+  const chatty = await watchFor(100);
+  assert.equal(chatty.endedAfterMs, undefined, 'bookmarks every 100 ms keep it open');
 });
