@@ -55,9 +55,13 @@ async function apiAnswersProblems(s: Scope): Promise<void> {
   assert.deepEqual(body.errors.map((e) => e.path).sort(), ['limit', 'outcome']);
   // Every answer carries the server's clock, which the dashboard measures "now" with: the demo's
   // simulated cluster keeps its timestamps on the wall clock (one clock for every view).
-  const list = await fetch(`${s.demo.url}/api/v1/releases?limit=1`);
+  // The demo's first releases are recorded once its tracker has synced; ask until there is one.
+  const { list, newest } = await eventually('a release in the demo ledger', async () => {
+    const r = await fetch(`${s.demo.url}/api/v1/releases?limit=1`);
+    const first = ((await r.json()) as { items: ApiRelease[] }).items[0];
+    return first === undefined ? undefined : { list: r, newest: first };
+  }, 30_000, 200);
   const serverNow = Number(list.headers.get('x-rollscope-now'));
-  const newest = ((await list.json()) as { items: ApiRelease[] }).items[0];
   assert.ok(newest && Number.isFinite(serverNow), 'x-rollscope-now header and a release');
   assert.ok(serverNow >= Date.parse(newest.startedAt) && Math.abs(serverNow - Date.now()) < 5_000, `server clock ${new Date(serverNow).toISOString()} is the wall clock`);
   const restart = `${s.demo.url}/api/v1/workloads/default/deployment/e2e-live/restart`;

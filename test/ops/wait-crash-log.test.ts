@@ -25,8 +25,14 @@ test('wait: a crash loop ends with the container’s last log lines, secrets red
   assert.match(text.stderr, /url=postgres:\/\/app:<redacted>@db:5432\/app/, 'the password in the logged URL is masked');
   assert.ok(!text.stderr.includes(SECRET), 'the secret never reaches the terminal');
 
-  const json = await c.rollscope(['wait', 'deployment/api', '--timeout', '60s', '-o', 'json']);
-  assert.equal(json.code, 1);
+  // A wait that starts while the kubelet has the container up again (Running and Ready, between
+  // two crashes) sees a rolled-out Deployment, as kubectl rollout status would, and exits 0; so the
+  // JSON form is asked until it starts inside the loop.
+  const json = await eventually('rollscope wait -o json to start inside the crash loop', async () => {
+    const r = await c.rollscope(['wait', 'deployment/api', '--timeout', '60s', '-o', 'json']);
+    return r.code === 0 ? undefined : r;
+  }, 30_000);
+  assert.equal(json.code, 1, json.stderr);
   const w = (JSON.parse(json.stdout) as { workloads: { reason: string; message: string; diagnosis: { code: string; message: string; container?: string; logTail?: string[] } }[] }).workloads[0];
   assert.equal(w?.diagnosis.code, 'CrashLoop');
   assert.equal(w.reason, 'CrashLoop');

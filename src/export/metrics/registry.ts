@@ -74,7 +74,7 @@ export class RolloutMetrics {
     new Gauge({ name: 'rollscope_rollouts_in_progress', help: 'Releases currently rolling out.', registers, collect() { this.set(active.size); } });
     this.#watchEvents = new Counter({ name: 'rollscope_watch_events_total', help: 'Watch events received, by resource and type.', labelNames: ['resource', 'type'], registers });
     this.#watchRestarts = new Counter({ name: 'rollscope_watch_restarts_total', help: 'Watch restarts, by resource and reason (timeout, expired, error, dropped).', labelNames: ['resource', 'reason'], registers });
-    this.#relists = new Counter({ name: 'rollscope_relists_total', help: 'Full relists (after 410 Expired or a gap), by resource.', labelNames: ['resource'], registers });
+    this.#relists = new Counter({ name: 'rollscope_relists_total', help: 'Full relists (after 410 Expired or a gap, or a streaming list chosen again because it costs fewer bytes), by resource.', labelNames: ['resource'], registers });
     this.#ledgerWrite = new Histogram({ name: 'rollscope_ledger_write_duration_seconds', help: 'Ledger write latency.', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers });
     const lastEvent = (): number | null => this.#lastEventAt;
     const now = this.#now;
