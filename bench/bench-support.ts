@@ -45,7 +45,7 @@ export interface BenchTracker {
  * SQLite file ledger in a temp dir (or on `ledger`, which stop() then closes); `onRelease` sees every
  * release once it is stored.
  */
-export async function startTracker(sim: Sim, opts: { readonly config?: FileConfig; readonly onRelease?: (r: Release) => void; readonly ledger?: LedgerStore } = {}): Promise<BenchTracker> {
+export async function startTracker(sim: Sim, opts: { readonly config?: FileConfig; readonly onRelease?: (r: Release) => void; readonly ledger?: LedgerStore; readonly listAndWatch?: boolean } = {}): Promise<BenchTracker> {
   const dir = mkdtempSync(join(tmpdir(), 'rollscope-bench-'));
   const kubeconfig = join(dir, 'kubeconfig');
   sim.writeKubeconfig(kubeconfig);
@@ -74,6 +74,7 @@ export async function startTracker(sim: Sim, opts: { readonly config?: FileConfi
     config: opts.config ?? {},
     logger: silentLogger,
     clock: { now: () => sim.clock.now(), sleep: realClock.sleep },
+    ...(opts.listAndWatch === true ? { listAndWatch: true } : {}),
   });
   for (;;) {
     if (daemon.tracker.current()?.ingest.synced) break;

@@ -74,6 +74,8 @@ export interface DaemonOptions {
   readonly wire?: WireFormat;
   /** Watch every pod, Job pods included (`serve --watch-job-pods`). If unset, Job pods are left out by the server (controllers/tracker/watch-set.ts). */
   readonly watchJobPods?: boolean;
+  /** Sync with LIST and WATCH even where the server compresses streaming lists (`serve --list-and-watch`). If unset, streaming lists where they are compressed (kube/reflector.ts). */
+  readonly listAndWatch?: boolean;
   /** The canary driver (controllers/canary/runnable.ts): where its heartbeat Lease lives, and its timings. If unset, Lease `rollscope-canary` in namespace default. */
   readonly canaryDriver?: CanaryDriverSettings;
 }
@@ -141,7 +143,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     clock,
     logger: o.logger,
     metrics,
-    informers: { kubeConfig, namespaces: o.namespaces, ...(o.wire ? { wire: o.wire } : {}), ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}) },
+    informers: { kubeConfig, namespaces: o.namespaces, ...(o.wire ? { wire: o.wire } : {}), ...(o.minWatchTimeoutSeconds ? { minWatchTimeoutSeconds: o.minWatchTimeoutSeconds } : {}), ...(o.listAndWatch === true ? { streamingList: false } : {}) },
     ...(o.failFastRules === undefined ? {} : { rules: o.failFastRules }),
     ...(o.watchJobPods === true ? { watchJobPods: true } : {}),
     // Canaries: their annotations on the stable Deployments, as the tracker's informers see them, go to the ledger.
