@@ -67,3 +67,25 @@ test('serve makes no request while time passes (drivers resync from the watch ca
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('serve --list-and-watch syncs with LIST and WATCH even on a server that compresses streaming lists', { timeout: 60_000 }, async () => {
+  const sim = await startSim({ speed: 1 });
+  const dir = mkdtempSync(join(tmpdir(), 'rollscope-serve-list-and-watch-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  sim.writeKubeconfig(kubeconfig);
+  const tracker = await startInProcessTracker(sim, kubeconfig, { daemon: { listAndWatch: true } });
+  try {
+    for (const deadline = Date.now() + 15_000; !(tracker.daemon.tracker.current()?.ingest.synced ?? false); await sleep(50))
+      if (Date.now() > deadline) throw new Error('the tracker did not sync within 15 s');
+    await sleep(300);
+    for (const resource of ['deployments.apps', 'replicasets.apps', 'pods', 'events']) {
+      assert.equal(sim.accounting.requests({ verb: 'list', resource }), 1, `one LIST of ${resource}`);
+      assert.equal(sim.accounting.requests({ verb: 'watch', resource }), 1, `one WATCH of ${resource}`);
+      assert.equal(sim.accounting.gzip({ verb: 'watch', resource }), 0, `its watch is plain (from the list's resourceVersion)`);
+    }
+  } finally {
+    await tracker.stop();
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
