@@ -94,9 +94,10 @@ interface Side {
   held(): unknown;
 }
 
+/** ours is rollscope's informers on the replayed LIST and WATCH (streamingList off: the replay serves the recorded LIST and WATCH bodies). */
 function ours(url: string, counter: Counter, wire: WireFormat): Side {
   const ac = new AbortController();
-  const informers = createClusterInformers({ http: createKubeHttp(kubeConfigFromYaml(`apiVersion: v1\nkind: Config\nclusters: [{name: bench, cluster: {server: '${url}', insecure-skip-tls-verify: true}}]\nusers: [{name: bench, user: {token: bench}}]\ncontexts: [{name: bench, context: {cluster: bench, user: bench}}]\ncurrent-context: bench\n`)), kinds: ['Pod', 'Deployment'], wire });
+  const informers = createClusterInformers({ http: createKubeHttp(kubeConfigFromYaml(`apiVersion: v1\nkind: Config\nclusters: [{name: bench, cluster: {server: '${url}', insecure-skip-tls-verify: true}}]\nusers: [{name: bench, user: {token: bench}}]\ncontexts: [{name: bench, context: {cluster: bench, user: bench}}]\ncurrent-context: bench\n`)), kinds: ['Pod', 'Deployment'], wire, streamingList: false });
   informers.onDelta(() => counter.tick());
   let done: Promise<void> = Promise.resolve();
   return {
