@@ -6,7 +6,7 @@ import { LineSplitter } from './line-splitter.ts';
 import type { ListerWatcher, ListOptions, ListPage, WatchItem, WatchOptions } from './list-watch.ts';
 import { ProtoError } from '../lib/kube-protobuf/wire.ts';
 import { acceptHeader, bookmarkReading, decodeList, DROP_MANAGED_FIELDS, decodeWatchFrame, FrameSplitter, isProtobufResponse, MaskedReader, STATUS_READING, type ProtobufReading } from './protobuf-wire.ts';
-import { takeNodeBody, wireBytesOf, type BodyChunks } from './transport.ts';
+import { takeNodeBody, wireBytesOf, type BodyChunks, type WireBytes } from './transport.ts';
 
 /** INITIAL_EVENTS_END is the annotation on the BOOKMARK that ends a streaming list's initial events (k8s.io/apimachinery metav1.InitialEventsAnnotationKey). */
 export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
@@ -64,10 +64,13 @@ export interface HttpListerWatcherOptions {
 }
 
 /**
- * HttpListerWatcher lists and watches one collection over HTTP (KubeHttp): LIST pages as JSON,
- * WATCH as a streamed body of newline-delimited JSON events, split incrementally from the byte
- * stream (each byte is scanned once; a line spanning chunks is joined once), so a long watch
- * costs O(bytes), never O(bytes²).
+ * HttpListerWatcher lists and watches one collection over HTTP (KubeHttp): LIST pages as JSON or
+ * protobuf, WATCH as a streamed body of newline-delimited JSON events or length-prefixed protobuf
+ * frames, split incrementally from the byte stream (each byte is scanned once; a line spanning
+ * chunks is joined once), so a long watch costs O(bytes), never O(bytes²). A watch may be a
+ * streaming list (WatchOptions.sendInitialEvents); its BOOKMARK carries the initial-events-end
+ * mark, and onClose tells the bytes it carried, on the wire and decoded (a gzip body is
+ * decompressed by the transport as it streams).
  */
 export class HttpListerWatcher implements ListerWatcher {
   readonly #http: KubeHttp;
@@ -172,7 +175,7 @@ export class HttpListerWatcher implements ListerWatcher {
     let stallTimer: NodeJS.Timeout | undefined;
     let chunks: BodyChunks | undefined;
     // Bytes of this stream, for onClose: decoded as read, on the wire as the transport counted them.
-    let wire: { readonly compressed: boolean; readonly bytes: number } = { compressed: false, bytes: 0 };
+    let wire: WireBytes = { compressed: false, bytes: 0 };
     let decoded = 0;
     let initial: { wire: number; decoded: number } | undefined;
     const wireNow = (): number => (wire.compressed ? wire.bytes : decoded);
