@@ -4,12 +4,10 @@ import type { KubeHttp } from './client.ts';
 import { apiFailureOf, watchErrorFailure, type RequestSubject } from './http-errors.ts';
 import { LineSplitter } from './line-splitter.ts';
 import type { ListerWatcher, ListOptions, ListPage, WatchItem, WatchOptions } from './list-watch.ts';
+import { INITIAL_EVENTS_END } from '../model/watch-event.ts';
 import { ProtoError } from '../lib/kube-protobuf/wire.ts';
 import { acceptHeader, bookmarkReading, decodeList, DROP_MANAGED_FIELDS, decodeWatchFrame, FrameSplitter, isProtobufResponse, MaskedReader, STATUS_READING, type ProtobufReading } from './protobuf-wire.ts';
 import { takeNodeBody, wireBytesOf, type BodyChunks, type WireBytes } from './transport.ts';
-
-/** INITIAL_EVENTS_END is the annotation on the BOOKMARK that ends a streaming list's initial events (k8s.io/apimachinery metav1.InitialEventsAnnotationKey). */
-export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 /** STALL_GRACE_MS is how long past the requested server-side timeout a silent watch is given before it is closed as dead. */
 export const STALL_GRACE_MS = 30_000;

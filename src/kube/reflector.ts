@@ -267,16 +267,7 @@ export class Reflector<T extends Keyed> {
         cont = '';
         continue;
       }
-      for (const item of page.items) {
-        const r = this.#project(item);
-        if (r.ok) {
-          fresh.set(keyOf(r.value.namespace, r.value.name), r.value);
-          continue;
-        }
-        this.#malformed(r.error, 'list');
-        const key = tryObjectKey(item);
-        if (key !== undefined) unreadable.add(key);
-      }
+      for (const item of page.items) this.#collect(fresh, unreadable, item, 'list');
       if (rv === '') rv = page.resourceVersion;
       if (page.continue === '') break;
       cont = page.continue;
@@ -288,6 +279,24 @@ export class Reflector<T extends Keyed> {
     this.#replace(fresh, unreadable);
     this.#rv = rv;
     this.#synced = true;
+  }
+
+  /**
+   * #collect adds one listed object to a list being gathered (a LIST's pages, a streaming list's
+   * initial events) before #replace: its record into `fresh` (out of it when `deleted`), or, if it
+   * does not project, its key into `unreadable` with a warning naming it.
+   */
+  #collect(fresh: Map<ObjectKey, T>, unreadable: Set<ObjectKey>, obj: unknown, during: string, deleted = false): void {
+    const r = this.#project(obj);
+    if (r.ok) {
+      const key = keyOf(r.value.namespace, r.value.name);
+      if (deleted) fresh.delete(key);
+      else fresh.set(key, r.value);
+      return;
+    }
+    this.#malformed(r.error, during);
+    const key = tryObjectKey(obj);
+    if (key !== undefined) unreadable.add(key);
   }
 
   /**
@@ -370,16 +379,7 @@ export class Reflector<T extends Keyed> {
           listedAt = this.#clock.now();
           continue;
         }
-        const r = this.#project(item.object);
-        if (r.ok) {
-          const key = keyOf(r.value.namespace, r.value.name);
-          if (item.type === 'DELETED') fresh.delete(key);
-          else fresh.set(key, r.value);
-          continue;
-        }
-        this.#malformed(r.error, 'streaming list');
-        const key = tryObjectKey(item.object);
-        if (key !== undefined) unreadable.add(key);
+        this.#collect(fresh, unreadable, item.object, 'streaming list', item.type === 'DELETED');
       }
     } catch (e) {
       const status = apiFailureOf(e)?.status;

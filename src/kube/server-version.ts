@@ -19,14 +19,27 @@ export function parseServerVersion(body: unknown): ServerVersion | undefined {
   return { major, minor, gitVersion: typeof o.gitVersion === 'string' ? o.gitVersion : `v${major}.${minor}` };
 }
 
-/** serverVersion asks `/version` (readable by everyone: system:public-info-viewer); undefined if it cannot be read. */
-export async function serverVersion(http: KubeHttp, signal: AbortSignal): Promise<ServerVersion | undefined> {
-  try {
-    const res = await http.get('/version', {}, { verb: 'get', resource: 'version', namespace: '' }, signal, 'application/json');
-    return parseServerVersion(await res.json());
-  } catch {
-    return undefined;
-  }
+/** Answers already asked, per KubeHttp: `wait` builds several sets of informers on one. */
+const asked = new WeakMap<KubeHttp, Promise<ServerVersion | undefined>>();
+
+/**
+ * serverVersion asks `/version` (readable by everyone: system:public-info-viewer) once per KubeHttp;
+ * undefined if it cannot be read. An answer cut short by `signal` is not kept.
+ */
+export function serverVersion(http: KubeHttp, signal: AbortSignal): Promise<ServerVersion | undefined> {
+  const known = asked.get(http);
+  if (known !== undefined) return known;
+  const answer = (async () => {
+    try {
+      const res = await http.get('/version', {}, { verb: 'get', resource: 'version', namespace: '' }, signal, 'application/json');
+      return parseServerVersion(await res.json());
+    } catch {
+      if (signal.aborted) asked.delete(http);
+      return undefined;
+    }
+  })();
+  asked.set(http, answer);
+  return answer;
 }
 
 /**

@@ -11,3 +11,10 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ER
  * relist's difference is expressed in it too (a missed delete is `DELETED` of a tombstone).
  */
 export type ChangeType = Exclude<WatchEventType, 'BOOKMARK' | 'ERROR'>;
+
+/**
+ * INITIAL_EVENTS_END is the annotation on the BOOKMARK that ends a streaming list's initial events
+ * (KEP-3157; k8s.io/apimachinery metav1.InitialEventsAnnotationKey), value "true". The simulated API
+ * server writes it and the client reads it.
+ */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';

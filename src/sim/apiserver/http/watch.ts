@@ -2,7 +2,7 @@ import type { KubeObject } from '../../../kube/types.ts';
 import { badRequest, failureStatus } from '../../core/api-error.ts';
 import { apiVersionOf } from '../resources.ts';
 import { compileFieldSelector, parseFieldSelector, parseLabelSelector } from '../../core/selectors.ts';
-import type { ChangeType } from '../../../model/watch-event.ts';
+import { INITIAL_EVENTS_END, type ChangeType } from '../../../model/watch-event.ts';
 import type { ApiCall } from './context.ts';
 import { currentObjects } from './list-get.ts';
 import { queryBool, queryInt } from './query.ts';
@@ -13,8 +13,6 @@ import { watchLine } from './serialize.ts';
 import { tableFor, wantsTable } from './table.ts';
 import { eventObject, eventTypeFor, type WatchFilter, type WatchSink } from './watch-hub.ts';
 
-/** INITIAL_EVENTS_END is the annotation on the BOOKMARK that ends the initial events of a streaming list. */
-export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 // Without timeoutSeconds a real server ends a watch after --min-request-timeout (1800 s) × (1 + rand).
 const DEFAULT_MIN_TIMEOUT_S = 1800;
